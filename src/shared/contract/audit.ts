@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { ROLES } from '../permissions'
+import { channel } from './define'
+import { id, pageLimit } from './common'
+
+export const ACTOR_KINDS = ['member', 'support', 'system', 'delegate'] as const
+
+export const auditActor = z.object({
+  kind: z.enum(ACTOR_KINDS),
+  id: z.string().nullable(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(ROLES).nullable()
+})
+export type AuditActor = z.infer<typeof auditActor>
+
+export const auditEvent = z.object({
+  seq: z.number().int(),
+  time: z.number(),
+  actor: auditActor,
+  action: z.string(),
+  summary: z.string(),
+  target: z.object({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  ip: z.string().nullable(),
+  device: z.string().nullable()
+})
+export type AuditEventDto = z.infer<typeof auditEvent>
+
+export const auditChannels = {
+  /** Newest first; `before` is the last seen sequence number (keyset paging). */
+  'audit:list': channel({
+    input: z
+      .object({
+        before: z.number().int().positive().optional(),
+        action: z.string().max(80).optional(),
+        actorId: id.optional(),
+        limit: pageLimit
+      })
+      .strict(),
+    output: z.object({ rows: z.array(auditEvent), next: z.number().int().nullable() }),
+    access: 'audit:read',
+    mutates: false
+  })
+} as const

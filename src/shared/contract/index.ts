@@ -1,0 +1,25 @@
+import type { z } from 'zod'
+import { auditChannels } from './audit'
+import { authChannels } from './auth'
+import { usersChannels } from './users'
+
+export * from './result'
+export * from './events'
+
+/** Every channel of every feature. Adding a feature adds one spread here. */
+export const channels = {
+  ...authChannels,
+  ...usersChannels,
+  ...auditChannels
+} as const
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type InputOf<C extends ChannelName> = z.input<Channels[C]['input']>
+export type ParsedInputOf<C extends ChannelName> = z.output<Channels[C]['input']>
+export type OutputOf<C extends ChannelName> = z.output<Channels[C]['output']>
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[]
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)
+}
