@@ -41,4 +41,6 @@ export interface CoreOptions {
   keySource: KeySource
   /** Create the store if none exists (wrapping the new key with the passphrase). Default true. */
   create?: boolean
+  /** Path of a better-sqlite3 addon built for another runtime (the desktop app's Electron build). */
+  nativeBinding?: string
 }

@@ -37,8 +37,10 @@ export const usersChannels = {
     output: z.object({
       rows: z.array(userRow),
       next: userCursor.nullable(),
-      total: z.number().int(),
-      counts: z.record(z.enum(USER_STATUSES), z.number().int())
+      /** Rows matching the filters; only on the first page (null when `after` is given). */
+      total: z.number().int().nullable(),
+      /** Account-wide counts per status for the filter chips; only on the first page. */
+      counts: z.record(z.enum(USER_STATUSES), z.number().int()).nullable()
     }),
     access: 'users:read',
     mutates: false
