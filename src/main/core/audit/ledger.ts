@@ -16,6 +16,8 @@ export interface AuditEntry {
   after?: unknown
   ip: string | null
   device: string | null
+  /** Only for generated demo history; live events always take the ledger's clock. */
+  time?: number
 }
 
 export interface AuditRow {
@@ -108,33 +110,40 @@ export class Ledger {
    * event, its leaf and the frontier commit or roll back together.
    */
   append(entry: AuditEntry): number {
+    return this.appendMany([entry])
+  }
+
+  /** Append several events with one read and one write of the frontier; returns the last seq. */
+  appendMany(entries: Iterable<AuditEntry>): number {
     if (!this.db.inTransaction) throw new Error('Ledger.append must run inside the mutation transaction')
     const state = this.readState.get() as { size: number; frontier: Buffer }
     const frontier = MerkleFrontier.decode(state.size, state.frontier)
-    const row: Omit<AuditRow, 'leaf_hash'> = {
-      seq: state.size + 1,
-      account_id: entry.accountId,
-      time: this.clock.now(),
-      actor_kind: entry.actor.kind,
-      actor_id: entry.actor.id,
-      actor_name: entry.actor.name,
-      actor_email: entry.actor.email,
-      actor_role: entry.actor.role,
-      action: entry.action,
-      summary: entry.summary,
-      target_type: entry.target.type,
-      target_id: entry.target.id,
-      target_name: entry.target.name,
-      before_json: toJson(entry.before),
-      after_json: toJson(entry.after),
-      ip: entry.ip,
-      device: entry.device
+    for (const entry of entries) {
+      const row: Omit<AuditRow, 'leaf_hash'> = {
+        seq: frontier.size + 1,
+        account_id: entry.accountId,
+        time: entry.time ?? this.clock.now(),
+        actor_kind: entry.actor.kind,
+        actor_id: entry.actor.id,
+        actor_name: entry.actor.name,
+        actor_email: entry.actor.email,
+        actor_role: entry.actor.role,
+        action: entry.action,
+        summary: entry.summary,
+        target_type: entry.target.type,
+        target_id: entry.target.id,
+        target_name: entry.target.name,
+        before_json: toJson(entry.before),
+        after_json: toJson(entry.after),
+        ip: entry.ip,
+        device: entry.device
+      }
+      const leaf = leafHash(canonicalEventJson(row))
+      this.insertEvent.run({ ...row, leaf_hash: leaf })
+      frontier.append(leaf)
     }
-    const leaf = leafHash(canonicalEventJson(row))
-    this.insertEvent.run({ ...row, leaf_hash: leaf })
-    frontier.append(leaf)
     this.writeState.run(frontier.size, frontier.encode())
-    return row.seq
+    return frontier.size
   }
 
   size(): number {

@@ -95,6 +95,15 @@ export function openDatabase(file: string, key: Buffer, options: OpenOptions = {
   return db
 }
 
+/** Run SQLite's page check; a damaged file becomes one readable line naming the file. */
+export function assertIntact(db: Db, file: string): void {
+  const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>
+  const problems = rows.flatMap((r) => r.quick_check.split('\n')).filter((line) => line !== 'ok' && !line.startsWith('***'))
+  if (problems.length > 0) {
+    throw new AppError('INTERNAL', `The database file ${file} is damaged (${problems.length}${problems.length >= 20 ? '+' : ''} problems; first: ${problems[0]}).`)
+  }
+}
+
 export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number
   let version = current
@@ -120,8 +129,7 @@ export function openStore(dataDir: string, source: KeySource, options: { create?
   try {
     migrate(db)
     // Catch a damaged page early rather than mid-call.
-    const check = db.pragma('quick_check', { simple: true })
-    if (check !== 'ok') throw new AppError('INTERNAL', `The database file ${file} is damaged: ${String(check)}`)
+    assertIntact(db, file)
   } catch (error) {
     db.close()
     if (error instanceof AppError) throw error
