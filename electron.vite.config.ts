@@ -13,13 +13,18 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           worker: resolve('src/main/core/worker.ts'),
           cli: resolve('src/main/cli/index.ts')
-        }
+        },
+        // Shared chunks sit beside worker.js, so worker-client's `new URL('./worker.js', import.meta.url)`
+        // resolves from whichever file it was bundled into.
+        output: { chunkFileNames: '[name]-[hash].js' }
       }
     }
   },
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only 'electron': bundle zod (pulled in by the contract's lists).
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // The sandbox only runs CommonJS preloads.
