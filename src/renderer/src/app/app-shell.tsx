@@ -1,0 +1,88 @@
+import type { JSX } from 'react'
+import { NavLink, Navigate, Route, Routes } from 'react-router'
+import { Avatar } from '../components/avatar'
+import { LogoMark, SignOutIcon } from '../components/icons'
+import { ROLE_LABELS } from '../../../shared/permissions'
+import type { SessionInfo } from '../../../shared/contract/auth'
+import { hasPermission, useSession } from './session-store'
+import { SCREENS } from './screens'
+import { ThemeSwitch } from './theme-switch'
+import './app-shell.css'
+
+function principalRole(session: SessionInfo): string {
+  const { principal } = session
+  if (principal.kind === 'support') return 'Support agent'
+  return principal.role ? ROLE_LABELS[principal.role] : 'Member'
+}
+
+export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
+  const signOut = useSession((s) => s.signOut)
+  const screens = SCREENS.filter((screen) => hasPermission(session, screen.permission))
+  const { principal } = session
+  const home = screens[0]
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="sidebar-account">
+          <LogoMark size={28} />
+          <div className="sidebar-account-text">
+            <span className="sidebar-account-name truncate" title={principal.accountName} data-testid="account-name">
+              {principal.accountName}
+            </span>
+            <span className="sidebar-plan">{principal.plan === 'trial' ? 'Trial plan' : 'Paid plan'}</span>
+          </div>
+        </div>
+        <ul className="nav-list">
+          {screens.map((screen) => (
+            <li key={screen.path}>
+              <NavLink to={`/${screen.path}`} className="nav-link">
+                <screen.icon />
+                <span>{screen.label}</span>
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer">
+          <ThemeSwitch />
+          <div className="sidebar-person">
+            <Avatar name={principal.name} seed={principal.personId} />
+            <div className="sidebar-person-text">
+              <span className="truncate sidebar-person-name" title={principal.name} data-testid="person-name">
+                {principal.name}
+              </span>
+              <span className="truncate sidebar-person-role" data-testid="person-role">
+                {principalRole(session)}
+              </span>
+            </div>
+            <button type="button" className="button button-ghost button-sm sidebar-signout" onClick={() => void signOut()}>
+              <SignOutIcon />
+              Sign out
+            </button>
+          </div>
+        </div>
+      </nav>
+      <main className="content">
+        <Routes>
+          {screens.map((screen) => (
+            <Route key={screen.path} path={`/${screen.path}`} element={<screen.element />} />
+          ))}
+          <Route path="*" element={home ? <Navigate to={`/${home.path}`} replace /> : <NothingToShow session={session} />} />
+        </Routes>
+      </main>
+    </div>
+  )
+}
+
+/** A role with no console screens yet (an Agent today) still gets a clear answer, not a blank page. */
+function NothingToShow({ session }: { session: SessionInfo }): JSX.Element {
+  return (
+    <section className="screen screen-centered" aria-labelledby="welcome-title">
+      <h1 id="welcome-title">Signed in as {session.principal.name}</h1>
+      <p className="muted">
+        Your role ({principalRole(session)}) has no administration screens in this console. Ask the account Owner if you
+        need access.
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,89 @@
+import type { JSX } from 'react'
+import { HashRouter } from 'react-router'
+import { Banner } from '../components/banner'
+import { Spinner } from '../components/spinner'
+import { SetupScreen } from '../features/setup/setup-screen'
+import { RecoveryKeyScreen } from '../features/setup/recovery-key-screen'
+import { SignInScreen } from '../features/sign-in/sign-in-screen'
+import { AppShell } from './app-shell'
+import { useConnection } from './bridge'
+import { useSession } from './session-store'
+import './app.css'
+
+export function App(): JSX.Element {
+  return (
+    <div className="app">
+      <ConnectionBanner />
+      <div className="app-body">
+        <CurrentScreen />
+      </div>
+    </div>
+  )
+}
+
+function CurrentScreen(): JSX.Element {
+  const phase = useSession((s) => s.phase)
+  const session = useSession((s) => s.session)
+  const loadError = useSession((s) => s.loadError)
+  const start = useSession((s) => s.start)
+
+  switch (phase) {
+    case 'loading':
+      return (
+        <div className="app-center">
+          <Spinner label="Opening Gatehouse…" />
+        </div>
+      )
+    case 'unavailable':
+      return (
+        <div className="app-center">
+          <div className="app-center-box">
+            <Banner
+              tone="error"
+              action={
+                <button type="button" className="button button-sm" onClick={() => void start()}>
+                  Try again
+                </button>
+              }
+            >
+              Gatehouse could not start: {loadError}
+            </Banner>
+          </div>
+        </div>
+      )
+    case 'setup':
+      return <SetupScreen />
+    case 'recovery-key':
+      return <RecoveryKeyScreen />
+    case 'sign-in':
+      return <SignInScreen />
+    case 'app':
+      return session ? (
+        <HashRouter>
+          <AppShell session={session} />
+        </HashRouter>
+      ) : (
+        <SignInScreen />
+      )
+  }
+}
+
+/** Without the core nothing on screen can be trusted to be current; say so above everything. */
+function ConnectionBanner(): JSX.Element | null {
+  const state = useConnection((s) => s.state)
+  if (state !== 'lost' && state !== 'refused') return null
+  const reload = (
+    <button type="button" className="button button-sm" onClick={() => location.reload()}>
+      Reload
+    </button>
+  )
+  return (
+    <div className="connection-banner">
+      <Banner tone="error" action={reload}>
+        {state === 'lost'
+          ? 'Connection to Gatehouse lost — reload to reconnect. Changes since then were not saved.'
+          : 'Could not connect to Gatehouse. Open the address printed by “gatehouse serve” (it carries the access token), then reload.'}
+      </Banner>
+    </div>
+  )
+}

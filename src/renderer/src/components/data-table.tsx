@@ -1,0 +1,200 @@
+import { useEffect, useRef, useState, type CSSProperties, type JSX, type KeyboardEvent, type ReactNode } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { rowSortingFeature, tableFeatures, type ReactTable, type RowData } from '@tanstack/react-table'
+import { SortIcon } from './icons'
+import './data-table.css'
+
+/**
+ * Every list in the console shares these features. Sorting state lives in the table so headers
+ * can toggle it, but `manualSorting` is always on: the core sorts, the renderer never does.
+ */
+export const dataTableFeatures = tableFeatures({ rowSortingFeature })
+export type DataTableFeatures = typeof dataTableFeatures
+
+interface DataTableProps<TData extends RowData, TSelected> {
+  table: ReactTable<DataTableFeatures, TData, TSelected>
+  label: string
+  /** CSS grid tracks, one per column, shared by the header and every row. */
+  columns: string
+  rowHeight: number
+  /** All rows matching the query on the server (for aria-rowcount), when known. */
+  totalRows?: number
+  hasMore: boolean
+  loading: boolean
+  /** The shown rows answer an older query while a new one loads: dim them. */
+  stale?: boolean
+  onEndReached(): void
+  onRowActivate?(row: TData): void
+  selectedRowId?: string | null
+  /** Changes whenever the query changes: scroll and keyboard focus go back to the top. */
+  resetKey: string
+  empty: ReactNode
+}
+
+/** Rows left below the viewport when the next page is requested. */
+const PREFETCH_ROWS = 30
+/** Matches .dt-header-row in data-table.css. */
+const HEADER_HEIGHT = 34
+
+/**
+ * A virtualized, keyboard-navigable grid over a TanStack table. Only the rows in view (plus a
+ * small overscan) are in the DOM, so 100,000 rows cost the same as 100.
+ */
+export function DataTable<TData extends RowData, TSelected>(props: DataTableProps<TData, TSelected>): JSX.Element {
+  const { table, label, columns, rowHeight, totalRows, hasMore, loading, stale, onEndReached, onRowActivate, selectedRowId, resetKey, empty } =
+    props
+  const rows = table.getRowModel().rows
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const focusPending = useRef<number | null>(null)
+  const [activeIndex, setActiveIndex] = useState(0)
+  const [seenResetKey, setSeenResetKey] = useState(resetKey)
+  if (seenResetKey !== resetKey) {
+    setSeenResetKey(resetKey)
+    setActiveIndex(0)
+  }
+
+  // The build does not use React Compiler, so its memoization warning about Virtual does not apply.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    getItemKey: (index) => rows[index]?.id ?? index,
+    overscan: 12,
+    // The header sticks to the top of the same scroller: rows start below it and must not hide under it.
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT
+  })
+  const items = virtualizer.getVirtualItems()
+  const lastVisible = items.at(-1)?.index ?? -1
+
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0
+  }, [resetKey])
+
+  useEffect(() => {
+    if (hasMore && !loading && rows.length > 0 && lastVisible >= rows.length - PREFETCH_ROWS) onEndReached()
+  }, [hasMore, loading, rows.length, lastVisible, onEndReached])
+
+  // Focus follows the keyboard only once the target row has been rendered by the virtualizer.
+  useEffect(() => {
+    const target = focusPending.current
+    if (target === null) return
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"]`)
+    if (element) {
+      element.focus({ preventScroll: true })
+      focusPending.current = null
+    }
+  })
+
+  function moveTo(index: number): void {
+    if (rows.length === 0) return
+    const next = Math.max(0, Math.min(rows.length - 1, index))
+    setActiveIndex(next)
+    focusPending.current = next
+    virtualizer.scrollToIndex(next, { align: 'auto' })
+  }
+
+  function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number, data: TData): void {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1)
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: rows.length - 1
+    }
+    const target = moves[event.key]
+    if (target !== undefined) {
+      event.preventDefault()
+      moveTo(target)
+    } else if ((event.key === 'Enter' || event.key === ' ') && onRowActivate) {
+      event.preventDefault()
+      onRowActivate(data)
+    }
+  }
+
+  // The roving tab stop must be a rendered row, or Tab would skip the grid entirely.
+  const tabStop = items.some((item) => item.index === activeIndex) ? activeIndex : (items[0]?.index ?? -1)
+  const style = { '--dt-columns': columns, '--dt-row-height': `${rowHeight}px`, '--dt-header-height': `${HEADER_HEIGHT}px` } as CSSProperties
+
+  return (
+    <div
+      className={`data-table${stale ? ' dt-stale' : ''}`}
+      role="grid"
+      aria-label={label}
+      aria-readonly="true"
+      aria-rowcount={totalRows === undefined ? -1 : totalRows + 1}
+      aria-busy={loading || undefined}
+      style={style}
+    >
+      <div className="dt-scroll" ref={scrollRef}>
+        <div className="dt-head" role="rowgroup">
+          {table.getHeaderGroups().map((group) => (
+            <div key={group.id} className="dt-row dt-header-row" role="row" aria-rowindex={1}>
+              {group.headers.map((header) => {
+                const sorted = header.column.getIsSorted()
+                const ariaSort = sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
+                return (
+                  <div key={header.id} className="dt-cell dt-header-cell" role="columnheader" aria-sort={ariaSort}>
+                    {header.isPlaceholder ? null : header.column.getCanSort() ? (
+                      <button
+                        type="button"
+                        className={`dt-sort${sorted ? ' dt-sorted' : ''}`}
+                        onClick={header.column.getToggleSortingHandler()}
+                      >
+                        <span className="truncate">
+                          <table.FlexRender header={header} />
+                        </span>
+                        <SortIcon direction={sorted} />
+                      </button>
+                    ) : (
+                      <span className="truncate">
+                        <table.FlexRender header={header} />
+                      </span>
+                    )}
+                  </div>
+                )
+              })}
+            </div>
+          ))}
+        </div>
+        {rows.length === 0 && !loading ? (
+          <div className="dt-empty">{empty}</div>
+        ) : (
+          <div className="dt-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              const selected = selectedRowId !== undefined ? selectedRowId === row.id : undefined
+              return (
+                <div
+                  key={item.key}
+                  className="dt-row dt-body-row"
+                  role="row"
+                  data-index={item.index}
+                  aria-rowindex={item.index + 2}
+                  aria-selected={selected}
+                  tabIndex={item.index === tabStop ? 0 : -1}
+                  style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
+                  onFocus={() => {
+                    if (activeIndex !== item.index) setActiveIndex(item.index)
+                  }}
+                  onClick={onRowActivate ? () => onRowActivate(row.original) : undefined}
+                  onKeyDown={(event) => onRowKeyDown(event, item.index, row.original)}
+                >
+                  {row.getAllCells().map((cell) => (
+                    <div key={cell.id} className="dt-cell" role="gridcell">
+                      <table.FlexRender cell={cell} />
+                    </div>
+                  ))}
+                </div>
+              )
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,82 @@
+import { createColumnHelper } from '@tanstack/react-table'
+import { formatAbsolute, formatShort } from '../../components/format'
+import type { DataTableFeatures } from '../../components/data-table'
+import { ROLE_LABELS } from '../../../../shared/permissions'
+import type { AuditActor, AuditEventDto } from '../../../../shared/contract/audit'
+
+/** "Owner", "Admin"… for members; the kind for support, system and delegates. */
+export function actorLabel(actor: AuditActor): string {
+  if (actor.kind === 'member') return actor.role ? ROLE_LABELS[actor.role] : 'Member'
+  return { support: 'Support', system: 'System', delegate: 'Delegate' }[actor.kind]
+}
+
+export function targetLabel(target: AuditEventDto['target']): string {
+  return target.name ?? target.id ?? '—'
+}
+
+const helper = createColumnHelper<DataTableFeatures, AuditEventDto>()
+
+const timeColumn = helper.accessor('time', {
+    header: 'Time',
+    enableSorting: false,
+    cell: (info) => (
+      <time className="truncate tabular" dateTime={new Date(info.getValue()).toISOString()} title={formatAbsolute(info.getValue())}>
+        {formatShort(info.getValue())}
+      </time>
+    )
+})
+
+const actorColumn = helper.accessor('actor', {
+    header: 'Actor',
+    enableSorting: false,
+    cell: (info) => {
+      const actor = info.getValue()
+      return (
+        <span className="audit-actor truncate" title={actor.email ? `${actor.name} <${actor.email}>` : actor.name}>
+          <span className="truncate">{actor.name}</span>
+          <span className="audit-kind">{actorLabel(actor)}</span>
+        </span>
+      )
+    }
+})
+
+const actionColumn = helper.accessor('action', {
+    header: 'Action',
+    enableSorting: false,
+    cell: (info) => (
+      <code className="action-code truncate" title={info.getValue()}>
+        {info.getValue()}
+      </code>
+    )
+})
+
+const summaryColumn = helper.accessor('summary', {
+    header: 'Summary',
+    enableSorting: false,
+    cell: (info) => (
+      <span className="truncate" title={info.getValue()}>
+        {info.getValue()}
+      </span>
+    )
+})
+
+const targetColumn = helper.accessor('target', {
+    header: 'Target',
+    enableSorting: false,
+    cell: (info) => {
+      const target = info.getValue()
+      return (
+        <span className="audit-target truncate" title={`${target.type}: ${targetLabel(target)}`}>
+          <span className="audit-kind">{target.type}</span>
+          <span className="truncate">{targetLabel(target)}</span>
+        </span>
+      )
+    }
+})
+
+export const auditColumns = helper.columns([timeColumn, actorColumn, actionColumn, summaryColumn, targetColumn])
+export const AUDIT_GRID = '136px minmax(140px, 1.1fr) minmax(150px, 1fr) minmax(200px, 2.6fr) minmax(120px, 1fr)'
+
+/** Beside the detail pane: the summary already names the actor and target, which the pane shows in full. */
+export const auditColumnsCompact = helper.columns([timeColumn, actionColumn, summaryColumn])
+export const AUDIT_GRID_COMPACT = '132px minmax(140px, 0.9fr) minmax(150px, 2fr)'

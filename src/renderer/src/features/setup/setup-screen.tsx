@@ -1,0 +1,157 @@
+import { useEffect, useRef, useState, type FormEvent, type JSX } from 'react'
+import { AuthCard } from '../../components/auth-card'
+import { Banner } from '../../components/banner'
+import { TextField } from '../../components/field'
+import { getBridge } from '../../app/bridge'
+import { useSession } from '../../app/session-store'
+import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+
+type Plan = 'trial' | 'paid'
+
+const FIELDS = ['accountName', 'plan', 'seats', 'ownerName', 'ownerEmail', 'ownerPassword', 'confirm'] as const
+type Field = (typeof FIELDS)[number]
+
+/** First run: the account and its Owner. The core checks every rule; this form shows its answers. */
+export function SetupScreen(): JSX.Element {
+  const setupCompleted = useSession((s) => s.setupCompleted)
+  const [accountName, setAccountName] = useState('')
+  const [plan, setPlan] = useState<Plan>('trial')
+  const [seats, setSeats] = useState('10')
+  const [ownerName, setOwnerName] = useState('')
+  const [ownerEmail, setOwnerEmail] = useState('')
+  const [ownerPassword, setOwnerPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [errors, setErrors] = useState<FieldErrors<Field>>({})
+  const [message, setMessage] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+  const [refused, setRefused] = useState(0)
+
+  // After each refusal, keyboard and screen-reader users land on the first field that needs fixing.
+  useEffect(() => {
+    if (refused > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [refused])
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault()
+    if (busy) return
+    const seatCount = Number(seats)
+    const local: FieldErrors<Field> = {}
+    if (seats.trim() === '' || !Number.isInteger(seatCount)) local.seats = 'Enter a whole number of seats'
+    if (confirm !== ownerPassword) local.confirm = 'The passwords do not match'
+    if (Object.keys(local).length > 0) {
+      setErrors(local)
+      setMessage(null)
+      setRefused((n) => n + 1)
+      return
+    }
+    setBusy(true)
+    const result = await getBridge().invoke('auth:setup', {
+      accountName,
+      plan,
+      seats: seatCount,
+      ownerName,
+      ownerEmail,
+      ownerPassword
+    })
+    setBusy(false)
+    if (result.ok) {
+      setupCompleted(result.value.recoveryKey, result.value.session)
+      return
+    }
+    const found = fieldErrors(result.error, FIELDS, { password: 'ownerPassword', email: 'ownerEmail', name: 'ownerName' })
+    setErrors(found)
+    // Field messages say it better than the envelope's one-line summary of the first problem.
+    const count = Object.keys(found).length
+    setMessage(count > 1 ? 'Check the highlighted fields.' : result.error.message)
+    setRefused((n) => n + 1)
+  }
+
+  return (
+    <AuthCard title="Set up Gatehouse" subtitle="Create the account you administer and its Owner. You can change these later." wide>
+      <form ref={formRef} className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Set up Gatehouse">
+        {message ? <Banner tone="error">{message}</Banner> : null}
+        <h2 className="auth-section-title">Account</h2>
+        <TextField
+          label="Account name"
+          name="accountName"
+          autoComplete="organization"
+          value={accountName}
+          onChange={(e) => setAccountName(e.target.value)}
+          error={errors.accountName}
+          required
+          autoFocus
+        />
+        <div className="form-row">
+          <fieldset className="choice-group">
+            <legend>Plan</legend>
+            <div className="segmented">
+              {(['trial', 'paid'] as const).map((value) => (
+                <label key={value}>
+                  <input type="radio" name="plan" value={value} checked={plan === value} onChange={() => setPlan(value)} />
+                  {value === 'trial' ? 'Trial' : 'Paid'}
+                </label>
+              ))}
+            </div>
+            {errors.plan ? <p className="field-error">{errors.plan}</p> : null}
+          </fieldset>
+          <TextField
+            label="Seats"
+            name="seats"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={seats}
+            onChange={(e) => setSeats(e.target.value)}
+            error={errors.seats}
+            required
+          />
+        </div>
+        <h2 className="auth-section-title">Owner</h2>
+        <TextField
+          label="Full name"
+          name="ownerName"
+          autoComplete="name"
+          value={ownerName}
+          onChange={(e) => setOwnerName(e.target.value)}
+          error={errors.ownerName}
+          required
+        />
+        <TextField
+          label="Email"
+          name="ownerEmail"
+          type="email"
+          autoComplete="email"
+          value={ownerEmail}
+          onChange={(e) => setOwnerEmail(e.target.value)}
+          error={errors.ownerEmail}
+          required
+        />
+        <TextField
+          label="Password"
+          name="ownerPassword"
+          type="password"
+          autoComplete="new-password"
+          value={ownerPassword}
+          onChange={(e) => setOwnerPassword(e.target.value)}
+          error={errors.ownerPassword}
+          hint="At least 12 characters, not your email address and not a commonly used password."
+          required
+        />
+        <TextField
+          label="Confirm password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={errors.confirm}
+          required
+        />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? 'Creating account…' : 'Create account'}
+        </button>
+      </form>
+    </AuthCard>
+  )
+}

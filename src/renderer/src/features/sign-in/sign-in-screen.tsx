@@ -1,0 +1,80 @@
+import { useEffect, useRef, useState, type FormEvent, type JSX } from 'react'
+import { AuthCard } from '../../components/auth-card'
+import { Banner } from '../../components/banner'
+import { TextField } from '../../components/field'
+import { getBridge } from '../../app/bridge'
+import { useSession } from '../../app/session-store'
+import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+
+const FIELDS = ['email', 'password'] as const
+type Field = (typeof FIELDS)[number]
+
+export function SignInScreen(): JSX.Element {
+  const signedIn = useSession((s) => s.signedIn)
+  const notice = useSession((s) => s.notice)
+  const accounts = useSession((s) => s.accounts)
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [errors, setErrors] = useState<FieldErrors<Field>>({})
+  const [message, setMessage] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const passwordRef = useRef<HTMLInputElement>(null)
+  const [refused, setRefused] = useState(0)
+
+  // Ready for the next try without reaching for the mouse.
+  useEffect(() => {
+    if (refused > 0) passwordRef.current?.focus()
+  }, [refused])
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault()
+    if (busy) return
+    setBusy(true)
+    const result = await getBridge().invoke('auth:sign-in', { email, password })
+    setBusy(false)
+    if (result.ok) {
+      signedIn(result.value)
+      return
+    }
+    setErrors(fieldErrors(result.error, FIELDS))
+    // The core's words: "wrong email or password", or locked and until when.
+    setMessage(result.error.message)
+    setPassword('')
+    setRefused((n) => n + 1)
+  }
+
+  const only = accounts.length === 1 ? accounts[0] : undefined
+  return (
+    <AuthCard title={only ? `Sign in to ${only.name}` : 'Sign in'} subtitle="Use the email address and password of your Gatehouse account.">
+      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Sign in">
+        {notice && !message ? <Banner tone={notice.tone}>{notice.message}</Banner> : null}
+        {message ? <Banner tone="error">{message}</Banner> : null}
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          required
+          autoFocus
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          ref={passwordRef}
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          required
+        />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </AuthCard>
+  )
+}

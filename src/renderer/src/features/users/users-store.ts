@@ -1,0 +1,145 @@
+import { create } from 'zustand'
+import { getBridge } from '../../app/bridge'
+import type { InputOf, OutputOf } from '../../../../shared/contract'
+import type { UserRow, USER_SORTS, USER_STATUSES } from '../../../../shared/contract/users'
+
+export type UserStatus = (typeof USER_STATUSES)[number]
+export type UserSort = (typeof USER_SORTS)[number]
+export type SortDirection = 'asc' | 'desc'
+type Page = OutputOf<'users:list'>
+
+export interface UsersQuery {
+  search: string
+  status: UserStatus | null
+  sort: UserSort
+  direction: SortDirection
+}
+
+const PAGE_SIZE = 100
+
+interface UsersState {
+  query: UsersQuery
+  rows: UserRow[]
+  next: Page['next']
+  total: number | null
+  counts: Page['counts'] | null
+  loading: 'first' | 'more' | null
+  error: string | null
+  /** Bumped per query; a reply for an older one is dropped. */
+  generation: number
+  /** The query the shown rows answer (changes when a first page lands). */
+  shownQuery: string
+  setSearch(search: string): void
+  setStatus(status: UserStatus | null): void
+  setSort(sort: UserSort, direction: SortDirection): void
+  clearFilters(): void
+  load(): Promise<void>
+  loadMore(): Promise<void>
+  reset(): void
+}
+
+const initialQuery: UsersQuery = { search: '', status: null, sort: 'name', direction: 'asc' }
+
+function request(query: UsersQuery, after?: Page['next']): InputOf<'users:list'> {
+  return {
+    search: query.search || undefined,
+    status: query.status ?? undefined,
+    sort: query.sort,
+    direction: query.direction,
+    after: after ?? undefined,
+    limit: PAGE_SIZE
+  }
+}
+
+/**
+ * View state of the Users list. Filtering, sorting and paging all happen in the core (keyset
+ * cursors); this store only holds the pages fetched so far for the current query.
+ */
+export const useUsers = create<UsersState>()((set, get) => ({
+  query: initialQuery,
+  rows: [],
+  next: null,
+  total: null,
+  counts: null,
+  loading: null,
+  error: null,
+  generation: 0,
+  shownQuery: '',
+
+  setSearch(search) {
+    if (search === get().query.search) return
+    set((s) => ({ query: { ...s.query, search } }))
+    void get().load()
+  },
+  setStatus(status) {
+    if (status === get().query.status) return
+    set((s) => ({ query: { ...s.query, status } }))
+    void get().load()
+  },
+  setSort(sort, direction) {
+    const { query } = get()
+    if (sort === query.sort && direction === query.direction) return
+    set({ query: { ...query, sort, direction } })
+    void get().load()
+  },
+  clearFilters() {
+    set((s) => ({ query: { ...s.query, search: '', status: null } }))
+    void get().load()
+  },
+
+  async load() {
+    const generation = get().generation + 1
+    const { query } = get()
+    set({ generation, loading: 'first', error: null })
+    const result = await getBridge().invoke('users:list', request(query))
+    if (get().generation !== generation) return
+    if (!result.ok) {
+      set({ loading: null, error: result.error.message })
+      return
+    }
+    const page = result.value
+    set({
+      rows: page.rows,
+      next: page.next,
+      total: page.total,
+      counts: page.counts,
+      loading: null,
+      shownQuery: `${generation}`
+    })
+  },
+
+  async loadMore() {
+    const { next, loading, generation, query, error } = get()
+    if (!next || loading || error) return
+    set({ loading: 'more' })
+    const result = await getBridge().invoke('users:list', request(query, next))
+    if (get().generation !== generation) return
+    if (!result.ok) {
+      set({ loading: null, error: result.error.message })
+      return
+    }
+    const page = result.value
+    // Later pages may omit the totals (the core counts once per query); keep the first page's.
+    set((s) => ({
+      rows: s.rows.concat(page.rows),
+      next: page.next,
+      total: page.total ?? s.total,
+      counts: page.counts ?? s.counts,
+      loading: null
+    }))
+  },
+
+  reset() {
+    set((s) => ({
+      query: initialQuery,
+      rows: [],
+      next: null,
+      total: null,
+      counts: null,
+      loading: null,
+      error: null,
+      generation: s.generation + 1,
+      shownQuery: ''
+    }))
+  }
+}))

@@ -1,0 +1,157 @@
+import { expect } from '@playwright/test'
+import { DEFAULT_OWNER, screenshot, test, useApp } from './support/app'
+import { SignInPage } from './support/sign-in-page'
+import { AppShell } from './support/app-shell'
+import { UsersPage } from './support/users-page'
+import { AuditPage } from './support/audit-page'
+
+// Long names on purpose: the sidebar and the table must ellipsize, not wrap or overflow.
+const owner = {
+  ...DEFAULT_OWNER,
+  account: 'The International Consolidated Northwind Traders & Logistics Holding Company of Greater Europe',
+  name: 'Maximiliana Theodora Wolfeschlegelsteinhausen-Bergerdorff-Montgomery',
+  email: 'maximiliana.theodora.wolfeschlegelsteinhausen@northwind-consolidated.example'
+}
+const DEMO_USERS = 2000
+const app = useApp({ init: owner, demo: { users: DEMO_USERS, events: 5000 } })
+
+test.describe.configure({ mode: 'serial' })
+
+test.beforeEach(async ({ page }) => {
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  await new AppShell(page).expectVisible()
+})
+
+test('the users list pages, searches, filters and sorts on the server', async ({ page }) => {
+  const users = new UsersPage(page)
+  await users.expectVisible()
+  const total = await users.total()
+  expect(total).toBe(DEMO_USERS + 1)
+  await expect(users.footer).toContainText(`Showing 100 of ${total.toLocaleString('en-US')}`)
+  // Virtualized: only the rows in view are in the DOM, not the 100 loaded.
+  expect(await users.rows.count()).toBeLessThan(60)
+  await expect(users.grid).toHaveAttribute('aria-rowcount', String(total + 1))
+  await screenshot(page, 'users-demo')
+
+  // Scrolling near the end of what is loaded fetches the next keyset page.
+  await users.scrollToEnd()
+  await expect.poll(() => users.loaded()).toBeGreaterThanOrEqual(200)
+  await users.scrollToEnd()
+  await expect.poll(() => users.loaded()).toBeGreaterThanOrEqual(300)
+
+  // Search narrows by name or email (debounced, then answered by the core).
+  const firstName = (await users.names())[0]!.split(/\s+/)[0]!
+  await users.search.fill(firstName)
+  await expect.poll(() => users.total()).toBeLessThan(total)
+  await users.settled()
+  const narrowed = await users.total()
+  expect(narrowed).toBeGreaterThan(0)
+  const term = firstName.toLowerCase()
+  for (const [name, email] of zip(await users.names(), await users.emails())) {
+    expect(`${name} ${email}`.toLowerCase()).toContain(term)
+  }
+  await screenshot(page, 'users-search')
+
+  // Nothing matches: a clear empty state naming the search.
+  await users.search.fill('zzqx-nobody')
+  await expect(page.getByText("No users match 'zzqx-nobody'")).toBeVisible()
+  await expect(users.count).toHaveText('0 users')
+  await screenshot(page, 'users-empty')
+  await page.getByRole('button', { name: 'Clear filters' }).click()
+  await expect(users.search).toHaveValue('')
+  await expect.poll(() => users.total()).toBe(total)
+
+  // Status filter: the chip's count is the total, and every row has that status.
+  const deactivated = await users.filterCount('Deactivated')
+  expect(deactivated).toBeGreaterThan(0)
+  await users.filter('Deactivated').click()
+  await expect(users.filter('Deactivated')).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(() => users.total()).toBe(deactivated)
+  await users.settled()
+  expect(new Set(await users.statuses())).toEqual(new Set(['Deactivated']))
+  await screenshot(page, 'users-filter-deactivated')
+  await users.filter('All').click()
+  await expect.poll(() => users.total()).toBe(total)
+
+  // Sorting: last login (most recent first on the first click), then email both ways. Demo
+  // emails follow names, so last login is the order that proves the email sort changed anything.
+  await users.settled()
+  await users.sortButton('Last login').click()
+  await expect(users.columnHeader('Last login')).toHaveAttribute('aria-sort', 'descending')
+  await expect.poll(async () => isSorted(await users.emails(), 'asc')).toBe(false)
+  await users.sortButton('Email').click()
+  await expect(users.columnHeader('Email')).toHaveAttribute('aria-sort', 'ascending')
+  await expect(users.columnHeader('Last login')).not.toHaveAttribute('aria-sort', /./)
+  await expect.poll(async () => isSorted(await users.emails(), 'asc')).toBe(true)
+  await users.sortButton('Email').click()
+  await expect(users.columnHeader('Email')).toHaveAttribute('aria-sort', 'descending')
+  await expect.poll(async () => isSorted(await users.emails(), 'desc')).toBe(true)
+  expect((await users.emails()).length).toBeGreaterThan(10)
+  await screenshot(page, 'users-sorted-email-desc')
+})
+
+test('rows are reachable by keyboard and the list keeps loading as focus moves down', async ({ page }) => {
+  const users = new UsersPage(page)
+  await users.expectVisible()
+  await users.settled()
+  await users.rows.first().focus()
+  await expect(users.rows.first()).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(page.locator('[data-index="1"]')).toBeFocused()
+  await screenshot(page, 'users-keyboard-focus')
+  await page.keyboard.press('End')
+  await expect(page.locator('[data-index="99"]')).toBeFocused()
+  await expect.poll(() => users.loaded()).toBeGreaterThanOrEqual(200)
+  await page.keyboard.press('PageDown')
+  await expect(page.locator(':focus')).toHaveAttribute('data-index', /^1\d\d$/)
+})
+
+test('long names ellipsize in the sidebar and the table', async ({ page }) => {
+  const shell = new AppShell(page)
+  const users = new UsersPage(page)
+  await users.search.fill('Wolfeschlegelsteinhausen')
+  await expect(users.count).toHaveText('1 user')
+  for (const locator of [shell.accountName, shell.personName, users.rows.first().locator('.user-name')]) {
+    const { scrollWidth, clientWidth, overflow } = await locator.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+      overflow: getComputedStyle(el).textOverflow
+    }))
+    expect(overflow).toBe('ellipsis')
+    expect(scrollWidth).toBeGreaterThan(clientWidth)
+  }
+  // The full name is still available on hover.
+  await expect(shell.accountName).toHaveAttribute('title', owner.account)
+  await screenshot(page, 'users-long-names')
+})
+
+test('the audit log pages back through thousands of demo events', async ({ page }) => {
+  const shell = new AppShell(page)
+  await shell.goTo('Audit log')
+  const audit = new AuditPage(page)
+  await audit.expectVisible()
+  await expect(audit.rows.first().locator('.action-code')).toHaveText('auth.signed-in')
+  await expect(audit.footer).toContainText('100 events loaded')
+  await audit.scrollToEnd()
+  await expect(audit.footer).toContainText('200 events loaded')
+  await audit.rows.first().click()
+  await expect(audit.detail).toBeVisible()
+  await screenshot(page, 'audit-demo')
+})
+
+function zip<A, B>(a: A[], b: B[]): [A, B][] {
+  return a.map((x, i) => [x, b[i]!])
+}
+
+function isSorted(values: string[], direction: 'asc' | 'desc'): boolean {
+  const sorted = [...values].sort(caseInsensitive)
+  if (direction === 'desc') sorted.reverse()
+  return values.length > 1 && values.every((v, i) => v === sorted[i])
+}
+
+function caseInsensitive(a: string, b: string): number {
+  const x = a.toLowerCase()
+  const y = b.toLowerCase()
+  return x < y ? -1 : x > y ? 1 : 0
+}
