@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { main } from '../../src/main/cli/index'
+import { fileDigests, filesContaining, flipByte, tempDir } from '../support/core'
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const CLI = join(REPO, 'src/main/cli/index.ts')
+const PASSPHRASE = 'cli test passphrase'
+const OWNER_PASSWORD = 'copper-meadow-lantern-19'
+const ACCOUNT = 'Quillfeather Logistics'
+const OWNER_EMAIL = 'casey.cli@quillfeather.example'
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run the CLI's main() in this process with the given environment, capturing its output. */
+async function gatehouse(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const saved = { GATEHOUSE_PASSPHRASE: process.env.GATEHOUSE_PASSPHRASE, GATEHOUSE_OWNER_PASSWORD: process.env.GATEHOUSE_OWNER_PASSWORD }
+  const all = { GATEHOUSE_PASSPHRASE: PASSPHRASE, GATEHOUSE_OWNER_PASSWORD: OWNER_PASSWORD, ...env }
+  for (const [k, v] of Object.entries(all)) {
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
+  }
+  let stdout = ''
+  let stderr = ''
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
+  try {
+    const code = await main(['node', 'gatehouse', ...args])
+    return { code, stdout, stderr }
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}
+
+/** One line on stderr, prefixed, with no stack trace. */
+function expectOneLineError(run: Run, pattern: RegExp): void {
+  expect(run.code).not.toBe(0)
+  expect(run.stdout).toBe('')
+  expect(run.stderr).toMatch(/^gatehouse: [^\n]+\n$/)
+  expect(run.stderr).toMatch(pattern)
+  expect(run.stderr).not.toMatch(/\n\s+at /)
+}
+
+const INIT = ['init', '--account', ACCOUNT, '--owner-email', OWNER_EMAIL, '--owner-name', 'Casey Quill', '--plan', 'trial', '--seats', '40']
+
+describe('gatehouse CLI', () => {
+  let temp: { dir: string; remove: () => void }
+  let data: string
+
+  beforeAll(() => {
+    temp = tempDir('gatehouse-cli-')
+    data = join(temp.dir, 'data')
+  })
+  afterAll(() => temp.remove())
+  afterEach(() => vi.restoreAllMocks())
+
+  it('init refuses without GATEHOUSE_OWNER_PASSWORD, creating nothing', async () => {
+    const run = await gatehouse(['--data-dir', data, ...INIT], { GATEHOUSE_OWNER_PASSWORD: undefined })
+    expectOneLineError(run, /GATEHOUSE_OWNER_PASSWORD/)
+    expect(existsSync(data)).toBe(false)
+  })
+
+  it('asks for a passphrase it cannot prompt for in one line', async () => {
+    const run = await gatehouse(['--data-dir', data, ...INIT], { GATEHOUSE_PASSPHRASE: undefined })
+    expectOneLineError(run, /GATEHOUSE_PASSPHRASE/)
+    expect(existsSync(data)).toBe(false)
+  })
+
+  it('init creates the store and prints the recovery key, exit 0', async () => {
+    const run = await gatehouse(['--data-dir', data, ...INIT])
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    expect(run.stdout).toContain(`Created ${ACCOUNT} in ${data}.`)
+    expect(run.stdout).toMatch(/\n {2}[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}\n/)
+    expect(readdirSync(data).sort()).toEqual(['gatehouse.db', 'keys.json'])
+  })
+
+  it('init again fails with one line and adds no file', async () => {
+    const before = fileDigests(data)
+    const run = await gatehouse(['--data-dir', data, ...INIT])
+    expectOneLineError(run, /already set up/)
+    expect(Object.keys(fileDigests(data))).toEqual(Object.keys(before))
+  })
+
+  it('a wrong passphrase exits non-zero with one line on stderr and changes no file, for every command', async () => {
+    const before = fileDigests(data)
+    for (const args of [['demo', '--users', '10', '--events', '10'], ['audit', 'verify'], INIT]) {
+      const run = await gatehouse(['--data-dir', data, ...args], { GATEHOUSE_PASSPHRASE: 'not the passphrase' })
+      expectOneLineError(run, /^gatehouse: Wrong passphrase: the store was not opened and nothing was changed\.\n$/)
+      expect(fileDigests(data), args.join(' ')).toEqual(before)
+    }
+  })
+
+  it('demo adds people and events, and audit verify passes with the count and the root', async () => {
+    const demo = await gatehouse(['--data-dir', data, 'demo', '--users', '500', '--events', '3000', '--seed', '5'])
+    expect(demo).toEqual({ code: 0, stdout: 'Added 500 people and 3000 audit events.\n', stderr: '' })
+    const verify = await gatehouse(['--data-dir', data, 'audit', 'verify'])
+    expect(verify.code).toBe(0)
+    expect(verify.stderr).toBe('')
+    expect(verify.stdout).toMatch(/^Audit ledger verified: 3002 events, root [0-9a-f]{64}, 2 signed tree heads\.\n$/)
+  })
+
+  it('keeps the account name and the owner email out of every file in the data folder', () => {
+    for (const secret of [ACCOUNT, OWNER_EMAIL, 'Casey Quill', 'quillfeather']) {
+      expect(filesContaining(data, secret), secret).toEqual([])
+    }
+  })
+
+  it('audit sign adds a head that verify then counts', async () => {
+    const sign = await gatehouse(['--data-dir', data, 'audit', 'sign'])
+    expect(sign.code).toBe(0)
+    expect(sign.stdout).toMatch(/^Signed tree head: 3002 events, root [0-9a-f]{64}\.\n$/)
+    expect((await gatehouse(['--data-dir', data, 'audit', 'verify'])).stdout).toContain('3 signed tree heads')
+  })
+
+  it('commands on a folder without a store say so in one line', async () => {
+    const empty = join(temp.dir, 'nothing-here')
+    for (const args of [['demo'], ['audit', 'verify']]) {
+      const run = await gatehouse(['--data-dir', empty, ...args])
+      expectOneLineError(run, /No Gatehouse store in/)
+    }
+    expect(existsSync(empty)).toBe(false)
+  })
+
+  it('after one byte in the middle of the database is flipped, audit verify fails in one line naming the file', async () => {
+    flipByte(join(data, 'gatehouse.db'))
+    const run = await gatehouse(['--data-dir', data, 'audit', 'verify'])
+    expectOneLineError(run, /damaged/)
+    expect(run.stderr).toContain(join(data, 'gatehouse.db'))
+    expect(run.code).toBe(1)
+  })
+
+  it('as a real process: the damaged store gives exit 1 and one line, no stack trace', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--data-dir', data, 'audit', 'verify'], {
+      cwd: REPO,
+      env: { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expect(result.status).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^gatehouse: The database file .*gatehouse\.db is damaged[^\n]*\n$/)
+  })
+
+  it('as a real process: a wrong passphrase gives exit 1 and one line', () => {
+    const before = fileDigests(data)
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--data-dir', data, 'audit', 'verify'], {
+      cwd: REPO,
+      env: { ...process.env, GATEHOUSE_PASSPHRASE: 'wrong passphrase', NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe('gatehouse: Wrong passphrase: the store was not opened and nothing was changed.\n')
+    expect(fileDigests(data)).toEqual(before)
+  })
+})

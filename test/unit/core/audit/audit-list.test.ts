@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AuditEventDto } from '../../../../src/shared/contract/audit'
+import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
+import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, type TestCore, type TestMember } from '../../../support/core'
+
+interface Page {
+  rows: AuditEventDto[]
+  next: number | null
+}
+
+describe('audit:list', () => {
+  let t: TestCore
+  let conn: string
+  let accountId: string
+  let admin: TestMember
+  let ownerId: string
+
+  const list = (input: Record<string, unknown>) => call<Page>(t.core, conn, 'audit:list', input)
+  const walk = async (input: Record<string, unknown>, limit = 40) => {
+    const rows: AuditEventDto[] = []
+    let page = await list({ ...input, limit })
+    rows.push(...page.rows)
+    while (page.next !== null) {
+      page = await list({ ...input, limit, before: page.next })
+      rows.push(...page.rows)
+    }
+    return rows
+  }
+  const sqlSeqs = (where = '1', params: unknown[] = []) =>
+    (t.core.db.prepare(`SELECT seq FROM audit_events WHERE account_id = ? AND (${where}) ORDER BY seq DESC`).all(accountId, ...params) as Array<{ seq: number }>).map((r) => r.seq)
+
+  beforeAll(async () => {
+    t = openTestCore()
+    await setupAccount(t.core)
+    accountId = (t.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+    ownerId = (t.core.db.prepare('SELECT person_id FROM persons WHERE email = ?').get(OWNER.email) as { person_id: string }).person_id
+    seedDemo(t.core, { users: 40, events: 300, seed: 3 })
+    admin = await addMember(t.core, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
+    t.clock.advance(60_000)
+    const adminConn = await signIn(t.core, admin.email, admin.password, { ...META, ip: '203.0.113.77', device: 'Edge 141 on Windows' })
+    await call(t.core, adminConn, 'auth:sign-out')
+    // A failed identity lock for an unknown email is logged without an account: never in this list.
+    for (let i = 0; i < 5; i++) await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: 'nobody@example.com', password: 'wrong-password' })
+    t.clock.advance(60_000)
+    conn = await signIn(t.core, OWNER.email, OWNER.password)
+  })
+  afterAll(() => t.dispose())
+
+  it('lists newest first; the first row is the sign-in that opened this session', async () => {
+    const page = await list({ limit: 5 })
+    expect(page.rows).toHaveLength(5)
+    expect(page.rows.map((r) => r.seq)).toEqual(sqlSeqs().slice(0, 5))
+    expect(page.rows[0]).toMatchObject({ action: 'auth.signed-in', actor: { kind: 'member', id: ownerId, name: OWNER.name, email: OWNER.email, role: 'owner' } })
+    expect(page.next).toBe(page.rows[4]!.seq)
+  })
+
+  it('pages with `before` through every event of the account exactly once', async () => {
+    const rows = await walk({})
+    const expected = sqlSeqs()
+    expect(expected.length).toBeGreaterThan(300)
+    expect(rows.map((r) => r.seq)).toEqual(expected)
+    // The unknown-email lock (no account) is not among them.
+    expect(rows.some((r) => r.action === 'auth.locked')).toBe(false)
+    expect(t.core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.locked' AND account_id IS NULL").get()).toEqual({ n: 1 })
+  })
+
+  it('ends paging with next = null, also when the last page is exactly full', async () => {
+    const total = sqlSeqs().length
+    const all = await list({ limit: total })
+    expect(all.rows).toHaveLength(total)
+    // A full page cannot know it was the last: one more (empty) page ends it.
+    expect(all.next).toBe(all.rows.at(-1)!.seq)
+    expect(await list({ limit: 10, before: all.next! })).toEqual({ rows: [], next: null })
+    expect((await list({ limit: 10, before: 3 })).rows.map((r) => r.seq)).toEqual([2, 1])
+    expect((await list({ limit: 10, before: 3 })).next).toBeNull()
+  })
+
+  it('filters by action, across pages', async () => {
+    for (const action of ['auth.signed-in', 'member.invited', 'member.role-changed', 'account.created']) {
+      const rows = await walk({ action }, 25)
+      expect(rows.map((r) => r.seq), action).toEqual(sqlSeqs('action = ?', [action]))
+      expect(rows.every((r) => r.action === action)).toBe(true)
+    }
+    expect(await list({ action: 'no.such-action' })).toEqual({ rows: [], next: null })
+  })
+
+  it('filters by actor, and by actor and action together', async () => {
+    const mine = await walk({ actorId: admin.personId }, 1)
+    expect(mine.map((r) => r.action)).toEqual(['auth.signed-out', 'auth.signed-in'])
+    const ownerSignIns = await walk({ actorId: ownerId, action: 'auth.signed-in' }, 7)
+    expect(ownerSignIns.map((r) => r.seq)).toEqual(sqlSeqs('actor_id = ? AND action = ?', [ownerId, 'auth.signed-in']))
+    expect(ownerSignIns.length).toBeGreaterThan(0)
+  })
+
+  it('carries the actor as they were at the time (a snapshot), the target, IP, device and time', async () => {
+    t.core.db.prepare("UPDATE persons SET name = 'Ada Renamed' WHERE person_id = ?").run(admin.personId)
+    t.core.db.prepare("UPDATE memberships SET role = 'viewer' WHERE membership_id = ?").run(admin.membershipId)
+    const [signedOut, signedIn] = await walk({ actorId: admin.personId })
+    expect(signedIn).toEqual({
+      seq: expect.any(Number),
+      time: expect.any(Number),
+      actor: { kind: 'member', id: admin.personId, name: 'Ada Admin', email: 'ada@example.com', role: 'admin' },
+      action: 'auth.signed-in',
+      summary: 'Ada Admin signed in.',
+      target: { type: 'member', id: admin.personId, name: 'Ada Admin' },
+      before: null,
+      after: null,
+      ip: '203.0.113.77',
+      device: 'Edge 141 on Windows'
+    })
+    expect(signedOut!.summary).toBe('Ada Admin signed out.')
+    expect(signedOut!.time).toBeGreaterThanOrEqual(signedIn!.time)
+  })
+
+  it('returns the values before and after a change', async () => {
+    const [created] = await walk({ action: 'account.created' })
+    expect(created).toMatchObject({
+      actor: { kind: 'member', name: OWNER.name, role: 'owner' },
+      target: { type: 'account', id: accountId, name: 'Acme Support' },
+      before: null,
+      after: { name: 'Acme Support', plan: 'paid', seats: 25 }
+    })
+    const roleChanges = await walk({ action: 'member.role-changed' })
+    expect(roleChanges.length).toBeGreaterThan(0)
+    for (const change of roleChanges) {
+      expect(change.before).toEqual({ role: expect.stringMatching(/^(owner|admin|agent|viewer)$/) })
+      expect(change.after).toEqual({ role: expect.stringMatching(/^(admin|agent|viewer)$/) })
+    }
+  })
+
+  it('lets a viewer read the log', async () => {
+    const viewer = await addMember(t.core, { name: 'Vera Viewer', email: 'vera@example.com', role: 'viewer' })
+    const viewerConn = await signIn(t.core, viewer.email, viewer.password)
+    const page = await call<Page>(t.core, viewerConn, 'audit:list', { limit: 1 })
+    expect(page.rows[0]).toMatchObject({ action: 'auth.signed-in', actor: { id: viewer.personId, role: 'viewer' } })
+  })
+})
