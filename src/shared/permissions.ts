@@ -37,6 +37,20 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: ['users:read', 'audit:read', 'profile:self']
 }
 
+/** What the Owner grants the vendor's support agents (Support Team Access). */
+export const SUPPORT_SCOPES = ['read-only', 'full'] as const
+export type SupportScopeName = (typeof SUPPORT_SCOPES)[number]
+
+/**
+ * A support session's permissions by granted scope. Read-only: only pure reads (and the core also
+ * refuses every mutating channel). Full: an Admin's, without exports, ownership, delegated access,
+ * this feature itself, or a profile (agents are not members).
+ */
+export const SUPPORT_SCOPE_PERMISSIONS: Readonly<Record<SupportScopeName, readonly Permission[]>> = {
+  'read-only': ['users:read', 'audit:read'],
+  full: ['users:read', 'users:manage', 'teams:manage', 'sso:manage', 'audit:read']
+}
+
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   owner: 'Owner',
   admin: 'Admin',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/main/core/clock'
 import type { ConnectionMeta, CoreClient } from '../../src/main/core/host'
 import { createInProcessCore } from '../../src/main/core/in-process'
-import { startWebHost, type WebHost } from '../../src/main/web-host/server'
+import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../src/main/web-host/server'
 import { httpGet, IpcClient, tryUpgrade } from './web-host-support'
 
 interface CoreSpy {
@@ -344,9 +344,9 @@ describe('web host: frames', () => {
     for (const r of answered) expect(r.result.ok).toBe(true)
   })
 
-  it('closes the socket on a frame over 1 MiB', async () => {
+  it('closes the socket on a frame over the frame limit', async () => {
     const big = await IpcClient.open(port, { bearer: host.token })
-    big.send(JSON.stringify({ id: 1, channel: 'auth:status', input: { pad: 'x'.repeat(1024 * 1024 + 10) } }))
+    big.send(JSON.stringify({ id: 1, channel: 'auth:status', input: { pad: 'x'.repeat(MAX_FRAME_BYTES + 10) } }))
     const closed = await big.closed
     expect(closed.code).toBe(1009)
   })

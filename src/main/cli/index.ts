@@ -13,6 +13,8 @@ import { defaultDataDir } from '../paths'
 import { startWebHost } from '../web-host/server'
 import { resolvePassphrase } from './prompt'
 import { runBench } from './bench'
+import { registerSupportAgentCommands } from './support-agent-commands'
+import { registerUsersCommands } from './users-commands'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const CLI_META = { transport: 'cli' as const, ip: null, device: 'gatehouse CLI' }
@@ -168,6 +170,8 @@ export function buildProgram(): Command {
       await runBench({ users: opts.quick ? 5_000 : opts.users, events: opts.quick ? 50_000 : opts.events, workerPath: join(here, 'worker.js') })
     })
 
+  registerSupportAgentCommands(program)
+  registerUsersCommands(program)
   return program
 }
 

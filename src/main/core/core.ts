@@ -2,15 +2,22 @@ import { randomUUID } from 'node:crypto'
 import { channels, fail, ok, type ChannelName, type Result, AppError } from '../../shared/contract'
 import type { EventName, EventPayload, SessionEndReason } from '../../shared/contract/events'
 import { parseCall } from '../../shared/contract/validate'
-import { ROLE_PERMISSIONS, type Permission } from '../../shared/permissions'
+import { ROLE_PERMISSIONS, SUPPORT_SCOPE_PERMISSIONS, type Permission } from '../../shared/permissions'
 import type { Clock } from './clock'
-import type { ActiveSession, CallContext, ResolvedPrincipal } from './context'
+import type { ActiveSession, CallContext, MemberPrincipal, ResolvedPrincipal } from './context'
 import type { ConnectionMeta, CoreEvent } from './host'
 import { Ledger } from './audit/ledger'
 import type { Db, OpenedStore } from './store/connection'
 import { registerAuth } from './auth/handlers'
 import { registerUsers } from './users/handlers'
 import { registerAudit } from './audit/handlers'
+import { registerUserManagement } from './users/manage-handlers'
+import { registerUsersImport } from './users/import'
+import { registerTeams } from './teams/handlers'
+import { registerInvitations } from './invitations/handlers'
+import { registerProfile } from './profile/handlers'
+import { registerSettings } from './settings/handlers'
+import { registerSupportAccess, type SupportAccess } from './support-access/handlers'
 
 export type Handler = (ctx: CallContext, input: never) => unknown | Promise<unknown>
 
@@ -52,6 +59,8 @@ export class Core {
   private readonly listeners = new Set<(event: CoreEvent) => void>()
   private readonly handlers = new Map<ChannelName, Handler>()
   private readonly loadPrincipal
+  /** Support Team Access: grants, expiry and support sessions (issue 4). */
+  readonly supportAccess: SupportAccess
   private timer: NodeJS.Timeout | null = null
   private closed = false
 
@@ -62,9 +71,10 @@ export class Core {
     this.dataDir = deps.dataDir
     this.ledger = new Ledger(this.db, this.clock)
     this.loadPrincipal = this.db.prepare(`
-      SELECT m.membership_id AS membershipId, m.account_id AS accountId, m.role, m.status,
+      SELECT 'member' AS kind, NULL AS scope, m.membership_id AS membershipId, m.account_id AS accountId, m.role, m.status,
              p.person_id AS personId, p.name, p.email,
-             a.name AS accountName, a.plan, a.idle_timeout_minutes AS idleTimeoutMinutes
+             a.name AS accountName, a.plan, a.idle_timeout_minutes AS idleTimeoutMinutes,
+             EXISTS (SELECT 1 FROM member_permissions mp WHERE mp.membership_id = m.membership_id AND mp.permission = 'export-data') AS agentExportData
       FROM memberships m JOIN persons p ON p.person_id = m.person_id JOIN accounts a ON a.account_id = m.account_id
       WHERE m.membership_id = ?`)
     // Sessions cannot outlive the process that held them: close what a previous run left open.
@@ -74,6 +84,15 @@ export class Core {
     registerAuth(this)
     registerUsers(this)
     registerAudit(this)
+    registerUserManagement(this)
+    registerUsersImport(this)
+    registerTeams(this)
+    registerInvitations(this)
+    registerProfile(this)
+    registerSettings(this)
+    this.supportAccess = registerSupportAccess(this)
+    // A grant that ran out while Gatehouse was closed is expired (and logged) before anyone calls.
+    this.supportAccess.settleAll(this.clock.now())
     const missing = (Object.keys(channels) as ChannelName[]).filter((c) => !this.handlers.has(c))
     if (missing.length > 0) throw new Error(`Channels without a handler: ${missing.join(', ')}`)
     if (deps.tickMs) {
@@ -102,7 +121,10 @@ export class Core {
   disconnect(connectionId: string): void {
     const connection = this.connections.get(connectionId)
     if (!connection) return
-    if (connection.session) this.recordSessionEnd(connection.session, 'signed-out', this.clock.now(), false)
+    const now = this.clock.now()
+    // A session that already ended (idle, expired support grant) is recorded as such, not as signed out now.
+    if (connection.session && !this.closed) this.refresh(connectionId, connection, now)
+    if (connection.session) this.recordSessionEnd(connection.session, 'signed-out', now, false)
     this.connections.delete(connectionId)
   }
 
@@ -131,6 +153,15 @@ export class Core {
     return out
   }
 
+  /** Live sessions matching `filter` (support sessions of one account, for instance). */
+  liveSessions(filter: (session: ActiveSession) => boolean): Array<{ connectionId: string; session: ActiveSession }> {
+    const out: Array<{ connectionId: string; session: ActiveSession }> = []
+    for (const [connectionId, connection] of this.connections) {
+      if (connection.session && filter(connection.session)) out.push({ connectionId, session: connection.session })
+    }
+    return out
+  }
+
   liveSessionCount(): number {
     let n = 0
     for (const connection of this.connections.values()) if (connection.session) n += 1
@@ -145,7 +176,7 @@ export class Core {
     if (connection.session) this.endSession(connectionId, 'signed-out', { notify: false })
     const session: ActiveSession = {
       sessionId: randomUUID(),
-      kind: 'member',
+      kind: principal.kind,
       personId: principal.personId,
       membershipId: principal.membershipId,
       accountId: principal.accountId,
@@ -155,9 +186,9 @@ export class Core {
     this.db
       .prepare(
         `INSERT INTO sessions (session_id, account_id, principal_kind, person_id, started_at, last_seen_at, ip, device)
-         VALUES (?, ?, 'member', ?, ?, ?, ?, ?)`
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(session.sessionId, session.accountId, session.personId, now, now, connection.meta.ip, connection.meta.device)
+      .run(session.sessionId, session.accountId, session.kind, session.personId, now, now, connection.meta.ip, connection.meta.device)
     connection.session = session
     return session
   }
@@ -182,11 +213,12 @@ export class Core {
   }
 
   principalOf(session: ActiveSession): ResolvedPrincipal | null {
-    return (this.loadPrincipal.get(session.membershipId) as ResolvedPrincipal | undefined) ?? null
+    if (session.kind === 'support') return this.supportAccess.principalOf(session, this.clock.now())
+    return (this.loadPrincipal.get(session.membershipId) as MemberPrincipal | undefined) ?? null
   }
 
-  principalByMembership(membershipId: string): ResolvedPrincipal | null {
-    return (this.loadPrincipal.get(membershipId) as ResolvedPrincipal | undefined) ?? null
+  principalByMembership(membershipId: string): MemberPrincipal | null {
+    return (this.loadPrincipal.get(membershipId) as MemberPrincipal | undefined) ?? null
   }
 
   /**
@@ -196,6 +228,8 @@ export class Core {
   private refresh(connectionId: string, connection: Connection, now: number): ResolvedPrincipal | null {
     const session = connection.session
     if (!session) return null
+    // Support sessions answer to the stored grant and the agent record (expiry, disable, removal).
+    if (session.kind === 'support') return this.supportAccess.refresh(connectionId, session, now)
     const principal = this.principalOf(session)
     if (!principal || principal.status !== 'active') {
       this.endSession(connectionId, principal ? 'deactivated' : 'role-removed')
@@ -214,6 +248,8 @@ export class Core {
   tick(): void {
     if (this.closed) return
     const now = this.clock.now()
+    // Grants past their end expire here even when no support session is open (the log shows it).
+    this.supportAccess.settleAll(now)
     for (const [id, connection] of this.connections) {
       if (connection.session) this.refresh(id, connection, now)
     }
@@ -240,6 +276,9 @@ export class Core {
       if (def.access !== 'session' && !hasPermission(principal, def.access)) {
         return fail('FORBIDDEN', 'Your role does not allow this.')
       }
+      if (principal.kind === 'support' && def.mutates && !supportMayMutate(principal.scope, channel, def.access)) {
+        return fail('FORBIDDEN', principal.scope === 'read-only' ? 'Support access to this account is read-only.' : 'Support agents cannot do this.')
+      }
     }
     if (connection.session) connection.session.lastSeenAt = now
     const ctx: CallContext = { connectionId, meta: connection.meta, now, session: connection.session, principal }
@@ -262,6 +301,12 @@ export class Core {
   close(): void {
     if (this.closed) return
     if (this.timer) clearInterval(this.timer)
+    // Record what already ended (idle, expired grants) at its real time before stopping the rest.
+    try {
+      this.tick()
+    } catch (error) {
+      console.error('[core] the final sweep failed; sessions are recorded as stopped:', error)
+    }
     for (const id of [...this.connections.keys()]) {
       this.endSession(id, 'core-stopped')
       this.connections.delete(id)
@@ -273,9 +318,22 @@ export class Core {
 }
 
 export function hasPermission(principal: ResolvedPrincipal, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[principal.role].includes(permission)
+  return permissionsOf(principal).includes(permission)
 }
 
 export function permissionsOf(principal: ResolvedPrincipal): Permission[] {
-  return [...ROLE_PERMISSIONS[principal.role]]
+  if (principal.kind === 'support') return [...SUPPORT_SCOPE_PERMISSIONS[principal.scope]]
+  const permissions = [...ROLE_PERMISSIONS[principal.role]]
+  // An agent's "Export data" custom permission (read from the store with the principal on every call).
+  if (principal.role === 'agent' && principal.agentExportData) permissions.push('reports:export')
+  return permissions
+}
+
+/**
+ * A support session may change nothing in read-only scope, and never what belongs to a member
+ * ('session'-level writes such as a profile); signing out is always allowed.
+ */
+export function supportMayMutate(scope: 'read-only' | 'full', channel: ChannelName, access: string): boolean {
+  if (channel === 'auth:sign-out') return true
+  return scope === 'full' && access !== 'session'
 }

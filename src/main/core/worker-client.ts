@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { AppError, fail, type Result } from '../../shared/contract/result'
 import type { CoreClient, CoreEvent, CoreOptions } from './host'
 import type { FromWorker, ToWorker } from './worker-protocol'
@@ -8,17 +8,24 @@ type Pending = (value: unknown) => void
 type Request = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never
 
 /**
+ * Source runs (tests) load the TypeScript worker through tsx. Node 20 ignores `--import` in a
+ * worker's execArgv (nodejs/node#47747), so a tiny ESM entry registers tsx's hooks and then
+ * imports the worker.
+ */
+function tsxBootstrap(path: string): URL {
+  const api = import.meta.resolve('tsx/esm/api')
+  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(pathToFileURL(path).href)});\n`
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
+}
+
+/**
  * Start the core in a worker thread. Resolves once the store is open; rejects with the store's
  * own error (wrong passphrase, damaged file) so callers can print one clear line.
  */
 export function startCoreWorker(options: CoreOptions & { workerPath?: string; tickMs?: number }): Promise<CoreClient> {
   const path = options.workerPath ?? fileURLToPath(new URL('./worker.js', import.meta.url))
   const { workerPath: _w, ...data } = options
-  const worker = new Worker(path, {
-    workerData: data,
-    // Source runs (tests) load the TypeScript worker through tsx.
-    execArgv: path.endsWith('.ts') ? ['--import', 'tsx'] : undefined
-  })
+  const worker = new Worker(path.endsWith('.ts') ? tsxBootstrap(path) : path, { workerData: data })
   const pending = new Map<number, Pending>()
   const listeners = new Set<(event: CoreEvent) => void>()
   let nextId = 1

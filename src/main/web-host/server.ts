@@ -44,7 +44,8 @@ export interface WebHost {
 }
 
 export const IPC_PATH = '/ipc'
-export const MAX_FRAME_BYTES = 1024 * 1024
+// users:import-* carries a CSV file of up to 10 MB (more once JSON-escaped).
+export const MAX_FRAME_BYTES = 24 * 1024 * 1024
 /** Calls one connection may have in flight before further ones are refused with LIMIT. */
 export const MAX_PENDING_CALLS = 64
 const CLOSE_GRACE_MS = 2000

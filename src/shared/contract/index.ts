@@ -2,6 +2,11 @@ import type { z } from 'zod'
 import { auditChannels } from './audit'
 import { authChannels } from './auth'
 import { usersChannels } from './users'
+import { supportAccessChannels } from './support-access'
+import { teamsChannels } from './teams'
+import { invitationsChannels } from './invitations'
+import { profileChannels } from './profile'
+import { settingsChannels } from './settings'
 
 export * from './result'
 export * from './events'
@@ -10,7 +15,12 @@ export * from './events'
 export const channels = {
   ...authChannels,
   ...usersChannels,
-  ...auditChannels
+  ...teamsChannels,
+  ...invitationsChannels,
+  ...profileChannels,
+  ...settingsChannels,
+  ...auditChannels,
+  ...supportAccessChannels
 } as const
 
 export type Channels = typeof channels

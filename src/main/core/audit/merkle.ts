@@ -31,6 +31,8 @@ export class MerkleFrontier {
   }
 
   static decode(size: number, bytes: Uint8Array): MerkleFrontier {
+    // A partial trailing node would pass the count check below and corrupt every later root.
+    if (bytes.length % HASH_BYTES !== 0) throw new Error(`Ledger frontier does not match tree size ${size}`)
     const nodes: Buffer[] = []
     for (let offset = 0; offset < bytes.length; offset += HASH_BYTES) {
       nodes.push(Buffer.from(bytes.subarray(offset, offset + HASH_BYTES)))

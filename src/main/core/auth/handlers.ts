@@ -3,18 +3,17 @@ import { AppError } from '../../../shared/contract/result'
 import type { SessionInfo } from '../../../shared/contract/auth'
 import type { Core } from '../core'
 import { permissionsOf } from '../core'
-import { actorOf, SYSTEM_ACTOR, type CallContext, type ResolvedPrincipal } from '../context'
+import { actorOf, type CallContext, type ResolvedPrincipal } from '../context'
 import { generateRecoveryKey, readEnvelope, wrapWithSecret, writeEnvelope } from '../store/key-envelope'
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords'
+import { Lockout, type LoginResult } from './lockout'
 
-export const LOCKOUT_FAILURES = 5
-export const LOCKOUT_WINDOW_MS = 15 * 60_000
-export const LOCKOUT_DURATION_MS = 15 * 60_000
+export { LOCKOUT_DURATION_MS, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './lockout'
 
 export function sessionInfoOf(core: Core, ctx: { session: { startedAt: number } | null }, principal: ResolvedPrincipal): SessionInfo {
   return {
     principal: {
-      kind: 'member',
+      kind: principal.kind,
       personId: principal.personId,
       name: principal.name,
       email: principal.email,
@@ -29,26 +28,17 @@ export function sessionInfoOf(core: Core, ctx: { session: { startedAt: number } 
   }
 }
 
-type LoginResult = 'success' | 'failure' | 'locked'
-
 export function registerAuth(core: Core): void {
   const db = core.db
-  const insertLogin = db.prepare(`
-    INSERT INTO login_events (account_id, time, person_id, principal_kind, email_tried, method, result, reason, ip, device)
-    VALUES (?, ?, ?, 'member', ?, 'password', ?, ?, ?, ?)`)
+  // Login events and the lockout rule are shared with the support agents' sign-in.
+  const lockout = new Lockout(core)
   const findPerson = db.prepare('SELECT person_id, name, email, password_hash FROM persons WHERE email = ?')
   const findMembership = db.prepare(`
     SELECT membership_id, status FROM memberships WHERE person_id = ?
     ORDER BY CASE status WHEN 'active' THEN 0 ELSE 1 END, created_at LIMIT 1`)
-  const readLock = db.prepare('SELECT locked_until, set_by_event FROM identity_locks WHERE email = ?')
-  // Failures inside the window, after the last success and after the failure that set the last lock.
-  const countFailures = db.prepare(`
-    SELECT count(*) AS n, max(login_event_id) AS last FROM login_events
-    WHERE email_tried = @email AND result = 'failure' AND time > @windowStart AND login_event_id > @after
-      AND login_event_id > (SELECT coalesce(max(login_event_id), 0) FROM login_events WHERE email_tried = @email AND result = 'success')`)
 
   function logAttempt(ctx: CallContext, email: string, result: LoginResult, reason: string | null, person?: { person_id: string }, accountId?: string | null): void {
-    insertLogin.run(accountId ?? null, ctx.now, person?.person_id ?? null, email, result, reason, ctx.meta.ip, ctx.meta.device)
+    lockout.log(ctx, { kind: 'member', method: 'password', email, personId: person?.person_id, accountId, reason }, result)
   }
 
   core.handle('auth:status', (ctx) => {
@@ -111,7 +101,7 @@ export function registerAuth(core: Core): void {
         target: { type: 'member', id: personId, name: input.ownerName },
         after: { name: input.ownerName, email: input.ownerEmail, role: 'owner', status: 'active' }
       })
-      insertLogin.run(accountId, now, personId, input.ownerEmail, 'success', 'first-run setup', ctx.meta.ip, ctx.meta.device)
+      logAttempt({ ...ctx, now }, input.ownerEmail, 'success', 'first-run setup', { person_id: personId }, accountId)
       core.ledger.signHead('init')
     })
     // The recovery slot goes beside the database once the account exists.
@@ -125,47 +115,25 @@ export function registerAuth(core: Core): void {
 
   core.handle('auth:sign-in', async (ctx, input) => {
     const email = input.email
-    const lock = readLock.get(email) as { locked_until: number; set_by_event: number } | undefined
-    if (lock && lock.locked_until > ctx.now) {
-      // Even the right password is refused while locked.
-      const person = findPerson.get(email) as { person_id: string } | undefined
-      core.tx(() => logAttempt(ctx, email, 'locked', 'identity locked', person, null))
-      const minutes = Math.ceil((lock.locked_until - ctx.now) / 60_000)
-      throw new AppError('LOCKED', `Too many failed attempts: sign-in for this email is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`, {
-        lockedUntil: lock.locked_until
-      })
-    }
+    lockout.refuseIfLocked(ctx, {
+      kind: 'member',
+      method: 'password',
+      email,
+      personId: (findPerson.get(email) as { person_id: string } | undefined)?.person_id
+    })
     const person = findPerson.get(email) as { person_id: string; name: string; email: string; password_hash: string | null } | undefined
     const passwordOk = await verifyPassword(input.password, person?.password_hash ?? null)
     const membership = person ? (findMembership.get(person.person_id) as { membership_id: string; status: string } | undefined) : undefined
     const principal = membership ? core.principalByMembership(membership.membership_id) : null
     if (!passwordOk || !person || !principal) {
       const reason = !person ? 'unknown email' : !principal ? 'no membership' : 'wrong password'
-      let lockedNow = false
-      core.tx(() => {
-        logAttempt(ctx, email, 'failure', reason, person, principal?.accountId)
-        const { n: failures, last } = countFailures.get({
-          email,
-          windowStart: ctx.now - LOCKOUT_WINDOW_MS,
-          after: lock?.set_by_event ?? 0
-        }) as { n: number; last: number }
-        if (failures >= LOCKOUT_FAILURES) {
-          lockedNow = true
-          db.prepare(
-            `INSERT INTO identity_locks (email, account_id, locked_until, set_by_event) VALUES (?, ?, ?, ?)
-             ON CONFLICT (email) DO UPDATE SET locked_until = excluded.locked_until, account_id = excluded.account_id, set_by_event = excluded.set_by_event`
-          ).run(email, principal?.accountId ?? null, ctx.now + LOCKOUT_DURATION_MS, last)
-          core.ledger.append({
-            accountId: principal?.accountId ?? null,
-            actor: SYSTEM_ACTOR,
-            action: 'auth.locked',
-            summary: `Sign-in for ${email} was locked for 15 minutes after ${failures} failed attempts.`,
-            target: { type: 'identity', id: person?.person_id ?? null, name: email },
-            after: { lockedUntil: ctx.now + LOCKOUT_DURATION_MS },
-            ip: ctx.meta.ip,
-            device: ctx.meta.device
-          })
-        }
+      const lockedNow = lockout.failure(ctx, {
+        kind: 'member',
+        method: 'password',
+        email,
+        personId: person?.person_id,
+        accountId: principal?.accountId,
+        reason
       })
       if (lockedNow) throw new AppError('LOCKED', 'Too many failed attempts: sign-in for this email is locked for 15 minutes.')
       throw new AppError('UNAUTHENTICATED', 'Wrong email or password.')
@@ -178,8 +146,7 @@ export function registerAuth(core: Core): void {
       )
     }
     core.tx(() => {
-      logAttempt(ctx, email, 'success', null, person, principal.accountId)
-      db.prepare('DELETE FROM identity_locks WHERE email = ?').run(email)
+      lockout.success(ctx, { kind: 'member', method: 'password', email, personId: person.person_id, accountId: principal.accountId })
       db.prepare('UPDATE memberships SET last_login_at = ? WHERE membership_id = ?').run(ctx.now, principal.membershipId)
       core.ledger.append({
         accountId: principal.accountId,
@@ -204,7 +171,7 @@ export function registerAuth(core: Core): void {
         actor: actorOf(principal),
         action: 'auth.signed-out',
         summary: `${principal.name} signed out.`,
-        target: { type: 'member', id: principal.personId, name: principal.name },
+        target: { type: principal.kind === 'support' ? 'support-agent' : 'member', id: principal.personId, name: principal.name },
         ip: ctx.meta.ip,
         device: ctx.meta.device
       })

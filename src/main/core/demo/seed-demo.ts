@@ -1,5 +1,6 @@
 import { Faker, en } from '@faker-js/faker'
 import { AppError } from '../../../shared/contract/result'
+import { TEAM_EXAMPLES } from '../../../shared/contract/teams'
 import type { AuditActor } from '../../../shared/contract/audit'
 import type { Role } from '../../../shared/permissions'
 import type { AuditEntry } from '../audit/ledger'
@@ -36,10 +37,12 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
   const owner = db
     .prepare("SELECT p.person_id AS personId, p.name, p.email FROM memberships m JOIN persons p USING (person_id) WHERE m.account_id = ? AND m.role = 'owner'")
     .get(account.account_id) as Omit<DemoMember, 'role'>
+  const existing = (db.prepare('SELECT count(*) AS n FROM persons').get() as { n: number }).n
   const faker = new Faker({ locale: [en], seed: options.seed })
+  // A later run into the same store must not draw the first run's ids again (UNIQUE person_id).
+  if (existing > 1) faker.seed([options.seed, existing])
   const now = core.clock.now()
   const domain = `${faker.internet.domainWord()}-demo.example`
-  const existing = (db.prepare('SELECT count(*) AS n FROM persons').get() as { n: number }).n
   const insertPerson = db.prepare('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, NULL, ?)')
   const insertMembership = db.prepare(
     'INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, last_login_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
@@ -51,6 +54,30 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
   const members: DemoMember[] = []
   const actorOf = (m: DemoMember): AuditActor => ({ kind: 'member', id: m.personId, name: m.name, email: m.email, role: m.role })
   const ip = () => faker.internet.ipv4()
+  // The seed's team examples (created once; a second demo run reuses them), about 1.3 teams per person.
+  let teamEvents = 0
+  const teamIds = core.tx(() =>
+    TEAM_EXAMPLES.map((name) => {
+      const found = db.prepare('SELECT team_id AS id FROM teams WHERE account_id = ? AND name = ?').get(account.account_id, name) as { id: string } | undefined
+      if (found) return found.id
+      const id = faker.string.uuid()
+      db.prepare('INSERT INTO teams (team_id, account_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)').run(id, account.account_id, name, `${name} (demo)`, now - 700 * DAY)
+      core.ledger.append({
+        accountId: account.account_id,
+        actor: actorOf({ ...owner, role: 'owner' }),
+        action: 'team.created',
+        summary: `${owner.name} created the team ${name}.`,
+        target: { type: 'team', id, name },
+        after: { name, description: `${name} (demo)`, members: 0 },
+        ip: null,
+        device: null,
+        time: now - 700 * DAY
+      })
+      teamEvents += 1
+      return id
+    })
+  )
+  const insertTeamMember = db.prepare('INSERT OR IGNORE INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES (?, ?, ?, ?, ?)')
 
   for (let start = 0; start < options.users; start += BATCH) {
     core.tx(() => {
@@ -70,7 +97,11 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
         const inviteExpiresAt = status === 'invited' ? now + faker.number.int({ min: -6, max: 7 }) * DAY : null
         const lastLogin = status === 'invited' || faker.number.float() < 0.05 ? 0 : now - faker.number.int({ min: 60_000, max: 90 * DAY })
         insertPerson.run(personId, account.account_id, email, name, createdAt)
-        insertMembership.run(faker.string.uuid(), account.account_id, personId, role, status, inviteExpiresAt, lastLogin, createdAt)
+        const membershipId = faker.string.uuid()
+        insertMembership.run(membershipId, account.account_id, personId, role, status, inviteExpiresAt, lastLogin, createdAt)
+        for (const teamId of faker.helpers.arrayElements(teamIds, faker.helpers.weightedArrayElement([{ weight: 2, value: 0 }, { weight: 5, value: 1 }, { weight: 3, value: 2 }]))) {
+          insertTeamMember.run(account.account_id, teamId, membershipId, personId, createdAt)
+        }
         const member = { personId, name, email, role }
         if (role === 'admin' && status === 'active') admins.push(member)
         if (status === 'active') members.push(member)
@@ -93,7 +124,7 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
   }
 
   const pool = members.length > 0 ? members : [{ ...owner, role: 'owner' as Role }]
-  const remaining = Math.max(0, options.events - options.users)
+  const remaining = Math.max(0, options.events - options.users - teamEvents)
   const span = 365 * DAY
   for (let start = 0; start < remaining; start += BATCH) {
     core.tx(() => {
@@ -160,8 +191,8 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
       }
       core.ledger.appendMany(entries)
     })
-    options.progress?.({ users: options.users, events: options.users + Math.min(remaining, start + BATCH) })
+    options.progress?.({ users: options.users, events: options.users + teamEvents + Math.min(remaining, start + BATCH) })
   }
   core.tx(() => core.ledger.signHead('demo'))
-  return { users: options.users, events: Math.max(options.events, options.users) }
+  return { users: options.users, events: Math.max(options.events, options.users + teamEvents) }
 }

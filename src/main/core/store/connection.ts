@@ -91,6 +91,8 @@ export function openDatabase(file: string, key: Buffer, options: OpenOptions = {
     db.pragma('synchronous = FULL')
   }
   db.pragma('foreign_keys = ON')
+  // 128 MB page cache: at 100,000 users the default 16 MB thrashes on list and team pages.
+  db.pragma('cache_size = -131072')
   db.pragma('busy_timeout = 5000')
   return db
 }

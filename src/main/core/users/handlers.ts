@@ -1,6 +1,8 @@
 import type { UserRow } from '../../../shared/contract/users'
 import { USER_STATUSES } from '../../../shared/contract/users'
+import type { ParsedInputOf } from '../../../shared/contract'
 import type { Core } from '../core'
+import { membersOf } from './members'
 
 interface RawUserRow {
   id: string
@@ -12,12 +14,71 @@ interface RawUserRow {
   inviteExpiresAt: number | null
   lastLoginAt: number
   createdAt: number
+  avatar: string | null
 }
 
 const SORT_COLUMNS = { name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' } as const
 
 function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/**
+ * The SQL of one users page for these filters (exported so tests can EXPLAIN it): the sort's own
+ * index drives the loop, filters are probes, keyset on (sort value, person id).
+ */
+export function usersPageQuery(input: ParsedInputOf<'users:list'>, accountId: string, now: number): { pageSql: string; from: string; filterSql: string; params: Record<string, unknown> } {
+  const where: string[] = ['m.account_id = @accountId']
+  const params: Record<string, unknown> = { accountId, now, limit: input.limit }
+  if (input.search) {
+    where.push("(p.name LIKE @search ESCAPE '\\' OR p.email LIKE @search ESCAPE '\\')")
+    params.search = `%${escapeLike(input.search)}%`
+  }
+  if (input.status === 'invited') where.push("m.status = 'invited' AND m.invite_expires_at > @now")
+  else if (input.status === 'expired') where.push("m.status = 'invited' AND m.invite_expires_at <= @now")
+  else if (input.status) {
+    where.push('m.status = @status')
+    params.status = input.status
+  }
+  if (input.role) {
+    where.push('m.role = @role')
+    params.role = input.role
+  }
+  if (input.teamId) {
+    // Probed on (team_id, person_id) while walking the sort index, before any membership row is read.
+    where.push(`EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = @teamId AND tm.person_id = ${input.sort === 'lastLogin' && !input.search ? 'm' : 'p'}.person_id)`)
+    params.teamId = input.teamId
+  }
+  const filterSql = where.join(' AND ')
+  const column = SORT_COLUMNS[input.sort]
+  // Ties break on the person id; for last login the membership's copy of it keeps the index order.
+  const tieBreak = input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id'
+  const desc = input.direction === 'desc'
+  const pageWhere = [filterSql]
+  if (input.after) {
+    pageWhere.push(`(${column}, ${tieBreak}) ${desc ? '<' : '>'} (@afterValue, @afterId)`)
+    params.afterValue = input.sort === 'lastLogin' ? Number(input.after.value ?? 0) : String(input.after.value ?? '')
+    params.afterId = input.after.id
+  }
+  const order = desc ? 'DESC' : 'ASC'
+  // The sort's own index drives the page (CROSS JOIN fixes the loop order): a page reads about
+  // `limit` matching rows however large the account, never the whole membership table.
+  // By email, persons_email (email, person_id) is named: the planner would pick the unique email
+  // index, which lacks person_id and reads the table for every row it walks.
+  const from =
+    input.sort === 'lastLogin' && !input.search
+      ? 'memberships m CROSS JOIN persons p ON p.person_id = m.person_id'
+      : input.sort === 'email' && !input.search
+        ? 'persons p INDEXED BY persons_email CROSS JOIN memberships m ON m.person_id = p.person_id'
+        : 'persons p CROSS JOIN memberships m ON m.person_id = p.person_id'
+  const pageSql = `
+    SELECT m.membership_id AS id, p.person_id AS personId, p.name, p.email, m.role, m.status,
+           m.invite_expires_at AS inviteExpiresAt, m.last_login_at AS lastLoginAt, m.created_at AS createdAt, p.avatar
+    FROM ${from}
+    WHERE ${pageWhere.join(' AND ')}
+    ORDER BY ${column} ${order}, ${tieBreak} ${order}
+    LIMIT @limit`
+  return { pageSql, from, filterSql, params }
 }
 
 /**
@@ -38,39 +99,23 @@ export function registerUsers(core: Core): void {
 
   core.handle('users:list', (ctx, input) => {
     const accountId = ctx.principal!.accountId
-    const where: string[] = ['m.account_id = @accountId']
-    const params: Record<string, unknown> = { accountId, now: ctx.now, limit: input.limit }
-    if (input.search) {
-      where.push("(p.name LIKE @search ESCAPE '\\' OR p.email LIKE @search ESCAPE '\\')")
-      params.search = `%${escapeLike(input.search)}%`
+    const { pageSql, from, filterSql, params } = usersPageQuery(input, accountId, ctx.now)
+    const raw = prepared(pageSql).all(params) as RawUserRow[]
+    const teamsByMember = new Map<string, Array<{ id: string; name: string }>>()
+    if (raw.length > 0) {
+      const teamRows = prepared(`
+        SELECT tm.membership_id AS membershipId, t.team_id AS id, t.name FROM team_members tm JOIN teams t ON t.team_id = tm.team_id
+        WHERE tm.membership_id IN (SELECT value FROM json_each(?)) ORDER BY t.name`).all(JSON.stringify(raw.map((r) => r.id))) as Array<{
+        membershipId: string
+        id: string
+        name: string
+      }>
+      for (const t of teamRows) {
+        const list = teamsByMember.get(t.membershipId) ?? []
+        list.push({ id: t.id, name: t.name })
+        teamsByMember.set(t.membershipId, list)
+      }
     }
-    if (input.status === 'invited') where.push("m.status = 'invited' AND m.invite_expires_at > @now")
-    else if (input.status === 'expired') where.push("m.status = 'invited' AND m.invite_expires_at <= @now")
-    else if (input.status) {
-      where.push('m.status = @status')
-      params.status = input.status
-    }
-    if (input.role) {
-      where.push('m.role = @role')
-      params.role = input.role
-    }
-    const filterSql = where.join(' AND ')
-    const column = SORT_COLUMNS[input.sort]
-    const desc = input.direction === 'desc'
-    const pageWhere = [filterSql]
-    if (input.after) {
-      pageWhere.push(`(${column}, p.person_id) ${desc ? '<' : '>'} (@afterValue, @afterId)`)
-      params.afterValue = input.sort === 'lastLogin' ? Number(input.after.value ?? 0) : String(input.after.value ?? '')
-      params.afterId = input.after.id
-    }
-    const order = desc ? 'DESC' : 'ASC'
-    const raw = prepared(`
-      SELECT m.membership_id AS id, p.person_id AS personId, p.name, p.email, m.role, m.status,
-             m.invite_expires_at AS inviteExpiresAt, m.last_login_at AS lastLoginAt, m.created_at AS createdAt
-      FROM memberships m JOIN persons p ON p.person_id = m.person_id
-      WHERE ${pageWhere.join(' AND ')}
-      ORDER BY ${column} ${order}, p.person_id ${order}
-      LIMIT @limit`).all(params) as RawUserRow[]
     const rows: UserRow[] = raw.map((r) => ({
       id: r.id,
       personId: r.personId,
@@ -79,21 +124,31 @@ export function registerUsers(core: Core): void {
       role: r.role,
       status: r.status === 'invited' && r.inviteExpiresAt !== null && r.inviteExpiresAt <= ctx.now ? 'expired' : r.status,
       lastLoginAt: r.lastLoginAt > 0 ? r.lastLoginAt : null,
-      createdAt: r.createdAt
+      createdAt: r.createdAt,
+      teams: teamsByMember.get(r.id) ?? [],
+      avatar: r.avatar,
+      inviteExpiresAt: r.status === 'invited' ? r.inviteExpiresAt : null
     }))
     const last = raw[raw.length - 1]
     const next =
       raw.length === input.limit && last
         ? { value: input.sort === 'lastLogin' ? last.lastLoginAt : input.sort === 'email' ? last.email : last.name, id: last.personId }
         : null
-    if (input.after) return { rows, next, total: null, counts: null }
+    if (input.after) return { rows, next, total: null, counts: null, seats: null }
+    const counts = membersOf(core).statusCounts(accountId, ctx.now)
     const { after: _a, afterValue: _v, afterId: _i, limit: _l, ...countParams } = params
-    const total = (prepared(`SELECT count(*) AS n FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE ${filterSql}`).get(countParams) as { n: number }).n
-    const counts = Object.fromEntries(USER_STATUSES.map((s) => [s, 0])) as Record<(typeof USER_STATUSES)[number], number>
-    const grouped = prepared(`
-      SELECT CASE WHEN status = 'invited' AND invite_expires_at <= @now THEN 'expired' ELSE status END AS s, count(*) AS n
-      FROM memberships WHERE account_id = @accountId GROUP BY s`).all({ accountId, now: ctx.now }) as Array<{ s: keyof typeof counts; n: number }>
-    for (const g of grouped) counts[g.s] = g.n
-    return { rows, next, total, counts }
+    let total: number
+    if (!input.search && !input.role && !input.teamId) {
+      total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
+    } else if (input.teamId && !input.search && !input.role && !input.status) {
+      // Trigger-kept; a team of another account counts as empty.
+      total = (prepared('SELECT member_count AS n FROM teams WHERE team_id = @teamId AND account_id = @accountId').get(countParams) as { n: number } | undefined)?.n ?? 0
+    } else {
+      // Counting reads every match anyway: memberships first (status/role indexes) unless a search scans persons.
+      const countFrom = input.search ? from : 'memberships m JOIN persons p ON p.person_id = m.person_id'
+      total = (prepared(`SELECT count(*) AS n FROM ${countFrom} WHERE ${filterSql}`).get(countParams) as { n: number }).n
+    }
+    const seats = membersOf(core).seatsFrom(accountId, counts)
+    return { rows, next, total, counts, seats }
   })
 }

@@ -1,9 +1,11 @@
 import { migration0001 } from './0001-accounts-people'
 import { migration0002 } from './0002-sign-in'
 import { migration0003 } from './0003-audit-ledger'
+import { migration0004 } from './0004-users-teams'
+import { migration0005 } from './0005-support-access'
 import type { Migration } from './types'
 
 export type { Migration }
 
 /** In order; a new migration is a new file added at the end. Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003]
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005]

@@ -1,0 +1,79 @@
+import type { Core } from '../core/core'
+import type { Result } from '../../shared/contract/result'
+
+/**
+ * Benchmark rows for issue 3, called by the bench (`gatehouse bench`): CSV validation and commit of
+ * 10,000 rows, and users pages filtered by team over a large store. Each returns milliseconds.
+ */
+
+function unwrap<T>(result: Result<unknown>, what: string): T {
+  if (!result.ok) throw new Error(`${what} failed: ${result.error.code} ${result.error.message}`)
+  return result.value as T
+}
+
+/** `rows` valid people (email,name,role,teams), unique per `tag`, spread over the given team names. */
+export function makeUsersCsv(rows: number, options: { tag?: string; teams?: readonly string[] } = {}): string {
+  const tag = options.tag ?? 'bench'
+  const roles = ['agent', 'agent', 'agent', 'viewer', 'admin']
+  const teams = options.teams ?? []
+  const lines = ['email,name,role,teams']
+  for (let i = 0; i < rows; i++) {
+    const team = teams.length ? teams[i % teams.length]! : ''
+    lines.push(`${tag}.person${i}@import-${tag}.example,"Imported, Person ${i}",${roles[i % roles.length]},${team}`)
+  }
+  return `${lines.join('\r\n')}\r\n`
+}
+
+/**
+ * Preview (validation only) and commit of a `rows`-row CSV through `core.dispatch` as the signed-in
+ * member on `connectionId` (Owner or Admin). Raises the account's seat count first if needed: the
+ * bench store is throwaway and the point is the time, not the limit.
+ */
+export async function measureUsersImport(core: Core, connectionId: string, rows = 10_000): Promise<{ previewMs: number; commitMs: number; invited: number }> {
+  core.db.prepare("UPDATE accounts SET seats = max(seats, (SELECT count(*) FROM memberships WHERE memberships.account_id = accounts.account_id) + ?)").run(rows)
+  const teams = unwrap<{ teams: Array<{ name: string }> }>(await core.dispatch(connectionId, 'teams:list', {}), 'teams:list').teams.map((t) => t.name)
+  const csv = makeUsersCsv(rows, { tag: `b${core.clock.now().toString(36)}`, teams })
+  let start = performance.now()
+  const preview = unwrap<{ okCount: number }>(await core.dispatch(connectionId, 'users:import-preview', { csv }), 'users:import-preview')
+  const previewMs = performance.now() - start
+  if (preview.okCount !== rows) throw new Error(`users:import-preview accepted ${preview.okCount} of ${rows} rows`)
+  start = performance.now()
+  const commit = unwrap<{ invited: unknown[] }>(await core.dispatch(connectionId, 'users:import-commit', { csv }), 'users:import-commit')
+  const commitMs = performance.now() - start
+  return { previewMs, commitMs, invited: commit.invited.length }
+}
+
+/**
+ * Users pages filtered by team, as the console asks for them: a first page (which also carries the
+ * status counts, the total and the seats) and then `pages - 1` keyset pages, for every team and
+ * sort in turn, until `samples` page times are collected. First and later pages are timed apart.
+ */
+export async function measureTeamPages(
+  core: Core,
+  connectionId: string,
+  options: { samples?: number; pageSize?: number; pages?: number } = {}
+): Promise<{ first: number[]; next: number[] }> {
+  const samples = options.samples ?? 200
+  const limit = options.pageSize ?? 100
+  const pages = options.pages ?? 5
+  const teams = unwrap<{ teams: Array<{ id: string; memberCount: number }> }>(await core.dispatch(connectionId, 'teams:list', {}), 'teams:list').teams
+  if (teams.length === 0) throw new Error('No teams in the bench store: seed it with the demo data first.')
+  const first: number[] = []
+  const next: number[] = []
+  for (let i = 0; first.length + next.length < samples; i++) {
+    const teamId = teams[i % teams.length]!.id
+    const sort = (['name', 'email', 'lastLogin'] as const)[Math.floor(i / teams.length) % 3]
+    let after: unknown = undefined
+    for (let p = 0; p < pages; p++) {
+      const start = performance.now()
+      const page = unwrap<{ next: unknown }>(
+        await core.dispatch(connectionId, 'users:list', { teamId, sort, limit, ...(after ? { after } : {}) }),
+        'users:list'
+      )
+      ;(p === 0 ? first : next).push(performance.now() - start)
+      if (!page.next) break
+      after = page.next
+    }
+  }
+  return { first, next }
+}

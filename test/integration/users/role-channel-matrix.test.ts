@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CHANNEL_NAMES, type ChannelName } from '../../../src/shared/contract'
+import type { Role } from '../../../src/shared/permissions'
+import type { Core } from '../../../src/main/core/core'
+import { OWNER, openTestCore, rowCounts, setupAccount, type TestCore } from '../../support/core'
+import { accountIdOf, expectOk, quickMember, sessionOf, tokenOf } from '../../support/users'
+
+/**
+ * Every role × every channel, against SPEC.md's table written out here independently of the
+ * contract's `access` fields: a call is allowed exactly when the table says so, and a refused call
+ * is FORBIDDEN and writes nothing.
+ */
+const ROLES: Role[] = ['owner', 'admin', 'agent', 'viewer']
+const ALL: Role[] = ROLES
+const SPEC = {
+  public: ALL,
+  signedIn: ALL,
+  seeUsersTeams: ['owner', 'admin', 'viewer'],
+  manageUsers: ['owner', 'admin'],
+  manageTeams: ['owner', 'admin'],
+  auditLog: ['owner', 'admin', 'viewer'],
+  exportReports: ['owner', 'admin'],
+  ownerOnly: ['owner'],
+  supportAccess: ['owner'],
+  ownProfile: ALL
+} satisfies Record<string, Role[]>
+
+interface Fixture {
+  core: Core
+  actor: { membershipId: string; email: string; password: string }
+  /** A fresh active agent to act on (a new one per call). */
+  target: () => Promise<string>
+  team: () => string
+  inviteToken: () => Promise<string>
+  join: (teamId: string, membershipId: string) => void
+}
+
+interface Row {
+  spec: keyof typeof SPEC
+  input: (fx: Fixture) => unknown | Promise<unknown>
+  /** For allowed calls whose valid input still meets a business rule (e.g. setup twice). */
+  allowedResult?: 'ok' | 'CONFLICT' | 'UNAUTHENTICATED' | 'NOT_FOUND'
+  after?: (fx: Fixture) => void
+}
+
+const CSV = (email: string) => `email,name,role,teams\r\n${email},Matrix Person,viewer,\r\n`
+const NEW_PASSWORD = 'copper-lighthouse-orchard-58'
+
+const MATRIX: Partial<Record<ChannelName, Row>> = {
+  'auth:status': { spec: 'public', input: () => ({}) },
+  'auth:setup': {
+    spec: 'public',
+    input: () => ({ accountName: 'X', plan: 'paid', seats: 5, ownerName: 'X', ownerEmail: 'x@example.com', ownerPassword: NEW_PASSWORD }),
+    allowedResult: 'CONFLICT'
+  },
+  'auth:sign-in': { spec: 'public', input: (fx) => ({ email: fx.actor.email, password: fx.actor.password }) },
+  'auth:sign-out': { spec: 'signedIn', input: () => ({}) },
+  'auth:support-sign-in': {
+    spec: 'public',
+    input: (fx) => ({ email: 'nobody-support@vendor.example', password: NEW_PASSWORD, account: accountIdOf(fx.core) }),
+    allowedResult: 'UNAUTHENTICATED'
+  },
+  'users:list': { spec: 'seeUsersTeams', input: () => ({ limit: 5 }) },
+  'users:get': { spec: 'seeUsersTeams', input: async (fx) => ({ membershipId: await fx.target() }) },
+  'users:seats': { spec: 'seeUsersTeams', input: () => ({}) },
+  'users:invite': { spec: 'manageUsers', input: () => ({ emails: [`inv-${randomUUID().slice(0, 8)}@example.com`], role: 'agent' }) },
+  'users:resend-invitation': {
+    spec: 'manageUsers',
+    input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId })
+  },
+  'users:revoke-invitation': {
+    spec: 'manageUsers',
+    input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId })
+  },
+  'users:update': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target(), role: 'viewer', name: 'Renamed Person' }) },
+  'users:deactivate': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
+  'users:reactivate': {
+    spec: 'manageUsers',
+    input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'agent', status: 'deactivated' })).membershipId })
+  },
+  'users:bulk-set-role': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target(), await fx.target()], role: 'viewer' }) },
+  'users:bulk-add-team': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target()], teamId: fx.team() }) },
+  'users:bulk-remove-team': {
+    spec: 'manageUsers',
+    input: async (fx) => {
+      const membershipId = await fx.target()
+      const teamId = fx.team()
+      fx.join(teamId, membershipId)
+      return { membershipIds: [membershipId], teamId }
+    }
+  },
+  'users:bulk-deactivate': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target(), await fx.target()] }) },
+  'users:import-preview': { spec: 'manageUsers', input: () => ({ csv: CSV(`csv-${randomUUID().slice(0, 8)}@example.com`) }) },
+  'users:import-commit': { spec: 'manageUsers', input: () => ({ csv: CSV(`csv-${randomUUID().slice(0, 8)}@example.com`) }) },
+  'users:export': { spec: 'exportReports', input: () => ({}) },
+  'teams:list': { spec: 'seeUsersTeams', input: () => ({}) },
+  'teams:create': { spec: 'manageTeams', input: async (fx) => ({ name: `Team ${randomUUID().slice(0, 8)}`, membershipIds: [await fx.target()] }) },
+  'teams:update': { spec: 'manageTeams', input: (fx) => ({ teamId: fx.team(), description: 'Changed' }) },
+  'teams:delete': { spec: 'manageTeams', input: (fx) => ({ teamId: fx.team() }) },
+  'teams:add-members': { spec: 'manageTeams', input: async (fx) => ({ teamId: fx.team(), membershipIds: [await fx.target()] }) },
+  'teams:remove-members': {
+    spec: 'manageTeams',
+    input: async (fx) => {
+      const membershipId = await fx.target()
+      const teamId = fx.team()
+      fx.join(teamId, membershipId)
+      return { teamId, membershipIds: [membershipId] }
+    }
+  },
+  'invitations:inspect': { spec: 'public', input: async (fx) => ({ token: await fx.inviteToken() }) },
+  'invitations:accept': { spec: 'public', input: async (fx) => ({ token: await fx.inviteToken(), name: 'Accepting Person', password: NEW_PASSWORD }) },
+  'profile:get': { spec: 'ownProfile', input: () => ({}) },
+  'profile:update': { spec: 'ownProfile', input: () => ({ theme: 'dark', name: 'Me Myself' }) },
+  'profile:change-password': {
+    spec: 'ownProfile',
+    input: (fx) => ({ current: fx.actor.password, next: NEW_PASSWORD }),
+    after: (fx) => {
+      fx.actor.password = NEW_PASSWORD
+    }
+  },
+  'settings:account': { spec: 'seeUsersTeams', input: () => ({}) },
+  'settings:smtp-get': { spec: 'manageUsers', input: () => ({}) },
+  'settings:smtp-set': { spec: 'manageUsers', input: () => ({ smtp: { host: '127.0.0.1', port: 2525, tls: 'none', from: 'it@example.com' } }) },
+  'settings:smtp-test': {
+    spec: 'manageUsers',
+    // No server listens on port 1: the call itself is allowed and reports the failure.
+    input: (fx) => {
+      fx.core.db
+        .prepare("INSERT OR REPLACE INTO smtp_settings (account_id, host, port, tls, from_address, updated_at) VALUES (?, '127.0.0.1', 1, 'none', 'it@example.com', 0)")
+        .run(accountIdOf(fx.core))
+      return {}
+    }
+  },
+  'account:transfer-ownership': {
+    spec: 'ownerOnly',
+    input: async (fx) => ({ toMembershipId: (await quickMember(fx.core, { role: 'admin' })).membershipId, password: fx.actor.password })
+  },
+  'account:convert-to-paid': { spec: 'ownerOnly', input: () => ({}), allowedResult: 'CONFLICT' },
+  'audit:list': { spec: 'auditLog', input: () => ({ limit: 5 }) },
+  'support-access:status': { spec: 'supportAccess', input: () => ({}) },
+  'support-access:extend': { spec: 'supportAccess', input: () => ({ duration: 'week', scope: 'read-only', reason: 'Ticket 42' }) },
+  'support-access:change': { spec: 'supportAccess', input: () => ({ duration: 'month', scope: 'full' }) },
+  'support-access:disable': { spec: 'supportAccess', input: () => ({}) },
+  'support-access:log': { spec: 'supportAccess', input: () => ({ limit: 5 }) },
+  'support-access:export-log': { spec: 'supportAccess', input: () => ({}) },
+  'support-access:logins': { spec: 'supportAccess', input: () => ({ limit: 5 }) },
+  'support-access:export-logins': { spec: 'supportAccess', input: () => ({}) }
+}
+
+/** Channels that change who the actor is run last (ownership transfer demotes the Owner). */
+const LAST: ChannelName[] = ['account:transfer-ownership']
+const ORDER = [...CHANNEL_NAMES.filter((c) => !LAST.includes(c)), ...LAST.filter((c) => CHANNEL_NAMES.includes(c))]
+
+describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
+  const cores: TestCore[] = []
+  afterAll(() => cores.forEach((c) => c.dispose()))
+
+  it('has a row for every channel of the contract', () => {
+    expect(CHANNEL_NAMES.filter((c) => !MATRIX[c])).toEqual([])
+  })
+
+  const tally = { allowed: 0, forbidden: 0 }
+  for (const role of ROLES) {
+    it(`${role}: allowed exactly where the table says; FORBIDDEN (and nothing written) elsewhere`, async () => {
+      const test = openTestCore()
+      cores.push(test)
+      const { core } = test
+      await setupAccount(core, { seats: 500 })
+      const ownerId = (core.db.prepare("SELECT membership_id AS id FROM memberships WHERE role = 'owner'").get() as { id: string }).id
+      const actor =
+        role === 'owner'
+          ? { membershipId: ownerId, email: OWNER.email, password: OWNER.password }
+          : await (async () => {
+              const m = await quickMember(core, { role })
+              return { membershipId: m.membershipId, email: m.email, password: m.password }
+            })()
+      const ownerConnection = sessionOf(core, ownerId)
+      const fx: Fixture = {
+        core,
+        actor,
+        target: async () => (await quickMember(core, { role: 'agent' })).membershipId,
+        team: () => {
+          const teamId = randomUUID()
+          core.db.prepare('INSERT INTO teams (team_id, account_id, name, created_at) VALUES (?, ?, ?, 0)').run(teamId, accountIdOf(core), `T ${teamId.slice(0, 8)}`)
+          return teamId
+        },
+        join: (teamId, membershipId) => {
+          core.db
+            .prepare('INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) SELECT account_id, ?, membership_id, person_id, 0 FROM memberships WHERE membership_id = ?')
+            .run(teamId, membershipId)
+        },
+        inviteToken: async () => {
+          const r = expectOk<{ invited: Array<{ link: string }> }>(
+            await core.dispatch(ownerConnection, 'users:invite', { emails: [`tok-${randomUUID().slice(0, 8)}@example.com`], role: 'agent' })
+          )
+          return tokenOf(r.invited[0]!.link)
+        }
+      }
+      const outcomes: string[] = []
+      for (const channel of ORDER) {
+        const row = MATRIX[channel]!
+        const allowed = (SPEC[row.spec] as Role[]).includes(role)
+        const input = await row.input(fx)
+        // A fresh window per call: sign-out, password change and the like touch only that one.
+        const connectionId = sessionOf(core, actor.membershipId)
+        const before = rowCounts(core.db)
+        const result = await core.dispatch(connectionId, channel, input)
+        const code = result.ok ? 'ok' : result.error.code
+        if (allowed) {
+          tally.allowed += 1
+          outcomes.push(`${channel}: ${code === (row.allowedResult ?? 'ok') ? 'as expected' : `UNEXPECTED ${code}${result.ok ? '' : ` ${result.error.message}`}`}`)
+          if (result.ok) row.after?.(fx)
+        } else {
+          tally.forbidden += 1
+          const unchanged = JSON.stringify(rowCounts(core.db)) === JSON.stringify(before)
+          outcomes.push(`${channel}: ${code === 'FORBIDDEN' && unchanged ? 'as expected' : `UNEXPECTED ${code}${unchanged ? '' : ' (wrote rows)'}`}`)
+        }
+        core.disconnect(connectionId)
+      }
+      expect(outcomes.filter((o) => o.includes('UNEXPECTED'))).toEqual([])
+      expect(outcomes).toHaveLength(CHANNEL_NAMES.length)
+    })
+  }
+
+  it('covered every pair', () => {
+    expect(tally.allowed + tally.forbidden).toBe(ROLES.length * CHANNEL_NAMES.length)
+    console.info(`role × channel matrix: ${ROLES.length} roles × ${CHANNEL_NAMES.length} channels = ${tally.allowed + tally.forbidden} pairs; ${tally.allowed} allowed, ${tally.forbidden} FORBIDDEN`)
+  })
+})
