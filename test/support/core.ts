@@ -201,7 +201,10 @@ export function sqliteErrorCode(fn: () => unknown): string | null {
 
 /** Tables (other than SQLite's own) lacking an account_id column; DESIGN.md wants none. */
 export function tablesWithoutAccountId(db: Db): string[] {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>
+  const all = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string; sql: string }>
+  // Full-text indexes (virtual tables and their shadow tables) index other tables' rows.
+  const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name)
+  const tables = all.filter((t) => !virtual.some((v) => t.name === v || t.name.startsWith(`${v}_`)))
   return tables
     .filter(({ name }) => !(db.prepare(`PRAGMA table_info("${name}")`).all() as Array<{ name: string }>).some((c) => c.name === 'account_id'))
     .map(({ name }) => name)

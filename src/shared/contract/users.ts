@@ -161,6 +161,11 @@ export const usersChannels = {
       next: userCursor.nullable(),
       /** Rows matching the filters; only on the first page (null when `after` is given). */
       total: z.number().int().nullable(),
+      /**
+       * True when a broad search was counted only up to `total` ("200+ matches"): counting every
+       * match of a term that most people contain would cost more than the page itself.
+       */
+      totalCapped: z.boolean().optional(),
       /** Account-wide counts per status for the filter chips; only on the first page. */
       counts: z.record(z.enum(USER_STATUSES), z.number().int()).nullable(),
       /** Seat use ("18 of 25 seats"); only on the first page. */

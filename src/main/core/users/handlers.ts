@@ -23,16 +23,47 @@ function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
+/** Terms of three characters or more go through the trigram index (migration 0006). */
+export const MIN_INDEXED_SEARCH = 3
+/** Up to this many matches, a page is built from the matches (then sorted); above, from the sort index. */
+export const SPARSE_MATCHES = 5_000
+/** Broad searches are counted up to this many matches. */
+export const SEARCH_COUNT_CAP = 200
+
+/** An FTS5 phrase: the term matched as a substring of name or email, quotes escaped. */
+export function searchPhrase(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`
+}
+
+/**
+ * - like: a short or broad term, tested row by row while walking the sort index (matches are dense,
+ *   so a page is found after a few hundred rows);
+ * - sparse: a term some trigram of which few people hold: built from the trigram index's matches;
+ * - dense: the trigram index's match set probed while walking the sort index (kept for EXPLAIN tests).
+ */
+export type SearchPlan = 'none' | 'like' | 'sparse' | 'dense'
+
 /**
  * The SQL of one users page for these filters (exported so tests can EXPLAIN it): the sort's own
  * index drives the loop, filters are probes, keyset on (sort value, person id).
  */
-export function usersPageQuery(input: ParsedInputOf<'users:list'>, accountId: string, now: number): { pageSql: string; from: string; filterSql: string; params: Record<string, unknown> } {
+export function usersPageQuery(
+  input: ParsedInputOf<'users:list'>,
+  accountId: string,
+  now: number,
+  plan: SearchPlan = input.search ? 'like' : 'none'
+): { pageSql: string; from: string; filterSql: string; params: Record<string, unknown> } {
   const where: string[] = ['m.account_id = @accountId']
   const params: Record<string, unknown> = { accountId, now, limit: input.limit }
-  if (input.search) {
+  if (input.search && plan === 'like') {
     where.push("(p.name LIKE @search ESCAPE '\\' OR p.email LIKE @search ESCAPE '\\')")
     params.search = `%${escapeLike(input.search)}%`
+  } else if (input.search && plan === 'dense') {
+    // Many matches: walk the sort index and probe the (materialised) match set.
+    where.push('p.rowid IN (SELECT rowid FROM persons_search WHERE persons_search MATCH @match)')
+    params.match = searchPhrase(input.search)
+  } else if (input.search && plan === 'sparse') {
+    params.match = searchPhrase(input.search)
   }
   if (input.status === 'invited') where.push("m.status = 'invited' AND m.invite_expires_at > @now")
   else if (input.status === 'expired') where.push("m.status = 'invited' AND m.invite_expires_at <= @now")
@@ -66,7 +97,10 @@ export function usersPageQuery(input: ParsedInputOf<'users:list'>, accountId: st
   // By email, persons_email (email, person_id) is named: the planner would pick the unique email
   // index, which lacks person_id and reads the table for every row it walks.
   const from =
-    input.sort === 'lastLogin' && !input.search
+    plan === 'sparse'
+      ? // Few matches: start from them and sort what is left (a small temp b-tree).
+        '(SELECT rowid AS rid FROM persons_search WHERE persons_search MATCH @match) s CROSS JOIN persons p ON p.rowid = s.rid CROSS JOIN memberships m ON m.person_id = p.person_id'
+      : input.sort === 'lastLogin' && !input.search
       ? 'memberships m CROSS JOIN persons p ON p.person_id = m.person_id'
       : input.sort === 'email' && !input.search
         ? 'persons p INDEXED BY persons_email CROSS JOIN memberships m ON m.person_id = p.person_id'
@@ -97,9 +131,21 @@ export function registerUsers(core: Core): void {
     return statement
   }
 
+  const trigramPeople = db.prepare('SELECT doc FROM persons_search_terms WHERE term = ?').pluck()
+  /** An upper bound of the matches: no more people match the term than hold its rarest trigram. */
+  const searchPlan = (term: string | undefined): SearchPlan => {
+    if (!term) return 'none'
+    if (term.length < MIN_INDEXED_SEARCH) return 'like'
+    const lower = term.toLowerCase()
+    let bound = Infinity
+    for (let i = 0; i + 3 <= lower.length && i < 12; i++) bound = Math.min(bound, (trigramPeople.get(lower.slice(i, i + 3)) as number | undefined) ?? 0)
+    return bound <= SPARSE_MATCHES ? 'sparse' : 'like'
+  }
+
   core.handle('users:list', (ctx, input) => {
     const accountId = ctx.principal!.accountId
-    const { pageSql, from, filterSql, params } = usersPageQuery(input, accountId, ctx.now)
+    const plan = searchPlan(input.search)
+    const { pageSql, from, filterSql, params } = usersPageQuery(input, accountId, ctx.now, plan)
     const raw = prepared(pageSql).all(params) as RawUserRow[]
     const teamsByMember = new Map<string, Array<{ id: string; name: string }>>()
     if (raw.length > 0) {
@@ -138,17 +184,22 @@ export function registerUsers(core: Core): void {
     const counts = membersOf(core).statusCounts(accountId, ctx.now)
     const { after: _a, afterValue: _v, afterId: _i, limit: _l, ...countParams } = params
     let total: number
+    let totalCapped = false
     if (!input.search && !input.role && !input.teamId) {
       total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
     } else if (input.teamId && !input.search && !input.role && !input.status) {
       // Trigger-kept; a team of another account counts as empty.
       total = (prepared('SELECT member_count AS n FROM teams WHERE team_id = @teamId AND account_id = @accountId').get(countParams) as { n: number } | undefined)?.n ?? 0
+    } else if (input.search && plan === 'like') {
+      const capped = (prepared(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${filterSql} LIMIT ${SEARCH_COUNT_CAP + 1})`).get(countParams) as { n: number }).n
+      totalCapped = capped > SEARCH_COUNT_CAP
+      total = Math.min(capped, SEARCH_COUNT_CAP)
     } else {
-      // Counting reads every match anyway: memberships first (status/role indexes) unless a search scans persons.
+      // Counting reads every match: memberships first (status/role indexes) unless a search starts from its matches.
       const countFrom = input.search ? from : 'memberships m JOIN persons p ON p.person_id = m.person_id'
       total = (prepared(`SELECT count(*) AS n FROM ${countFrom} WHERE ${filterSql}`).get(countParams) as { n: number }).n
     }
     const seats = membersOf(core).seatsFrom(accountId, counts)
-    return { rows, next, total, counts, seats }
+    return { rows, next, total, totalCapped, counts, seats }
   })
 }
