@@ -72,6 +72,12 @@ describe('gatehouse CLI', () => {
     expect(existsSync(data)).toBe(false)
   })
 
+  it('init with a password setup would refuse creates nothing (a retry is not locked out)', async () => {
+    const run = await gatehouse(['--data-dir', data, ...INIT], { GATEHOUSE_OWNER_PASSWORD: 'short' })
+    expectOneLineError(run, /at least 12 characters/)
+    expect(existsSync(data)).toBe(false)
+  })
+
   it('asks for a passphrase it cannot prompt for in one line', async () => {
     const run = await gatehouse(['--data-dir', data, ...INIT], { GATEHOUSE_PASSPHRASE: undefined })
     expectOneLineError(run, /GATEHOUSE_PASSPHRASE/)

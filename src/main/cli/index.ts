@@ -12,6 +12,7 @@ import { startCoreWorker } from '../core/worker-client'
 import { defaultDataDir } from '../paths'
 import { startWebHost } from '../web-host/server'
 import { resolvePassphrase } from './prompt'
+import { checkPasswordPolicy } from '../core/auth/passwords'
 import { runBench } from './bench'
 import { registerSupportAgentCommands } from './support-agent-commands'
 import { registerUsersCommands } from './users-commands'
@@ -58,6 +59,8 @@ export function buildProgram(): Command {
       const password = process.env.GATEHOUSE_OWNER_PASSWORD
       if (!password) throw new AppError('VALIDATION', 'Set GATEHOUSE_OWNER_PASSWORD to the Owner\'s password.')
       if (opts.plan !== 'trial' && opts.plan !== 'paid') throw new AppError('VALIDATION', '--plan must be trial or paid.')
+      // Check what setup would refuse before a store is created, so a failed init leaves nothing behind.
+      checkPasswordPolicy(password, opts.ownerEmail)
       const core = openCore({ dataDir, keySource: await keySourceFor(dataDir, true), tickMs: 0 })
       try {
         const connectionId = core.connect(CLI_META)
@@ -90,7 +93,7 @@ export function buildProgram(): Command {
       if (!existsSync(join(rendererDir, 'index.html'))) {
         throw new AppError('NOT_FOUND', `The console build is missing (${rendererDir}); run "npm run build".`)
       }
-      const core = await startCoreWorker({ dataDir, keySource: await keySourceFor(dataDir, true) })
+      const core = await startCoreWorker({ dataDir, keySource: await keySourceFor(dataDir, true), workerPath: join(here, 'worker.js') })
       const host = await startWebHost({ core, rendererDir, port: opts.port })
       process.stdout.write(`Gatehouse is serving on ${host.url}\n`)
       await new Promise<void>((done) => {

@@ -169,7 +169,7 @@ export const supportLoginRow = z.object({
 export type SupportLoginRow = z.infer<typeof supportLoginRow>
 
 /** Keyset cursor of the login history (newest first): the last row's login time and id. */
-export const supportLoginCursor = z.object({ loginAt: z.number(), id })
+export const supportLoginCursor = z.object({ loginAt: z.number(), id }).strict()
 
 const loginFilters = {
   /** Sessions that started at or after `from` (inclusive) … */

@@ -138,7 +138,7 @@ const csvText = z.string().max(CSV_MAX_BYTES + 1024 * 1024, 'The file is larger 
 const bulkResult = z.object({ changed: z.number().int(), unchanged: z.number().int() })
 
 /** Opaque keyset cursor: the last row's sort value and id. */
-export const userCursor = z.object({ value: z.union([z.string(), z.number(), z.null()]), id })
+export const userCursor = z.object({ value: z.union([z.string(), z.number(), z.null()]), id }).strict()
 
 export const usersChannels = {
   /** One page of the account's people (keyset paging). Agents are refused: they see only their profile. */

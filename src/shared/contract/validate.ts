@@ -14,7 +14,9 @@ export function parseCall(
   }
   const parsed = channels[channelName].input.safeParse(input)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    // Clipped: an error must not echo a caller's 10,000-character key back at full length.
+    const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text)
+    const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: clip(i.path.join('.')), message: clip(i.message) }))
     const first = issues[0]
     const where = first && first.path ? `${first.path}: ` : ''
     return fail('VALIDATION', `Invalid input for ${channelName}: ${where}${first?.message ?? 'invalid'}`, { issues })

@@ -1,5 +1,5 @@
 import type { AuditEventDto } from '../../../shared/contract/audit'
-import type { Core } from '../core'
+import { hasPermission, type Core } from '../core'
 import type { AuditRow } from './ledger'
 
 export function auditRowToDto(row: Omit<AuditRow, 'leaf_hash'>): AuditEventDto {
@@ -35,6 +35,11 @@ export function registerAudit(core: Core): void {
     if (input.before !== undefined) where.push('seq < @before')
     if (input.action !== undefined) where.push('action = @action')
     if (input.actorId !== undefined) where.push('actor_id = @actorId')
+    // Support Team Access is the Owner's alone (SPEC): its grants and the agents' sign-ins leave no
+    // trace in anyone else's audit log. What agents change in the account stays visible to all.
+    if (!hasPermission(ctx.principal!, 'support-access:manage')) {
+      where.push("action NOT LIKE 'support-access.%' AND action NOT LIKE 'support-agent.%' AND action <> 'support.signed-in'")
+    }
     const sql = `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`
     let statement = statements.get(sql)
     if (!statement) statements.set(sql, (statement = db.prepare(sql)))

@@ -108,15 +108,20 @@ export function unwrapWithSecret(slot: ScryptSlot, secret: string): Buffer | nul
 
 /** The passphrase opens the passphrase slot; the recovery key is accepted in its place. */
 export function unwrapWithPassphrase(env: KeyEnvelope, passphrase: string): Buffer {
-  for (const slot of [env.slots.passphrase, env.slots.recovery]) {
-    if (!slot) continue
-    const key = unwrapWithSecret(slot, passphrase)
-    if (key) return key
-  }
+  const fromPassphrase = env.slots.passphrase ? unwrapWithSecret(env.slots.passphrase, passphrase) : null
+  if (fromPassphrase) return fromPassphrase
+  const fromRecovery = env.slots.recovery ? unwrapWithSecret(env.slots.recovery, normalizeRecoveryKey(passphrase)) : null
+  if (fromRecovery) return fromRecovery
   if (!env.slots.passphrase && !env.slots.recovery) {
     throw new AppError('UNAUTHENTICATED', 'This store has no passphrase or recovery slot; open it from the desktop app.')
   }
   throw new AppError('UNAUTHENTICATED', 'Wrong passphrase: the store was not opened and nothing was changed.')
+}
+
+/** Accept a recovery key typed in lower case, with spaces, or without its dashes. */
+export function normalizeRecoveryKey(typed: string): string {
+  const compact = typed.toUpperCase().replace(/[\s-]/g, '')
+  return /^[0-9A-Z]{40}$/.test(compact) ? compact.match(/.{5}/g)!.join('-') : typed
 }
 
 /** A recovery key people can write down: 200 random bits as 8 groups of 5 Crockford base32 characters. */

@@ -147,6 +147,13 @@ describe('key envelope: a store after first-run setup', () => {
     }
   })
 
+  it('accepts the recovery key typed in lower case, with spaces or without dashes', () => {
+    const env = readEnvelope(t.dir)!
+    for (const typed of [recoveryKey.toLowerCase(), recoveryKey.replace(/-/g, ''), recoveryKey.replace(/-/g, ' ')]) {
+      expect(unwrapWithPassphrase(env, typed).equals(rawKey)).toBe(true)
+    }
+  })
+
   it('opens the store with the passphrase and with the raw key itself', () => {
     const byPassphrase = openStore(t.dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, { create: false })
     expect(byPassphrase.key.equals(rawKey)).toBe(true)
