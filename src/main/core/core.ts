@@ -312,6 +312,8 @@ export class Core {
       this.connections.delete(id)
     }
     this.closed = true
+    // Keep the planner's statistics fresh (cheap: analysis is sampled), then fold the WAL back.
+    this.db.pragma('optimize')
     this.db.pragma('wal_checkpoint(TRUNCATE)')
     this.db.close()
   }

@@ -1,6 +1,8 @@
 import { verify as verifySignature, createPublicKey } from 'node:crypto'
+import canonicalize from 'canonicalize'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canonicalEventJson, treeHeadMessage, verifyLedger, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
+import { canonicalEventJson, canonicalEventJsonReference, treeHeadMessage, verifyLedger, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
 import { leafHash, MerkleFrontier } from '../../../../src/main/core/audit/merkle'
 import type { Db } from '../../../../src/main/core/store/connection'
 import { call, OWNER, openTestCore, setupAccount, signIn, type TestCore } from '../../../support/core'
@@ -220,5 +222,37 @@ describe('audit ledger', () => {
     t.core.tick()
     expect(heads()).toHaveLength(before + 1)
     expect(verifyLedger(t.core.db)).toMatchObject({ ok: true, count: 14, unsignedTail: 0 })
+  })
+})
+
+describe('canonical event JSON', () => {
+  const text = fc.option(fc.string({ unit: 'binary' }), { nil: null })
+  const json = fc.option(fc.jsonValue().map((v) => canonicalize(v)!), { nil: null })
+  it('writes exactly the bytes RFC 8785 canonicalisation gives, for any event', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          account_id: text,
+          time: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+          actor_kind: fc.string({ unit: 'binary' }),
+          actor_id: text,
+          actor_name: fc.string({ unit: 'binary' }),
+          actor_email: text,
+          actor_role: text,
+          action: fc.string({ unit: 'binary' }),
+          summary: fc.string({ unit: 'binary' }),
+          target_type: fc.string({ unit: 'binary' }),
+          target_id: text,
+          target_name: text,
+          before_json: json,
+          after_json: json,
+          ip: text,
+          device: text
+        }),
+        (row) => canonicalEventJson(row) === canonicalEventJsonReference(row)
+      ),
+      { numRuns: 2000 }
+    )
   })
 })
