@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers'
 import Conf from 'conf'
+import { measureTeamPages, measureUsersImport } from './users-bench'
+import { benchSupportRevocation } from './bench-support-access'
 import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync, statfsSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -551,6 +553,10 @@ export async function runBench(options: BenchOptions): Promise<void> {
     // The unencrypted verify only when it fits the time budget: it shows the cipher's share of a full scan.
     const verifyPlain = p50(verify) <= 15_000 ? measureVerify(plainFile, null, 1) : []
     const conf = measureConf(enc.core.db, join(root, 'conf'))
+    log('measuring team-filtered users pages')
+    const teamPages = await measureTeamPages(enc.core, enc.connectionId, { samples: 300, pageSize: PAGE, pages: 5 })
+    log('measuring a 10,000-row CSV import (preview, then commit)')
+    const csvImport = await measureUsersImport(enc.core, enc.connectionId, 10_000)
 
     // One writer at a time: the worker opens the same encrypted store after the in-process core closes.
     enc.core.close()
@@ -564,6 +570,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const viaWorker = await measureRoundTrips((channel, input) => client.call(workerConnection, channel, input))
     await client.close()
     worker = null
+    log('measuring support-access revocation: 20 live agents, 200 disables, through the web host')
+    const revocation = await benchSupportRevocation({ runs: 200, agents: 20, workerPath: options.workerPath })
 
     const u = (s: Store) => users.get(s)!
     const a = (s: Store) => audit.get(s)!
@@ -596,6 +604,16 @@ export async function runBench(options: BenchOptions): Promise<void> {
       },
       { measurement: 'verify ledger (encrypted, own connection)', samples: verify, target: '≤ 5 s', ok: Math.max(...verify) <= 5000 },
       ...(verifyPlain.length > 0 ? [{ measurement: 'verify ledger (unencrypted)', samples: verifyPlain, ratio: p50(verify) / p50(verifyPlain) }] : []),
+      pageRow('users page 1 by team (encrypted)', teamPages.first),
+      pageRow('users next page by team (encrypted)', teamPages.next),
+      { measurement: 'CSV import: validate 10,000 rows', samples: [csvImport.previewMs], target: '≤ 1 s', ok: csvImport.previewMs <= 1000 },
+      { measurement: `CSV import: commit ${csvImport.invited.toLocaleString('en-US')} rows`, samples: [csvImport.commitMs], target: '≤ 2 s', ok: csvImport.commitMs <= 2000 },
+      {
+        measurement: `support off → session:ended, ${revocation.agents} agents (${revocation.pushesReceived}/${revocation.runs * revocation.agents} ended)`,
+        samples: revocation.fromSendMs,
+        target: 'p95 ≤ 250 ms, all ended',
+        ok: revocation.fromSendP95Ms <= 250 && revocation.allEnded
+      },
       { measurement: 'auth:status in-process', samples: inProcess.status },
       { measurement: 'auth:status via worker', samples: viaWorker.status, ratio: p50(viaWorker.status) / p50(inProcess.status) },
       { measurement: 'audit:list 1 row in-process', samples: inProcess.auditOne },
