@@ -165,101 +165,85 @@ export function registerSupportAccess(core: Core): SupportAccess {
     return statusOf(account.account_id, ctx.now, timeZone)
   })
 
-  core.handle('support-access:extend', (ctx, input) => {
+  /** Extend (turn on) and Change (while on) write the grant, its log row and its audit event alike. */
+  const writeGrant = (
+    ctx: CallContext,
+    input: { duration: SupportDuration; scope: SupportScope; reason?: string },
+    change: { startedAt: number; before: unknown } | null
+  ) => {
     const { principal, account } = ownerCall(ctx)
-    refuseOnTrial(account)
-    const grant = support.grant(account)
-    if (grant.state === 'on') throw new AppError('CONFLICT', 'Support access is already on; change its duration or scope instead.')
-    const endsAt = addDuration(ctx.now, input.duration)
+    const startedAt = change ? change.startedAt : ctx.now
+    const endsAt = addDuration(startedAt, input.duration)
     const reason = input.reason ? input.reason : null
-    const entry = core.tx(() => {
-      upsertGrant.run({
-        accountId: account.account_id,
-        state: 'on',
-        scope: input.scope,
-        duration: input.duration,
-        startedAt: ctx.now,
-        endsAt,
-        reason,
-        now: ctx.now,
-        name: principal.name,
-        email: principal.email
+    const summary = change
+      ? `${principal.name} changed support access to ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
+      : `${principal.name} turned on support access: ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
+    const entry = () =>
+      core.tx(() => {
+        upsertGrant.run({
+          accountId: account.account_id,
+          state: 'on',
+          scope: input.scope,
+          duration: input.duration,
+          startedAt,
+          endsAt,
+          reason,
+          now: ctx.now,
+          name: principal.name,
+          email: principal.email
+        })
+        return support.writeLog({
+          accountId: account.account_id,
+          action: change ? 'change' : 'extend',
+          actor: actorOf(principal),
+          time: ctx.now,
+          duration: input.duration,
+          scope: input.scope,
+          endsAt,
+          reason,
+          sessionsEnded: 0,
+          audit: {
+            action: change ? 'support-access.changed' : 'support-access.extended',
+            summary,
+            before: change ? change.before : { state: 'off' },
+            after: { state: 'on', scope: input.scope, duration: input.duration, endsAt, reason },
+            ip: ctx.meta.ip,
+            device: ctx.meta.device,
+            accountName: account.name
+          }
+        })
       })
-      return support.writeLog({
-        accountId: account.account_id,
-        action: 'extend',
-        actor: actorOf(principal),
-        time: ctx.now,
-        duration: input.duration,
-        scope: input.scope,
-        endsAt,
-        reason,
-        sessionsEnded: 0,
-        audit: {
-          action: 'support-access.extended',
-          summary: `${principal.name} turned on support access: ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`,
-          before: { state: 'off' },
-          after: { state: 'on', scope: input.scope, duration: input.duration, endsAt, reason },
-          ip: ctx.meta.ip,
-          device: ctx.meta.device,
-          accountName: account.name
-        }
-      })
-    })
+    return { endsAt, entry }
+  }
+
+  core.handle('support-access:extend', (ctx, input) => {
+    const { account } = ownerCall(ctx)
+    refuseOnTrial(account)
+    if (support.grant(account).state === 'on') throw new AppError('CONFLICT', 'Support access is already on; change its duration or scope instead.')
+    const entry = writeGrant(ctx, input, null).entry()
     announce(account.account_id, ctx.connectionId, false)
     return { status: statusOf(account.account_id, ctx.now, hostTimeZone()), entry }
   })
 
   core.handle('support-access:change', (ctx, input) => {
-    const { principal, account } = ownerCall(ctx)
+    const { account } = ownerCall(ctx)
     refuseOnTrial(account)
     const grant = support.grant(account)
     const row = grant.row
     if (grant.state !== 'on' || !row) throw new AppError('CONFLICT', 'Support access is off; turn it on first.')
     // A Change counts from when access was turned on, so it can shorten as well as extend.
-    const endsAt = addDuration(row.started_at, input.duration)
-    if (endsAt !== null && endsAt <= ctx.now) {
+    const planned = writeGrant(ctx, input, {
+      startedAt: row.started_at,
+      before: { state: 'on', scope: row.scope, duration: row.duration, endsAt: row.ends_at, reason: row.reason }
+    })
+    if (planned.endsAt !== null && planned.endsAt <= ctx.now) {
       throw new AppError(
         'CONFLICT',
-        `${SUPPORT_DURATION_LABELS[input.duration]} from when access was turned on ends at ${readableUtc(endsAt)}, which has already passed. Choose a longer duration, or turn access off.`,
-        { endsAt }
+        `${SUPPORT_DURATION_LABELS[input.duration]} from when access was turned on ends at ${readableUtc(planned.endsAt)}, which has already passed. Choose a longer duration, or turn access off.`,
+        { endsAt: planned.endsAt }
       )
     }
-    const reason = input.reason ? input.reason : null
-    const entry = core.tx(() => {
-      upsertGrant.run({
-        accountId: account.account_id,
-        state: 'on',
-        scope: input.scope,
-        duration: input.duration,
-        startedAt: row.started_at,
-        endsAt,
-        reason,
-        now: ctx.now,
-        name: principal.name,
-        email: principal.email
-      })
-      return support.writeLog({
-        accountId: account.account_id,
-        action: 'change',
-        actor: actorOf(principal),
-        time: ctx.now,
-        duration: input.duration,
-        scope: input.scope,
-        endsAt,
-        reason,
-        sessionsEnded: 0,
-        audit: {
-          action: 'support-access.changed',
-          summary: `${principal.name} changed support access to ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`,
-          before: { state: 'on', scope: row.scope, duration: row.duration, endsAt: row.ends_at, reason: row.reason },
-          after: { state: 'on', scope: input.scope, duration: input.duration, endsAt, reason },
-          ip: ctx.meta.ip,
-          device: ctx.meta.device,
-          accountName: account.name
-        }
-      })
-    })
+    const entry = planned.entry()
     announce(account.account_id, ctx.connectionId, true)
     return { status: statusOf(account.account_id, ctx.now, hostTimeZone()), entry }
   })
