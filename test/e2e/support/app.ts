@@ -122,6 +122,11 @@ export class App {
     await page.goto(this.url)
   }
 
+  /** Runs another `gatehouse` command on this data folder while the server runs (e.g. `support-agent add`). */
+  cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    return run(['--data-dir', this.dataDir, ...args], { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1', ...extraEnv })
+  }
+
   get running(): boolean {
     return this.server.exitCode === null && this.server.signalCode === null
   }

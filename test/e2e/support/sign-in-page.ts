@@ -9,10 +9,10 @@ export class SignInPage {
   readonly alert: Locator
 
   constructor(page: Page) {
-    this.form = page.getByRole('form', { name: 'Sign in' })
+    this.form = page.getByRole('form', { name: 'Sign in', exact: true })
     this.email = this.form.getByLabel('Email', { exact: true })
     this.password = this.form.getByLabel('Password', { exact: true })
-    this.submit = this.form.getByRole('button', { name: 'Sign in' })
+    this.submit = this.form.getByRole('button', { name: 'Sign in', exact: true })
     this.alert = this.form.getByRole('alert')
   }
 

@@ -71,12 +71,20 @@ export class UsersPage {
     return (await this.rows.locator('.user-name').allTextContents()).map((t) => t.trim())
   }
 
+  /** Text of the column with this header (the checkbox column comes first only for managers). */
+  async columnNamed(header: string): Promise<string[]> {
+    const headers = (await this.grid.getByRole('columnheader').allTextContents()).map((t) => t.trim())
+    const index = headers.indexOf(header)
+    if (index < 0) throw new Error(`No column "${header}" in ${headers.join(', ')}`)
+    return this.column(index)
+  }
+
   emails(): Promise<string[]> {
-    return this.column(1)
+    return this.columnNamed('Email')
   }
 
   statuses(): Promise<string[]> {
-    return this.column(3)
+    return this.columnNamed('Status')
   }
 
   async scrollToEnd(): Promise<void> {

@@ -193,6 +193,13 @@ export function seedDemo(core: Core, options: DemoOptions): { users: number; eve
     })
     options.progress?.({ users: options.users, events: options.users + teamEvents + Math.min(remaining, start + BATCH) })
   }
-  core.tx(() => core.ledger.signHead('demo'))
+  core.tx(() => {
+    // A real account this size has bought the seats its people use.
+    db.prepare(
+      `UPDATE accounts SET seats = max(seats, (SELECT count(*) FROM memberships m WHERE m.account_id = accounts.account_id AND m.status IN ('active', 'invited')))
+       WHERE account_id = ?`
+    ).run(account.account_id)
+    core.ledger.signHead('demo')
+  })
   return { users: options.users, events: Math.max(options.events, options.users + teamEvents) }
 }

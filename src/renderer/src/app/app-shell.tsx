@@ -7,6 +7,8 @@ import type { SessionInfo } from '../../../shared/contract/auth'
 import { hasPermission, useSession } from './session-store'
 import { SCREENS } from './screens'
 import { ThemeSwitch } from './theme-switch'
+import { useProfileTheme } from '../features/settings/profile-theme'
+import { SupportSessionBanner } from '../features/support-access/support-session-banner'
 import './app-shell.css'
 
 function principalRole(session: SessionInfo): string {
@@ -20,6 +22,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
   const screens = SCREENS.filter((screen) => hasPermission(session, screen.permission))
   const { principal } = session
   const home = screens[0]
+  useProfileTheme(session.principal.personId)
 
   return (
     <div className="shell">
@@ -63,6 +66,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
         </div>
       </nav>
       <main className="content">
+        {principal.kind === 'support' ? <SupportSessionBanner session={session} /> : null}
         <Routes>
           {screens.map((screen) => (
             <Route key={screen.path} path={`/${screen.path}`} element={<screen.element />} />

@@ -5,6 +5,7 @@ import { Spinner } from '../components/spinner'
 import { SetupScreen } from '../features/setup/setup-screen'
 import { RecoveryKeyScreen } from '../features/setup/recovery-key-screen'
 import { SignInScreen } from '../features/sign-in/sign-in-screen'
+import { AcceptInvitationScreen, useInviteRoute } from '../features/invitations/accept-invitation-screen'
 import { AppShell } from './app-shell'
 import { useConnection } from './bridge'
 import { useSession } from './session-store'
@@ -26,6 +27,7 @@ function CurrentScreen(): JSX.Element {
   const session = useSession((s) => s.session)
   const loadError = useSession((s) => s.loadError)
   const start = useSession((s) => s.start)
+  const inviteRoute = useInviteRoute()
 
   switch (phase) {
     case 'loading':
@@ -56,7 +58,7 @@ function CurrentScreen(): JSX.Element {
     case 'recovery-key':
       return <RecoveryKeyScreen />
     case 'sign-in':
-      return <SignInScreen />
+      return inviteRoute ? <AcceptInvitationScreen /> : <SignInScreen />
     case 'app':
       return session ? (
         <HashRouter>

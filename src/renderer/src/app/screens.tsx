@@ -1,8 +1,14 @@
 import type { JSX } from 'react'
 import type { Permission } from '../../../shared/permissions'
-import { AuditIcon, UsersIcon } from '../components/icons'
+import { AuditIcon, SettingsIcon, TeamsIcon, UsersIcon } from '../components/icons'
 import { UsersScreen } from '../features/users/users-screen'
 import { AuditScreen } from '../features/audit/audit-screen'
+import { TeamsScreen } from '../features/teams/teams-screen'
+import { EmailSettingsScreen, PersonalSettingsScreen } from '../features/settings/settings-screen'
+import { SupportAccessScreen } from '../features/support-access/support-access-screen'
+import { SupportAccessIcon } from '../features/support-access/support-access-icon'
+import { AccountPlanScreen } from '../features/settings/account-plan'
+import { AccountIcon } from '../features/settings/account-icon'
 
 export interface ScreenEntry {
   path: string
@@ -16,5 +22,19 @@ export interface ScreenEntry {
 /** Screens that exist, in navigation order. A feature adds its entry here when it ships. */
 export const SCREENS: readonly ScreenEntry[] = [
   { path: 'users', label: 'Users', permission: 'users:read', icon: UsersIcon, element: UsersScreen },
-  { path: 'audit', label: 'Audit log', permission: 'audit:read', icon: AuditIcon, element: AuditScreen }
+  { path: 'teams', label: 'Teams', permission: 'users:read', icon: TeamsIcon, element: TeamsScreen },
+  { path: 'audit', label: 'Audit log', permission: 'audit:read', icon: AuditIcon, element: AuditScreen },
+  // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
+  {
+    path: 'settings/access-control/support-access',
+    label: 'Support Team Access',
+    permission: 'support-access:manage',
+    icon: SupportAccessIcon,
+    element: SupportAccessScreen
+  },
+  // Settings → Account (plan; the Owner converts a trial here). settings:account needs users:read.
+  { path: 'settings/account', label: 'Account', permission: 'users:read', icon: AccountIcon, element: AccountPlanScreen },
+  // Settings → Account → Email delivery (SMTP for invitations) and Settings → Personal (everyone).
+  { path: 'settings/email', label: 'Email delivery', permission: 'users:manage', icon: SettingsIcon, element: EmailSettingsScreen },
+  { path: 'settings/personal', label: 'Personal settings', permission: 'profile:self', icon: SettingsIcon, element: PersonalSettingsScreen }
 ]

@@ -9,7 +9,10 @@ function hueOf(seed: string): number {
   return Math.abs(hash) % 360
 }
 
-export function Avatar({ name, seed, size = 'md' }: { name: string; seed?: string; size?: 'sm' | 'md' }): JSX.Element {
+export function Avatar(props: { name: string; seed?: string; size?: 'sm' | 'md' | 'lg'; src?: string | null }): JSX.Element {
+  const { name, seed, size = 'md', src } = props
+  // An uploaded picture (a data URL the core checked) replaces the initials.
+  if (src) return <img className={`avatar avatar-${size} avatar-img`} src={src} alt="" aria-hidden="true" />
   return (
     <span
       className={`avatar avatar-${size}`}

@@ -106,3 +106,23 @@ export function LogoMark({ size = 24 }: { size?: number }): JSX.Element {
     </svg>
   )
 }
+
+export function TeamsIcon(): JSX.Element {
+  return (
+    <Icon>
+      <circle cx="8" cy="4.5" r="2" />
+      <circle cx="3.5" cy="7" r="1.6" />
+      <circle cx="12.5" cy="7" r="1.6" />
+      <path d="M4.5 13.5c.4-2.2 1.8-3.5 3.5-3.5s3.1 1.3 3.5 3.5M1 12.5c.2-1.4 1-2.3 2.2-2.5M15 12.5c-.2-1.4-1-2.3-2.2-2.5" />
+    </Icon>
+  )
+}
+
+export function SettingsIcon(): JSX.Element {
+  return (
+    <Icon>
+      <circle cx="8" cy="8" r="2.2" />
+      <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
+    </Icon>
+  )
+}

@@ -5,6 +5,8 @@ import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
 import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { openInviteRoute } from '../invitations/accept-invitation-screen'
+import { SupportSignInForm, startsInSupportMode } from './support-sign-in-form'
 
 const FIELDS = ['email', 'password'] as const
 type Field = (typeof FIELDS)[number]
@@ -20,6 +22,7 @@ export function SignInScreen(): JSX.Element {
   const [busy, setBusy] = useState(false)
   const passwordRef = useRef<HTMLInputElement>(null)
   const [refused, setRefused] = useState(0)
+  const [supportMode, setSupportMode] = useState(startsInSupportMode)
 
   // Ready for the next try without reaching for the mouse.
   useEffect(() => {
@@ -43,6 +46,7 @@ export function SignInScreen(): JSX.Element {
     setRefused((n) => n + 1)
   }
 
+  if (supportMode) return <SupportSignInForm onBack={() => setSupportMode(false)} />
   const only = accounts.length === 1 ? accounts[0] : undefined
   return (
     <AuthCard title={only ? `Sign in to ${only.name}` : 'Sign in'} subtitle="Use the email address and password of your Gatehouse account.">
@@ -73,6 +77,12 @@ export function SignInScreen(): JSX.Element {
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" className="button button-ghost button-block" onClick={openInviteRoute}>
+          Accept an invitation
+        </button>
+        <button type="button" className="button button-ghost button-block" onClick={() => setSupportMode(true)}>
+          Sign in as support agent
         </button>
       </form>
     </AuthCard>

@@ -1,3 +1,4 @@
+import type { JSX } from 'react'
 import { createColumnHelper } from '@tanstack/react-table'
 import { Avatar } from '../../components/avatar'
 import { Badge, type BadgeTone } from '../../components/badge'
@@ -5,7 +6,7 @@ import { formatAbsolute, formatRelative } from '../../components/format'
 import type { DataTableFeatures } from '../../components/data-table'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import type { UserRow } from '../../../../shared/contract/users'
-import type { UserStatus } from './users-store'
+import { useUsers, type UserStatus } from './users-store'
 
 export const STATUS_LABELS: Record<UserStatus, string> = {
   active: 'Active',
@@ -23,16 +24,74 @@ const STATUS_TONES: Record<UserStatus, BadgeTone> = {
 
 const helper = createColumnHelper<DataTableFeatures, UserRow>()
 
+function SelectCell({ row }: { row: UserRow }): JSX.Element {
+  const checked = useUsers((s) => s.selected.has(row.id))
+  const toggle = useUsers((s) => s.toggleSelected)
+  return (
+    <input
+      type="checkbox"
+      className="row-check"
+      aria-label={`Select ${row.name || row.email}`}
+      checked={checked}
+      // The row opens the detail panel on click; ticking must not.
+      onClick={(event) => event.stopPropagation()}
+      onKeyDown={(event) => event.stopPropagation()}
+      onChange={() => toggle(row.id)}
+    />
+  )
+}
+
+function SelectAllHeader(): JSX.Element {
+  const rows = useUsers((s) => s.rows)
+  const selected = useUsers((s) => s.selected)
+  const setSelected = useUsers((s) => s.setSelected)
+  const all = rows.length > 0 && rows.every((row) => selected.has(row.id))
+  return (
+    <input
+      type="checkbox"
+      className="row-check"
+      aria-label="Select all loaded users"
+      checked={all}
+      ref={(input) => {
+        if (input) input.indeterminate = !all && selected.size > 0
+      }}
+      onChange={() => setSelected(all ? [] : rows.map((row) => row.id))}
+    />
+  )
+}
+
+const selectColumn = helper.display({
+  id: 'select',
+  header: () => <SelectAllHeader />,
+  cell: (info) => <SelectCell row={info.row.original} />
+})
+
+const teamsColumn = helper.accessor('teams', {
+  id: 'teams',
+  header: 'Teams',
+  enableSorting: false,
+  cell: (info) => {
+    const names = info.getValue().map((team) => team.name)
+    return names.length === 0 ? (
+      <span className="muted">—</span>
+    ) : (
+      <span className="truncate" title={names.join(', ')}>
+        {names.join(', ')}
+      </span>
+    )
+  }
+})
+
 /** Column ids double as the core's sort keys (name, email, lastLogin). */
-export const userColumns = helper.columns([
+const baseColumns = helper.columns([
   helper.accessor('name', {
     id: 'name',
     header: 'Name',
     cell: (info) => (
       <>
-        <Avatar name={info.getValue()} seed={info.row.original.personId} />
+        <Avatar name={info.getValue() || info.row.original.email} seed={info.row.original.personId} src={info.row.original.avatar} />
         <span className="truncate user-name" title={info.getValue()}>
-          {info.getValue()}
+          {info.getValue() || <span className="muted">(no name yet)</span>}
         </span>
       </>
     )
@@ -76,4 +135,27 @@ export const userColumns = helper.columns([
   })
 ])
 
-export const USER_GRID = 'minmax(180px, 1.5fr) minmax(220px, 2.2fr) 76px 150px minmax(110px, 0.9fr)'
+const [nameColumn, emailColumn, roleColumn, statusColumn, lastLoginColumn] = baseColumns
+
+const readColumns = helper.columns([nameColumn, emailColumn, roleColumn, teamsColumn, statusColumn, lastLoginColumn])
+const manageColumns = helper.columns([selectColumn, nameColumn, emailColumn, roleColumn, teamsColumn, statusColumn, lastLoginColumn])
+
+// With the detail panel open the list narrows: teams and last login are in the panel anyway.
+const compactReadColumns = helper.columns([nameColumn, emailColumn, roleColumn, statusColumn])
+const compactManageColumns = helper.columns([selectColumn, nameColumn, emailColumn, roleColumn, statusColumn])
+
+/** The checkbox column exists only for people who can act on a selection. */
+export function userColumns(
+  selectable: boolean,
+  compact: boolean
+): typeof readColumns | typeof manageColumns | typeof compactReadColumns | typeof compactManageColumns {
+  if (compact) return selectable ? compactManageColumns : compactReadColumns
+  return selectable ? manageColumns : readColumns
+}
+
+const GRID = 'minmax(170px, 1.4fr) minmax(200px, 1.8fr) 64px minmax(120px, 1fr) 140px minmax(100px, 0.8fr)'
+const COMPACT_GRID = 'minmax(130px, 1.2fr) minmax(150px, 1.6fr) 64px 140px'
+export function userGrid(selectable: boolean, compact: boolean): string {
+  const grid = compact ? COMPACT_GRID : GRID
+  return selectable ? `20px ${grid}` : grid
+}

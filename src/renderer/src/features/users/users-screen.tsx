@@ -6,11 +6,20 @@ import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
 import { SearchIcon } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
+import { downloadText } from '../../components/download'
 import { formatCount, plural } from '../../components/format'
 import { useDataChanged } from '../../app/data-events'
-import { USER_STATUSES } from '../../../../shared/contract/users'
-import { STATUS_LABELS, USER_GRID, userColumns } from './users-columns'
+import { getBridge } from '../../app/bridge'
+import { hasPermission, useSession } from '../../app/session-store'
+import { USER_STATUSES, type SeatUse } from '../../../../shared/contract/users'
+import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/permissions'
+import { useTeams } from '../teams/teams-store'
+import { STATUS_LABELS, userColumns, userGrid } from './users-columns'
 import { useUsers, type UserSort, type UserStatus } from './users-store'
+import { BulkBar } from './bulk-bar'
+import { InviteDialog } from './invite-dialog'
+import { ImportWizard } from './import-wizard'
+import { UserPanel } from './user-panel'
 import './users.css'
 
 const SEARCH_DEBOUNCE_MS = 200
@@ -22,32 +31,45 @@ const EMPTY_NOUNS: Record<UserStatus, string> = {
   deactivated: 'deactivated users'
 }
 
+type Modal = 'invite' | 'import' | null
+
 export function UsersScreen(): JSX.Element {
-  const { query, rows, next, total, counts, loading, error, shownQuery } = useUsers(
+  const { query, rows, next, total, counts, seats, loading, error, shownQuery, selectedCount } = useUsers(
     useShallow((s) => ({
       query: s.query,
       rows: s.rows,
       next: s.next,
       total: s.total,
       counts: s.counts,
+      seats: s.seats,
       loading: s.loading,
       error: s.error,
-      shownQuery: s.shownQuery
+      shownQuery: s.shownQuery,
+      selectedCount: s.selected.size
     }))
   )
-  const { setSearch, setStatus, setSort, clearFilters, load, loadMore } = useUsers.getState()
+  const { setSearch, setStatus, setRole, setTeam, setSort, clearFilters, load, loadMore } = useUsers.getState()
+  const session = useSession((s) => s.session)
+  const canManage = hasPermission(session, 'users:manage')
+  const canExport = hasPermission(session, 'reports:export')
+  const teams = useTeams((s) => s.teams)
+  const [modal, setModal] = useState<Modal>(null)
+  const [openId, setOpenId] = useState<string | null>(null)
+  const [exportError, setExportError] = useState<string | null>(null)
 
   useEffect(() => {
     void useUsers.getState().load()
+    void useTeams.getState().load()
     return () => useUsers.getState().reset()
   }, [])
   useDataChanged('users', () => void load())
+  useDataChanged('teams', () => void useTeams.getState().load())
 
   const sorting = useMemo<SortingState>(() => [{ id: query.sort, desc: query.direction === 'desc' }], [query.sort, query.direction])
   const table = useTable(
     {
       features: dataTableFeatures,
-      columns: userColumns,
+      columns: userColumns(canManage, openId !== null),
       data: rows,
       getRowId: (row) => row.id,
       manualSorting: true,
@@ -63,69 +85,138 @@ export function UsersScreen(): JSX.Element {
     (state) => ({ sorting: state.sorting })
   )
 
+  async function exportCsv(): Promise<void> {
+    setExportError(null)
+    const result = await getBridge().invoke('users:export', {})
+    if (!result.ok) {
+      setExportError(result.error.message)
+      return
+    }
+    downloadText(result.value.fileName, result.value.csv)
+  }
+
   const allCount = counts ? USER_STATUSES.reduce((sum, status) => sum + counts[status], 0) : null
 
   return (
-    <section className="screen" aria-labelledby="users-title">
-      <header className="screen-header">
-        <div className="screen-heading">
-          <h1 id="users-title">Users</h1>
-          <p className="screen-count" aria-live="polite">
-            {total === null ? '\u00a0' : plural(total, 'user', 'users')}
-          </p>
+    <div className="users-layout">
+      <section className="screen" aria-labelledby="users-title">
+        <header className="screen-header">
+          <div className="screen-heading">
+            <h1 id="users-title">Users</h1>
+            <p className="screen-count" aria-live="polite">
+              {total === null ? '\u00a0' : plural(total, 'user', 'users')}
+            </p>
+            <SeatMeter seats={seats} />
+          </div>
+          <div className="screen-actions">
+            {canExport ? (
+              <button type="button" className="button" onClick={() => void exportCsv()}>
+                Export CSV
+              </button>
+            ) : null}
+            {canManage ? (
+              <>
+                <button type="button" className="button" onClick={() => setModal('import')}>
+                  Import CSV
+                </button>
+                <button type="button" className="button button-primary" onClick={() => setModal('invite')}>
+                  Invite users
+                </button>
+              </>
+            ) : null}
+          </div>
+        </header>
+        <div className="toolbar">
+          <SearchBox value={query.search} onSearch={setSearch} />
+          <label className="visually-hidden" htmlFor="users-role-filter">
+            Filter by role
+          </label>
+          <select id="users-role-filter" className="select" value={query.role ?? ''} onChange={(e) => setRole((e.target.value || null) as Role | null)}>
+            <option value="">All roles</option>
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_LABELS[role]}
+              </option>
+            ))}
+          </select>
+          <label className="visually-hidden" htmlFor="users-team-filter">
+            Filter by team
+          </label>
+          <select id="users-team-filter" className="select team-filter" value={query.teamId ?? ''} onChange={(e) => setTeam(e.target.value || null)}>
+            <option value="">All teams</option>
+            {teams.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+          <div className="chips" role="group" aria-label="Filter by status">
+            <StatusChip label="All" count={allCount} pressed={query.status === null} onClick={() => setStatus(null)} />
+            {USER_STATUSES.map((status) => (
+              <StatusChip
+                key={status}
+                label={STATUS_LABELS[status]}
+                count={counts ? counts[status] : null}
+                pressed={query.status === status}
+                onClick={() => setStatus(status)}
+              />
+            ))}
+          </div>
         </div>
-      </header>
-      <div className="toolbar">
-        <SearchBox value={query.search} onSearch={setSearch} />
-        <div className="chips" role="group" aria-label="Filter by status">
-          <StatusChip label="All" count={allCount} pressed={query.status === null} onClick={() => setStatus(null)} />
-          {USER_STATUSES.map((status) => (
-            <StatusChip
-              key={status}
-              label={STATUS_LABELS[status]}
-              count={counts ? counts[status] : null}
-              pressed={query.status === status}
-              onClick={() => setStatus(status)}
-            />
-          ))}
-        </div>
-      </div>
-      {error ? (
-        <Banner
-          tone="error"
-          action={
-            <button type="button" className="button button-sm" onClick={() => void load()}>
-              Retry
-            </button>
-          }
-        >
-          Could not load users: {error}
-        </Banner>
-      ) : null}
-      <DataTable
-        table={table}
-        label="Users"
-        columns={USER_GRID}
-        rowHeight={44}
-        totalRows={total ?? undefined}
-        hasMore={next !== null}
-        loading={loading !== null}
-        stale={loading === 'first' && rows.length > 0}
-        onEndReached={loadMore}
-        resetKey={shownQuery}
-        empty={<UsersEmpty search={query.search} status={query.status} onClear={clearFilters} failed={error !== null} />}
-      />
-      <footer className="screen-footer" aria-live="polite">
-        {loading === 'first' && rows.length === 0 ? <Spinner label="Loading users…" /> : null}
-        {rows.length > 0 && total !== null ? (
-          <span>
-            Showing {formatCount(rows.length)} of {formatCount(total)}
-          </span>
+        {canManage && selectedCount > 0 ? <BulkBar /> : null}
+        {exportError ? <Banner tone="error">Could not export: {exportError}</Banner> : null}
+        {error ? (
+          <Banner
+            tone="error"
+            action={
+              <button type="button" className="button button-sm" onClick={() => void load()}>
+                Retry
+              </button>
+            }
+          >
+            Could not load users: {error}
+          </Banner>
         ) : null}
-        {loading === 'more' ? <Spinner label="Loading more…" /> : null}
-        {loading === 'first' && rows.length > 0 ? <Spinner label="Updating…" /> : null}
-      </footer>
-    </section>
+        <DataTable
+          table={table}
+          label="Users"
+          columns={userGrid(canManage, openId !== null)}
+          rowHeight={44}
+          totalRows={total ?? undefined}
+          hasMore={next !== null}
+          loading={loading !== null}
+          stale={loading === 'first' && rows.length > 0}
+          onEndReached={loadMore}
+          onRowActivate={(row) => setOpenId(row.id)}
+          selectedRowId={openId}
+          resetKey={shownQuery}
+          empty={<UsersEmpty search={query.search} filtered={query.status !== null || query.role !== null || query.teamId !== null} status={query.status} onClear={clearFilters} failed={error !== null} />}
+        />
+        <footer className="screen-footer" aria-live="polite">
+          {loading === 'first' && rows.length === 0 ? <Spinner label="Loading users…" /> : null}
+          {rows.length > 0 && total !== null ? (
+            <span>
+              Showing {formatCount(rows.length)} of {formatCount(total)}
+            </span>
+          ) : null}
+          {loading === 'more' ? <Spinner label="Loading more…" /> : null}
+          {loading === 'first' && rows.length > 0 ? <Spinner label="Updating…" /> : null}
+        </footer>
+      </section>
+      {openId ? <UserPanel key={openId} membershipId={openId} onClose={() => setOpenId(null)} /> : null}
+      {modal === 'invite' ? <InviteDialog onClose={() => setModal(null)} /> : null}
+      {modal === 'import' ? <ImportWizard onClose={() => setModal(null)} /> : null}
+    </div>
+  )
+}
+
+function SeatMeter({ seats }: { seats: SeatUse | null }): JSX.Element | null {
+  if (!seats) return null
+  const full = seats.used >= seats.total
+  return (
+    <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={`${seats.active} active, ${seats.invited} invited`}>
+      {formatCount(seats.used)} of {formatCount(seats.total)} seats
+    </p>
   )
 }
 
@@ -176,13 +267,13 @@ function StatusChip(props: { label: string; count: number | null; pressed: boole
   )
 }
 
-function UsersEmpty(props: { search: string; status: UserStatus | null; failed: boolean; onClear(): void }): JSX.Element {
-  const { search, status, failed, onClear } = props
+function UsersEmpty(props: { search: string; filtered: boolean; status: UserStatus | null; failed: boolean; onClear(): void }): JSX.Element {
+  const { search, filtered, status, failed, onClear } = props
   if (failed) return <EmptyState title="Users could not be loaded" />
-  if (!search && !status) return <EmptyState title="No users yet" />
+  if (!search && !filtered) return <EmptyState title="No users yet" />
   const who = status ? EMPTY_NOUNS[status] : 'users'
   return (
-    <EmptyState title={search ? `No ${who} match '${search}'` : `No ${who}`}>
+    <EmptyState title={search ? `No ${who} match '${search}'` : `No ${who} match these filters`}>
       <p>Try another name or email address, or clear the filters.</p>
       <button type="button" className="button button-sm empty-action" onClick={onClear}>
         Clear filters

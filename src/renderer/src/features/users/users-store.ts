@@ -1,7 +1,8 @@
 import { create } from 'zustand'
 import { getBridge } from '../../app/bridge'
 import type { InputOf, OutputOf } from '../../../../shared/contract'
-import type { UserRow, USER_SORTS, USER_STATUSES } from '../../../../shared/contract/users'
+import type { SeatUse, UserRow, USER_SORTS, USER_STATUSES } from '../../../../shared/contract/users'
+import type { Role } from '../../../../shared/permissions'
 
 export type UserStatus = (typeof USER_STATUSES)[number]
 export type UserSort = (typeof USER_SORTS)[number]
@@ -11,6 +12,8 @@ type Page = OutputOf<'users:list'>
 export interface UsersQuery {
   search: string
   status: UserStatus | null
+  role: Role | null
+  teamId: string | null
   sort: UserSort
   direction: SortDirection
 }
@@ -23,6 +26,9 @@ interface UsersState {
   next: Page['next']
   total: number | null
   counts: Page['counts'] | null
+  seats: SeatUse | null
+  /** Membership ids ticked in the checkbox column (kept across pages, cleared when the query changes). */
+  selected: ReadonlySet<string>
   loading: 'first' | 'more' | null
   error: string | null
   /** Bumped per query; a reply for an older one is dropped. */
@@ -31,6 +37,10 @@ interface UsersState {
   shownQuery: string
   setSearch(search: string): void
   setStatus(status: UserStatus | null): void
+  setRole(role: Role | null): void
+  setTeam(teamId: string | null): void
+  toggleSelected(id: string): void
+  setSelected(ids: Iterable<string>): void
   setSort(sort: UserSort, direction: SortDirection): void
   clearFilters(): void
   load(): Promise<void>
@@ -38,12 +48,14 @@ interface UsersState {
   reset(): void
 }
 
-const initialQuery: UsersQuery = { search: '', status: null, sort: 'name', direction: 'asc' }
+const initialQuery: UsersQuery = { search: '', status: null, role: null, teamId: null, sort: 'name', direction: 'asc' }
 
 function request(query: UsersQuery, after?: Page['next']): InputOf<'users:list'> {
   return {
     search: query.search || undefined,
     status: query.status ?? undefined,
+    role: query.role ?? undefined,
+    teamId: query.teamId ?? undefined,
     sort: query.sort,
     direction: query.direction,
     after: after ?? undefined,
@@ -61,6 +73,8 @@ export const useUsers = create<UsersState>()((set, get) => ({
   next: null,
   total: null,
   counts: null,
+  seats: null,
+  selected: new Set(),
   loading: null,
   error: null,
   generation: 0,
@@ -68,13 +82,34 @@ export const useUsers = create<UsersState>()((set, get) => ({
 
   setSearch(search) {
     if (search === get().query.search) return
-    set((s) => ({ query: { ...s.query, search } }))
+    set((s) => ({ query: { ...s.query, search }, selected: new Set() }))
     void get().load()
   },
   setStatus(status) {
     if (status === get().query.status) return
-    set((s) => ({ query: { ...s.query, status } }))
+    set((s) => ({ query: { ...s.query, status }, selected: new Set() }))
     void get().load()
+  },
+  setRole(role) {
+    if (role === get().query.role) return
+    set((s) => ({ query: { ...s.query, role }, selected: new Set() }))
+    void get().load()
+  },
+  setTeam(teamId) {
+    if (teamId === get().query.teamId) return
+    set((s) => ({ query: { ...s.query, teamId }, selected: new Set() }))
+    void get().load()
+  },
+  toggleSelected(id) {
+    set((s) => {
+      const selected = new Set(s.selected)
+      if (selected.has(id)) selected.delete(id)
+      else selected.add(id)
+      return { selected }
+    })
+  },
+  setSelected(ids) {
+    set({ selected: new Set(ids) })
   },
   setSort(sort, direction) {
     const { query } = get()
@@ -83,7 +118,7 @@ export const useUsers = create<UsersState>()((set, get) => ({
     void get().load()
   },
   clearFilters() {
-    set((s) => ({ query: { ...s.query, search: '', status: null } }))
+    set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Set() }))
     void get().load()
   },
 
@@ -103,6 +138,9 @@ export const useUsers = create<UsersState>()((set, get) => ({
       next: page.next,
       total: page.total,
       counts: page.counts,
+      seats: page.seats,
+      // A reload after a change keeps ticks only on people still listed.
+      selected: new Set([...get().selected].filter((id) => page.rows.some((row) => row.id === id))),
       loading: null,
       shownQuery: `${generation}`
     })
@@ -125,6 +163,7 @@ export const useUsers = create<UsersState>()((set, get) => ({
       next: page.next,
       total: page.total ?? s.total,
       counts: page.counts ?? s.counts,
+      seats: page.seats ?? s.seats,
       loading: null
     }))
   },
@@ -136,6 +175,8 @@ export const useUsers = create<UsersState>()((set, get) => ({
       next: null,
       total: null,
       counts: null,
+      seats: null,
+      selected: new Set(),
       loading: null,
       error: null,
       generation: s.generation + 1,

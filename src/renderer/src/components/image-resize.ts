@@ -1,0 +1,40 @@
+import { AVATAR_MAX_BYTES } from '../../../shared/contract/users'
+
+const MAX_SIDE = [256, 192, 128, 96]
+
+function decodedBytes(dataUrl: string): number {
+  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1)
+  return Math.floor((base64.length * 3) / 4)
+}
+
+/**
+ * Shrinks a picture in a canvas until its PNG (or, failing that, JPEG) data URL is at most
+ * 256 KB decoded — the core's limit — so any camera photo becomes an acceptable avatar.
+ */
+export async function resizeAvatar(file: File): Promise<string> {
+  if (!file.type.startsWith('image/')) throw new Error('Choose an image file (PNG, JPEG, WebP or GIF).')
+  let bitmap: ImageBitmap
+  try {
+    bitmap = await createImageBitmap(file)
+  } catch {
+    throw new Error('This file could not be read as a picture.')
+  }
+  try {
+    for (const side of MAX_SIDE) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height))
+      const canvas = document.createElement('canvas')
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale))
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale))
+      const context = canvas.getContext('2d')
+      if (!context) throw new Error('This window cannot draw pictures.')
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
+      for (const [type, quality] of [['image/png', undefined], ['image/jpeg', 0.85]] as const) {
+        const url = canvas.toDataURL(type, quality)
+        if (decodedBytes(url) <= AVATAR_MAX_BYTES) return url
+      }
+    }
+  } finally {
+    bitmap.close()
+  }
+  throw new Error('The picture stays larger than 256 KB after resizing; choose a simpler one.')
+}

@@ -1,0 +1,181 @@
+import { useEffect, useId, useState, type JSX } from 'react'
+import { Banner } from '../../components/banner'
+import { TextField } from '../../components/field'
+import { getBridge } from '../../app/bridge'
+import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { SMTP_TLS_MODES } from '../../../../shared/contract/settings'
+
+type TlsMode = (typeof SMTP_TLS_MODES)[number]
+
+const TLS_LABELS: Record<TlsMode, string> = {
+  none: 'None (trusted network only)',
+  starttls: 'STARTTLS (usually port 587)',
+  tls: 'TLS (usually port 465)'
+}
+
+const SMTP_FIELDS = ['host', 'port', 'tls', 'user', 'password', 'from', 'fromName'] as const
+type SmtpField = (typeof SMTP_FIELDS)[number]
+
+export function SmtpSettings(): JSX.Element {
+  const tlsId = useId()
+  const [loaded, setLoaded] = useState(false)
+  const [configured, setConfigured] = useState(false)
+  const [host, setHost] = useState('')
+  const [port, setPort] = useState('587')
+  const [tls, setTls] = useState<TlsMode>('starttls')
+  const [user, setUser] = useState('')
+  const [password, setPassword] = useState('')
+  const [hasPassword, setHasPassword] = useState(false)
+  const [from, setFrom] = useState('')
+  const [fromName, setFromName] = useState('Gatehouse')
+  const [testTo, setTestTo] = useState('')
+  const [errors, setErrors] = useState<FieldErrors<SmtpField>>({})
+  const [message, setMessage] = useState<{ tone: 'info' | 'error' | 'warning'; text: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    void getBridge()
+      .invoke('settings:smtp-get', {})
+      .then((result) => {
+        setLoaded(true)
+        if (!result.ok) {
+          setMessage({ tone: 'error', text: result.error.message })
+          return
+        }
+        const smtp = result.value
+        if (!smtp) return
+        setConfigured(true)
+        setHost(smtp.host)
+        setPort(String(smtp.port))
+        setTls(smtp.tls)
+        setUser(smtp.user)
+        setHasPassword(smtp.hasPassword)
+        setFrom(smtp.from)
+        setFromName(smtp.fromName)
+      })
+  }, [])
+
+  async function save(): Promise<void> {
+    setBusy(true)
+    setMessage(null)
+    const portNumber = Number(port)
+    const result = await getBridge().invoke('settings:smtp-set', {
+      smtp: { host, port: Number.isInteger(portNumber) ? portNumber : -1, tls, user, from, fromName, ...(password ? { password } : {}) }
+    })
+    setBusy(false)
+    if (!result.ok) {
+      const mapped = fieldErrors(result.error, SMTP_FIELDS)
+      setErrors(mapped)
+      if (Object.keys(mapped).length === 0) setMessage({ tone: 'error', text: result.error.message })
+      return
+    }
+    setErrors({})
+    setPassword('')
+    setConfigured(result.value !== null)
+    setHasPassword(result.value?.hasPassword ?? false)
+    setMessage({ tone: 'info', text: 'Mail server saved. Invitations are now sent by email.' })
+  }
+
+  async function remove(): Promise<void> {
+    const result = await getBridge().invoke('settings:smtp-set', { smtp: null })
+    if (!result.ok) {
+      setMessage({ tone: 'error', text: result.error.message })
+      return
+    }
+    setConfigured(false)
+    setHasPassword(false)
+    setMessage({ tone: 'info', text: 'Mail server removed. Invitations now show a link to copy.' })
+  }
+
+  async function test(): Promise<void> {
+    setBusy(true)
+    setMessage(null)
+    const result = await getBridge().invoke('settings:smtp-test', testTo.trim() ? { to: testTo.trim() } : {})
+    setBusy(false)
+    if (!result.ok) {
+      setMessage({ tone: 'error', text: result.error.message })
+      return
+    }
+    setMessage({ tone: result.value.delivered ? 'info' : 'error', text: result.value.message })
+  }
+
+  if (!loaded) return <p className="muted">Loading…</p>
+  return (
+    <section className="settings-card" aria-labelledby="smtp-title">
+      <h2 id="smtp-title">Mail server (SMTP)</h2>
+      <p className="muted">
+        {configured ? 'Invitations are sent through this server.' : 'No mail server yet: invitations show a link for you to pass on.'}
+      </p>
+      <form
+        className="settings-form"
+        noValidate
+        aria-label="Mail server"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
+        <div className="settings-grid">
+          <TextField label="Server" name="smtp-host" value={host} onChange={(e) => setHost(e.target.value)} error={errors.host} placeholder="smtp.example.com" spellCheck={false} />
+          <TextField label="Port" name="smtp-port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} error={errors.port} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={tlsId}>
+            Encryption
+          </label>
+          <select id={tlsId} className="select" value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
+            {SMTP_TLS_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {TLS_LABELS[mode]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="settings-grid">
+          <TextField label="User name" name="smtp-user" autoComplete="off" value={user} onChange={(e) => setUser(e.target.value)} error={errors.user} />
+          <TextField
+            label="Password"
+            name="smtp-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.password}
+            hint={hasPassword ? 'A password is stored; leave empty to keep it.' : undefined}
+          />
+        </div>
+        <div className="settings-grid">
+          <TextField label="From address" name="smtp-from" type="email" value={from} onChange={(e) => setFrom(e.target.value)} error={errors.from} placeholder="it@example.com" />
+          <TextField label="From name" name="smtp-from-name" value={fromName} onChange={(e) => setFromName(e.target.value)} error={errors.fromName} />
+        </div>
+        <div className="panel-row">
+          <button type="submit" className="button button-primary button-sm" disabled={busy}>
+            Save mail server
+          </button>
+          {configured ? (
+            <button type="button" className="button button-sm button-ghost" onClick={() => void remove()}>
+              Remove mail server
+            </button>
+          ) : null}
+        </div>
+      </form>
+      {configured ? (
+        <form
+          className="settings-test"
+          aria-label="Send test email"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            void test()
+          }}
+        >
+          <TextField label="Send a test email to" name="smtp-test-to" type="email" value={testTo} onChange={(e) => setTestTo(e.target.value)} placeholder="Your own address when empty" />
+          <button type="submit" className="button button-sm" disabled={busy}>
+            Send test email
+          </button>
+        </form>
+      ) : null}
+    </section>
+  )
+}

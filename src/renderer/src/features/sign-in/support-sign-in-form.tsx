@@ -1,0 +1,130 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type JSX } from 'react'
+import { AuthCard } from '../../components/auth-card'
+import { Banner } from '../../components/banner'
+import { TextField } from '../../components/field'
+import { getBridge } from '../../app/bridge'
+import { useSession } from '../../app/session-store'
+import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import './support-sign-in.css'
+
+const FIELDS = ['email', 'password', 'account'] as const
+
+// An agent whose session ends (access turned off, expired) comes back to this form, not the member one.
+let lastSignInWasSupport = false
+export function startsInSupportMode(): boolean {
+  return lastSignInWasSupport
+}
+type Field = (typeof FIELDS)[number]
+
+/**
+ * "Sign in as support agent": a vendor agent into one account whose Owner has turned support access
+ * on. The core decides (off, expired, wrong password, locked) and its words are shown as they are.
+ */
+export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
+  const signedIn = useSession((s) => s.signedIn)
+  const notice = useSession((s) => s.notice)
+  const accounts = useSession((s) => s.accounts)
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [account, setAccount] = useState(accounts.length === 1 ? (accounts[0]?.id ?? '') : '')
+  const [errors, setErrors] = useState<FieldErrors<Field>>({})
+  const [message, setMessage] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [refused, setRefused] = useState(0)
+  const passwordRef = useRef<HTMLInputElement>(null)
+  const accountId = useId()
+
+  useEffect(() => {
+    if (refused > 0) passwordRef.current?.focus()
+  }, [refused])
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault()
+    if (busy) return
+    if (!account) {
+      setErrors({ account: 'Choose the account to sign in to' })
+      return
+    }
+    setBusy(true)
+    const result = await getBridge().invoke('auth:support-sign-in', { email, password, account })
+    setBusy(false)
+    if (result.ok) {
+      lastSignInWasSupport = true
+      signedIn(result.value)
+      return
+    }
+    setErrors(fieldErrors(result.error, FIELDS))
+    setMessage(result.error.message)
+    setPassword('')
+    setRefused((n) => n + 1)
+  }
+
+  const accountError = errors.account
+  return (
+    <AuthCard title="Sign in as support agent" subtitle="For the vendor's support staff. The account's Owner must have turned support access on.">
+      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Support sign in">
+        {notice && !message ? <Banner tone={notice.tone}>{notice.message}</Banner> : null}
+        {message ? <Banner tone="error">{message}</Banner> : null}
+        <div className="field">
+          <label className="field-label" htmlFor={accountId}>
+            Account
+          </label>
+          <select
+            id={accountId}
+            className="select support-account-select"
+            value={account}
+            onChange={(event) => setAccount(event.target.value)}
+            aria-invalid={accountError ? true : undefined}
+            aria-describedby={accountError ? `${accountId}-error` : undefined}
+          >
+            <option value="" disabled>
+              Choose an account…
+            </option>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          {accountError ? (
+            <p className="field-error" id={`${accountId}-error`}>
+              {accountError}
+            </p>
+          ) : null}
+        </div>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          required
+          autoFocus
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          ref={passwordRef}
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          required
+        />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in as support agent'}
+        </button>
+        <button type="button" className="button button-ghost button-block" onClick={() => {
+            lastSignInWasSupport = false
+            onBack()
+          }}
+        >
+          Back to member sign-in
+        </button>
+      </form>
+    </AuthCard>
+  )
+}

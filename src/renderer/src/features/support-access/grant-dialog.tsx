@@ -1,0 +1,129 @@
+import { useId, useState, type JSX } from 'react'
+import { Dialog } from '../../components/dialog'
+import { Banner } from '../../components/banner'
+import { formatAbsolute } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import {
+  SUPPORT_DURATIONS,
+  SUPPORT_DURATION_LABELS,
+  SUPPORT_SCOPES,
+  type SupportAccessStatus,
+  type SupportDuration,
+  type SupportScope
+} from '../../../../shared/contract/support-access'
+
+const SCOPE_TEXT: Record<SupportScope, { label: string; hint: string }> = {
+  'read-only': { label: 'Read-only', hint: 'Support can look at users, teams and the audit log, and change nothing.' },
+  full: {
+    label: 'Full',
+    hint: 'Support acts as an Admin, without exports, ownership, delegated access or this screen.'
+  }
+}
+
+interface GrantDialogProps {
+  mode: 'extend' | 'change'
+  status: SupportAccessStatus
+  onDone(status: SupportAccessStatus): void
+  onCancel(): void
+}
+
+/** Turning access on (Extend) or changing it while on (Change): duration, scope, optional reason. */
+export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps): JSX.Element {
+  const [duration, setDuration] = useState<SupportDuration>(mode === 'change' && status.duration ? status.duration : 'day')
+  const [scope, setScope] = useState<SupportScope>(mode === 'change' && status.scope ? status.scope : 'read-only')
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const reasonId = useId()
+  const options = new Map(status.changeOptions.map((option) => [option.duration, option]))
+
+  async function submit(): Promise<void> {
+    if (busy) return
+    setBusy(true)
+    const input = { duration, scope, ...(reason.trim() ? { reason: reason.trim() } : {}) }
+    const result = await getBridge().invoke(mode === 'extend' ? 'support-access:extend' : 'support-access:change', input)
+    setBusy(false)
+    if (result.ok) onDone(result.value.status)
+    else setError(result.error.message)
+  }
+
+  return (
+    <Dialog
+      title={mode === 'extend' ? 'Turn on support access' : 'Change support access'}
+      onClose={onCancel}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : mode === 'extend' ? 'Turn on' : 'Save changes'}
+          </button>
+        </>
+      }
+    >
+      {mode === 'change' && status.startedAt !== null ? (
+        <p className="muted sa-dialog-note">A new duration counts from when access was turned on ({formatAbsolute(status.startedAt)}).</p>
+      ) : null}
+      <fieldset className="sa-choice-group">
+        <legend className="field-label">Duration</legend>
+        {SUPPORT_DURATIONS.map((value) => {
+          // Extend has no options list: every duration counts from now and is always allowed.
+          const option = mode === 'change' ? options.get(value) : undefined
+          const refused = option !== undefined && !option.allowed
+          const note =
+            option === undefined
+              ? null
+              : option.endsAt === null
+                ? 'no end date'
+                : refused
+                  ? `not available: it would have ended ${formatAbsolute(option.endsAt)}, already past`
+                  : `ends ${formatAbsolute(option.endsAt)}`
+          return (
+            <label key={value} className={`sa-choice${refused ? ' sa-choice-disabled' : ''}`}>
+              <input
+                type="radio"
+                name="duration"
+                value={value}
+                checked={duration === value}
+                disabled={refused}
+                onChange={() => setDuration(value)}
+              />
+              <span className="sa-choice-text">
+                <span>{SUPPORT_DURATION_LABELS[value]}</span>
+                {note ? <span className="sa-choice-hint">{note}</span> : null}
+              </span>
+            </label>
+          )
+        })}
+      </fieldset>
+      <fieldset className="sa-choice-group">
+        <legend className="field-label">Scope</legend>
+        {SUPPORT_SCOPES.map((value) => (
+          <label key={value} className="sa-choice">
+            <input type="radio" name="scope" value={value} checked={scope === value} onChange={() => setScope(value)} />
+            <span className="sa-choice-text">
+              <span>{SCOPE_TEXT[value].label}</span>
+              <span className="sa-choice-hint">{SCOPE_TEXT[value].hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label className="field-label" htmlFor={reasonId}>
+          Reason or ticket (optional)
+        </label>
+        <textarea
+          id={reasonId}
+          className="textarea"
+          maxLength={500}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          placeholder="e.g. Ticket #4821: SSO login loop"
+        />
+      </div>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+    </Dialog>
+  )
+}

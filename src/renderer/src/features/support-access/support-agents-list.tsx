@@ -1,0 +1,40 @@
+import type { JSX } from 'react'
+import { Avatar } from '../../components/avatar'
+import { Badge } from '../../components/badge'
+import { formatAbsolute } from '../../components/format'
+import type { SupportAgentRow } from '../../../../shared/contract/support-access'
+
+/** The vendor's agents, read-only here: the vendor provisions them from its command line. */
+export function SupportAgentsList({ agents }: { agents: SupportAgentRow[] }): JSX.Element {
+  return (
+    <section className="sa-agents" aria-labelledby="sa-agents-title">
+      <h2 id="sa-agents-title" className="sa-card-title">
+        Support agents <span className="muted sa-agents-count">{agents.length}</span>
+      </h2>
+      <p className="muted sa-meta">The vendor adds and removes its support agents; they use no seat in this account.</p>
+      {agents.length === 0 ? (
+        <p className="sa-agents-empty">No support agents are registered in this installation.</p>
+      ) : (
+        <ul className="sa-agent-list" aria-label="Support agents">
+          {agents.map((agent) => (
+            <li key={agent.id} className="sa-agent">
+              <Avatar name={agent.name} seed={agent.id} size="sm" />
+              <span className="sa-agent-text">
+                <span className="truncate sa-agent-name" title={agent.name}>
+                  {agent.name}
+                </span>
+                <span className="truncate muted" title={agent.email}>
+                  {agent.email}
+                </span>
+              </span>
+              <span className="sa-agent-last muted">
+                {agent.lastLoginAt === null ? 'Never signed in here' : `Last sign-in ${formatAbsolute(agent.lastLoginAt)}`}
+              </span>
+              {agent.liveSessions > 0 ? <Badge tone="green">Signed in now</Badge> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

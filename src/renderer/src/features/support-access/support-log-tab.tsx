@@ -1,0 +1,111 @@
+import { useState, type JSX } from 'react'
+import { createColumnHelper, useTable } from '@tanstack/react-table'
+import { DataTable, dataTableFeatures, type DataTableFeatures } from '../../components/data-table'
+import { EmptyState } from '../../components/empty-state'
+import { Banner } from '../../components/banner'
+import { Spinner } from '../../components/spinner'
+import { downloadText } from '../../components/download'
+import { formatCount } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { useDataChanged } from '../../app/data-events'
+import {
+  SUPPORT_DURATION_LABELS,
+  SUPPORT_LOG_ACTION_LABELS,
+  type SupportLogRow
+} from '../../../../shared/contract/support-access'
+import { PersonCell, TextCell, TimeCell } from './cells'
+import { useKeysetPages } from './use-keyset-pages'
+
+const helper = createColumnHelper<DataTableFeatures, SupportLogRow>()
+const columns = helper.columns([
+  helper.accessor('time', { header: 'Date and time', enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} /> }),
+  helper.accessor('action', {
+    header: 'Action',
+    enableSorting: false,
+    cell: (info) => <TextCell text={SUPPORT_LOG_ACTION_LABELS[info.getValue()]} />
+  }),
+  // Owner name and Owner email, stacked in one column (the CSV keeps them apart).
+  helper.accessor('ownerName', {
+    header: 'Owner',
+    enableSorting: false,
+    cell: (info) =>
+      info.row.original.actorKind === 'system' ? (
+        <PersonCell name="System" email={null} />
+      ) : (
+        <PersonCell name={info.getValue()} email={info.row.original.ownerEmail} />
+      )
+  }),
+  helper.accessor('duration', { header: 'Duration', enableSorting: false, cell: (info) => <TextCell text={SUPPORT_DURATION_LABELS[info.getValue()]} /> }),
+  helper.accessor('scope', { header: 'Scope', enableSorting: false, cell: (info) => <TextCell text={info.getValue() === 'full' ? 'Full' : 'Read-only'} /> }),
+  helper.accessor('endsAt', {
+    header: 'End time',
+    enableSorting: false,
+    cell: (info) => {
+      const value = info.getValue()
+      return value === null ? <TextCell text="No end date" /> : <TimeCell ms={value} />
+    }
+  }),
+  helper.accessor('reason', { header: 'Reason', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
+  helper.accessor('sessionsEnded', {
+    header: 'Sessions ended',
+    enableSorting: false,
+    cell: (info) => <span className="tabular">{formatCount(info.getValue())}</span>
+  })
+])
+const GRID = '120px 84px minmax(150px, 1.4fr) 80px 72px 120px minmax(100px, 1fr) 116px'
+
+/** The support-access log: every Extend, Change, Disable, Expire and Trial conversion, newest first. */
+export function SupportLogTab({ changes }: { changes: number }): JSX.Element {
+  const [exporting, setExporting] = useState(false)
+  const [exportError, setExportError] = useState<string | null>(null)
+  const { rows, hasMore, loading, error, generation, loadMore, reload } = useKeysetPages(`log|${changes}`, (before?: number) =>
+    getBridge().invoke('support-access:log', { limit: 100, ...(before === undefined ? {} : { before }) })
+  )
+  useDataChanged('support-access', reload)
+
+  async function exportCsv(): Promise<void> {
+    setExporting(true)
+    const result = await getBridge().invoke('support-access:export-log', {})
+    setExporting(false)
+    if (result.ok) downloadText(result.value.filename, result.value.content)
+    else setExportError(result.error.message)
+  }
+
+  const table = useTable(
+    { features: dataTableFeatures, columns, data: rows, getRowId: (row) => String(row.id), manualSorting: true, enableSorting: false },
+    () => null
+  )
+
+  return (
+    <div className="sa-tab-body">
+      <div className="toolbar sa-tab-toolbar">
+        <span className="muted sa-tab-note">Every change to support access, newest first. Each is also in the audit log.</span>
+        <button type="button" className="button button-sm" onClick={() => void exportCsv()} disabled={exporting}>
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </button>
+      </div>
+      {error ? <Banner tone="error">Could not load the support access log: {error}</Banner> : null}
+      {exportError ? <Banner tone="error">Could not export the log: {exportError}</Banner> : null}
+      <DataTable
+        table={table}
+        label="Support access log"
+        columns={GRID}
+        rowHeight={48}
+        hasMore={hasMore}
+        loading={loading !== null}
+        onEndReached={loadMore}
+        resetKey={generation}
+        empty={
+          <EmptyState title="Support access has not been changed yet">
+            <p>Turning it on, changing it, turning it off and expiry are recorded here.</p>
+          </EmptyState>
+        }
+      />
+      <footer className="screen-footer" aria-live="polite">
+        {loading === 'first' && rows.length === 0 ? <Spinner label="Loading the log…" /> : null}
+        {rows.length > 0 ? <span>{rows.length === 1 ? '1 entry' : `${formatCount(rows.length)} entries`}</span> : null}
+      </footer>
+    </div>
+  )
+}
+

@@ -1,0 +1,167 @@
+import { useId, useState, type JSX } from 'react'
+import { createColumnHelper, useTable } from '@tanstack/react-table'
+import type { z } from 'zod'
+import { DataTable, dataTableFeatures, type DataTableFeatures } from '../../components/data-table'
+import { EmptyState } from '../../components/empty-state'
+import { Banner } from '../../components/banner'
+import { Badge } from '../../components/badge'
+import { Spinner } from '../../components/spinner'
+import { downloadText } from '../../components/download'
+import { formatCount } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { useDataChanged } from '../../app/data-events'
+import {
+  SUPPORT_SESSION_END_LABELS,
+  type SupportAgentRow,
+  type SupportLoginRow,
+  type supportLoginCursor
+} from '../../../../shared/contract/support-access'
+import { PersonCell, TextCell, TimeCell, formatSessionLength } from './cells'
+import { useKeysetPages } from './use-keyset-pages'
+
+type Cursor = z.infer<typeof supportLoginCursor>
+
+const helper = createColumnHelper<DataTableFeatures, SupportLoginRow>()
+const columns = helper.columns([
+  helper.accessor('agentName', {
+    header: 'Agent',
+    enableSorting: false,
+    cell: (info) => <PersonCell name={info.getValue()} email={info.row.original.agentEmail} />
+  }),
+  helper.accessor('loginAt', { header: 'Login', enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} /> }),
+  helper.accessor('logoutAt', {
+    header: 'Logout',
+    enableSorting: false,
+    cell: (info) => {
+      const value = info.getValue()
+      return value === null ? <TextCell text="—" /> : <TimeCell ms={value} />
+    }
+  }),
+  helper.accessor('durationMs', {
+    header: 'Duration',
+    enableSorting: false,
+    cell: (info) => {
+      const value = info.getValue()
+      return <span className="tabular">{value === null ? '—' : formatSessionLength(value)}</span>
+    }
+  }),
+  helper.accessor('endReason', {
+    header: 'How it ended',
+    enableSorting: false,
+    cell: (info) => {
+      const value = info.getValue()
+      return value === null ? <Badge tone="green">Signed in now</Badge> : <TextCell text={SUPPORT_SESSION_END_LABELS[value]} />
+    }
+  }),
+  helper.accessor('ip', { header: 'IP address', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
+  helper.accessor('device', { header: 'Device', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> })
+])
+const GRID = 'minmax(170px, 1.5fr) 120px 120px 76px 124px 100px minmax(100px, 1fr)'
+
+const PERIODS = {
+  all: { label: 'Any time', ms: null },
+  day: { label: 'Last 24 hours', ms: 24 * 3_600_000 },
+  week: { label: 'Last 7 days', ms: 7 * 24 * 3_600_000 },
+  month: { label: 'Last 30 days', ms: 30 * 24 * 3_600_000 }
+} as const
+type Period = keyof typeof PERIODS
+
+/** One row per support session in this account: who, when, how long, how it ended, from where. */
+export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[]; changes: number }): JSX.Element {
+  const [exporting, setExporting] = useState(false)
+  const [exportError, setExportError] = useState<string | null>(null)
+  const [period, setPeriod] = useState<Period>('all')
+  const [agentId, setAgentId] = useState('')
+  const periodId = useId()
+  const agentFieldId = useId()
+
+  // The period counts back from when it was chosen, so the query key carries that moment.
+  const [periodStart, setPeriodStart] = useState<number | null>(null)
+  const filters = { ...(periodStart === null ? {} : { from: periodStart }), ...(agentId ? { agentId } : {}) }
+  const { rows, hasMore, loading, error, generation, loadMore, reload } = useKeysetPages(`${periodStart}|${agentId}|${changes}`, (after?: Cursor) =>
+    getBridge().invoke('support-access:logins', { ...filters, limit: 100, ...(after ? { after } : {}) })
+  )
+  // Support sign-ins and session ends reach the Owner as support-access changes.
+  useDataChanged('support-access', reload)
+
+  function choosePeriod(value: Period): void {
+    setPeriod(value)
+    const span = PERIODS[value].ms
+    setPeriodStart(span === null ? null : Date.now() - span)
+  }
+
+  async function exportCsv(): Promise<void> {
+    setExporting(true)
+    const result = await getBridge().invoke('support-access:export-logins', filters)
+    setExporting(false)
+    if (result.ok) downloadText(result.value.filename, result.value.content)
+    else setExportError(result.error.message)
+  }
+
+  const table = useTable(
+    { features: dataTableFeatures, columns, data: rows, getRowId: (row) => row.id, manualSorting: true, enableSorting: false },
+    () => null
+  )
+  const filtered = period !== 'all' || agentId !== ''
+
+  return (
+    <div className="sa-tab-body">
+      <div className="toolbar sa-tab-toolbar">
+        <div className="sa-filter">
+          <label className="field-label" htmlFor={periodId}>
+            Period
+          </label>
+          <select id={periodId} className="select" value={period} onChange={(event) => choosePeriod(event.target.value as Period)}>
+            {Object.entries(PERIODS).map(([value, { label }]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="sa-filter">
+          <label className="field-label" htmlFor={agentFieldId}>
+            Agent
+          </label>
+          <select id={agentFieldId} className="select" value={agentId} onChange={(event) => setAgentId(event.target.value)}>
+            <option value="">All agents</option>
+            {agents.map((agent) => (
+              <option key={agent.id} value={agent.id}>
+                {agent.name} ({agent.email})
+              </option>
+            ))}
+          </select>
+        </div>
+        <span className="sa-toolbar-spacer" />
+        <button type="button" className="button button-sm" onClick={() => void exportCsv()} disabled={exporting}>
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </button>
+      </div>
+      {error ? <Banner tone="error">Could not load the support login history: {error}</Banner> : null}
+      {exportError ? <Banner tone="error">Could not export the history: {exportError}</Banner> : null}
+      <DataTable
+        table={table}
+        label="Support login history"
+        columns={GRID}
+        rowHeight={48}
+        hasMore={hasMore}
+        loading={loading !== null}
+        onEndReached={loadMore}
+        resetKey={generation}
+        empty={
+          filtered ? (
+            <EmptyState title="No support sessions match these filters" />
+          ) : (
+            <EmptyState title="No support agent has signed in yet">
+              <p>Each support session appears here with its login, logout and how it ended.</p>
+            </EmptyState>
+          )
+        }
+      />
+      <footer className="screen-footer" aria-live="polite">
+        {loading === 'first' && rows.length === 0 ? <Spinner label="Loading sessions…" /> : null}
+        {rows.length > 0 ? <span>{rows.length === 1 ? '1 session' : `${formatCount(rows.length)} sessions`}</span> : null}
+      </footer>
+    </div>
+  )
+}

@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useState, type JSX } from 'react'
+import { Avatar } from '../../components/avatar'
+import { Banner } from '../../components/banner'
+import { ConfirmDialog } from '../../components/dialog'
+import { CloseIcon } from '../../components/icons'
+import { plural } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { useDataChanged } from '../../app/data-events'
+import type { TeamDto } from '../../../../shared/contract/teams'
+import type { UserRow } from '../../../../shared/contract/users'
+import { MemberPicker, type Chosen } from './member-picker'
+import { TeamDialog } from './team-dialog'
+
+const MEMBERS_SHOWN = 200
+
+/** One team: its members, adding and removing them, editing and deleting the team. */
+export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canManage: boolean; onClose(): void }): JSX.Element {
+  const [members, setMembers] = useState<UserRow[]>([])
+  const [error, setError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [adding, setAdding] = useState<Chosen[]>([])
+  const [editing, setEditing] = useState(false)
+  const [deleting, setDeleting] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  const [version, setVersion] = useState(0)
+  const load = useCallback(() => setVersion((v) => v + 1), [])
+  useEffect(() => {
+    let live = true
+    void getBridge()
+      .invoke('users:list', { teamId: team.id, sort: 'name', direction: 'asc', limit: MEMBERS_SHOWN })
+      .then((result) => {
+        if (!live) return
+        if (result.ok) setMembers(result.value.rows)
+        else setError(result.error.message)
+      })
+    return () => {
+      live = false
+    }
+  }, [team.id, version])
+  useDataChanged('teams', () => load())
+
+  async function add(): Promise<void> {
+    setError(null)
+    const result = await getBridge().invoke('teams:add-members', { teamId: team.id, membershipIds: adding.map((c) => c.id) })
+    if (!result.ok) {
+      setError(result.error.message)
+      return
+    }
+    setAdding([])
+    setNotice(`${plural(result.value.changed, 'person', 'people')} added.`)
+  }
+
+  async function remove(row: UserRow): Promise<void> {
+    setError(null)
+    const result = await getBridge().invoke('teams:remove-members', { teamId: team.id, membershipIds: [row.id] })
+    if (!result.ok) setError(result.error.message)
+    else setNotice(`${row.name || row.email} removed from ${team.name}.`)
+  }
+
+  async function destroy(): Promise<void> {
+    setBusy(true)
+    const result = await getBridge().invoke('teams:delete', { teamId: team.id })
+    setBusy(false)
+    if (!result.ok) {
+      setError(result.error.message)
+      return
+    }
+    setDeleting(false)
+    onClose()
+  }
+
+  return (
+    <aside className="side-panel" aria-label={`Team ${team.name}`}>
+      <header className="panel-header">
+        <h2 className="panel-title truncate">{team.name}</h2>
+        <button type="button" className="button button-ghost button-sm" onClick={onClose} aria-label="Close team">
+          <CloseIcon />
+        </button>
+      </header>
+      <div className="panel-body">
+        {team.description ? <p className="panel-value">{team.description}</p> : null}
+        {notice ? <Banner tone="info">{notice}</Banner> : null}
+        {error && !deleting ? <Banner tone="error">{error}</Banner> : null}
+        {canManage ? (
+          <div className="panel-row">
+            <button type="button" className="button button-sm" onClick={() => setEditing(true)}>
+              Edit team
+            </button>
+            <button type="button" className="button button-sm button-danger" onClick={() => setDeleting(true)}>
+              Delete team
+            </button>
+          </div>
+        ) : null}
+        <section className="panel-section" aria-label="Members">
+          <p className="field-label">{plural(team.memberCount, 'member', 'members')}</p>
+          <ul className="team-members">
+            {members.map((row) => (
+              <li key={row.id} className="team-member">
+                <Avatar name={row.name || row.email} seed={row.personId} size="sm" src={row.avatar} />
+                <span className="truncate team-member-name" title={row.email}>
+                  {row.name || row.email}
+                </span>
+                {canManage ? (
+                  <button type="button" className="button button-ghost button-sm" onClick={() => void remove(row)} aria-label={`Remove ${row.name || row.email} from ${team.name}`}>
+                    Remove
+                  </button>
+                ) : null}
+              </li>
+            ))}
+            {members.length === 0 ? <li className="muted">Nobody yet.</li> : null}
+          </ul>
+          {team.memberCount > members.length && members.length > 0 ? (
+            <p className="muted panel-meta">Showing the first {members.length}; filter the Users screen by this team to see everyone.</p>
+          ) : null}
+        </section>
+        {canManage ? (
+          <section className="panel-section">
+            <MemberPicker label="Add members" chosen={adding} onChange={setAdding} exclude={new Set(members.map((m) => m.id))} />
+            <div className="panel-row">
+              <button type="button" className="button button-sm button-primary" disabled={adding.length === 0} onClick={() => void add()}>
+                Add {adding.length > 0 ? plural(adding.length, 'person', 'people') : 'members'}
+              </button>
+            </div>
+          </section>
+        ) : null}
+      </div>
+      {editing ? <TeamDialog team={team} onClose={() => setEditing(false)} /> : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${team.name}?`}
+          tone="danger"
+          confirmLabel="Delete team"
+          busy={busy}
+          error={error}
+          onConfirm={() => void destroy()}
+          onCancel={() => {
+            setDeleting(false)
+            setError(null)
+          }}
+        >
+          <p>The team goes away. Its {plural(team.memberCount, 'member stays', 'members stay')} in the account with their roles.</p>
+        </ConfirmDialog>
+      ) : null}
+    </aside>
+  )
+}

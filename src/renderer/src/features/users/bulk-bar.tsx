@@ -1,0 +1,140 @@
+import { useState, type JSX } from 'react'
+import { ConfirmDialog } from '../../components/dialog'
+import { plural } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { ASSIGNABLE_ROLES, type AssignableRole } from '../../../../shared/contract/users'
+import { ROLE_LABELS } from '../../../../shared/permissions'
+import { useTeams } from '../teams/teams-store'
+import { useUsers } from './users-store'
+
+type Action = { kind: 'role'; role: AssignableRole } | { kind: 'add-team'; teamId: string } | { kind: 'remove-team'; teamId: string } | { kind: 'deactivate' }
+
+/** Acts on the ticked people at once; the core applies all or nothing and says why when it refuses. */
+export function BulkBar(): JSX.Element {
+  const selected = useUsers((s) => s.selected)
+  const setSelected = useUsers((s) => s.setSelected)
+  const teams = useTeams((s) => s.teams)
+  const [action, setAction] = useState<Action | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const count = selected.size
+  const who = plural(count, 'person', 'people')
+  const teamName = (id: string): string => teams.find((team) => team.id === id)?.name ?? 'the team'
+
+  function choose(next: Action): void {
+    setError(null)
+    setDone(null)
+    setAction(next)
+  }
+
+  async function run(current: Action): Promise<void> {
+    setBusy(true)
+    const membershipIds = [...selected]
+    const bridge = getBridge()
+    const result =
+      current.kind === 'role'
+        ? await bridge.invoke('users:bulk-set-role', { membershipIds, role: current.role })
+        : current.kind === 'add-team'
+          ? await bridge.invoke('users:bulk-add-team', { membershipIds, teamId: current.teamId })
+          : current.kind === 'remove-team'
+            ? await bridge.invoke('users:bulk-remove-team', { membershipIds, teamId: current.teamId })
+            : await bridge.invoke('users:bulk-deactivate', { membershipIds })
+    setBusy(false)
+    if (!result.ok) {
+      setError(result.error.message)
+      return
+    }
+    setAction(null)
+    setSelected([])
+    setDone(`${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${result.value.unchanged} already so` : ''}.`)
+  }
+
+  const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
+    role: () => {
+      const role = (action as { role: AssignableRole }).role
+      return {
+        title: `Make ${who} ${ROLE_LABELS[role]}?`,
+        body:
+          role === 'admin'
+            ? `This grants full access immediately to ${who}. Their open windows change at once.`
+            : `Their access changes at once, open windows included.`,
+        label: `Change role`
+      }
+    },
+    'add-team': () => ({ title: `Add ${who} to ${teamName((action as { teamId: string }).teamId)}?`, body: 'People already in the team stay as they are.', label: 'Add to team' }),
+    'remove-team': () => ({ title: `Remove ${who} from ${teamName((action as { teamId: string }).teamId)}?`, body: 'They stay in the account.', label: 'Remove from team' }),
+    deactivate: () => ({
+      title: `Deactivate ${who}?`,
+      body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.',
+      label: 'Deactivate'
+    })
+  }
+  const text = action ? confirmText[action.kind]() : null
+
+  return (
+    <div className="bulk-bar" role="region" aria-label="Bulk actions">
+      <span className="bulk-bar-count" aria-live="polite">
+        {count} selected
+      </span>
+      <label className="visually-hidden" htmlFor="bulk-role">
+        Change role of selected
+      </label>
+      <select id="bulk-role" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'role', role: e.target.value as AssignableRole })}>
+        <option value="">Change role…</option>
+        {ASSIGNABLE_ROLES.map((role) => (
+          <option key={role} value={role}>
+            {ROLE_LABELS[role]}
+          </option>
+        ))}
+      </select>
+      <label className="visually-hidden" htmlFor="bulk-add-team">
+        Add selected to team
+      </label>
+      <select id="bulk-add-team" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'add-team', teamId: e.target.value })}>
+        <option value="">Add to team…</option>
+        {teams.map((team) => (
+          <option key={team.id} value={team.id}>
+            {team.name}
+          </option>
+        ))}
+      </select>
+      <label className="visually-hidden" htmlFor="bulk-remove-team">
+        Remove selected from team
+      </label>
+      <select id="bulk-remove-team" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'remove-team', teamId: e.target.value })}>
+        <option value="">Remove from team…</option>
+        {teams.map((team) => (
+          <option key={team.id} value={team.id}>
+            {team.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button button-sm" onClick={() => choose({ kind: 'deactivate' })}>
+        Deactivate
+      </button>
+      <button type="button" className="button button-sm button-ghost" onClick={() => setSelected([])}>
+        Clear selection
+      </button>
+      {done ? (
+        <span role="status" className="muted">
+          {done}
+        </span>
+      ) : null}
+      {action && text ? (
+        <ConfirmDialog
+          title={text.title}
+          confirmLabel={text.label}
+          tone={action.kind === 'deactivate' ? 'danger' : 'primary'}
+          busy={busy}
+          error={error}
+          onConfirm={() => void run(action)}
+          onCancel={() => setAction(null)}
+        >
+          <p>{text.body}</p>
+          <p className="muted">All or nothing: if any one of them cannot be changed, nobody is.</p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,178 @@
+import { useId, useState, type JSX } from 'react'
+import { Dialog } from '../../components/dialog'
+import { Banner } from '../../components/banner'
+import { CopyIcon } from '../../components/icons'
+import { formatShort } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { AGENT_PERMISSIONS, AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
+import { ROLE_LABELS } from '../../../../shared/permissions'
+import { TeamPicker } from '../teams/team-picker'
+import { useTeams } from '../teams/teams-store'
+
+/** Splits what people paste (one per line, commas, semicolons, spaces) into addresses. */
+export function splitEmails(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+}
+
+export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
+  const teams = useTeams((s) => s.teams)
+  const emailsId = useId()
+  const roleId = useId()
+  const [emails, setEmails] = useState('')
+  const [role, setRole] = useState<AssignableRole>('agent')
+  const [teamIds, setTeamIds] = useState<string[]>([])
+  const [permissions, setPermissions] = useState<AgentPermission[]>([])
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [sent, setSent] = useState<InvitationDelivery[] | null>(null)
+
+  async function submit(): Promise<void> {
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    const result = await getBridge().invoke('users:invite', { emails: splitEmails(emails), role, teamIds, permissions: role === 'agent' ? permissions : [] })
+    setBusy(false)
+    if (!result.ok) {
+      const issue = (result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]
+      setError(issue ? issue.message : result.error.message)
+      return
+    }
+    setSent(result.value.invited)
+  }
+
+  if (sent) {
+    return (
+      <Dialog
+        title={`${sent.length} ${sent.length === 1 ? 'invitation' : 'invitations'} created`}
+        onClose={onClose}
+        footer={
+          <button type="button" className="button button-primary" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
+        <InvitationResults deliveries={sent} />
+      </Dialog>
+    )
+  }
+
+  return (
+    <Dialog
+      title="Invite users"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Inviting…' : 'Send invitations'}
+          </button>
+        </>
+      }
+    >
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <div className="field">
+        <label className="field-label" htmlFor={emailsId}>
+          Email addresses
+        </label>
+        <textarea
+          id={emailsId}
+          className="textarea"
+          value={emails}
+          placeholder="one@example.com, two@example.com"
+          onChange={(e) => setEmails(e.target.value)}
+          autoFocus
+          aria-describedby={`${emailsId}-hint`}
+        />
+        <p className="field-hint" id={`${emailsId}-hint`}>
+          Separate addresses with commas or new lines. Invitations are valid for 7 days.
+        </p>
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor={roleId}>
+          Role
+        </label>
+        <select id={roleId} className="select" value={role} onChange={(e) => setRole(e.target.value as AssignableRole)}>
+          {ASSIGNABLE_ROLES.map((value) => (
+            <option key={value} value={value}>
+              {ROLE_LABELS[value]}
+            </option>
+          ))}
+        </select>
+        {role === 'admin' ? <p className="field-hint">Admins get full access as soon as they accept.</p> : null}
+      </div>
+      {role === 'agent' ? <PermissionPicker value={permissions} onChange={setPermissions} /> : null}
+      <TeamPicker legend="Teams (optional)" teams={teams} value={teamIds} onChange={setTeamIds} />
+    </Dialog>
+  )
+}
+
+export function PermissionPicker(props: { value: AgentPermission[]; onChange(value: AgentPermission[]): void; disabled?: boolean }): JSX.Element {
+  const { value, onChange, disabled } = props
+  return (
+    <fieldset className="team-picker" disabled={disabled}>
+      <legend className="field-label">Agent permissions</legend>
+      <div className="team-picker-list">
+        {AGENT_PERMISSIONS.map((permission) => (
+          <label key={permission} className="checkbox">
+            <input
+              type="checkbox"
+              checked={value.includes(permission)}
+              onChange={(e) => onChange(e.target.checked ? [...value, permission] : value.filter((p) => p !== permission))}
+            />
+            {AGENT_PERMISSION_LABELS[permission]}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  )
+}
+
+/** Each invitation: emailed, or its one-time link to copy (the core never shows it again). */
+export function InvitationResults({ deliveries }: { deliveries: InvitationDelivery[] }): JSX.Element {
+  return (
+    <ul className="invite-result">
+      {deliveries.map((delivery) => (
+        <li key={delivery.membershipId}>
+          <p className="invite-result-email">{delivery.email}</p>
+          {delivery.delivery === 'email' ? (
+            <p className="muted">Sent by email. The link works until {formatShort(delivery.expiresAt)}.</p>
+          ) : (
+            <>
+              {delivery.deliveryError ? <Banner tone="warning">The email could not be sent: {delivery.deliveryError}</Banner> : null}
+              <p className="muted">Pass this link on yourself; it is shown only now and works until {formatShort(delivery.expiresAt)}.</p>
+              {delivery.link ? <CopyLink link={delivery.link} /> : null}
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function CopyLink({ link }: { link: string }): JSX.Element {
+  const [copied, setCopied] = useState(false)
+  return (
+    <div className="copy-row">
+      <code data-testid="invite-link">{link}</code>
+      <button
+        type="button"
+        className="button button-sm"
+        onClick={() => {
+          void navigator.clipboard.writeText(link).then(
+            () => setCopied(true),
+            () => setCopied(false)
+          )
+        }}
+      >
+        <CopyIcon />
+        {copied ? 'Copied' : 'Copy link'}
+      </button>
+    </div>
+  )
+}

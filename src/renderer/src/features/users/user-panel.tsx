@@ -1,0 +1,401 @@
+import { useCallback, useEffect, useId, useState, type JSX } from 'react'
+import { Avatar } from '../../components/avatar'
+import { Badge } from '../../components/badge'
+import { Banner } from '../../components/banner'
+import { ConfirmDialog } from '../../components/dialog'
+import { TextField } from '../../components/field'
+import { CloseIcon } from '../../components/icons'
+import { formatAbsolute, formatShort } from '../../components/format'
+import { resizeAvatar } from '../../components/image-resize'
+import { getBridge } from '../../app/bridge'
+import type { InputOf } from '../../../../shared/contract'
+import { useDataChanged } from '../../app/data-events'
+import { hasPermission, useSession } from '../../app/session-store'
+import { AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery, type UserDetail } from '../../../../shared/contract/users'
+import { ROLE_LABELS } from '../../../../shared/permissions'
+import { TeamPicker } from '../teams/team-picker'
+import { useTeams } from '../teams/teams-store'
+import { STATUS_LABELS } from './users-columns'
+import { InvitationResults, PermissionPicker } from './invite-dialog'
+
+type Confirm = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'revoke' } | { kind: 'transfer' }
+
+/** One person, beside the list: what an admin edits about them, each change confirmed where it reaches far. */
+export function UserPanel({ membershipId, onClose }: { membershipId: string; onClose(): void }): JSX.Element {
+  const session = useSession((s) => s.session)
+  const canManage = hasPermission(session, 'users:manage')
+  const isOwner = hasPermission(session, 'account:owner')
+  const teams = useTeams((s) => s.teams)
+  const [user, setUser] = useState<UserDetail | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [confirm, setConfirm] = useState<Confirm | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [resent, setResent] = useState<InvitationDelivery | null>(null)
+  const [name, setName] = useState('')
+  const [teamIds, setTeamIds] = useState<string[]>([])
+  const [permissions, setPermissions] = useState<AgentPermission[]>([])
+  const [password, setPassword] = useState('')
+  const roleId = useId()
+
+  const adopt = useCallback((detail: UserDetail) => {
+    setUser(detail)
+    setName(detail.name)
+    setTeamIds(detail.teams.map((team) => team.id))
+    setPermissions(detail.permissions)
+  }, [])
+
+  // Bumped to fetch again (after a change elsewhere); the effect owns the request.
+  const [version, setVersion] = useState(0)
+  const load = useCallback(() => setVersion((v) => v + 1), [])
+  useEffect(() => {
+    let live = true
+    void getBridge()
+      .invoke('users:get', { membershipId })
+      .then((result) => {
+        if (!live) return
+        if (result.ok) adopt(result.value)
+        else setLoadError(result.error.message)
+      })
+    return () => {
+      live = false
+    }
+  }, [membershipId, adopt, version])
+  useDataChanged('users', () => load())
+
+  /** Returns the core's refusal, or null when saved. */
+  async function save(input: Omit<InputOf<'users:update'>, 'membershipId'>, message: string): Promise<string | null> {
+    setError(null)
+    setNotice(null)
+    const result = await getBridge().invoke('users:update', { membershipId, ...input })
+    if (!result.ok) {
+      const issue = (result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]
+      const reason = issue ? issue.message : result.error.message
+      setError(reason)
+      return reason
+    }
+    adopt(result.value)
+    setNotice(message)
+    return null
+  }
+
+  async function runConfirm(current: Confirm): Promise<void> {
+    setBusy(true)
+    setError(null)
+    const bridge = getBridge()
+    let failure: string | null = null
+    if (current.kind === 'role') {
+      failure = await save({ role: current.role }, `Role changed to ${ROLE_LABELS[current.role]}.`)
+    } else if (current.kind === 'deactivate' || current.kind === 'reactivate') {
+      const result = await bridge.invoke(current.kind === 'deactivate' ? 'users:deactivate' : 'users:reactivate', { membershipId })
+      if (result.ok) {
+        adopt(result.value)
+        setNotice(current.kind === 'deactivate' ? 'Deactivated: their sessions ended and the seat is free.' : 'Reactivated.')
+      } else failure = result.error.message
+    } else if (current.kind === 'revoke') {
+      const result = await bridge.invoke('users:revoke-invitation', { membershipId })
+      if (result.ok) {
+        setBusy(false)
+        setConfirm(null)
+        onClose()
+        return
+      }
+      failure = result.error.message
+    } else {
+      const result = await bridge.invoke('account:transfer-ownership', { toMembershipId: membershipId, password })
+      if (result.ok) {
+        setNotice('Ownership transferred. You are now an Admin.')
+        load()
+      } else failure = result.error.message
+    }
+    setBusy(false)
+    if (failure) setError(failure)
+    else setConfirm(null)
+    setPassword('')
+  }
+
+  async function resend(): Promise<void> {
+    setError(null)
+    const result = await getBridge().invoke('users:resend-invitation', { membershipId })
+    if (result.ok) setResent(result.value)
+    else setError(result.error.message)
+  }
+
+  async function pickAvatar(file: File | undefined): Promise<void> {
+    if (!file) return
+    try {
+      const avatar = await resizeAvatar(file)
+      await save({ avatar }, 'Picture updated.')
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  const header = (
+    <header className="panel-header">
+      <h2 className="panel-title truncate">{user ? user.name || user.email : 'User'}</h2>
+      <button type="button" className="button button-ghost button-sm" onClick={onClose} aria-label="Close details">
+        <CloseIcon />
+      </button>
+    </header>
+  )
+
+  if (!user) {
+    return (
+      <aside className="side-panel" aria-label="User details">
+        {header}
+        <div className="panel-body">{loadError ? <Banner tone="error">{loadError}</Banner> : <p className="muted">Loading…</p>}</div>
+      </aside>
+    )
+  }
+
+  const editable = canManage && user.role !== 'owner'
+  const selfOrOwner = user.isSelf || user.role === 'owner'
+  const roleChangeable = editable && !user.isSelf && user.status !== 'deactivated'
+  const teamsDirty = [...teamIds].sort().join() !== user.teams.map((t) => t.id).sort().join()
+  const permsDirty = [...permissions].sort().join() !== [...user.permissions].sort().join()
+
+  return (
+    <aside className="side-panel" aria-label={`Details of ${user.name || user.email}`}>
+      {header}
+      <div className="panel-body">
+        <div className="panel-identity">
+          <Avatar name={user.name || user.email} seed={user.personId} size="lg" src={user.avatar} />
+          <div className="panel-identity-text">
+            <span className="truncate" title={user.email}>
+              {user.email}
+            </span>
+            <span>
+              <Badge tone={user.status === 'active' ? 'green' : user.status === 'deactivated' ? 'grey' : user.status === 'expired' ? 'amber' : 'blue'}>
+                {STATUS_LABELS[user.status]}
+              </Badge>{' '}
+              <span className="muted">{ROLE_LABELS[user.role]}</span>
+            </span>
+          </div>
+        </div>
+        {notice ? <Banner tone="info">{notice}</Banner> : null}
+        {error && !confirm ? <Banner tone="error">{error}</Banner> : null}
+
+        {canManage && user.role !== 'owner' ? (
+          <form
+            className="panel-section"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void save({ name }, 'Name saved.')
+            }}
+          >
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} />
+            <div className="panel-row">
+              <button type="submit" className="button button-sm" disabled={name.trim() === user.name || !name.trim()}>
+                Save name
+              </button>
+              <label className="button button-sm file-button">
+                Upload picture
+                <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void pickAvatar(e.target.files?.[0])} />
+              </label>
+              {user.avatar ? (
+                <button type="button" className="button button-sm button-ghost" onClick={() => void save({ avatar: null }, 'Picture removed.')}>
+                  Remove picture
+                </button>
+              ) : null}
+            </div>
+          </form>
+        ) : null}
+
+        <section className="panel-section" aria-label="Role">
+          <label className="field-label" htmlFor={roleId}>
+            Role
+          </label>
+          {roleChangeable ? (
+            <select
+              id={roleId}
+              className="select"
+              value={user.role}
+              onChange={(e) => {
+                setError(null)
+                setConfirm({ kind: 'role', role: e.target.value as AssignableRole })
+              }}
+            >
+              {ASSIGNABLE_ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {ROLE_LABELS[role]}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <p id={roleId} className="panel-value">
+              {ROLE_LABELS[user.role]}
+              {canManage && selfOrOwner ? (
+                <span className="muted"> — {user.isSelf ? 'you cannot change your own role' : 'changes only by ownership transfer'}</span>
+              ) : null}
+            </p>
+          )}
+        </section>
+
+        {user.role === 'agent' ? (
+          <section className="panel-section">
+            {editable ? (
+              <>
+                <PermissionPicker value={permissions} onChange={setPermissions} />
+                <div className="panel-row">
+                  <button type="button" className="button button-sm" disabled={!permsDirty} onClick={() => void save({ permissions }, 'Permissions saved.')}>
+                    Save permissions
+                  </button>
+                </div>
+              </>
+            ) : (
+              <>
+                <p className="field-label">Agent permissions</p>
+                <p className="panel-value">{user.permissions.length ? user.permissions.map((p) => AGENT_PERMISSION_LABELS[p]).join(', ') : 'None'}</p>
+              </>
+            )}
+          </section>
+        ) : null}
+
+        <section className="panel-section">
+          {canManage ? (
+            <>
+              <TeamPicker legend="Teams" teams={teams} value={teamIds} onChange={setTeamIds} />
+              <div className="panel-row">
+                <button type="button" className="button button-sm" disabled={!teamsDirty} onClick={() => void save({ teamIds }, 'Teams saved.')}>
+                  Save teams
+                </button>
+              </div>
+            </>
+          ) : (
+            <>
+              <p className="field-label">Teams</p>
+              <p className="panel-value">{user.teams.length ? user.teams.map((t) => t.name).join(', ') : 'None'}</p>
+            </>
+          )}
+        </section>
+
+        {user.invitation ? (
+          <section className="panel-section" aria-label="Invitation">
+            <p className="field-label">Invitation</p>
+            <p className="panel-value">
+              {user.invitation.state === 'expired' ? 'Expired' : 'Pending'} — sent {formatShort(user.invitation.sentAt)}
+              {user.invitation.invitedBy ? ` by ${user.invitation.invitedBy}` : ''}, {user.invitation.state === 'expired' ? 'expired' : 'valid until'}{' '}
+              {formatShort(user.invitation.expiresAt)}
+            </p>
+            {canManage ? (
+              <div className="panel-row">
+                <button type="button" className="button button-sm" onClick={() => void resend()}>
+                  Resend invitation
+                </button>
+                <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'revoke' })}>
+                  Revoke invitation
+                </button>
+              </div>
+            ) : null}
+            {resent ? <InvitationResults deliveries={[resent]} /> : null}
+          </section>
+        ) : null}
+
+        <section className="panel-section">
+          <p className="muted panel-meta">
+            Last login: {user.lastLoginAt ? formatAbsolute(user.lastLoginAt) : 'never'}
+            {user.deactivatedAt ? ` · Deactivated ${formatAbsolute(user.deactivatedAt)}` : ''}
+          </p>
+          {editable && !user.isSelf ? (
+            <div className="panel-row">
+              {user.status === 'deactivated' ? (
+                <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'reactivate' })}>
+                  Reactivate
+                </button>
+              ) : user.status === 'active' ? (
+                <button type="button" className="button button-sm button-danger" onClick={() => setConfirm({ kind: 'deactivate' })}>
+                  Deactivate
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          {isOwner && !user.isSelf && user.role === 'admin' && user.status === 'active' ? (
+            <div className="panel-row">
+              <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'transfer' })}>
+                Transfer ownership…
+              </button>
+            </div>
+          ) : null}
+        </section>
+      </div>
+
+      {confirm ? (
+        <PanelConfirm
+          confirm={confirm}
+          user={user}
+          busy={busy}
+          error={error}
+          password={password}
+          onPassword={setPassword}
+          onConfirm={() => void runConfirm(confirm)}
+          onCancel={() => {
+            setConfirm(null)
+            setError(null)
+            setPassword('')
+          }}
+        />
+      ) : null}
+    </aside>
+  )
+}
+
+
+function PanelConfirm(props: {
+  confirm: Confirm
+  user: UserDetail
+  busy: boolean
+  error: string | null
+  password: string
+  onPassword(value: string): void
+  onConfirm(): void
+  onCancel(): void
+}): JSX.Element {
+  const { confirm, user, busy, error, password, onPassword, onConfirm, onCancel } = props
+  const who = user.name || user.email
+  const common = { busy, error, onConfirm, onCancel }
+  switch (confirm.kind) {
+    case 'role':
+      return (
+        <ConfirmDialog {...common} title={`Make ${who} ${ROLE_LABELS[confirm.role]}?`} confirmLabel={`Make ${ROLE_LABELS[confirm.role]}`}>
+          {confirm.role === 'admin' ? (
+            <p>This grants full access immediately: {who} can manage users, teams and settings from their very next action.</p>
+          ) : (
+            <p>Their access changes from their very next action, open windows included.</p>
+          )}
+        </ConfirmDialog>
+      )
+    case 'deactivate':
+      return (
+        <ConfirmDialog {...common} tone="danger" title={`Deactivate ${who}?`} confirmLabel="Deactivate">
+          <p>Their sessions end at once and their seat is freed. Everything they did stays in the audit log; you can reactivate them later.</p>
+        </ConfirmDialog>
+      )
+    case 'reactivate':
+      return (
+        <ConfirmDialog {...common} title={`Reactivate ${who}?`} confirmLabel="Reactivate">
+          <p>They can sign in again with their role {ROLE_LABELS[user.role]}. This takes a seat.</p>
+        </ConfirmDialog>
+      )
+    case 'revoke':
+      return (
+        <ConfirmDialog {...common} tone="danger" title={`Revoke the invitation for ${user.email}?`} confirmLabel="Revoke">
+          <p>The link stops working and the person leaves the list. The audit log keeps the record.</p>
+        </ConfirmDialog>
+      )
+    case 'transfer':
+      return (
+        <ConfirmDialog
+          {...common}
+          tone="danger"
+          title={`Transfer ownership to ${who}?`}
+          confirmLabel="Transfer ownership"
+          confirmDisabled={password.length === 0}
+          extra={<TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => onPassword(e.target.value)} autoFocus />}
+        >
+          <p>{who} becomes the Owner and you become an Admin. Only the new Owner can undo this.</p>
+        </ConfirmDialog>
+      )
+  }
+}
