@@ -213,7 +213,10 @@ function copyToPlain(encrypted: Db, file: string): void {
   encrypted.exec(`ATTACH DATABASE '${file.replace(/'/g, "''")}' AS plain KEY ''`)
   encrypted.pragma('foreign_keys = OFF')
   try {
-    const tables = (encrypted.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as Array<{ name: string }>).map((t) => `"${t.name}"`)
+    const all = encrypted.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as Array<{ name: string; sql: string }>
+    // Full-text indexes are not copied row by row: they are rebuilt from their content table below.
+    const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name)
+    const tables = all.filter((t) => !virtual.some((v) => t.name === v || t.name.startsWith(`${v}_`))).map((t) => `"${t.name}"`)
     encrypted.transaction(() => {
       for (const table of tables) encrypted.exec(`DELETE FROM plain.${table}`)
     })()
@@ -239,6 +242,7 @@ function copyToPlain(encrypted: Db, file: string): void {
   }
   const reopened = openPlainDb(file)
   reopened.transaction(() => {
+    reopened.exec("INSERT INTO persons_search (persons_search) VALUES ('rebuild')")
     for (const trigger of triggers) reopened.exec(trigger.sql)
   })()
   reopened.close()
