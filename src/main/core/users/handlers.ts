@@ -15,6 +15,8 @@ interface RawUserRow {
   lastLoginAt: number
   createdAt: number
   avatar: string | null
+  /** Only on a first page of a sparse search: every match, counted by a window over the page query. */
+  matches?: number
 }
 
 const SORT_COLUMNS = { name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' } as const
@@ -55,6 +57,8 @@ export function usersPageQuery(
 ): { pageSql: string; from: string; filterSql: string; params: Record<string, unknown> } {
   const where: string[] = ['m.account_id = @accountId']
   const params: Record<string, unknown> = { accountId, now, limit: input.limit }
+  // Without a search, or with a row-by-row one, the sort's own index drives the page.
+  const walksSortIndex = plan === 'none' || plan === 'like'
   if (input.search && plan === 'like') {
     where.push("(p.name LIKE @search ESCAPE '\\' OR p.email LIKE @search ESCAPE '\\')")
     params.search = `%${escapeLike(input.search)}%`
@@ -77,7 +81,7 @@ export function usersPageQuery(
   }
   if (input.teamId) {
     // Probed on (team_id, person_id) while walking the sort index, before any membership row is read.
-    where.push(`EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = @teamId AND tm.person_id = ${input.sort === 'lastLogin' && !input.search ? 'm' : 'p'}.person_id)`)
+    where.push(`EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = @teamId AND tm.person_id = ${input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p'}.person_id)`)
     params.teamId = input.teamId
   }
   const filterSql = where.join(' AND ')
@@ -100,14 +104,17 @@ export function usersPageQuery(
     plan === 'sparse'
       ? // Few matches: start from them and sort what is left (a small temp b-tree).
         '(SELECT rowid AS rid FROM persons_search WHERE persons_search MATCH @match) s CROSS JOIN persons p ON p.rowid = s.rid CROSS JOIN memberships m ON m.person_id = p.person_id'
-      : input.sort === 'lastLogin' && !input.search
+      : input.sort === 'lastLogin' && walksSortIndex
       ? 'memberships m CROSS JOIN persons p ON p.person_id = m.person_id'
-      : input.sort === 'email' && !input.search
+      : input.sort === 'email' && walksSortIndex
         ? 'persons p INDEXED BY persons_email CROSS JOIN memberships m ON m.person_id = p.person_id'
         : 'persons p CROSS JOIN memberships m ON m.person_id = p.person_id'
   const pageSql = `
     SELECT m.membership_id AS id, p.person_id AS personId, p.name, p.email, m.role, m.status,
-           m.invite_expires_at AS inviteExpiresAt, m.last_login_at AS lastLoginAt, m.created_at AS createdAt, p.avatar
+           m.invite_expires_at AS inviteExpiresAt, m.last_login_at AS lastLoginAt, m.created_at AS createdAt, p.avatar${
+             // A first page built from few matches counts them in the same pass (no second join).
+             plan === 'sparse' && !input.after ? ', count(*) OVER () AS matches' : ''
+           }
     FROM ${from}
     WHERE ${pageWhere.join(' AND ')}
     ORDER BY ${column} ${order}, ${tieBreak} ${order}
@@ -194,6 +201,8 @@ export function registerUsers(core: Core): void {
       const capped = (prepared(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${filterSql} LIMIT ${SEARCH_COUNT_CAP + 1})`).get(countParams) as { n: number }).n
       totalCapped = capped > SEARCH_COUNT_CAP
       total = Math.min(capped, SEARCH_COUNT_CAP)
+    } else if (plan === 'sparse') {
+      total = raw[0]?.matches ?? 0
     } else {
       // Counting reads every match: memberships first (status/role indexes) unless a search starts from its matches.
       const countFrom = input.search ? from : 'memberships m JOIN persons p ON p.person_id = m.person_id'
