@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type JSX } from 'react'
 import { AuthCard } from '../../components/auth-card'
 import { Banner } from '../../components/banner'
-import { TextField } from '../../components/field'
+import { CredentialFields } from './credential-fields'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
 import { fieldErrors, type FieldErrors } from '../../app/field-errors'
@@ -53,27 +53,13 @@ export function SignInScreen(): JSX.Element {
       <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Sign in">
         {notice && !message ? <Banner tone={notice.tone}>{notice.message}</Banner> : null}
         {message ? <Banner tone="error">{message}</Banner> : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.email}
-          required
-          autoFocus
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          ref={passwordRef}
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          required
+        <CredentialFields
+          email={email}
+          password={password}
+          onEmail={setEmail}
+          onPassword={setPassword}
+          errors={errors}
+          passwordRef={passwordRef}
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
