@@ -374,6 +374,12 @@ test('personal settings: name, theme kept in the profile, password change', asyn
   await page.getByRole('main').getByLabel('Upload picture').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from(photo, 'base64') })
   await expect(page.getByText('Picture updated.')).toBeVisible()
   await expect(page.getByRole('main').locator('img.avatar-img')).toBeVisible()
+  // Stored at most 128 px a side: avatars travel with every users-list row.
+  const side = await page
+    .getByRole('main')
+    .locator('img.avatar-img')
+    .evaluate((img: { naturalWidth: number; naturalHeight: number }) => Math.max(img.naturalWidth, img.naturalHeight))
+  expect(side).toBeLessThanOrEqual(128)
   await screenshot(page, 'personal-settings-dark')
   await shell.navLink('Users').click()
   await new UsersPage(page).expectVisible()

@@ -1,6 +1,8 @@
 import { AVATAR_MAX_BYTES } from '../../../shared/contract/users'
 
-const MAX_SIDE = [256, 192, 128, 96]
+// Avatars travel with every users-list row: 128 px (shown at most 64 CSS px, so sharp at 2×) keeps a
+// page of 100 rows small; the core's 256 KB limit is only the ceiling.
+const MAX_SIDE = [128, 96, 64]
 
 function decodedBytes(dataUrl: string): number {
   const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1)
@@ -8,8 +10,8 @@ function decodedBytes(dataUrl: string): number {
 }
 
 /**
- * Shrinks a picture in a canvas until its PNG (or, failing that, JPEG) data URL is at most
- * 256 KB decoded — the core's limit — so any camera photo becomes an acceptable avatar.
+ * Shrinks a picture in a canvas to at most 128 px a side, as PNG (or JPEG if smaller than the
+ * limit only that way), never over the core's 256 KB limit.
  */
 export async function resizeAvatar(file: File): Promise<string> {
   if (!file.type.startsWith('image/')) throw new Error('Choose an image file (PNG, JPEG, WebP or GIF).')
