@@ -1,10 +1,10 @@
-import { useState, type JSX } from 'react'
+import type { JSX } from 'react'
 import { createColumnHelper, useTable } from '@tanstack/react-table'
 import { DataTable, dataTableFeatures, type DataTableFeatures } from '../../components/data-table'
 import { EmptyState } from '../../components/empty-state'
 import { Banner } from '../../components/banner'
 import { Spinner } from '../../components/spinner'
-import { downloadText } from '../../components/download'
+import { useCsvExport } from './use-csv-export'
 import { formatCount } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
@@ -56,20 +56,11 @@ const GRID = '120px 84px minmax(150px, 1.4fr) 80px 72px 120px minmax(100px, 1fr)
 
 /** The support-access log: every Extend, Change, Disable, Expire and Trial conversion, newest first. */
 export function SupportLogTab({ changes }: { changes: number }): JSX.Element {
-  const [exporting, setExporting] = useState(false)
-  const [exportError, setExportError] = useState<string | null>(null)
+  const { exporting, exportError, exportCsv } = useCsvExport(() => getBridge().invoke('support-access:export-log', {}))
   const { rows, hasMore, loading, error, generation, loadMore, reload } = useKeysetPages(`log|${changes}`, (before?: number) =>
     getBridge().invoke('support-access:log', { limit: 100, ...(before === undefined ? {} : { before }) })
   )
   useDataChanged('support-access', reload)
-
-  async function exportCsv(): Promise<void> {
-    setExporting(true)
-    const result = await getBridge().invoke('support-access:export-log', {})
-    setExporting(false)
-    if (result.ok) downloadText(result.value.filename, result.value.content)
-    else setExportError(result.error.message)
-  }
 
   const table = useTable(
     { features: dataTableFeatures, columns, data: rows, getRowId: (row) => String(row.id), manualSorting: true, enableSorting: false },

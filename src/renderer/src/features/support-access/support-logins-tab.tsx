@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/empty-state'
 import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { Spinner } from '../../components/spinner'
-import { downloadText } from '../../components/download'
+import { useCsvExport } from './use-csv-export'
 import { formatCount } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
@@ -68,8 +68,6 @@ type Period = keyof typeof PERIODS
 
 /** One row per support session in this account: who, when, how long, how it ended, from where. */
 export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[]; changes: number }): JSX.Element {
-  const [exporting, setExporting] = useState(false)
-  const [exportError, setExportError] = useState<string | null>(null)
   const [period, setPeriod] = useState<Period>('all')
   const [agentId, setAgentId] = useState('')
   const periodId = useId()
@@ -90,13 +88,7 @@ export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[
     setPeriodStart(span === null ? null : Date.now() - span)
   }
 
-  async function exportCsv(): Promise<void> {
-    setExporting(true)
-    const result = await getBridge().invoke('support-access:export-logins', filters)
-    setExporting(false)
-    if (result.ok) downloadText(result.value.filename, result.value.content)
-    else setExportError(result.error.message)
-  }
+  const { exporting, exportError, exportCsv } = useCsvExport(() => getBridge().invoke('support-access:export-logins', filters))
 
   const table = useTable(
     { features: dataTableFeatures, columns, data: rows, getRowId: (row) => row.id, manualSorting: true, enableSorting: false },

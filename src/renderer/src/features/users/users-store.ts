@@ -67,120 +67,113 @@ function request(query: UsersQuery, after?: Page['next']): InputOf<'users:list'>
  * View state of the Users list. Filtering, sorting and paging all happen in the core (keyset
  * cursors); this store only holds the pages fetched so far for the current query.
  */
-export const useUsers = create<UsersState>()((set, get) => ({
-  query: initialQuery,
-  rows: [],
-  next: null,
-  total: null,
-  counts: null,
-  seats: null,
-  selected: new Set(),
-  loading: null,
-  error: null,
-  generation: 0,
-  shownQuery: '',
-
-  setSearch(search) {
-    if (search === get().query.search) return
-    set((s) => ({ query: { ...s.query, search }, selected: new Set() }))
+export const useUsers = create<UsersState>()((set, get) => {
+  // Any filter change clears the selection and reloads from the first page.
+  function setFilter<K extends 'search' | 'status' | 'role' | 'teamId'>(key: K, value: UsersQuery[K]): void {
+    if (value === get().query[key]) return
+    set((s) => ({ query: { ...s.query, [key]: value }, selected: new Set() }))
     void get().load()
-  },
-  setStatus(status) {
-    if (status === get().query.status) return
-    set((s) => ({ query: { ...s.query, status }, selected: new Set() }))
-    void get().load()
-  },
-  setRole(role) {
-    if (role === get().query.role) return
-    set((s) => ({ query: { ...s.query, role }, selected: new Set() }))
-    void get().load()
-  },
-  setTeam(teamId) {
-    if (teamId === get().query.teamId) return
-    set((s) => ({ query: { ...s.query, teamId }, selected: new Set() }))
-    void get().load()
-  },
-  toggleSelected(id) {
-    set((s) => {
-      const selected = new Set(s.selected)
-      if (selected.has(id)) selected.delete(id)
-      else selected.add(id)
-      return { selected }
-    })
-  },
-  setSelected(ids) {
-    set({ selected: new Set(ids) })
-  },
-  setSort(sort, direction) {
-    const { query } = get()
-    if (sort === query.sort && direction === query.direction) return
-    set({ query: { ...query, sort, direction } })
-    void get().load()
-  },
-  clearFilters() {
-    set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Set() }))
-    void get().load()
-  },
-
-  async load() {
-    const generation = get().generation + 1
-    const { query } = get()
-    set({ generation, loading: 'first', error: null })
-    const result = await getBridge().invoke('users:list', request(query))
-    if (get().generation !== generation) return
-    if (!result.ok) {
-      set({ loading: null, error: result.error.message })
-      return
-    }
-    const page = result.value
-    set({
-      rows: page.rows,
-      next: page.next,
-      total: page.total,
-      counts: page.counts,
-      seats: page.seats,
-      // A reload after a change keeps ticks only on people still listed.
-      selected: new Set([...get().selected].filter((id) => page.rows.some((row) => row.id === id))),
-      loading: null,
-      shownQuery: `${generation}`
-    })
-  },
-
-  async loadMore() {
-    const { next, loading, generation, query, error } = get()
-    if (!next || loading || error) return
-    set({ loading: 'more' })
-    const result = await getBridge().invoke('users:list', request(query, next))
-    if (get().generation !== generation) return
-    if (!result.ok) {
-      set({ loading: null, error: result.error.message })
-      return
-    }
-    const page = result.value
-    // Later pages may omit the totals (the core counts once per query); keep the first page's.
-    set((s) => ({
-      rows: s.rows.concat(page.rows),
-      next: page.next,
-      total: page.total ?? s.total,
-      counts: page.counts ?? s.counts,
-      seats: page.seats ?? s.seats,
-      loading: null
-    }))
-  },
-
-  reset() {
-    set((s) => ({
-      query: initialQuery,
-      rows: [],
-      next: null,
-      total: null,
-      counts: null,
-      seats: null,
-      selected: new Set(),
-      loading: null,
-      error: null,
-      generation: s.generation + 1,
-      shownQuery: ''
-    }))
   }
-}))
+  return {
+    query: initialQuery,
+    rows: [],
+    next: null,
+    total: null,
+    counts: null,
+    seats: null,
+    selected: new Set(),
+    loading: null,
+    error: null,
+    generation: 0,
+    shownQuery: '',
+
+    setSearch: (search) => setFilter('search', search),
+    setStatus: (status) => setFilter('status', status),
+    setRole: (role) => setFilter('role', role),
+    setTeam: (teamId) => setFilter('teamId', teamId),
+    toggleSelected(id) {
+      set((s) => {
+        const selected = new Set(s.selected)
+        if (selected.has(id)) selected.delete(id)
+        else selected.add(id)
+        return { selected }
+      })
+    },
+    setSelected(ids) {
+      set({ selected: new Set(ids) })
+    },
+    setSort(sort, direction) {
+      const { query } = get()
+      if (sort === query.sort && direction === query.direction) return
+      set({ query: { ...query, sort, direction } })
+      void get().load()
+    },
+    clearFilters() {
+      set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Set() }))
+      void get().load()
+    },
+
+    async load() {
+      const generation = get().generation + 1
+      const { query } = get()
+      set({ generation, loading: 'first', error: null })
+      const result = await getBridge().invoke('users:list', request(query))
+      if (get().generation !== generation) return
+      if (!result.ok) {
+        set({ loading: null, error: result.error.message })
+        return
+      }
+      const page = result.value
+      set({
+        rows: page.rows,
+        next: page.next,
+        total: page.total,
+        counts: page.counts,
+        seats: page.seats,
+        // A reload after a change keeps ticks only on people still listed.
+        selected: new Set([...get().selected].filter((id) => page.rows.some((row) => row.id === id))),
+        loading: null,
+        shownQuery: `${generation}`
+      })
+    },
+
+    async loadMore() {
+      const { next, loading, generation, query, error } = get()
+      if (!next || loading || error) return
+      set({ loading: 'more' })
+      const result = await getBridge().invoke('users:list', request(query, next))
+      if (get().generation !== generation) return
+      if (!result.ok) {
+        set({ loading: null, error: result.error.message })
+        return
+      }
+      const page = result.value
+      // Later pages may omit the totals (the core counts once per query); keep the first page's.
+      set((s) => ({
+        rows: s.rows.concat(page.rows),
+        next: page.next,
+        total: page.total ?? s.total,
+        counts: page.counts ?? s.counts,
+        seats: page.seats ?? s.seats,
+        loading: null
+      }))
+    },
+
+    reset() {
+      set((s) => ({
+        query: initialQuery,
+        rows: [],
+        next: null,
+        total: null,
+        counts: null,
+        seats: null,
+        selected: new Set(),
+        loading: null,
+        error: null,
+        generation: s.generation + 1,
+        shownQuery: ''
+      }))
+    }
+  }
+})
+
