@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent, type JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
-import { resizeAvatar } from '../../components/image-resize'
+import { NameAndPictureForm } from '../../components/name-picture-form'
 import { getBridge } from '../../app/bridge'
 import { fieldErrors, type FieldErrors } from '../../app/field-errors'
 import { useSession } from '../../app/session-store'
@@ -17,7 +17,6 @@ export function PersonalSettings(): JSX.Element {
   const refresh = useSession((s) => s.refresh)
   const theme = useTheme((s) => s.theme)
   const [profile, setProfile] = useState<ProfileDto | null>(null)
-  const [name, setName] = useState('')
   const [notice, setNotice] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -27,7 +26,6 @@ export function PersonalSettings(): JSX.Element {
       .then((result) => {
         if (result.ok) {
           setProfile(result.value)
-          setName(result.value.name)
         } else setError(result.error.message)
       })
   }, [])
@@ -44,15 +42,6 @@ export function PersonalSettings(): JSX.Element {
     setNotice(message)
     // The sidebar shows the name from the session.
     void refresh()
-  }
-
-  async function pickAvatar(file: File | undefined): Promise<void> {
-    if (!file) return
-    try {
-      await update({ avatar: await resizeAvatar(file) }, 'Picture updated.')
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
-    }
   }
 
   if (!profile) return error ? <Banner tone="error">{error}</Banner> : <p className="muted">Loading…</p>
@@ -72,29 +61,7 @@ export function PersonalSettings(): JSX.Element {
             </span>
           </div>
         </div>
-        <form
-          className="settings-form"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void update({ name }, 'Name saved.')
-          }}
-        >
-          <TextField label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
-          <div className="panel-row">
-            <button type="submit" className="button button-sm" disabled={!name.trim() || name.trim() === profile.name}>
-              Save name
-            </button>
-            <label className="button button-sm file-button">
-              Upload picture
-              <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void pickAvatar(e.target.files?.[0])} />
-            </label>
-            {profile.avatar ? (
-              <button type="button" className="button button-sm button-ghost" onClick={() => void update({ avatar: null }, 'Picture removed.')}>
-                Remove picture
-              </button>
-            ) : null}
-          </div>
-        </form>
+        <NameAndPictureForm className="settings-form" name={profile.name} hasPicture={profile.avatar !== null} save={update} onError={setError} />
       </section>
       <section className="settings-card" aria-labelledby="theme-title">
         <h2 id="theme-title">Theme</h2>

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../../components/dialog'
 import { TextField } from '../../components/field'
 import { CloseIcon } from '../../components/icons'
 import { formatAbsolute, formatShort } from '../../components/format'
-import { resizeAvatar } from '../../components/image-resize'
+import { NameAndPictureForm } from '../../components/name-picture-form'
 import { getBridge } from '../../app/bridge'
 import type { InputOf } from '../../../../shared/contract'
 import { useDataChanged } from '../../app/data-events'
@@ -33,7 +33,6 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   const [busy, setBusy] = useState(false)
   const [resent, setResent] = useState<InvitationDelivery | null>(null)
-  const [name, setName] = useState('')
   const [teamIds, setTeamIds] = useState<string[]>([])
   const [permissions, setPermissions] = useState<AgentPermission[]>([])
   const [password, setPassword] = useState('')
@@ -41,7 +40,6 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
   const adopt = useCallback((detail: UserDetail) => {
     setUser(detail)
-    setName(detail.name)
     setTeamIds(detail.teams.map((team) => team.id))
     setPermissions(detail.permissions)
   }, [])
@@ -122,16 +120,6 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     else setError(result.error.message)
   }
 
-  async function pickAvatar(file: File | undefined): Promise<void> {
-    if (!file) return
-    try {
-      const avatar = await resizeAvatar(file)
-      await save({ avatar }, 'Picture updated.')
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
-    }
-  }
-
   const header = (
     <header className="panel-header">
       <h2 className="panel-title truncate">{user ? user.name || user.email : 'User'}</h2>
@@ -178,29 +166,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
         {error && !confirm ? <Banner tone="error">{error}</Banner> : null}
 
         {canManage && user.role !== 'owner' ? (
-          <form
-            className="panel-section"
-            onSubmit={(e) => {
-              e.preventDefault()
-              void save({ name }, 'Name saved.')
-            }}
-          >
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-            <div className="panel-row">
-              <button type="submit" className="button button-sm" disabled={name.trim() === user.name || !name.trim()}>
-                Save name
-              </button>
-              <label className="button button-sm file-button">
-                Upload picture
-                <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void pickAvatar(e.target.files?.[0])} />
-              </label>
-              {user.avatar ? (
-                <button type="button" className="button button-sm button-ghost" onClick={() => void save({ avatar: null }, 'Picture removed.')}>
-                  Remove picture
-                </button>
-              ) : null}
-            </div>
-          </form>
+          <NameAndPictureForm className="panel-section" name={user.name} hasPicture={user.avatar !== null} save={save} onError={setError} />
         ) : null}
 
         <section className="panel-section" aria-label="Role">

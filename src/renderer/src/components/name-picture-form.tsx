@@ -1,0 +1,59 @@
+import { useState, type JSX } from 'react'
+import { TextField } from './field'
+import { resizeAvatar } from './image-resize'
+
+interface NameAndPictureFormProps {
+  className: string
+  name: string
+  hasPicture: boolean
+  /** Sends the change to the core; `message` is what to say once it is saved. */
+  save: (change: { name?: string; avatar?: string | null }, message: string) => Promise<unknown>
+  onError: (message: string) => void
+}
+
+/** A person's name and picture, edited the same way in Personal settings and in the user panel. */
+export function NameAndPictureForm({ className, name: saved, hasPicture, save, onError }: NameAndPictureFormProps): JSX.Element {
+  const [name, setName] = useState(saved)
+  // A new saved name (after a save, or from another window) replaces the draft.
+  const [shown, setShown] = useState(saved)
+  if (shown !== saved) {
+    setShown(saved)
+    setName(saved)
+  }
+
+  async function pickPicture(file: File | undefined): Promise<void> {
+    if (!file) return
+    try {
+      // Resized in a canvas to at most 128 px before it is sent: the core keeps it as a data URL.
+      await save({ avatar: await resizeAvatar(file) }, 'Picture updated.')
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  return (
+    <form
+      className={className}
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save({ name }, 'Name saved.')
+      }}
+    >
+      <TextField label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+      <div className="panel-row">
+        <button type="submit" className="button button-sm" disabled={!name.trim() || name.trim() === saved}>
+          Save name
+        </button>
+        <label className="button button-sm file-button">
+          Upload picture
+          <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void pickPicture(e.target.files?.[0])} />
+        </label>
+        {hasPicture ? (
+          <button type="button" className="button button-sm button-ghost" onClick={() => void save({ avatar: null }, 'Picture removed.')}>
+            Remove picture
+          </button>
+        ) : null}
+      </div>
+    </form>
+  )
+}
