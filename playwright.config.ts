@@ -11,6 +11,13 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   reporter: [['list']],
+  // A PostgreSQL server for the postgres project (the same flows on the shared-directory store).
+  globalSetup: './test/e2e/support/postgres-setup.ts',
+  projects: [
+    { name: 'sqlite' },
+    // The console's main flows again, on PostgreSQL: first run, users and teams, support access, live pushes.
+    { name: 'postgres', testMatch: ['first-run.spec.ts', 'users.spec.ts', 'users-teams.spec.ts', 'support-access.spec.ts', 'live-updates.spec.ts'] }
+  ],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {

@@ -1,12 +1,41 @@
 import { defineConfig } from 'vitest/config'
 
+/** Tests of the SQLite file itself (pages, WAL, keys.json, its migrations' SQLite text). */
+const SQLITE_FILE_TESTS = [
+  'test/unit/core/store/migrations/**',
+  'test/unit/core/store/key-envelope.test.ts',
+  'test/unit/core/store/open-store.test.ts',
+  'test/unit/core/store/damaged-store.test.ts',
+  'test/unit/core/store/wal-damage.test.ts'
+]
+
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default']
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          exclude: ['test/unit/core/store/postgres-*.test.ts']
+        }
+      },
+      {
+        // The core's suites again, on a real PostgreSQL 15 server the harness starts on 127.0.0.1.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/unit/core/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          exclude: SQLITE_FILE_TESTS,
+          env: { GATEHOUSE_TEST_STORE: 'postgres' },
+          globalSetup: ['test/support/postgres-global-setup.ts']
+        }
+      }
+    ]
   }
 })

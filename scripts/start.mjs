@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: build, then launch the desktop app; where Electron cannot run (its binary was never
 // downloaded, or there is no display), say why in one line and serve the same app on 127.0.0.1.
-// Arguments pass through: `npm start -- --data-dir DIR --port 8080` (--port is for the web host).
+// Arguments pass through: `npm start -- --data-dir DIR --port 8080` (--port is for the web host), and
+// so do `--store postgres://…` and GATEHOUSE_STORE (the environment is inherited) for `serve`.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'

@@ -37,14 +37,21 @@ async function signInOwner(page: Page, app: App): Promise<void> {
 }
 
 test.describe('paid account', () => {
-  const app = useApp({ init: { ...owner, plan: 'paid' }, demo: { users: 40, events: 200 } })
+  // Agents are added with the CLI before the server starts: one writing process per store.
+  const app = useApp({
+    init: { ...owner, plan: 'paid' },
+    demo: { users: 40, events: 200 },
+    before: [{ args: ['support-agent', 'add', '--email', agent.email, '--name', agent.name], env: { GATEHOUSE_AGENT_PASSWORD: agent.password } }]
+  })
 
   test('the Owner grants, changes and revokes support access while an agent works; an Admin never sees it', async ({ page, browser }) => {
     test.setTimeout(120_000)
-    const added = await app().cli(['support-agent', 'add', '--email', agent.email, '--name', agent.name], {
+    // While the server runs, a second writing process is refused with a clear line.
+    const secondWriter = await app().cli(['support-agent', 'add', '--email', 'late@vendor.example', '--name', 'Late Agent'], {
       GATEHOUSE_AGENT_PASSWORD: agent.password
     })
-    expect(added.code, added.stderr).toBe(0)
+    expect(secondWriter.code).not.toBe(0)
+    expect(secondWriter.stderr).toMatch(/Another Gatehouse process .*is already running/)
 
     // The Owner finds the screen under Settings → Access Control; access starts off.
     await signInOwner(page, app())

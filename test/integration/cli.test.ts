@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/main/cli/index'
-import { fileDigests, filesContaining, flipByte, tempDir } from '../support/core'
+import { openCore } from '../../src/main/core/in-process'
+import { fileDigests, filesContaining, flipByte, tempDir, TEST_STORE, testPostgresDatabase } from '../support/core'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const CLI = join(REPO, 'src/main/cli/index.ts')
@@ -21,8 +22,13 @@ interface Run {
 
 /** Run the CLI's main() in this process with the given environment, capturing its output. */
 async function gatehouse(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const saved = { GATEHOUSE_PASSPHRASE: process.env.GATEHOUSE_PASSPHRASE, GATEHOUSE_OWNER_PASSWORD: process.env.GATEHOUSE_OWNER_PASSWORD }
-  const all = { GATEHOUSE_PASSPHRASE: PASSPHRASE, GATEHOUSE_OWNER_PASSWORD: OWNER_PASSWORD, ...env }
+  const saved = {
+    GATEHOUSE_PASSPHRASE: process.env.GATEHOUSE_PASSPHRASE,
+    GATEHOUSE_OWNER_PASSWORD: process.env.GATEHOUSE_OWNER_PASSWORD,
+    GATEHOUSE_STORE: process.env.GATEHOUSE_STORE
+  }
+  // No store named unless a test names one (--store or GATEHOUSE_STORE): the SQLite file by default.
+  const all = { GATEHOUSE_PASSPHRASE: PASSPHRASE, GATEHOUSE_OWNER_PASSWORD: OWNER_PASSWORD, GATEHOUSE_STORE: undefined, ...env }
   for (const [k, v] of Object.entries(all)) {
     if (v === undefined) delete process.env[k]
     else process.env[k] = v
@@ -89,7 +95,7 @@ describe('gatehouse CLI', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' })
     expect(run.stdout).toContain(`Created ${ACCOUNT} in ${data}.`)
     expect(run.stdout).toMatch(/\n {2}[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}\n/)
-    expect(readdirSync(data).sort()).toEqual(['gatehouse.db', 'keys.json'])
+    expect(readdirSync(data).sort()).toEqual(['gatehouse.db', 'gatehouse.head', 'keys.json'])
   })
 
   it('init again fails with one line and adds no file', async () => {
@@ -171,4 +177,98 @@ describe('gatehouse CLI', () => {
     expect(result.stderr).toBe('gatehouse: Wrong passphrase: the store was not opened and nothing was changed.\n')
     expect(fileDigests(data)).toEqual(before)
   })
+})
+
+// The postgres project runs it (its harness starts the server).
+describe.runIf(TEST_STORE === 'postgres')('gatehouse CLI on a PostgreSQL store (--store)', () => {
+  let temp: { dir: string; remove: () => void }
+  let pg: { url: string; drop: () => Promise<void> }
+
+  beforeAll(async () => {
+    temp = tempDir('gatehouse-cli-pg-')
+    pg = await testPostgresDatabase()
+  })
+  afterAll(async () => {
+    await pg.drop()
+    temp.remove()
+  })
+  afterEach(() => vi.restoreAllMocks())
+
+  it('init --store, demo --store and audit verify --store pass; the data folder gets no database file', async () => {
+    const data = join(temp.dir, 'data')
+    const init = await gatehouse(['--data-dir', data, ...INIT, '--store', pg.url])
+    expect(init.stderr).toBe('')
+    expect(init.code).toBe(0)
+    expect(init.stdout).toContain(`Created ${ACCOUNT} in postgres://`)
+    expect(init.stdout).toMatch(/\n {2}[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}\n/)
+    const demo = await gatehouse(['--data-dir', data, 'demo', '--users', '50', '--events', '200', '--store', pg.url])
+    expect(demo).toEqual({ code: 0, stdout: 'Added 50 people and 200 audit events.\n', stderr: '' })
+    // GATEHOUSE_STORE names the store as --store does.
+    const verify = await gatehouse(['--data-dir', data, 'audit', 'verify'], { GATEHOUSE_STORE: pg.url })
+    expect(verify.stderr).toBe('')
+    expect(verify.stdout).toMatch(/^Audit ledger verified: 202 events, root [0-9a-f]{64}, 2 signed tree heads\.\n$/)
+    expect(existsSync(join(data, 'gatehouse.db'))).toBe(false)
+    const wrong = await gatehouse(['--data-dir', data, 'audit', 'verify', '--store', pg.url], { GATEHOUSE_PASSPHRASE: 'not the passphrase' })
+    expectOneLineError(wrong, /Wrong passphrase/)
+  })
+})
+
+describe('a second writing core on the same store is refused; audit verify works beside it', () => {
+  // SQLite in the sqlite project, PostgreSQL in the postgres project (whose harness starts the server).
+  const all: Array<[string, () => Promise<{ args: string[]; store?: string; dataDir: string; done: () => Promise<void> }>]> = [
+    [
+      'SQLite',
+      async () => {
+        const temp = tempDir('gatehouse-cli-lock-')
+        const dataDir = join(temp.dir, 'data')
+        return { args: ['--data-dir', dataDir], dataDir, done: async () => temp.remove() }
+      }
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const temp = tempDir('gatehouse-cli-lock-pg-')
+        const pg = await testPostgresDatabase()
+        const dataDir = join(temp.dir, 'data')
+        return {
+          args: ['--data-dir', dataDir, '--store', pg.url],
+          store: pg.url,
+          dataDir,
+          done: async () => {
+            await pg.drop()
+            temp.remove()
+          }
+        }
+      }
+    ]
+  ]
+  afterEach(() => vi.restoreAllMocks())
+
+  const stores = all.filter(([name]) => (name === 'PostgreSQL') === (TEST_STORE === 'postgres'))
+  for (const [name, make] of stores) {
+    it(`on ${name}`, async () => {
+      const target = await make()
+      try {
+        expect((await gatehouse([...target.args, ...INIT])).code).toBe(0)
+        // A running server: a writing core holding the store.
+        const running = await openCore({ dataDir: target.dataDir, store: target.store, keySource: { kind: 'passphrase', passphrase: PASSPHRASE }, tickMs: 0, create: false })
+        try {
+          for (const args of [['demo', '--users', '5', '--events', '5'], ['audit', 'sign'], INIT]) {
+            const run = await gatehouse([...target.args, ...args])
+            expectOneLineError(run, /^gatehouse: Another Gatehouse process .*is already running on .*; stop it first\. Read-only commands \(audit verify, exports\) work beside it\.\n$/)
+          }
+          const verify = await gatehouse([...target.args, 'audit', 'verify'])
+          expect(verify.stderr).toBe('')
+          expect(verify.code).toBe(0)
+          expect(verify.stdout).toMatch(/^Audit ledger verified: 2 events, root [0-9a-f]{64}, 1 signed tree heads\.\n$/)
+        } finally {
+          await running.close()
+        }
+        // Once it stopped, a writing command works again.
+        expect((await gatehouse([...target.args, 'audit', 'sign'])).code).toBe(0)
+      } finally {
+        await target.done()
+      }
+    })
+  }
 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/main/cli/index'
 import { ManualClock } from '../../src/main/core/clock'
 import { openCore } from '../../src/main/core/in-process'
-import { call, META, tempDir } from '../support/core'
+import { call, META, tempDir, testDb } from '../support/core'
 import { accountIdOf } from './support-access-fixtures'
 
 const PASSPHRASE = 'support agent cli passphrase'
@@ -85,7 +85,7 @@ describe('gatehouse support-agent', () => {
 
   it('lets an added agent sign in once the Owner turns access on, and audits the CLI as the system', async () => {
     const clock = new ManualClock(Date.now())
-    const core = openCore({ dataDir: data, keySource: { kind: 'passphrase', passphrase: PASSPHRASE }, clock, tickMs: 0, create: false })
+    const core = await openCore({ dataDir: data, keySource: { kind: 'passphrase', passphrase: PASSPHRASE }, clock, tickMs: 0, create: false })
     try {
       const owner = core.connect(META)
       await call(core, owner, 'auth:sign-in', { email: 'olivia@example.com', password: OWNER_PASSWORD })
@@ -95,16 +95,16 @@ describe('gatehouse support-agent', () => {
       const info = await call<{ principal: { kind: string; name: string } }>(core, conn, 'auth:support-sign-in', {
         email: 'sam@vendor.example',
         password: AGENT_PASSWORD,
-        account: accountIdOf(core)
+        account: await accountIdOf(core)
       })
       expect(info.principal).toMatchObject({ kind: 'support', name: 'Sam Support' })
-      const audit = core.db.prepare("SELECT actor_kind, actor_name, account_id FROM audit_events WHERE action = 'support-agent.added' ORDER BY seq").all()
+      const audit = await testDb(core).all("SELECT actor_kind, actor_name, account_id FROM audit_events WHERE action = 'support-agent.added' ORDER BY seq")
       expect(audit).toEqual([
         { actor_kind: 'system', actor_name: 'Vendor CLI (gatehouse support-agent)', account_id: null },
         { actor_kind: 'system', actor_name: 'Vendor CLI (gatehouse support-agent)', account_id: null }
       ])
     } finally {
-      core.close()
+      await core.close()
     }
   })
 
@@ -112,13 +112,13 @@ describe('gatehouse support-agent', () => {
     expect(await agent(['remove', '--email', 'Sam@Vendor.example'])).toEqual({ code: 0, stdout: 'Removed support agent Sam Support <sam@vendor.example>.\n', stderr: '' })
     expectOneLineError(await agent(['remove', '--email', 'sam@vendor.example']), /No support agent has the email sam@vendor\.example/)
     expect((await agent(['list'])).stdout).not.toContain('sam@vendor.example')
-    const core = openCore({ dataDir: data, keySource: { kind: 'passphrase', passphrase: PASSPHRASE }, tickMs: 0, create: false })
+    const core = await openCore({ dataDir: data, keySource: { kind: 'passphrase', passphrase: PASSPHRASE }, tickMs: 0, create: false })
     try {
-      const refused = await core.dispatch(core.connect(META), 'auth:support-sign-in', { email: 'sam@vendor.example', password: AGENT_PASSWORD, account: accountIdOf(core) })
+      const refused = await core.dispatch(core.connect(META), 'auth:support-sign-in', { email: 'sam@vendor.example', password: AGENT_PASSWORD, account: await accountIdOf(core) })
       expect(refused).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong email or password.' } })
-      expect(core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'support-agent.removed'").get()).toEqual({ n: 1 })
+      expect(await testDb(core).get("SELECT count(*) AS n FROM audit_events WHERE action = 'support-agent.removed'")).toEqual({ n: 1 })
     } finally {
-      core.close()
+      await core.close()
     }
   })
 

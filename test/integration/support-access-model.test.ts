@@ -6,7 +6,7 @@ import { addDuration } from '../../src/main/core/support-access/time'
 import type { SupportAccessStatus, SupportDuration, SupportScope } from '../../src/shared/contract/support-access'
 import { SUPPORT_DURATIONS } from '../../src/shared/contract/support-access'
 import type { Result } from '../../src/shared/contract/result'
-import { call, META, OWNER } from '../support/core'
+import { call, META, OWNER, testDb, TEST_STORE } from '../support/core'
 import {
   accountIdOf,
   DAY,
@@ -201,10 +201,10 @@ const ACTION_AUDIT: Record<Action, string> = {
 }
 
 /** After every step: the store, the memory and the pushes agree with the model; the ledger verifies. */
-function checkInvariants(m: Model, r: Real, eventsBefore: number): void {
+async function checkInvariants(m: Model, r: Real, eventsBefore: number): Promise<void> {
   const core = r.t.core
   // The log, row for row, each with its audit event.
-  const rows = logRows(core)
+  const rows = await logRows(core)
   expect(
     rows.map((row) => ({
       time: row.time,
@@ -220,14 +220,19 @@ function checkInvariants(m: Model, r: Real, eventsBefore: number): void {
   for (const row of rows) {
     expect(row.owner_name.length).toBeGreaterThan(0)
     expect(row.owner_email).toBe(row.actor_kind === 'system' ? null : OWNER.email)
-    const audit = core.db.prepare('SELECT action, account_id, actor_kind FROM audit_events WHERE seq = ?').get(row.audit_seq)
+    const audit = await testDb(core).get('SELECT action, account_id, actor_kind FROM audit_events WHERE seq = ?', row.audit_seq)
     expect(audit).toEqual({ action: ACTION_AUDIT[row.action as Action], account_id: r.account, actor_kind: row.actor_kind })
   }
   // The support sessions as recorded, and as held in memory.
+  // PostgreSQL has no insertion order for sessions that start in the same instant: compare in a canonical order there.
+  const canonical = <T extends { agent: number; startedAt: number; endedAt: number | null; reason: string | null }>(list: T[]): T[] =>
+    TEST_STORE === 'sqlite' ? list : [...list].sort((a, b) => a.startedAt - b.startedAt || JSON.stringify(a).localeCompare(JSON.stringify(b)))
   expect(
-    supportSessionRows(core).map((s) => ({ agent: r.agents.findIndex((a) => a.id === s.person_id), startedAt: s.started_at, endedAt: s.ended_at, reason: s.end_reason }))
-  ).toEqual(m.sessions.map(({ agent, startedAt, endedAt, reason }) => ({ agent, startedAt, endedAt, reason })))
-  const inMemory = new Set(core.liveSessions((s) => s.kind === 'support').map((l) => l.connectionId))
+    canonical(
+      (await supportSessionRows(core)).map((s) => ({ agent: r.agents.findIndex((a) => a.id === s.person_id), startedAt: s.started_at, endedAt: s.ended_at, reason: s.end_reason }))
+    )
+  ).toEqual(canonical(m.sessions.map(({ agent, startedAt, endedAt, reason }) => ({ agent, startedAt, endedAt, reason }))))
+  const inMemory = new Set(core.sessions.live((s) => s.kind === 'support').map((l) => l.connectionId))
   expect(inMemory).toEqual(new Set(r.slotConns.filter((_, i) => m.slots[i]!.session !== null)))
   // Every window was told exactly when its session ended (sign-out and replacement are not pushed).
   const pushed = r.events
@@ -247,12 +252,12 @@ function checkInvariants(m: Model, r: Real, eventsBefore: number): void {
     }
   }
   if (openFrom !== null) periods.push({ from: openFrom, to: Number.POSITIVE_INFINITY })
-  for (const s of supportSessionRows(core)) {
+  for (const s of await supportSessionRows(core)) {
     // A session may start and end in the same instant as the period's end (sign in, then disable at once).
     const inside = periods.some((p) => p.from <= s.started_at && s.started_at <= p.to && (s.ended_at ?? s.started_at) <= p.to)
     expect(inside, `support session ${s.session_id} (${s.started_at}–${s.ended_at}) outside every "on" period`).toBe(true)
   }
-  const verified = verifyLedger(core.db)
+  const verified = await verifyLedger(core.store.db)
   expect(verified.ok, verified.ok ? '' : verified.message).toBe(true)
 }
 
@@ -267,7 +272,7 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
     m.pushed = []
     const before = r.events.length
     await this.apply(m, r)
-    checkInvariants(m, r, before)
+    await checkInvariants(m, r, before)
   }
   abstract apply(m: Model, r: Real): Promise<void>
   abstract toString(): string
@@ -450,7 +455,7 @@ class AgentAct extends Step {
     expect(codeOf(result), this.toString()).toBe(expected)
     if (this.what === 'write' && result.ok) {
       const agent = r.agents[SLOT_AGENTS[this.slot]!]!
-      const audit = r.t.core.db.prepare("SELECT actor_kind, actor_id, actor_email FROM audit_events WHERE action = 'team.created' ORDER BY seq DESC LIMIT 1").get()
+      const audit = await testDb(r.t.core).get("SELECT actor_kind, actor_id, actor_email FROM audit_events WHERE action = 'team.created' ORDER BY seq DESC LIMIT 1")
       expect(audit).toEqual({ actor_kind: 'support', actor_id: agent.id, actor_email: agent.email })
     }
     tally(`agent ${this.what} ${expected}`)
@@ -506,7 +511,7 @@ class MoveClock extends Step {
 class Tick extends Step {
   async apply(m: Model, r: Real) {
     sweep(m)
-    r.t.core.tick()
+    await r.t.core.tick()
     tally('tick')
   }
   toString() {
@@ -520,7 +525,7 @@ class Restart extends Step {
     m.slots.forEach((s, i) => {
       if (s.session !== null) endSlot(m, i, 'core-stopped', m.now, true)
     })
-    r.t = r.t.reopen()
+    r.t = await r.t.reopen()
     connectAll(r)
     tally('restart')
   }
@@ -565,15 +570,15 @@ const commands: Array<fc.Arbitrary<Step>> = [
 
 // --- the property ---------------------------------------------------------------------------
 
-async function setup(plan: 'trial' | 'paid'): Promise<{ model: Model; real: Real; dispose: () => void }> {
+async function setup(plan: 'trial' | 'paid'): Promise<{ model: Model; real: Real; dispose: () => Promise<void> }> {
   const t = await freshStore(plan, { durable: false })
   const now = Date.UTC(2026, 10, 23, 14, 2, 0)
   t.clock.set(now)
   const core = t.core
-  const account = accountIdOf(core)
+  const account = await accountIdOf(core)
   const members = ROLES.map((role) => ({ role, email: `${role}@example.com`, password: `${role}-correct-horse-42`, conn: '' }))
-  for (const m of members) insertMember(core, { ...m, name: `${m.role} person` })
-  const agents = [insertAgent(core, { email: 'sam@vendor.example', name: 'Sam Support' }), insertAgent(core, { email: 'ada@vendor.example', name: 'Ada Helpdesk' })]
+  for (const m of members) await insertMember(core, { ...m, name: `${m.role} person` })
+  const agents = [await insertAgent(core, { email: 'sam@vendor.example', name: 'Sam Support' }), await insertAgent(core, { email: 'ada@vendor.example', name: 'Ada Helpdesk' })]
   const real: Real = { t, account, owner: '', members, agents, slotConns: [], slotOf: new Map(), events: [], teams: 0 }
   connectAll(real)
   const model: Model = {
@@ -597,7 +602,9 @@ describe('Support Team Access under random interleavings (model-based)', () => {
   })
 
   it('holds every rule after every step of random extend/change/disable/convert, agent sign-ins and calls, clock jumps, ticks and restarts', async () => {
-    const numRuns = Number(process.env.SUPPORT_MODEL_RUNS ?? 50)
+    // PostgreSQL: a database copied per run and a passphrase KDF per open (restarts) cost far more than the
+    // SQLite file copy, so fewer runs fit in the timeout there; each run checks the same invariants.
+    const numRuns = Number(process.env.SUPPORT_MODEL_RUNS ?? (TEST_STORE === 'postgres' ? 20 : 50))
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<'trial' | 'paid'>('paid', 'paid', 'paid', 'trial'), fc.commands(commands, { maxCommands: 100, size: 'max' }), async (plan, cmds) => {
         runs += 1
@@ -605,7 +612,7 @@ describe('Support Team Access under random interleavings (model-based)', () => {
         try {
           await fc.asyncModelRun(() => ({ model, real }), cmds)
         } finally {
-          dispose()
+          await dispose()
         }
       }),
       { numRuns, seed: process.env.SUPPORT_MODEL_SEED ? Number(process.env.SUPPORT_MODEL_SEED) : undefined }

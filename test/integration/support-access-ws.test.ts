@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/main/core/clock'
 import { createInProcessCore } from '../../src/main/core/in-process'
 import { startWebHost, type WebHost } from '../../src/main/web-host/server'
-import { OWNER } from '../support/core'
-import { AGENT_PASSWORD, DAY, freshStoreFiles, insertAgent, insertMember, MINUTE, removeTemplates } from './support-access-fixtures'
+import { OWNER, testDb } from '../support/core'
+import { AGENT_PASSWORD, DAY, freshStoreFiles, insertAgent, insertMember, keySourceOf, MINUTE, removeTemplates } from './support-access-fixtures'
 import { IpcClient } from './web-host-support'
 
 /**
@@ -16,7 +16,7 @@ import { IpcClient } from './web-host-support'
  */
 describe('Support Team Access over the web host WebSocket', () => {
   let tmp: string
-  let data: { dir: string; key: Buffer }
+  let data: Awaited<ReturnType<typeof freshStoreFiles>>
   let inner: Awaited<ReturnType<typeof createInProcessCore>>
   let host: WebHost
   let clock: ManualClock
@@ -34,10 +34,10 @@ describe('Support Team Access over the web host WebSocket', () => {
     await writeFile(join(tmp, 'index.html'), '<!doctype html><title>Gatehouse</title>')
     data = await freshStoreFiles('paid')
     clock = new ManualClock(Date.UTC(2026, 10, 23, 14, 2, 0))
-    inner = await createInProcessCore({ dataDir: data.dir, keySource: { kind: 'key', key: data.key }, clock, tickMs: 0 })
-    insertAgent(inner.core, { email: 'sam@vendor.example', name: 'Sam Support' })
-    insertMember(inner.core, { email: 'adam@example.com', name: 'Adam Admin', role: 'admin', password: 'adam-admin-password-1' })
-    account = (inner.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+    inner = await createInProcessCore({ dataDir: data.dir, store: data.store, keySource: keySourceOf(data.key, data.store), clock, tickMs: 0 })
+    await insertAgent(inner.core, { email: 'sam@vendor.example', name: 'Sam Support' })
+    await insertMember(inner.core, { email: 'adam@example.com', name: 'Adam Admin', role: 'admin', password: 'adam-admin-password-1' })
+    account = (await testDb(inner.core).get<{ account_id: string }>('SELECT account_id FROM accounts'))!.account_id
     host = await startWebHost({ core: inner, rendererDir: tmp })
   })
 
@@ -47,6 +47,7 @@ describe('Support Team Access over the web host WebSocket', () => {
     await inner?.close()
     await rm(tmp, { recursive: true, force: true })
     await rm(data.dir, { recursive: true, force: true })
+    await data.drop?.()
     await removeTemplates()
   })
 
@@ -112,7 +113,7 @@ describe('Support Team Access over the web host WebSocket', () => {
     expect(await agentSignIn(agent)).toMatchObject({ ok: true })
     const ended = agent.nextPush('session:ended')
     clock.advance(10 * MINUTE)
-    inner.core.tick()
+    await inner.core.tick()
     expect(await ended).toEqual({ event: 'session:ended', payload: { reason: 'support-access-expired', message: 'Support access expired.' } })
   })
 })

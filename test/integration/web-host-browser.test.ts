@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CoreClient } from '../../src/main/core/host'
 import { createInProcessCore } from '../../src/main/core/in-process'
 import { startWebHost, type WebHost } from '../../src/main/web-host/server'
+import { TEST_STORE, testPostgresDatabase } from '../support/core'
 
 /**
  * The web host as a real browser meets it: the token URL, the HttpOnly cookie, the page's own
@@ -41,12 +42,15 @@ describe.skipIf(!hasChromium)('web host in Chromium', () => {
   let browser: Browser
   let foreign: Server
   const log: string[] = []
+  // In the postgres run the core behind the host works on a fresh PostgreSQL database.
+  let pg: { url: string; drop: () => Promise<void> } | undefined
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'gatehouse-web-host-browser-'))
     await writeFile(join(tmp, 'index.html'), INDEX_HTML)
     await writeFile(join(tmp, 'app.js'), APP_JS)
-    core = await createInProcessCore({ dataDir: join(tmp, 'data'), keySource: { kind: 'passphrase', passphrase: 'test passphrase' }, tickMs: 0 })
+    pg = TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined
+    core = await createInProcessCore({ dataDir: join(tmp, 'data'), store: pg?.url, keySource: { kind: 'passphrase', passphrase: 'test passphrase' }, tickMs: 0 })
     host = await startWebHost({ core, rendererDir: tmp, log: (line) => log.push(line) })
     // Another local site: same host name, other port, so same-site for cookies.
     foreign = createServer((_req, res) => {
@@ -80,6 +84,7 @@ describe.skipIf(!hasChromium)('web host in Chromium', () => {
     await new Promise((resolve) => foreign?.close(resolve))
     await host?.close()
     await core?.close()
+    await pg?.drop()
     await rm(tmp, { recursive: true, force: true })
   })
 

@@ -8,6 +8,7 @@ import type { ConnectionMeta, CoreClient } from '../../src/main/core/host'
 import { createInProcessCore } from '../../src/main/core/in-process'
 import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../src/main/web-host/server'
 import { httpGet, IpcClient, tryUpgrade } from './web-host-support'
+import { TEST_STORE, testPostgresDatabase } from '../support/core'
 
 interface CoreSpy {
   core: CoreClient
@@ -48,6 +49,8 @@ let clock: ManualClock
 let spy: CoreSpy
 let host: WebHost
 let port: number
+// In the postgres run the core behind the host works on a fresh PostgreSQL database.
+let pg: { url: string; drop: () => Promise<void> } | undefined
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'gatehouse-web-host-'))
@@ -61,8 +64,10 @@ beforeAll(async () => {
   await symlink(join(tmp, 'package.json'), join(rendererDir, 'assets', 'escape.json'))
   clock = new ManualClock()
   // The real core over a real encrypted store; the timer is off so the test moves time itself.
+  pg = TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined
   inner = await createInProcessCore({
     dataDir: join(tmp, 'data'),
+    store: pg?.url,
     keySource: { kind: 'passphrase', passphrase: 'test passphrase' },
     clock,
     tickMs: 0
@@ -75,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close()
   await inner?.close()
+  await pg?.drop()
   await rm(tmp, { recursive: true, force: true })
 })
 

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { hashPassword } from '../../src/main/core/auth/passwords'
 import { ManualClock } from '../../src/main/core/clock'
+import { CompiledQuery } from 'kysely'
+import { inject } from 'vitest'
 import type { Core } from '../../src/main/core/core'
+import type { SqliteStore } from '../../src/main/core/store/sqlite-store'
+import { createTestDatabase } from './postgres'
 import type { ConnectionMeta, CoreEvent } from '../../src/main/core/host'
 import { openCore } from '../../src/main/core/in-process'
 import { openDatabase, type Db } from '../../src/main/core/store/connection'
@@ -26,22 +30,41 @@ export interface TestCore {
   clock: ManualClock
   dir: string
   events: CoreEvent[]
-  /** Close the core (keeping files). */
-  close: () => void
-  /** Close and delete the data folder. */
-  dispose: () => void
-  reopen: () => TestCore
+  /** Close the core (keeping its data). */
+  close: () => Promise<void>
+  /** Close and delete the data (folder, or PostgreSQL database). */
+  dispose: () => Promise<void>
+  reopen: () => Promise<TestCore>
 }
 
-/** A real encrypted store in a temp folder, with a clock the test moves. */
-export function openTestCore(dir?: string, clock = new ManualClock()): TestCore {
+/** Which store the core tests run on: `GATEHOUSE_TEST_STORE=postgres` (a vitest project) or SQLite. */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.GATEHOUSE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'
+
+/** A fresh PostgreSQL database on the run's server (see postgres-global-setup.ts). */
+export async function testPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createTestDatabase(inject('postgresUrl'))
+}
+
+/**
+ * A real store with a clock the test moves: an encrypted SQLite file in a temp folder, or (in the
+ * postgres project) a fresh PostgreSQL database. Outputs are checked against the contract.
+ */
+export async function openTestCore(dir?: string, clock = new ManualClock(), store?: { url: string; drop: () => Promise<void> }): Promise<TestCore> {
   const temp = dir ? { dir, remove: () => rmSync(dir, { recursive: true, force: true }) } : tempDir()
-  const core = openCore({ dataDir: temp.dir, keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, clock, tickMs: 0 })
+  const pgDb = store ?? (TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined)
+  const core = await openCore({
+    dataDir: temp.dir,
+    store: pgDb?.url,
+    keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE },
+    clock,
+    tickMs: 0,
+    checkOutputs: true
+  })
   const events: CoreEvent[] = []
   core.onEvent((e) => events.push(e))
   let closed = false
-  const close = () => {
-    if (!closed) core.close()
+  const close = async () => {
+    if (!closed) await core.close()
     closed = true
   }
   return {
@@ -50,15 +73,44 @@ export function openTestCore(dir?: string, clock = new ManualClock()): TestCore 
     dir: temp.dir,
     events,
     close,
-    dispose: () => {
-      close()
+    dispose: async () => {
+      await close()
       temp.remove()
+      await pgDb?.drop()
     },
-    reopen: () => {
-      close()
-      return openTestCore(temp.dir, clock)
+    reopen: async () => {
+      await close()
+      return openTestCore(temp.dir, clock, pgDb)
     }
   }
+}
+
+/**
+ * Raw SQL for tests on either store, shaped like better-sqlite3 but async: `?` placeholders
+ * (rewritten to $1… for PostgreSQL). For setting up and inspecting rows the contract does not reach.
+ */
+export function testDb(core: Core) {
+  const dialect = core.store.dialect
+  const compile = (text: string, params: unknown[]) => {
+    let n = 0
+    const query = dialect === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text
+    return CompiledQuery.raw(query, params)
+  }
+  return {
+    dialect,
+    all: async <T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]> =>
+      (await core.store.db.executeQuery<T>(compile(text, params))).rows,
+    get: async <T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T | undefined> =>
+      (await core.store.db.executeQuery<T>(compile(text, params))).rows[0],
+    run: async (text: string, ...params: unknown[]): Promise<number> => Number((await core.store.db.executeQuery(compile(text, params))).numAffectedRows ?? 0)
+  }
+}
+
+/** The raw SQLite connection of a core on the SQLite store (file-level tests only). */
+export function sqliteOf(core: Core): Db {
+  const store = core.store as SqliteStore
+  if (store.dialect !== 'sqlite') throw new Error('This test needs the SQLite store')
+  return store.raw
 }
 
 /** Call a channel and return the value, failing the test with the envelope's message otherwise. */
@@ -105,11 +157,15 @@ export function filesContaining(dir: string, needle: string | Buffer): string[] 
 }
 
 /** Row count of every table in the database, plus the ledger's recorded size. */
-export function rowCounts(db: Db): Record<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
+export async function rowCounts(core: Core): Promise<Record<string, number>> {
+  const db = testDb(core)
+  const tables =
+    db.dialect === 'sqlite'
+      ? await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      : await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
   const counts: Record<string, number> = {}
-  for (const { name } of tables) counts[name] = (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n
-  counts['ledger_state.tree_size'] = (db.prepare('SELECT tree_size AS n FROM ledger_state WHERE ledger_id = 1').get() as { n: number }).n
+  for (const { name } of tables) counts[name] = Number((await db.get<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`))!.n)
+  counts['ledger_state.tree_size'] = Number((await db.get<{ n: number }>('SELECT tree_size AS n FROM ledger_state WHERE ledger_id = 1'))!.n)
   return counts
 }
 
@@ -132,7 +188,7 @@ export function openMigratedDb(version: number): { db: Db; dir: string; dispose:
   for (const migration of MIGRATIONS) {
     if (migration.version > version) break
     db.transaction(() => {
-      db.exec(migration.up)
+      db.exec(migration.sqlite)
       db.pragma(`user_version = ${migration.version}`)
     })()
   }
@@ -163,22 +219,25 @@ export async function addMember(
   member: { name: string; email: string; role: Role; password?: string; status?: 'active' | 'invited' | 'deactivated'; accountId?: string }
 ): Promise<TestMember> {
   // The first account set up, unless the test names another.
+  const db = testDb(core)
   const account = member.accountId
     ? { account_id: member.accountId }
-    : (core.db.prepare('SELECT account_id FROM accounts ORDER BY created_at, rowid LIMIT 1').get() as { account_id: string })
+    : (await db.get<{ account_id: string }>('SELECT account_id FROM accounts ORDER BY created_at, account_id LIMIT 1'))!
   const password = member.password ?? 'amber-falcon-meadow-77'
   const personId = randomUUID()
   const membershipId = randomUUID()
   const now = core.clock.now()
   const hash = await hashPassword(password)
-  core.tx(() => {
-    core.db
-      .prepare('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(personId, account.account_id, member.email, member.name, hash, now)
-    core.db
-      .prepare('INSERT INTO memberships (membership_id, account_id, person_id, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(membershipId, account.account_id, personId, member.role, member.status ?? 'active', now)
-  })
+  await db.run('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', personId, account.account_id, member.email, member.name, hash, now)
+  await db.run(
+    'INSERT INTO memberships (membership_id, account_id, person_id, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    membershipId,
+    account.account_id,
+    personId,
+    member.role,
+    member.status ?? 'active',
+    now
+  )
   return { personId, membershipId, email: member.email, name: member.name, password }
 }
 
@@ -190,9 +249,9 @@ export async function signIn(core: Core, email: string, password: string, meta: 
 }
 
 /** The SQLite error code `fn` fails with (e.g. SQLITE_CONSTRAINT_UNIQUE), or null if it succeeds. */
-export function sqliteErrorCode(fn: () => unknown): string | null {
+export async function sqliteErrorCode(fn: () => unknown): Promise<string | null> {
   try {
-    fn()
+    await fn()
     return null
   } catch (error) {
     return (error as { code?: string }).code ?? String(error)

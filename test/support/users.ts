@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import { cpSync } from 'node:fs'
-import { expect } from 'vitest'
+import pg from 'pg'
+import { expect, inject } from 'vitest'
 import type { Result } from '../../src/shared/contract'
 import type { Role } from '../../src/shared/permissions'
 import { hashPassword } from '../../src/main/core/auth/passwords'
+import { loadMemberPrincipal } from '../../src/main/core/auth/principals-repository'
 import { ManualClock } from '../../src/main/core/clock'
 import type { Core } from '../../src/main/core/core'
 import type { CoreEvent } from '../../src/main/core/host'
 import { openCore } from '../../src/main/core/in-process'
-import { META, openTestCore, setupAccount, tempDir, type TestMember } from './core'
+import { unwrapWithPassphrase } from '../../src/main/core/store/key-envelope'
+import { createTestDatabase } from './postgres'
+import { META, openTestCore, setupAccount, tempDir, TEST_PASSPHRASE, TEST_STORE, testDb, type TestMember } from './core'
 
 /** The password every fast member gets (hashed once per test file: scrypt is slow on purpose). */
 export const MEMBER_PASSWORD = 'amber-falcon-meadow-77'
 let cachedHash: Promise<string> | null = null
 
-export function accountIdOf(core: Core): string {
-  return (core.db.prepare('SELECT account_id FROM accounts ORDER BY created_at LIMIT 1').get() as { account_id: string }).account_id
+export async function accountIdOf(core: Core): Promise<string> {
+  return (await testDb(core).get<{ account_id: string }>('SELECT account_id FROM accounts ORDER BY created_at LIMIT 1'))!.account_id
 }
 
 /**
@@ -27,34 +31,38 @@ export async function quickMember(
   member: { name?: string; email?: string; role: Role; status?: 'active' | 'invited' | 'deactivated'; inviteExpiresAt?: number | null }
 ): Promise<TestMember> {
   const hash = await (cachedHash ??= hashPassword(MEMBER_PASSWORD))
-  const accountId = accountIdOf(core)
+  const accountId = await accountIdOf(core)
   const personId = randomUUID()
   const membershipId = randomUUID()
   const email = member.email ?? `${member.role}-${membershipId.slice(0, 8)}@example.com`
   const name = member.name ?? `${member.role[0]!.toUpperCase()}${member.role.slice(1)} ${membershipId.slice(0, 4)}`
   const status = member.status ?? 'active'
-  core.tx(() => {
-    core.db
-      .prepare('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(personId, accountId, email, name, hash, core.clock.now())
-    core.db
-      .prepare('INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(membershipId, accountId, personId, member.role, status, status === 'invited' ? (member.inviteExpiresAt ?? core.clock.now() + 86_400_000) : null, core.clock.now())
-  })
+  const db = testDb(core)
+  await db.run('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', personId, accountId, email, name, hash, core.clock.now())
+  await db.run(
+    'INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    membershipId,
+    accountId,
+    personId,
+    member.role,
+    status,
+    status === 'invited' ? (member.inviteExpiresAt ?? core.clock.now() + 86_400_000) : null,
+    core.clock.now()
+  )
   return { personId, membershipId, email, name, password: MEMBER_PASSWORD }
 }
 
 /** A new connection with a session for this member, started directly (skips the scrypt check of sign-in). */
-export function sessionOf(core: Core, membershipId: string): string {
+export async function sessionOf(core: Core, membershipId: string): Promise<string> {
   const connectionId = core.connect(META)
-  const principal = core.principalByMembership(membershipId)
+  const principal = await loadMemberPrincipal(core.store.db, membershipId)
   if (!principal) throw new Error(`no membership ${membershipId}`)
-  core.startSession(connectionId, principal)
+  await core.sessions.start(connectionId, principal)
   return connectionId
 }
 
-export function ownerMembershipId(core: Core): string {
-  return (core.db.prepare("SELECT membership_id AS id FROM memberships WHERE role = 'owner'").get() as { id: string }).id
+export async function ownerMembershipId(core: Core): Promise<string> {
+  return (await testDb(core).get<{ id: string }>("SELECT membership_id AS id FROM memberships WHERE role = 'owner'"))!.id
 }
 
 export function expectError(result: Result<unknown>, code: string, message?: RegExp): void {
@@ -68,18 +76,22 @@ export function expectOk<T = unknown>(result: Result<unknown>): T {
   return result.value as T
 }
 
-export function ledgerSize(core: Core): number {
+export function ledgerSize(core: Core): Promise<number> {
   return core.ledger.size()
 }
 
 /** Audit events of this account from `afterSeq` on, oldest first. */
-export function auditSince(core: Core, afterSeq: number): Array<{ seq: number; action: string; summary: string; before: unknown; after: unknown; actorEmail: string | null; targetName: string | null }> {
+export async function auditSince(
+  core: Core,
+  afterSeq: number
+): Promise<Array<{ seq: number; action: string; summary: string; before: unknown; after: unknown; actorEmail: string | null; targetName: string | null }>> {
   return (
-    core.db
-      .prepare('SELECT seq, action, summary, before_json, after_json, actor_email, target_name FROM audit_events WHERE seq > ? ORDER BY seq')
-      .all(afterSeq) as Array<{ seq: number; action: string; summary: string; before_json: string | null; after_json: string | null; actor_email: string | null; target_name: string | null }>
+    await testDb(core).all<{ seq: number; action: string; summary: string; before_json: string | null; after_json: string | null; actor_email: string | null; target_name: string | null }>(
+      'SELECT seq, action, summary, before_json, after_json, actor_email, target_name FROM audit_events WHERE seq > ? ORDER BY seq',
+      afterSeq
+    )
   ).map((r) => ({
-    seq: r.seq,
+    seq: Number(r.seq),
     action: r.action,
     summary: r.summary,
     before: r.before_json ? JSON.parse(r.before_json) : null,
@@ -104,48 +116,91 @@ export interface FreshCore {
   /** The Owner's window (a session started directly). */
   owner: string
   ownerMembershipId: string
-  dispose: () => void
+  dispose: () => Promise<void>
+}
+
+async function withPg<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
 }
 
 /**
- * One set-up account (Owner, seats) copied into a new folder for each test and opened with the raw
- * database key: the passphrase's scrypt (deliberately slow) runs once per file, not per test.
+ * One set-up account (Owner, seats) copied for each test and opened with the raw database key:
+ * the passphrase's scrypt (deliberately slow) runs once per file, not per test. On SQLite the data
+ * folder is copied; on PostgreSQL the template's database is the TEMPLATE of a new one.
  */
-export async function accountTemplate(options: { seats?: number; plan?: 'trial' | 'paid' } = {}): Promise<{ fresh: () => FreshCore; dispose: () => void }> {
-  const template = openTestCore()
+export async function accountTemplate(options: { seats?: number; plan?: 'trial' | 'paid' } = {}): Promise<{ fresh: () => Promise<FreshCore>; dispose: () => Promise<void> }> {
+  const pgTemplate = TEST_STORE === 'postgres' ? await openTemplateDatabase() : undefined
+  const template = await openTestCore(undefined, new ManualClock(), pgTemplate)
   await setupAccount(template.core, options)
-  const key = Buffer.from(template.core.storeKey)
-  template.close()
+  const envelope = await template.core.store.readEnvelope()
+  const key = unwrapWithPassphrase(envelope!, TEST_PASSPHRASE)
+  await template.close()
   const opened: FreshCore[] = []
   return {
-    fresh: () => {
+    fresh: async () => {
       const copy = tempDir('gatehouse-users-')
-      cpSync(template.dir, copy.dir, { recursive: true })
+      let database: { url: string; drop: () => Promise<void> } | undefined
+      if (pgTemplate) database = await pgTemplate.copy()
+      else cpSync(template.dir, copy.dir, { recursive: true })
       const clock = new ManualClock()
-      const core = openCore({ dataDir: copy.dir, keySource: { kind: 'key', key }, clock, tickMs: 0, create: false })
+      const core = await openCore({ dataDir: copy.dir, store: database?.url, keySource: { kind: 'key', key }, clock, tickMs: 0, create: false, checkOutputs: true })
       const events: CoreEvent[] = []
       core.onEvent((e) => events.push(e))
-      const ownerId = ownerMembershipId(core)
+      const ownerId = await ownerMembershipId(core)
       let closed = false
       const fresh: FreshCore = {
         core,
         clock,
         dir: copy.dir,
         events,
-        owner: sessionOf(core, ownerId),
+        owner: await sessionOf(core, ownerId),
         ownerMembershipId: ownerId,
-        dispose: () => {
-          if (!closed) core.close()
+        dispose: async () => {
+          if (closed) return
           closed = true
+          await core.close()
           copy.remove()
+          await database?.drop()
         }
       }
       opened.push(fresh)
       return fresh
     },
-    dispose: () => {
-      for (const f of opened) f.dispose()
-      template.dispose()
+    dispose: async () => {
+      for (const f of opened) await f.dispose()
+      await template.dispose()
+    }
+  }
+}
+
+/** A PostgreSQL database to set the template account up in, and copies of it (CREATE DATABASE … TEMPLATE). */
+async function openTemplateDatabase(): Promise<{ url: string; drop: () => Promise<void>; copy: () => Promise<{ url: string; drop: () => Promise<void> }> }> {
+  const server = inject('postgresUrl')
+  const base = await createTestDatabase(server)
+  const name = new URL(base.url).pathname.slice(1)
+  const at = (database: string) => {
+    const url = new URL(server)
+    url.pathname = `/${database}`
+    return url.toString()
+  }
+  return {
+    url: base.url,
+    drop: base.drop,
+    copy: async () => {
+      const copyName = `${name}_${randomUUID().replace(/-/g, '').slice(0, 8)}`
+      await withPg(server, (c) => c.query(`CREATE DATABASE ${copyName} TEMPLATE ${name} STRATEGY FILE_COPY`))
+      return {
+        url: at(copyName),
+        drop: async () => {
+          await withPg(server, (c) => c.query(`DROP DATABASE IF EXISTS ${copyName} WITH (FORCE)`))
+        }
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 import type { CoreClient } from '../core/host'
 import { createInProcessCore, openCore } from '../core/in-process'
+import type { SqliteStore } from '../core/store/sqlite-store'
 import { startCoreWorker } from '../core/worker-client'
 import { startWebHost } from '../web-host/server'
 
@@ -138,7 +139,7 @@ export async function benchSupportRevocation(options: SupportRevocationOptions =
     // The web host wants a renderer folder; the bench loads no page.
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>')
     // Set the store up in this thread (account, Owner, agents), then serve it as `gatehouse serve` would.
-    const setup = openCore({ dataDir, keySource: { kind: 'key', key }, tickMs: 0 })
+    const setup = await openCore({ dataDir, keySource: { kind: 'key', key }, tickMs: 0 })
     let accountId: string
     try {
       const conn = setup.connect({ transport: 'cli', ip: null, device: 'bench' })
@@ -151,14 +152,16 @@ export async function benchSupportRevocation(options: SupportRevocationOptions =
         ownerPassword: OWNER.password
       })
       if (!result.ok) throw new Error(`setup failed: ${result.error.message}`)
-      accountId = (setup.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+      const raw = (setup.store as SqliteStore).raw
+      accountId = (raw.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
       const now = setup.clock.now()
-      setup.tx(() => {
-        const insert = setup.db.prepare('INSERT INTO support_agents (agent_id, account_id, email, name, password_hash, created_at) VALUES (?, NULL, ?, ?, ?, ?)')
+      // The raw SQLite connection, outside the store's transactions (nothing else runs on it now).
+      const insert = raw.prepare('INSERT INTO support_agents (agent_id, account_id, email, name, password_hash, created_at) VALUES (?, NULL, ?, ?, ?, ?)')
+      raw.transaction(() => {
         for (let i = 0; i < agents; i++) insert.run(randomUUID(), `agent${i}@vendor.example`, `Bench Agent ${i}`, cheapHash(AGENT_PASSWORD), now)
-      })
+      })()
     } finally {
-      setup.close()
+      await setup.close()
     }
     core = options.workerPath
       ? await startCoreWorker({ dataDir, keySource: { kind: 'key', key }, workerPath: options.workerPath, create: false })

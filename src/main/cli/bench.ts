@@ -14,13 +14,16 @@ import { Core } from '../core/core'
 import { seedDemo } from '../core/demo/seed-demo'
 import type { ConnectionMeta, CoreClient, KeySource } from '../core/host'
 import { openCore } from '../core/in-process'
-import { databasePath, migrate, openDatabase, type Db } from '../core/store/connection'
+import { databasePath, migrate, openDatabase, resolveKey, type Db } from '../core/store/connection'
+import { sqliteStoreOver, type SqliteStore } from '../core/store/sqlite-store'
 import { startCoreWorker } from '../core/worker-client'
 
 export interface BenchOptions {
   users: number
   events: number
   workerPath: string
+  /** A PostgreSQL server (--store / GATEHOUSE_STORE) for the PostgreSQL column; its rows are not measured yet. */
+  store?: string
 }
 
 const SEED = 1
@@ -248,16 +251,22 @@ function copyToPlain(encrypted: Db, file: string): void {
   reopened.close()
 }
 
-function openPlainCore(dir: string, file: string): Core {
-  return new Core({ store: { db: openPlainDb(file), key: Buffer.alloc(32), file, created: false }, dataDir: dir, clock: systemClock, tickMs: 0 })
+/** The raw connection of a core on the SQLite store (the bench's SQLite-only measurements). */
+function rawOf(core: Core): Db {
+  return (core.store as SqliteStore).raw
 }
 
-function seed(core: Core, options: BenchOptions): number {
+function openPlainCore(dir: string, file: string): Promise<Core> {
+  const store = sqliteStoreOver(openPlainDb(file), { key: Buffer.alloc(32), file, dataDir: dir, created: false })
+  return Core.open({ store, dataDir: dir, clock: systemClock, tickMs: 0 })
+}
+
+async function seed(core: Core, options: BenchOptions): Promise<number> {
   const start = process.hrtime.bigint()
   const total = Math.max(options.users, options.events)
   let nextReport = 0
   const step = Math.max(1, Math.floor(total / 10))
-  seedDemo(core, {
+  await seedDemo(core, {
     users: options.users,
     events: options.events,
     seed: SEED,
@@ -335,7 +344,7 @@ async function usersScenario(store: Store, search: string, sortIndex: number, in
 }
 
 async function measureUsers(stores: Store[]): Promise<Map<Store, PageTimes>> {
-  const fragments = searchFragments(stores[0]!.core.db)
+  const fragments = searchFragments(rawOf(stores[0]!.core))
   log(`users pages: ${fragments.length} search fragments (${fragments.slice(0, 6).join(', ')}, …) × ${SORTS.length} sorts`)
   const times = new Map(stores.map((s) => [s, { first: [], next: [] } as PageTimes]))
   // Warm-up: every fragment and sort once (within a budget), results thrown away.
@@ -364,7 +373,7 @@ interface AuditTimes {
 }
 
 async function measureAudit(stores: Store[]): Promise<Map<Store, AuditTimes>> {
-  const db = stores[0]!.core.db
+  const db = rawOf(stores[0]!.core)
   // Admins who changed roles: the actors an investigator filters on.
   const actors = (
     db
@@ -427,7 +436,7 @@ async function measureAppends(stores: Store[]): Promise<Map<Store, number[]>> {
   const owners = new Map(
     stores.map((s) => [
       s,
-      s.core.db
+      rawOf(s.core)
         .prepare("SELECT m.account_id AS accountId, m.person_id AS personId FROM memberships m WHERE m.role = 'owner'")
         .get() as { accountId: string; personId: string }
     ])
@@ -436,14 +445,14 @@ async function measureAppends(stores: Store[]): Promise<Map<Store, number[]>> {
     for (const store of stores) {
       // Built outside the timer: the measurement is the ledger append and its durable commit.
       const entry = appendEntry(owners.get(store)!, i)
-      const ms = await timed(() => store.core.tx(() => store.core.ledger.append(entry)))
+      const ms = await timed(() => store.core.tx((t) => store.core.ledger.append(t, entry)))
       if (i >= 20) times.get(store)!.push(ms)
     }
   }
   return times
 }
 
-function measureVerify(file: string, key: Buffer | null, runs: number): number[] {
+async function measureVerify(file: string, key: Buffer | null, runs: number): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < runs; i++) {
     if (i > 0 && samples.reduce((a, b) => a + b, 0) > VERIFY_BUDGET_MS) {
@@ -452,14 +461,15 @@ function measureVerify(file: string, key: Buffer | null, runs: number): number[]
     }
     // Its own read-only connection, as `gatehouse audit verify` does.
     const db = key ? openDatabase(file, key, { readonly: true }) : new Database(file, { readonly: true, fileMustExist: true })
+    const store = sqliteStoreOver(db, { key: key ?? Buffer.alloc(32), file, dataDir: file, created: false })
     try {
       const start = process.hrtime.bigint()
-      const result = verifyLedger(db)
+      const result = await verifyLedger(store.db)
       samples.push(Number(process.hrtime.bigint() - start) / 1e6)
       if (!result.ok) throw new Error(`verify failed on the bench store: ${result.message}`)
       log(`verify run ${i + 1}/${runs}: ${result.count.toLocaleString('en-US')} events in ${formatMs(samples[i]!)}`)
     } finally {
-      db.close()
+      await store.close()
     }
   }
   return samples
@@ -523,19 +533,19 @@ export async function runBench(options: BenchOptions): Promise<void> {
   const loadStart = loadavg()[0]!.toFixed(2)
   log(`data in ${root} (${fileSystemOf(root)}); ${options.users.toLocaleString('en-US')} users, ${options.events.toLocaleString('en-US')} events`)
   try {
-    const encCore = openCore({ dataDir: encDir, keySource, tickMs: 0 })
+    const encCore = await openCore({ dataDir: encDir, keySource, tickMs: 0 })
     open.push(encCore)
     await setUp(encCore)
-    const seedEnc = seed(encCore, options)
+    const seedEnc = await seed(encCore, options)
 
     log('copying the seeded rows into the unencrypted twin')
     const copyStart = process.hrtime.bigint()
     mkdirSync(plainDir, { recursive: true, mode: 0o700 })
     const plainFile = join(plainDir, 'gatehouse-plain.db')
-    copyToPlain(encCore.db, plainFile)
+    copyToPlain(rawOf(encCore), plainFile)
     const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9
     log(`copied in ${copySeconds.toFixed(1)} s`)
-    const plainCore = openPlainCore(plainDir, plainFile)
+    const plainCore = await openPlainCore(plainDir, plainFile)
     open.push(plainCore)
     if (startsWithSqliteHeader(databasePath(encDir)) || !startsWithSqliteHeader(plainFile)) {
       throw new Error('bench stores are not what they claim: the encrypted file must not start with the SQLite header and the plain one must')
@@ -553,17 +563,17 @@ export async function runBench(options: BenchOptions): Promise<void> {
     log('measuring single-event appends (one durable transaction each)')
     const appends = await measureAppends(stores)
     log('verifying the ledger')
-    const verify = measureVerify(databasePath(encDir), enc.core.storeKey, VERIFY_RUNS)
+    const verify = await measureVerify(databasePath(encDir), resolveKey(encDir, keySource, false).key, VERIFY_RUNS)
     // The unencrypted verify only when it fits the time budget: it shows the cipher's share of a full scan.
-    const verifyPlain = p50(verify) <= 15_000 ? measureVerify(plainFile, null, 1) : []
-    const conf = measureConf(enc.core.db, join(root, 'conf'))
+    const verifyPlain = p50(verify) <= 15_000 ? await measureVerify(plainFile, null, 1) : []
+    const conf = measureConf(rawOf(enc.core), join(root, 'conf'))
     log('measuring team-filtered users pages')
     const teamPages = await measureTeamPages(enc.core, enc.connectionId, { samples: 300, pageSize: PAGE, pages: 5 })
     log('measuring a 10,000-row CSV import (preview, then commit)')
     const csvImport = await measureUsersImport(enc.core, enc.connectionId, 10_000)
 
     // One writer at a time: the worker opens the same encrypted store after the in-process core closes.
-    enc.core.close()
+    await enc.core.close()
     open.splice(open.indexOf(enc.core), 1)
     log('starting the core worker')
     worker = await startCoreWorker({ dataDir: encDir, keySource, workerPath: options.workerPath, create: false, tickMs: 0 })
@@ -639,7 +649,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     log(`done in ${seconds(benchStart)}`)
   } finally {
     if (worker) await worker.close().catch(() => undefined)
-    for (const core of open) core.close()
+    for (const core of open) await core.close()
     rmSync(root, { recursive: true, force: true })
   }
 }

@@ -3,17 +3,18 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AppError } from '../../shared/contract/result'
-import { verifyLedger } from '../core/audit/ledger'
+import { verifyLedger, type VerifyResult } from '../core/audit/ledger'
 import { seedDemo } from '../core/demo/seed-demo'
 import type { CoreClient } from '../core/host'
 import { openCore } from '../core/in-process'
 import { assertIntact, databasePath, openDatabase, resolveKey } from '../core/store/connection'
+import { openPostgresStore } from '../core/store/postgres-store'
+import { sqliteStoreOver } from '../core/store/sqlite-store'
 import { startCoreWorker } from '../core/worker-client'
-import { defaultDataDir } from '../paths'
 import { startWebHost } from '../web-host/server'
-import { resolvePassphrase } from './prompt'
 import { checkPasswordPolicy } from '../core/auth/passwords'
 import { runBench } from './bench'
+import { describeTarget, keySourceFor, requireStore, targetOf, withCore } from './store-choice'
 import { registerSupportAgentCommands } from './support-agent-commands'
 import { registerUsersCommands } from './users-commands'
 
@@ -26,23 +27,11 @@ function positiveInt(value: string): number {
   return n
 }
 
-function dataDirOf(command: Command): string {
-  const opts = command.optsWithGlobals<{ dataDir?: string }>()
-  return resolve(opts.dataDir ?? defaultDataDir(process.platform, process.env, process.env.HOME ?? ''))
-}
-
-function storeExists(dataDir: string): boolean {
-  return existsSync(databasePath(dataDir))
-}
-
-async function keySourceFor(dataDir: string, creating: boolean) {
-  return { kind: 'passphrase' as const, passphrase: await resolvePassphrase(creating && !storeExists(dataDir)) }
-}
-
 export function buildProgram(): Command {
   const program = new Command('gatehouse')
     .description('Gatehouse: the admin console for your SaaS account, from the command line.')
     .option('--data-dir <dir>', 'data folder (default: the desktop app\'s app-data folder)')
+    .option('--store <url>', 'a PostgreSQL store, postgres://user:password@host/db (default: GATEHOUSE_STORE, else the encrypted file in the data folder)')
     .showHelpAfterError()
     .exitOverride()
 
@@ -55,13 +44,13 @@ export function buildProgram(): Command {
     .option('--plan <plan>', 'trial or paid', 'paid')
     .option('--seats <n>', 'seat count', positiveInt, 25)
     .action(async (opts: { account: string; ownerEmail: string; ownerName: string; plan: string; seats: number }, command: Command) => {
-      const dataDir = dataDirOf(command)
+      const target = targetOf(command)
       const password = process.env.GATEHOUSE_OWNER_PASSWORD
       if (!password) throw new AppError('VALIDATION', 'Set GATEHOUSE_OWNER_PASSWORD to the Owner\'s password.')
       if (opts.plan !== 'trial' && opts.plan !== 'paid') throw new AppError('VALIDATION', '--plan must be trial or paid.')
       // Check what setup would refuse before a store is created, so a failed init leaves nothing behind.
       checkPasswordPolicy(password, opts.ownerEmail)
-      const core = openCore({ dataDir, keySource: await keySourceFor(dataDir, true), tickMs: 0 })
+      const core = await openCore({ ...target, keySource: await keySourceFor(target, true), tickMs: 0 })
       try {
         const connectionId = core.connect(CLI_META)
         const result = await core.dispatch(connectionId, 'auth:setup', {
@@ -75,11 +64,11 @@ export function buildProgram(): Command {
         if (!result.ok) throw new AppError(result.error.code, result.error.message)
         const { recoveryKey } = result.value as { recoveryKey: string }
         process.stdout.write(
-          `Created ${opts.account} in ${dataDir}.\n` +
+          `Created ${opts.account} in ${describeTarget(target)}.\n` +
             `Recovery key (shown once; it opens the store if the passphrase is lost):\n\n  ${recoveryKey}\n\n`
         )
       } finally {
-        core.close()
+        await core.close()
       }
     })
 
@@ -88,12 +77,13 @@ export function buildProgram(): Command {
     .description('serve the console on 127.0.0.1 (prints the URL with its one-time token)')
     .option('--port <n>', 'port (0: any free port)', positiveInt, 0)
     .action(async (opts: { port: number }, command: Command) => {
-      const dataDir = dataDirOf(command)
+      const target = targetOf(command)
       const rendererDir = join(here, '..', 'renderer')
       if (!existsSync(join(rendererDir, 'index.html'))) {
         throw new AppError('NOT_FOUND', `The console build is missing (${rendererDir}); run "npm run build".`)
       }
-      const core = await startCoreWorker({ dataDir, keySource: await keySourceFor(dataDir, true), workerPath: join(here, 'worker.js') })
+      // A new SQLite file may be created here (its passphrase asked twice); a PostgreSQL store is made by init.
+      const core = await startCoreWorker({ ...target, keySource: await keySourceFor(target, !target.store), workerPath: join(here, 'worker.js') })
       const host = await startWebHost({ core, rendererDir, port: opts.port })
       process.stdout.write(`Gatehouse is serving on ${host.url}\n`)
       await new Promise<void>((done) => {
@@ -112,15 +102,8 @@ export function buildProgram(): Command {
     .option('--events <m>', 'audit events in all (at least one per person)', positiveInt, 10000)
     .option('--seed <s>', 'random seed', positiveInt, 1)
     .action(async (opts: { users: number; events: number; seed: number }, command: Command) => {
-      const dataDir = dataDirOf(command)
-      if (!storeExists(dataDir)) throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}; run "gatehouse init" first.`)
-      const core = openCore({ dataDir, keySource: await keySourceFor(dataDir, false), tickMs: 0, create: false })
-      try {
-        const done = seedDemo(core, { users: opts.users, events: opts.events, seed: opts.seed })
-        process.stdout.write(`Added ${done.users} people and ${done.events} audit events.\n`)
-      } finally {
-        core.close()
-      }
+      const done = await withCore(command, (core) => seedDemo(core, { users: opts.users, events: opts.events, seed: opts.seed }))
+      process.stdout.write(`Added ${done.users} people and ${done.events} audit events.\n`)
     })
 
   const audit = program.command('audit').description('the audit ledger')
@@ -128,39 +111,38 @@ export function buildProgram(): Command {
     .command('verify')
     .description('recompute every leaf and every signed tree head of the audit ledger')
     .action(async (_opts: unknown, command: Command) => {
-      const dataDir = dataDirOf(command)
-      if (!storeExists(dataDir)) throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}.`)
-      const { key } = resolveKey(dataDir, await keySourceFor(dataDir, false), false)
-      // Its own read-only connection: verification never goes through the writer.
-      const db = openDatabase(databasePath(dataDir), key, { readonly: true })
-      try {
-        assertIntact(db, databasePath(dataDir))
-        const result = verifyLedger(db)
-        if (!result.ok) throw new AppError('CONFLICT', `Audit ledger verification FAILED: ${result.message}`)
-        process.stdout.write(
-          `Audit ledger verified: ${result.count} events, root ${result.root.toString('hex')}, ${result.heads} signed tree heads` +
-            (result.unsignedTail > 0 ? ` (${result.unsignedTail} newest events not yet under a signed head)` : '') +
-            '.\n'
-        )
-      } catch (error) {
-        if (error instanceof AppError) throw error
-        throw new AppError('INTERNAL', `The database file ${databasePath(dataDir)} is damaged: ${(error as Error).message}`)
-      } finally {
-        db.close()
-      }
+      const result = await verifyReadOnly(targetOf(command))
+      if (!result.ok) throw new AppError('CONFLICT', `Audit ledger verification FAILED: ${result.message}`)
+      process.stdout.write(
+        `Audit ledger verified: ${result.count} events, root ${result.root.toString('hex')}, ${result.heads} signed tree heads` +
+          (result.unsignedTail > 0 ? ` (${result.unsignedTail} newest events not yet under a signed head)` : '') +
+          '.\n'
+      )
     })
   audit
     .command('sign')
     .description('sign the current tree head now')
     .action(async (_opts: unknown, command: Command) => {
-      const dataDir = dataDirOf(command)
-      const core = openCore({ dataDir, keySource: await keySourceFor(dataDir, false), tickMs: 0, create: false })
-      try {
-        const head = core.tx(() => core.ledger.signHead('on demand'))
-        process.stdout.write(`Signed tree head: ${head.treeSize} events, root ${head.root.toString('hex')}.\n`)
-      } finally {
-        core.close()
-      }
+      const head = await withCore(command, (core) => core.tx((t) => core.ledger.signHead('on demand', t)))
+      process.stdout.write(`Signed tree head: ${head.treeSize} events, root ${head.root.toString('hex')}.\n`)
+    })
+
+  program
+    .command('store')
+    .description('the store itself')
+    .command('accept-loss')
+    .description('open a store whose audit ledger lost events recorded beside it (a damaged write-ahead log) and record that choice in the audit log')
+    .action(async (_opts: unknown, command: Command) => {
+      const target = targetOf(command)
+      requireStore(target)
+      const core = await openCore({ ...target, keySource: await keySourceFor(target, false), tickMs: 0, create: false, acceptLoss: true })
+      const loss = core.store.ledgerLoss
+      await core.close()
+      process.stdout.write(
+        loss
+          ? `Accepted: the store now holds ${loss.presentSize} audit events instead of the ${loss.recordedSize} recorded; the acceptance is in the audit log.\n`
+          : 'Nothing to accept: the audit ledger holds every event recorded beside it.\n'
+      )
     })
 
   program
@@ -169,13 +151,53 @@ export function buildProgram(): Command {
     .option('--users <n>', 'users in the benchmark store', positiveInt, 100_000)
     .option('--events <m>', 'audit events in the benchmark store', positiveInt, 1_000_000)
     .option('--quick', 'smaller sizes, for a smoke run')
-    .action(async (opts: { users: number; events: number; quick?: boolean }) => {
-      await runBench({ users: opts.quick ? 5_000 : opts.users, events: opts.quick ? 50_000 : opts.events, workerPath: join(here, 'worker.js') })
+    .action(async (opts: { users: number; events: number; quick?: boolean }, command: Command) => {
+      await runBench({
+        users: opts.quick ? 5_000 : opts.users,
+        events: opts.quick ? 50_000 : opts.events,
+        workerPath: join(here, 'worker.js'),
+        store: targetOf(command).store
+      })
     })
 
   registerSupportAgentCommands(program)
   registerUsersCommands(program)
   return program
+}
+
+/**
+ * Verify the ledger on its own read-only connection: it never goes through a writer, so it works
+ * beside a running server and changes nothing.
+ */
+async function verifyReadOnly(target: ReturnType<typeof targetOf>): Promise<VerifyResult> {
+  if (target.store) {
+    const store = await openPostgresStore(target.store, await keySourceFor(target, false), { readonly: true })
+    try {
+      return await verifyLedger(store.db)
+    } finally {
+      await store.close()
+    }
+  }
+  const file = databasePath(target.dataDir)
+  requireStore(target, '')
+  const { key } = resolveKey(target.dataDir, await keySourceFor(target, false), false)
+  let raw: ReturnType<typeof openDatabase> | undefined
+  try {
+    raw = openDatabase(file, key, { readonly: true })
+    assertIntact(raw, file)
+    const store = sqliteStoreOver(raw, { key, file, dataDir: target.dataDir, created: false })
+    try {
+      return await verifyLedger(store.db)
+    } finally {
+      raw = undefined
+      await store.close()
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw new AppError('INTERNAL', `The database file ${file} is damaged: ${(error as Error).message}`)
+  } finally {
+    raw?.close()
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,29 +1,7 @@
 import type { Command } from 'commander'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { AppError } from '../../shared/contract/result'
-import { openCore } from '../core/in-process'
-import { databasePath } from '../core/store/connection'
 import { addSupportAgent, listSupportAgents, removeSupportAgent } from '../core/support-access/agents'
-import { defaultDataDir } from '../paths'
-import { resolvePassphrase } from './prompt'
-
-function dataDirOf(command: Command): string {
-  const opts = command.optsWithGlobals<{ dataDir?: string }>()
-  return resolve(opts.dataDir ?? defaultDataDir(process.platform, process.env, process.env.HOME ?? ''))
-}
-
-/** Open the existing store in this process for one command, and always close it. */
-async function withCore<T>(command: Command, fn: (core: ReturnType<typeof openCore>) => Promise<T> | T): Promise<T> {
-  const dataDir = dataDirOf(command)
-  if (!existsSync(databasePath(dataDir))) throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}; run "gatehouse init" first.`)
-  const core = openCore({ dataDir, keySource: { kind: 'passphrase', passphrase: await resolvePassphrase(false) }, tickMs: 0, create: false })
-  try {
-    return await fn(core)
-  } finally {
-    core.close()
-  }
-}
+import { withCore } from './store-choice'
 
 /**
  * `gatehouse support-agent add|list|remove`: the vendor provisions its support staff here, never

@@ -1,4 +1,5 @@
 import type { Core } from '../core/core'
+import type { SqliteStore } from '../core/store/sqlite-store'
 import type { Result } from '../../shared/contract/result'
 
 /**
@@ -30,7 +31,8 @@ export function makeUsersCsv(rows: number, options: { tag?: string; teams?: read
  * bench store is throwaway and the point is the time, not the limit.
  */
 export async function measureUsersImport(core: Core, connectionId: string, rows = 10_000): Promise<{ previewMs: number; commitMs: number; invited: number }> {
-  core.db.prepare("UPDATE accounts SET seats = max(seats, (SELECT count(*) FROM memberships WHERE memberships.account_id = accounts.account_id) + ?)").run(rows)
+  // The bench runs on the SQLite store: its raw connection (no SQL outside repositories goes through the port).
+  ;(core.store as SqliteStore).raw.prepare("UPDATE accounts SET seats = max(seats, (SELECT count(*) FROM memberships WHERE memberships.account_id = accounts.account_id) + ?)").run(rows)
   const teams = unwrap<{ teams: Array<{ name: string }> }>(await core.dispatch(connectionId, 'teams:list', {}), 'teams:list').teams.map((t) => t.name)
   const csv = makeUsersCsv(rows, { tag: `b${core.clock.now().toString(36)}`, teams })
   let start = performance.now()

@@ -4,17 +4,9 @@ import { resolve } from 'node:path'
 import { AppError } from '../../shared/contract/result'
 import { CSV_MAX_BYTES, type ImportReport, type InvitationDelivery } from '../../shared/contract/users'
 import type { Core } from '../core/core'
-import { openCore } from '../core/in-process'
-import { databasePath } from '../core/store/connection'
-import { defaultDataDir } from '../paths'
-import { resolvePassphrase } from './prompt'
+import { withCore } from './store-choice'
 
 const CLI_META = { transport: 'cli' as const, ip: null, device: 'gatehouse CLI' }
-
-function dataDirOf(command: Command): string {
-  const opts = command.optsWithGlobals<{ dataDir?: string }>()
-  return resolve(opts.dataDir ?? defaultDataDir(process.platform, process.env, process.env.HOME ?? ''))
-}
 
 async function call<T>(core: Core, connectionId: string, channel: string, input: unknown): Promise<T> {
   const result = await core.dispatch(connectionId, channel, input)
@@ -29,10 +21,7 @@ async function call<T>(core: Core, connectionId: string, channel: string, input:
 async function asMember<T>(command: Command, email: string, fn: (core: Core, connectionId: string) => Promise<T>): Promise<T> {
   const password = process.env.GATEHOUSE_PASSWORD
   if (!password) throw new AppError('VALIDATION', `Set GATEHOUSE_PASSWORD to the password of ${email}.`)
-  const dataDir = dataDirOf(command)
-  if (!existsSync(databasePath(dataDir))) throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}; run "gatehouse init" first.`)
-  const core = openCore({ dataDir, keySource: { kind: 'passphrase', passphrase: await resolvePassphrase(false) }, tickMs: 0, create: false })
-  try {
+  return withCore(command, async (core) => {
     const connectionId = core.connect(CLI_META)
     const signIn = await core.dispatch(connectionId, 'auth:sign-in', { email, password })
     if (!signIn.ok) throw new AppError(signIn.error.code, `Cannot sign in as ${email}: ${signIn.error.message}`)
@@ -41,9 +30,7 @@ async function asMember<T>(command: Command, email: string, fn: (core: Core, con
     } finally {
       await core.dispatch(connectionId, 'auth:sign-out', {})
     }
-  } finally {
-    core.close()
-  }
+  })
 }
 
 function readCsvFile(file: string): string {

@@ -38,6 +38,10 @@ export type KeySource =
 
 export interface CoreOptions {
   dataDir: string
+  /** A postgres:// URL (the shared directory); absent: the encrypted SQLite file in `dataDir`. */
+  store?: string
+  /** Open although the ledger lost events recorded beside the file (`gatehouse store accept-loss`; audited). */
+  acceptLoss?: boolean
   keySource: KeySource
   /** Create the store if none exists (wrapping the new key with the passphrase). Default true. */
   create?: boolean

@@ -8,9 +8,9 @@ const port = parentPort
 if (!port) throw new Error('worker.ts must run in a worker thread')
 const post = (message: FromWorker) => port.postMessage(message)
 
-let core: ReturnType<typeof openCore>
+let core: Awaited<ReturnType<typeof openCore>>
 try {
-  core = openCore(workerData as InProcessOptions)
+  core = await openCore(workerData as InProcessOptions)
 } catch (error) {
   const e = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'INTERNAL' as const, message: (error as Error).message }
   post({ type: 'open-error', error: e })
@@ -23,14 +23,14 @@ port.on('message', async (message: ToWorker) => {
       post({ type: 'reply', id: message.id, value: core.connect(message.meta) })
       break
     case 'disconnect':
-      core.disconnect(message.connectionId)
+      await core.disconnect(message.connectionId)
       post({ type: 'reply', id: message.id, value: null })
       break
     case 'call':
       post({ type: 'reply', id: message.id, value: await core.dispatch(message.connectionId, message.channel, message.input) })
       break
     case 'close':
-      core.close()
+      await core.close()
       post({ type: 'reply', id: message.id, value: null })
       port.close()
       break

@@ -1,4 +1,4 @@
-import { BrowserWindow, screen, type BrowserWindowConstructorOptions } from 'electron'
+import { BrowserWindow, app, screen, type BrowserWindowConstructorOptions } from 'electron'
 import { APP_ENTRY_URL } from './app-protocol'
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, MIN_HEIGHT, MIN_WIDTH, fitBounds, type SavedBounds } from './window-state'
 
@@ -11,9 +11,10 @@ export interface WindowPrefs {
 /**
  * Every flag of the Electron security checklist that lives on the window, spelled out even
  * where it is Electron's default so a later default change (or a careless edit) shows in review
- * and fails the shell tests.
+ * and fails the shell tests. DevTools exist only in development: a packaged build (`npm run
+ * package`) has none, whatever shortcut or menu item asks for them.
  */
-export function windowOptions(preloadPath: string, bounds?: SavedBounds): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, bounds?: SavedBounds, packaged: boolean = app.isPackaged): BrowserWindowConstructorOptions {
   return {
     ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : { width: DEFAULT_WIDTH, height: DEFAULT_HEIGHT }),
     minWidth: MIN_WIDTH,
@@ -35,7 +36,8 @@ export function windowOptions(preloadPath: string, bounds?: SavedBounds): Browse
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
-      spellcheck: false
+      spellcheck: false,
+      devTools: !packaged
     }
   }
 }

@@ -1,9 +1,16 @@
 import { z } from 'zod'
 import { ROLES } from '../permissions'
+import { AUDIT_ACTION_CODES, type AuditAction } from '../audit-actions'
 import { channel } from './define'
 import { id, pageLimit } from './common'
 
 export const ACTOR_KINDS = ['member', 'support', 'system', 'delegate'] as const
+
+/**
+ * A catalogued audit action code (src/shared/audit-actions.ts). Not yet used by `auditEvent` or the
+ * `audit:list` filter: stored rows may hold codes from before the catalog.
+ */
+export const auditAction = z.enum(AUDIT_ACTION_CODES as [AuditAction, ...AuditAction[]])
 
 export const auditActor = z.object({
   kind: z.enum(ACTOR_KINDS),

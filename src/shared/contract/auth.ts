@@ -53,18 +53,24 @@ export const authChannels = {
       .strict(),
     output: z.object({ recoveryKey: z.string(), session: sessionInfo }),
     access: 'public',
-    mutates: true
+    mutates: true,
+    // First run: no other session of the account exists yet.
+    invalidates: []
   }),
   'auth:sign-in': channel({
     input: z.object({ email, password }).strict(),
     output: sessionInfo,
     access: 'public',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit'],
+    exceptCaller: true
   }),
   'auth:sign-out': channel({
     input: z.object({}).strict().optional(),
     output: z.object({ signedOut: z.literal(true) }),
     access: 'session',
-    mutates: true
+    mutates: true,
+    // The caller's session has ended before the publish.
+    invalidates: ['audit']
   })
 } as const

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ChannelAccess } from '../permissions'
+import type { Topic } from './topics'
 
 export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I
@@ -8,6 +9,10 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   access: ChannelAccess
   /** True when the channel changes state (the core audits it and emits `data:changed`). */
   mutates: boolean
+  /** Topics the core publishes to the account's other sessions after the transaction commits (mutating channels only). */
+  invalidates?: readonly Topic[]
+  /** The caller's own connection is not told (it refreshes what it shows itself). */
+  exceptCaller?: boolean
 }
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {

@@ -10,6 +10,7 @@ import { settingsChannels } from './settings'
 
 export * from './result'
 export * from './events'
+export * from './topics'
 
 /** Every channel of every feature. Adding a feature adds one spread here. */
 export const channels = {

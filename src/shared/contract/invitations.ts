@@ -45,6 +45,8 @@ export const invitationsChannels = {
     input: z.object({ token: invitationToken, name: personName, password }).strict(),
     output: sessionInfo,
     access: 'public',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit'],
+    exceptCaller: true
   })
 } as const

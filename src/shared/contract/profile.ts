@@ -37,13 +37,16 @@ export const profileChannels = {
       .strict(),
     output: profileDto,
     access: 'profile:self',
-    mutates: true
+    mutates: true,
+    // Today published only when the name changed.
+    invalidates: ['users', 'audit']
   }),
   /** Needs the current password; the new one follows the sign-up rules. Ends this person's other sessions. */
   'profile:change-password': channel({
     input: z.object({ current: password, next: password }).strict(),
     output: z.object({ changed: z.literal(true), otherSessionsEnded: z.number().int() }),
     access: 'profile:self',
-    mutates: true
+    mutates: true,
+    invalidates: ['audit']
   })
 } as const

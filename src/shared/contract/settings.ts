@@ -69,7 +69,8 @@ export const settingsChannels = {
     input: z.object({ smtp: smtpSettingsInput.nullable() }).strict(),
     output: smtpSettings.nullable(),
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['settings', 'audit']
   }),
   /** Send a test email (to the caller unless `to` is given) through the saved server; reports the outcome. */
   'settings:smtp-test': channel({
@@ -86,6 +87,7 @@ export const settingsChannels = {
     input: z.object({ toMembershipId: id, password }).strict(),
     output: z.object({ previousOwnerId: id, newOwnerId: id }),
     access: 'account:owner',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'settings', 'audit']
   })
 } as const

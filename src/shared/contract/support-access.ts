@@ -223,7 +223,10 @@ export const supportAccessChannels = {
     input: grantInput,
     output: changeResult,
     access: 'support-access:manage',
-    mutates: true
+    mutates: true,
+    // 'support-access' goes to the Owner's windows by hand.
+    invalidates: ['audit'],
+    exceptCaller: true
   }),
   /**
    * While on: a new duration and/or scope. The duration counts from when access was turned on
@@ -235,7 +238,10 @@ export const supportAccessChannels = {
     input: grantInput,
     output: changeResult,
     access: 'support-access:manage',
-    mutates: true
+    mutates: true,
+    // 'support-access' goes to the Owner's windows by hand.
+    invalidates: ['audit'],
+    exceptCaller: true
   }),
   /**
    * Turn access off at once: every live support session ends (each window is told "Support access
@@ -246,7 +252,10 @@ export const supportAccessChannels = {
     input: z.object({ reason: reason.optional() }).strict().optional(),
     output: changeResult,
     access: 'support-access:manage',
-    mutates: true
+    mutates: true,
+    // 'support-access' goes to the Owner's windows by hand.
+    invalidates: ['audit'],
+    exceptCaller: true
   }),
   /** The support-access log, newest first; `before` is the last seen row id (keyset). */
   'support-access:log': channel({
@@ -286,7 +295,10 @@ export const supportAccessChannels = {
     input: z.object({ email, password, account: id }).strict(),
     output: sessionInfo,
     access: 'public',
-    mutates: true
+    mutates: true,
+    // 'support-access' goes to the Owner's windows by hand.
+    invalidates: ['audit'],
+    exceptCaller: true
   }),
   /**
    * Settings → Account: the Owner converts a trial account to paid. Support access (always on
@@ -297,6 +309,7 @@ export const supportAccessChannels = {
     input: z.object({}).strict().optional(),
     output: z.object({ plan: z.literal('paid'), sessionsEnded: z.number().int() }),
     access: 'account:owner',
-    mutates: true
+    mutates: true,
+    invalidates: ['account', 'audit']
   })
 } as const

@@ -46,32 +46,37 @@ export const teamsChannels = {
       .strict(),
     output: teamDto,
     access: 'teams:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['teams', 'users', 'audit']
   }),
   'teams:update': channel({
     input: z.object({ teamId: id, name: teamName.optional(), description: teamDescription.optional() }).strict(),
     output: teamDto,
     access: 'teams:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['teams', 'users', 'audit']
   }),
   /** The team goes; its members stay in the account. */
   'teams:delete': channel({
     input: z.object({ teamId: id }).strict(),
     output: z.object({ deleted: z.literal(true), membersKept: z.number().int() }),
     access: 'teams:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['teams', 'users', 'audit']
   }),
   /** All or nothing; people already in the team are counted as unchanged. */
   'teams:add-members': channel({
     input: z.object({ teamId: id, membershipIds: membershipIds.min(1, 'Choose at least one person') }).strict(),
     output: z.object({ team: teamDto, changed: z.number().int(), unchanged: z.number().int() }),
     access: 'teams:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['teams', 'users', 'audit']
   }),
   'teams:remove-members': channel({
     input: z.object({ teamId: id, membershipIds: membershipIds.min(1, 'Choose at least one person') }).strict(),
     output: z.object({ team: teamDto, changed: z.number().int(), unchanged: z.number().int() }),
     access: 'teams:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['teams', 'users', 'audit']
   })
 } as const

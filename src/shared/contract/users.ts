@@ -85,6 +85,24 @@ export const invitationState = z.object({
   invitedBy: z.string().nullable()
 })
 
+/** Whether the caller may do one thing to this person, and if not, why (the core's own refusal message). */
+export const capability = z.object({ allowed: z.boolean(), reason: z.string().nullable() })
+export type Capability = z.infer<typeof capability>
+
+/** What the caller may do to this person, computed by the core's rule functions that enforce it. */
+export const userCapabilities = z.object({
+  editRole: capability.extend({
+    /** The agent permissions a change to another role clears (empty unless the person is an Agent holding some). */
+    clearsAgentPermissions: z.array(z.enum(AGENT_PERMISSIONS))
+  }),
+  deactivate: capability,
+  reactivate: capability,
+  transferOwnership: capability,
+  editAgentPermissions: capability,
+  editTeams: capability
+})
+export type UserCapabilities = z.infer<typeof userCapabilities>
+
 export const userDetail = userRow.extend({
   /** Agent custom permissions as stored; they take effect only while the role is Agent. */
   permissions: z.array(z.enum(AGENT_PERMISSIONS)),
@@ -92,7 +110,10 @@ export const userDetail = userRow.extend({
   invitation: invitationState.nullable(),
   deactivatedAt: z.number().nullable(),
   /** True when this is the caller: the console offers no role change or deactivation then. */
-  isSelf: z.boolean()
+  isSelf: z.boolean(),
+  capabilities: userCapabilities,
+  /** On a users:update that changed an Agent to another role: the agent permissions it cleared. */
+  clearedAgentPermissions: z.array(z.enum(AGENT_PERMISSIONS)).optional()
 })
 export type UserDetail = z.infer<typeof userDetail>
 
@@ -166,8 +187,16 @@ export const usersChannels = {
        * match of a term that most people contain would cost more than the page itself.
        */
       totalCapped: z.boolean().optional(),
-      /** Account-wide counts per status for the filter chips; only on the first page. */
+      /**
+       * Counts per status for the filter chips; only on the first page. They follow the role, team
+       * and search filters (never the status filter); without any of those, account-wide.
+       */
       counts: z.record(z.enum(USER_STATUSES), z.number().int()).nullable(),
+      /**
+       * True when a broad search's chips were counted only over the first matches (like `totalCapped`):
+       * each count is then a lower bound of at most 200 ("200+" where it reaches 200).
+       */
+      countsCapped: z.boolean().optional(),
       /** Seat use ("18 of 25 seats"); only on the first page. */
       seats: seatUse.nullable()
     }),
@@ -203,21 +232,24 @@ export const usersChannels = {
       .strict(),
     output: z.object({ invited: z.array(invitationDelivery), seats: seatUse }),
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   /** New token, new 7 days; the previous link stops working. Also revives an expired invitation (needs a free seat). */
   'users:resend-invitation': channel({
     input: z.object({ membershipId: id }).strict(),
     output: invitationDelivery,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit']
   }),
   /** The link stops working and the invited person leaves the list (the audit log keeps the record). */
   'users:revoke-invitation': channel({
     input: z.object({ membershipId: id }).strict(),
     output: z.object({ revoked: z.literal(true) }),
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   /**
    * Edit a person: any subset of name, avatar (null removes it), role, teams (the full new list),
@@ -238,46 +270,53 @@ export const usersChannels = {
       .strict(),
     output: userDetail,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   /** Ends the person's sessions at once (their windows return to sign-in), frees the seat, keeps history. */
   'users:deactivate': channel({
     input: z.object({ membershipId: id }).strict(),
     output: userDetail,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit']
   }),
   /** Restores access (needs a free seat). */
   'users:reactivate': channel({
     input: z.object({ membershipId: id }).strict(),
     output: userDetail,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit']
   }),
   /** Bulk operations: all or nothing; a selection holding the Owner or the caller is refused whole. */
   'users:bulk-set-role': channel({
     input: z.object({ membershipIds, role: z.enum(ASSIGNABLE_ROLES) }).strict(),
     output: bulkResult,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit']
   }),
   'users:bulk-add-team': channel({
     input: z.object({ membershipIds, teamId: id }).strict(),
     output: bulkResult,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   'users:bulk-remove-team': channel({
     input: z.object({ membershipIds, teamId: id }).strict(),
     output: bulkResult,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   'users:bulk-deactivate': channel({
     input: z.object({ membershipIds }).strict(),
     output: bulkResult,
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'audit']
   }),
   /**
    * Check a CSV (columns email, name, role, teams; header required; UTF-8, BOM and CRLF allowed)
@@ -294,7 +333,8 @@ export const usersChannels = {
     input: z.object({ csv: csvText }).strict(),
     output: importReport.extend({ invited: z.array(invitationDelivery.extend({ row: z.number().int() })) }),
     access: 'users:manage',
-    mutates: true
+    mutates: true,
+    invalidates: ['users', 'teams', 'audit']
   }),
   /**
    * Every person of the account as CSV (email, name, role, status, teams, last login, created),

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test as base, type Page } from '@playwright/test'
+import { createTestDatabase } from '../../support/postgres'
 
 /** The build under test; `GATEHOUSE_E2E_BUILD` points elsewhere (e.g. a private build) when needed. */
 const BUILD_DIR = resolve(process.env.GATEHOUSE_E2E_BUILD ?? 'out')
@@ -32,6 +33,8 @@ export interface AppOptions {
   init?: Owner & { plan?: 'trial' | 'paid'; seats?: number }
   /** Run `gatehouse demo` after init. */
   demo?: { users: number; events: number; seed?: number }
+  /** Further commands before the server starts (one writing process per store: e.g. `support-agent add`). */
+  before?: Array<{ args: string[]; env?: NodeJS.ProcessEnv }>
 }
 
 interface RunResult {
@@ -61,13 +64,24 @@ export class App {
     readonly dataDir: string,
     readonly url: string,
     private readonly server: ChildProcess,
-    private readonly output: { stderr: string }
+    private readonly output: { stderr: string },
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly database: { url: string; drop: () => Promise<void> } | null
   ) {}
+
+  /** Which store this app runs on. */
+  get store(): 'sqlite' | 'postgres' {
+    return this.database ? 'postgres' : 'sqlite'
+  }
 
   static async start(options: AppOptions = {}): Promise<App> {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npx electron-vite build" first.`)
     const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-e2e-'))
-    const env = { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' }
+    // The postgres project (playwright.config.ts) runs the same flows on a fresh PostgreSQL database.
+    const postgres = base.info().project.name === 'postgres' ? process.env.GATEHOUSE_E2E_POSTGRES : undefined
+    const database = postgres ? await createTestDatabase(postgres) : null
+    const env: NodeJS.ProcessEnv = { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' }
+    if (database) env.GATEHOUSE_STORE = database.url
     try {
       if (options.init) {
         const { account, name, email, password, plan = 'paid', seats = 50 } = options.init
@@ -82,14 +96,19 @@ export class App {
         const demo = await run(['--data-dir', dataDir, 'demo', '--users', String(users), '--events', String(events), '--seed', String(seed)], env)
         if (demo.code !== 0) throw new Error(`gatehouse demo failed (${demo.code}): ${demo.stderr || demo.stdout}`)
       }
-      return await App.serve(dataDir, env)
+      for (const command of options.before ?? []) {
+        const done = await run(['--data-dir', dataDir, ...command.args], { ...env, ...command.env })
+        if (done.code !== 0) throw new Error(`gatehouse ${command.args.join(' ')} failed (${done.code}): ${done.stderr || done.stdout}`)
+      }
+      return await App.serve(dataDir, env, database)
     } catch (error) {
       await rm(dataDir, { recursive: true, force: true })
+      await database?.drop()
       throw error
     }
   }
 
-  private static serve(dataDir: string, env: NodeJS.ProcessEnv): Promise<App> {
+  private static serve(dataDir: string, env: NodeJS.ProcessEnv, database: { url: string; drop: () => Promise<void> } | null): Promise<App> {
     const server = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     const output = { stdout: '', stderr: '' }
     return new Promise((done, fail) => {
@@ -102,7 +121,7 @@ export class App {
         const url = URL_PATTERN.exec(output.stdout)?.[0]
         if (url) {
           clearTimeout(timer)
-          done(new App(dataDir, url, server, output))
+          done(new App(dataDir, url, server, output, env, database))
         }
       })
       server.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()))
@@ -124,7 +143,7 @@ export class App {
 
   /** Runs another `gatehouse` command on this data folder while the server runs (e.g. `support-agent add`). */
   cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-    return run(['--data-dir', this.dataDir, ...args], { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1', ...extraEnv })
+    return run(['--data-dir', this.dataDir, ...args], { ...this.env, ...extraEnv })
   }
 
   get running(): boolean {
@@ -141,6 +160,7 @@ export class App {
       clearTimeout(timer)
     }
     await rm(this.dataDir, { recursive: true, force: true })
+    await this.database?.drop()
   }
 
   get serverErrors(): string {

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import Papa from 'papaparse'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../src/main/cli/index'
-import { openTestCore, setupAccount, tempDir, TEST_PASSPHRASE, type TestCore } from '../../support/core'
+import { ManualClock } from '../../../src/main/core/clock'
+import { openTestCore, setupAccount, tempDir, TEST_PASSPHRASE, TEST_STORE, testDb, testPostgresDatabase, type TestCore } from '../../support/core'
 import { hostileUsersCsv } from '../../support/users-csv'
 import { auditSince, MEMBER_PASSWORD, quickMember, sessionOf } from '../../support/users'
 
@@ -16,18 +17,22 @@ describe('gatehouse users import / export', () => {
   const files = tempDir('gatehouse-cli-files-')
   const file = (name: string) => join(files.dir, name)
   const env = { ...process.env }
+  // On PostgreSQL the CLI is pointed at the test's database with --store.
+  let storeArgs: string[] = []
 
   beforeAll(async () => {
-    store = openTestCore()
+    const pg = TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined
+    storeArgs = pg ? ['--store', pg.url] : []
+    store = await openTestCore(undefined, new ManualClock(), pg)
     const { connectionId } = await setupAccount(store.core, { seats: 50 })
     for (const name of ['Support Tier 1', 'Billing Team']) await store.core.dispatch(connectionId, 'teams:create', { name })
     admin = await quickMember(store.core, { role: 'admin', email: 'ada.admin@example.com', name: 'Ada Admin' })
     hostileFile = file('hostile.csv')
     writeFileSync(hostileFile, hostileUsersCsv().text)
-    store.close()
+    await store.close()
   })
-  afterAll(() => {
-    store.dispose()
+  afterAll(async () => {
+    await store.dispose()
     files.remove()
   })
   afterEach(() => {
@@ -42,22 +47,22 @@ describe('gatehouse users import / export', () => {
     let stderr = ''
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
-    const code = await main(['node', 'gatehouse', '--data-dir', store.dir, ...args])
+    const code = await main(['node', 'gatehouse', '--data-dir', store.dir, ...storeArgs, ...args])
     vi.restoreAllMocks()
     return { code, stdout, stderr }
   }
 
-  const persons = () => {
-    const t = store.reopen()
+  const persons = async () => {
+    const t = await store.reopen()
     try {
-      return (t.core.db.prepare('SELECT email FROM persons ORDER BY email').all() as Array<{ email: string }>).map((r) => r.email)
+      return (await testDb(t.core).all<{ email: string }>('SELECT email FROM persons ORDER BY email')).map((r) => r.email)
     } finally {
-      t.close()
+      await t.close()
     }
   }
 
   it('--dry-run --json: one JSON object per row, exit 0 because the file parsed, nothing invited', async () => {
-    const before = persons()
+    const before = await persons()
     const { code, stdout } = await run(['users', 'import', hostileFile, '--dry-run', '--json', '--as', admin.email])
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { row: number; email: string; status: string; reason: string | null })
@@ -65,7 +70,7 @@ describe('gatehouse users import / export', () => {
     expect(lines.map((l) => [l.row, l.email, l.status])).toEqual(expected.map((e) => [e.row, e.email, e.status]))
     for (const e of expected.filter((x) => x.reason)) expect(lines.find((l) => l.row === e.row)!.reason).toMatch(e.reason!)
     expect(lines.every((l) => Object.keys(l).join() === 'row,email,status,reason')).toBe(true)
-    expect(persons()).toEqual(before)
+    expect(await persons()).toEqual(before)
   })
 
   it('import: invites the valid rows as the named member, writes nothing for refused rows, exits 1 naming the refusals', async () => {
@@ -76,16 +81,16 @@ describe('gatehouse users import / export', () => {
     expect(stdout).toMatch(/^row 2\tok1@example\.com\tinvited, link gatehouse:\/\/invite\/[A-Za-z0-9_-]{43}$/m)
     expect(stdout).toMatch(/^row 7\tghost@example\.com\trefused: unknown team: No Such Team$/m)
     expect(stdout).toMatch(/^3 invited, 8 refused; seats 5 of 50 used\.$/m)
-    expect(persons()).toEqual(['ada.admin@example.com', 'multi@example.com', 'ok1@example.com', 'ok2@example.com', 'olivia@example.com'])
+    expect(await persons()).toEqual(['ada.admin@example.com', 'multi@example.com', 'ok1@example.com', 'ok2@example.com', 'olivia@example.com'])
     const report = Papa.parse<string[]>(readFileSync(errors, 'utf8').slice(1), { skipEmptyLines: true }).data
     expect(report).toHaveLength(9)
     // Audited as that member, signed in and out through the core.
-    const t = store.reopen()
+    const t = await store.reopen()
     try {
-      const events = auditSince(t.core, 0).filter((e) => e.actorEmail === admin.email)
+      const events = (await auditSince(t.core, 0)).filter((e) => e.actorEmail === admin.email)
       expect(events.map((e) => e.action)).toEqual(['auth.signed-in', 'auth.signed-out', 'auth.signed-in', 'member.invited', 'member.invited', 'member.invited', 'users.imported', 'auth.signed-out'])
     } finally {
-      t.close()
+      await t.close()
     }
   })
 
@@ -98,11 +103,11 @@ describe('gatehouse users import / export', () => {
     expect(table).toHaveLength(6)
     expect(table.find((r) => r[0] === 'ok2@example.com')![1]).toBe(`'=HYPERLINK("http://evil.example","click")`)
     expect(table.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([])
-    const t = store.reopen()
+    const t = await store.reopen()
     try {
-      expect(auditSince(t.core, 0).filter((e) => e.action === 'users.exported')).toEqual([expect.objectContaining({ actorEmail: admin.email })])
+      expect((await auditSince(t.core, 0)).filter((e) => e.action === 'users.exported')).toEqual([expect.objectContaining({ actorEmail: admin.email })])
     } finally {
-      t.close()
+      await t.close()
     }
   })
 
@@ -111,10 +116,10 @@ describe('gatehouse users import / export', () => {
       code: 1,
       stderr: 'gatehouse: Cannot sign in as ada.admin@example.com: Wrong email or password.\n'
     })
-    const t = store.reopen()
+    const t = await store.reopen()
     const viewer = await quickMember(t.core, { role: 'viewer', email: 'vic.viewer@example.com' })
-    sessionOf(t.core, viewer.membershipId)
-    t.close()
+    await sessionOf(t.core, viewer.membershipId)
+    await t.close()
     expect(await run(['users', 'import', hostileFile, '--dry-run', '--as', viewer.email])).toMatchObject({ code: 1, stderr: 'gatehouse: Your role does not allow this.\n' })
     expect((await run(['users', 'import', join(store.dir, 'missing.csv'), '--as', admin.email])).stderr).toMatch(/^gatehouse: No such file: /)
     const huge = file('huge.csv')
@@ -125,13 +130,13 @@ describe('gatehouse users import / export', () => {
   it('as a separate process: exit status 0 for a dry run, 1 when rows are refused', () => {
     const cli = join(process.cwd(), 'src/main/cli/index.ts')
     const spawnEnv = { ...process.env, GATEHOUSE_PASSPHRASE: TEST_PASSPHRASE, GATEHOUSE_PASSWORD: MEMBER_PASSWORD, NO_COLOR: '1' }
-    const dry = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data-dir', store.dir, 'users', 'import', hostileFile, '--dry-run', '--as', admin.email], {
+    const dry = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data-dir', store.dir, ...storeArgs, 'users', 'import', hostileFile, '--dry-run', '--as', admin.email], {
       env: spawnEnv,
       encoding: 'utf8'
     })
     expect(dry.status, dry.stderr).toBe(0)
     expect(dry.stdout).toMatch(/0 would be invited, 11 refused/)
-    const real = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data-dir', store.dir, 'users', 'import', hostileFile, '--json', '--as', admin.email], {
+    const real = spawnSync(process.execPath, ['--import', 'tsx', cli, '--data-dir', store.dir, ...storeArgs, 'users', 'import', hostileFile, '--json', '--as', admin.email], {
       env: spawnEnv,
       encoding: 'utf8'
     })

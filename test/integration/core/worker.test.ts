@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/contract/result'
 import type { CoreClient, CoreEvent } from '../../../src/main/core/host'
 import { startCoreWorker } from '../../../src/main/core/worker-client'
-import { fileDigests, META, OWNER, TEST_PASSPHRASE, tempDir } from '../../support/core'
+import { fileDigests, META, OWNER, TEST_PASSPHRASE, TEST_STORE, tempDir, testPostgresDatabase } from '../../support/core'
 
 // The source worker: worker-client starts .ts workers through tsx.
 const WORKER = fileURLToPath(new URL('../../../src/main/core/worker.ts', import.meta.url))
@@ -12,14 +12,18 @@ describe('the core in a worker thread', () => {
   let temp: { dir: string; remove: () => void }
   let client: CoreClient
   const events: CoreEvent[] = []
+  // In the postgres run the worker's core works on a fresh PostgreSQL database.
+  let pg: { url: string; drop: () => Promise<void> } | undefined
 
   beforeAll(async () => {
     temp = tempDir('gatehouse-worker-')
-    client = await startCoreWorker({ dataDir: temp.dir, keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, workerPath: WORKER, tickMs: 0 })
+    pg = TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined
+    client = await startCoreWorker({ dataDir: temp.dir, store: pg?.url, keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, workerPath: WORKER, tickMs: 0 })
     client.onEvent((e) => events.push(e))
   })
   afterAll(async () => {
     await client.close()
+    await pg?.drop()
     temp.remove()
   })
 
@@ -84,11 +88,12 @@ describe('the core in a worker thread', () => {
 describe('starting the worker on an existing store', () => {
   it('rejects with UNAUTHENTICATED for a wrong passphrase and changes no file', async () => {
     const temp = tempDir('gatehouse-worker-')
+    const pg = TEST_STORE === 'postgres' ? await testPostgresDatabase() : undefined
     try {
-      const first = await startCoreWorker({ dataDir: temp.dir, keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, workerPath: WORKER, tickMs: 0 })
+      const first = await startCoreWorker({ dataDir: temp.dir, store: pg?.url, keySource: { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, workerPath: WORKER, tickMs: 0 })
       await first.close()
       const before = fileDigests(temp.dir)
-      const error = await startCoreWorker({ dataDir: temp.dir, keySource: { kind: 'passphrase', passphrase: 'a wrong passphrase' }, workerPath: WORKER, tickMs: 0 }).then(
+      const error = await startCoreWorker({ dataDir: temp.dir, store: pg?.url, keySource: { kind: 'passphrase', passphrase: 'a wrong passphrase' }, workerPath: WORKER, tickMs: 0 }).then(
         () => null,
         (e: unknown) => e
       )
@@ -96,6 +101,7 @@ describe('starting the worker on an existing store', () => {
       expect(error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Wrong passphrase: the store was not opened and nothing was changed.' })
       expect(fileDigests(temp.dir)).toEqual(before)
     } finally {
+      await pg?.drop()
       temp.remove()
     }
   })

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { InvitationDelivery } from '../../../src/shared/contract/users'
 import { META } from '../../support/core'
 import { startSmtpServer } from '../../support/smtp'
@@ -13,13 +13,14 @@ describe('invitations by email (a real SMTP server on 127.0.0.1)', () => {
     smtp = await startSmtpServer({ user: 'gatehouse', pass: 'mail-secret-123' })
   })
   afterAll(async () => {
-    template.dispose()
+    await template.dispose()
     await smtp.close()
   })
-  beforeEach(() => {
-    t = template.fresh()
+  beforeEach(async () => {
+    t = await template.fresh()
     smtp.received.length = 0
   })
+  afterEach(() => t.dispose())
 
   const configure = async (pass = 'mail-secret-123') =>
     expectOk<{ hasPassword: boolean }>(
@@ -29,11 +30,11 @@ describe('invitations by email (a real SMTP server on 127.0.0.1)', () => {
     )
 
   it('saves the server without ever returning or auditing the password, and sends a test email', async () => {
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expect(await configure()).toMatchObject({ host: '127.0.0.1', port: smtp.port, tls: 'none', user: 'gatehouse', hasPassword: true, from: 'it@acme.example' })
     const got = expectOk(await t.core.dispatch(t.owner, 'settings:smtp-get', {}))
     expect(JSON.stringify(got)).not.toContain('mail-secret-123')
-    const events = auditSince(t.core, seq)
+    const events = await auditSince(t.core, seq)
     expect(events.map((e) => e.action)).toEqual(['settings.smtp-updated'])
     expect(JSON.stringify(events)).not.toContain('mail-secret-123')
     const test = expectOk<{ delivered: boolean; to: string }>(await t.core.dispatch(t.owner, 'settings:smtp-test', {}))

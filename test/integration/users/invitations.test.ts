@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import type { InvitationDelivery } from '../../../src/shared/contract/users'
-import { META, filesContaining } from '../../support/core'
+import { META, TEST_STORE, filesContaining, sqliteOf, testDb } from '../../support/core'
 import { accountTemplate, auditSince, expectError, expectOk, ledgerSize, quickMember, sessionOf, tokenOf, type FreshCore } from '../../support/users'
 
 const DAY = 86_400_000
@@ -16,12 +16,13 @@ describe('invitations', () => {
     template = await accountTemplate({ seats: 5 })
   })
   afterAll(() => template.dispose())
-  beforeEach(() => {
-    t = template.fresh()
+  beforeEach(async () => {
+    t = await template.fresh()
     owner = t.owner
   })
+  afterEach(() => t.dispose())
   /** Time moved past the idle timeout: the Owner opens a new window. */
-  const ownerAgain = () => (owner = sessionOf(t.core, t.ownerMembershipId))
+  const ownerAgain = async () => (owner = await sessionOf(t.core, t.ownerMembershipId))
 
   const invite = async (emails: string[], extra: Record<string, unknown> = {}) =>
     expectOk<{ invited: InvitationDelivery[]; seats: { used: number; total: number } }>(
@@ -38,9 +39,10 @@ describe('invitations', () => {
     const token = tokenOf(invited[0]!.link)
     expect(Buffer.from(token, 'base64url')).toHaveLength(32)
     expect(seats).toMatchObject({ used: 2, total: 5 })
-    const stored = t.core.db.prepare('SELECT token_hash FROM invitations').get() as { token_hash: Buffer }
-    expect(stored.token_hash.equals(createHash('sha256').update(token).digest())).toBe(true)
-    t.core.db.pragma('wal_checkpoint(TRUNCATE)')
+    const stored = (await testDb(t.core).get<{ token_hash: Buffer }>('SELECT token_hash FROM invitations'))!
+    expect(Buffer.from(stored.token_hash).equals(createHash('sha256').update(token).digest())).toBe(true)
+    // The files of the data folder (on PostgreSQL it holds only the key envelope).
+    if (TEST_STORE === 'sqlite') sqliteOf(t.core).pragma('wal_checkpoint(TRUNCATE)')
     expect(filesContaining(t.dir, token)).toEqual([])
     const inspected = expectOk(await t.core.dispatch(t.core.connect(META), 'invitations:inspect', { token }))
     expect(inspected).toMatchObject({ email: 'new.person@example.com', state: 'pending', role: 'agent', accountName: 'Acme Support', choosesPassword: true })
@@ -48,15 +50,15 @@ describe('invitations', () => {
 
   it('accepting with name and password makes the person Active, signs in that window, and writes a login and an audit event', async () => {
     const { invited } = await invite(['Mixed.Case@Example.com'])
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     const { connectionId, result } = accept(`gatehouse://invite/${tokenOf(invited[0]!.link)}`, 'Mia Mixed')
     const session = expectOk<{ principal: { name: string; role: string }; permissions: string[] }>(await result)
     expect(session.principal).toMatchObject({ name: 'Mia Mixed', role: 'agent' })
     expect(session.permissions).toEqual(['profile:self'])
     expectOk(await t.core.dispatch(connectionId, 'profile:get', {}))
-    const login = t.core.db.prepare("SELECT result, reason, email_tried FROM login_events WHERE reason = 'invitation accepted'").get()
+    const login = await testDb(t.core).get("SELECT result, reason, email_tried FROM login_events WHERE reason = 'invitation accepted'")
     expect(login).toEqual({ result: 'success', reason: 'invitation accepted', email_tried: 'Mixed.Case@Example.com' })
-    expect(auditSince(t.core, seq).map((e) => [e.action, e.before, e.after])).toEqual([
+    expect((await auditSince(t.core, seq)).map((e) => [e.action, e.before, e.after])).toEqual([
       ['member.joined', { status: 'invited', name: 'Mixed.Case' }, { status: 'active', name: 'Mia Mixed' }]
     ])
     // The new password signs in, emails compared ignoring case.
@@ -74,7 +76,7 @@ describe('invitations', () => {
     const { invited } = await invite(['late@example.com'])
     const token = tokenOf(invited[0]!.link)
     t.clock.advance(7 * DAY - 1000)
-    ownerAgain()
+    await ownerAgain()
     const listed = async () =>
       expectOk<{ rows: Array<{ email: string; status: string }>; seats: { used: number } }>(await t.core.dispatch(owner, 'users:list', { search: 'late@' }))
     expect((await listed()).rows[0]!.status).toBe('invited')
@@ -82,20 +84,20 @@ describe('invitations', () => {
     expect((await listed()).rows[0]!.status).toBe('expired')
     expect((await listed()).seats.used).toBe(1)
     expectError(await accept(token).result, 'CONFLICT', /expired/)
-    expect(t.core.db.prepare("SELECT status FROM memberships m JOIN persons p USING (person_id) WHERE p.email = 'late@example.com'").get()).toEqual({ status: 'invited' })
+    expect(await testDb(t.core).get("SELECT status FROM memberships m JOIN persons p USING (person_id) WHERE p.email = 'late@example.com'")).toEqual({ status: 'invited' })
   })
 
   it('resend issues a new link and 7 new days; the old link stops working', async () => {
     const { invited } = await invite(['again@example.com'])
     const oldToken = tokenOf(invited[0]!.link)
     t.clock.advance(8 * DAY)
-    ownerAgain()
-    const seq = ledgerSize(t.core)
+    await ownerAgain()
+    const seq = await ledgerSize(t.core)
     const resent = expectOk<InvitationDelivery>(await t.core.dispatch(owner, 'users:resend-invitation', { membershipId: invited[0]!.membershipId }))
     const newToken = tokenOf(resent.link)
     expect(newToken).not.toBe(oldToken)
     expect(resent.expiresAt).toBe(t.clock.now() + 7 * DAY)
-    expect(auditSince(t.core, seq)[0]).toMatchObject({ action: 'member.invitation-resent', before: { status: 'expired' }, after: { status: 'invited', expiresAt: resent.expiresAt } })
+    expect((await auditSince(t.core, seq))[0]).toMatchObject({ action: 'member.invitation-resent', before: { status: 'expired' }, after: { status: 'invited', expiresAt: resent.expiresAt } })
     expectError(await accept(oldToken).result, 'CONFLICT', /newer invitation/)
     expect(expectOk<{ state: string }>(await t.core.dispatch(t.core.connect(META), 'invitations:inspect', { token: oldToken })).state).toBe('replaced')
     expectOk(await accept(newToken).result)
@@ -107,8 +109,8 @@ describe('invitations', () => {
     expectOk(await t.core.dispatch(owner, 'users:revoke-invitation', { membershipId: invited[0]!.membershipId }))
     expectError(await accept(token).result, 'CONFLICT', /revoked/)
     expect(expectOk(await t.core.dispatch(t.core.connect(META), 'invitations:inspect', { token }))).toMatchObject({ state: 'revoked', role: null })
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM persons WHERE email = 'gone@example.com'").get()).toEqual({ n: 0 })
-    expect(auditSince(t.core, 0).filter((e) => e.action === 'member.invitation-revoked')[0]).toMatchObject({ before: { email: 'gone@example.com', status: 'invited' } })
+    expect(await testDb(t.core).get("SELECT count(*) AS n FROM persons WHERE email = 'gone@example.com'")).toEqual({ n: 0 })
+    expect((await auditSince(t.core, 0)).filter((e) => e.action === 'member.invitation-revoked')[0]).toMatchObject({ before: { email: 'gone@example.com', status: 'invited' } })
     // Revoking someone who joined is refused; deactivation is the way.
     const member = await quickMember(t.core, { role: 'agent' })
     expectError(await t.core.dispatch(owner, 'users:revoke-invitation', { membershipId: member.membershipId }), 'CONFLICT', /deactivate/)
@@ -125,7 +127,7 @@ describe('invitations', () => {
 
   it('refuses inviting past the seat limit with the figure, and inviting an existing member; nothing is written', async () => {
     await invite(['a@example.com', 'b@example.com'])
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expectError(
       await t.core.dispatch(owner, 'users:invite', { emails: ['c@example.com', 'd@example.com', 'e@example.com'], role: 'viewer' }),
       'LIMIT',
@@ -134,7 +136,7 @@ describe('invitations', () => {
     expectError(await t.core.dispatch(owner, 'users:invite', { emails: ['x@example.com', 'A@EXAMPLE.COM'], role: 'viewer' }), 'CONFLICT', /A@EXAMPLE\.COM \(invited\)/)
     expectError(await t.core.dispatch(owner, 'users:invite', { emails: ['olivia@EXAMPLE.com'], role: 'admin' }), 'CONFLICT', /Already a member/)
     expectError(await t.core.dispatch(owner, 'users:invite', { emails: ['y@example.com'], role: 'owner' }), 'VALIDATION')
-    expect(ledgerSize(t.core)).toBe(seq)
+    expect(await ledgerSize(t.core)).toBe(seq)
     // Duplicates in one request count once.
     const ok = await invite(['dup@example.com', 'DUP@example.com'])
     expect(ok.invited).toHaveLength(1)
@@ -143,7 +145,7 @@ describe('invitations', () => {
 
   it('invites with teams and agent permissions, audited with the values', async () => {
     const team = expectOk<{ id: string }>(await t.core.dispatch(owner, 'teams:create', { name: 'Support Tier 1' }))
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     const { invited } = await invite(['teamed@example.com'], { teamIds: [team.id], permissions: ['export-data', 'view-analytics'] })
     const detail = expectOk<{ teams: Array<{ name: string }>; permissions: string[]; invitation: { state: string; invitedBy: string } }>(
       await t.core.dispatch(owner, 'users:get', { membershipId: invited[0]!.membershipId })
@@ -151,7 +153,7 @@ describe('invitations', () => {
     expect(detail.teams.map((x) => x.name)).toEqual(['Support Tier 1'])
     expect(detail.permissions).toEqual(['export-data', 'view-analytics'])
     expect(detail.invitation).toMatchObject({ state: 'pending', invitedBy: 'Olivia Owner' })
-    const [event] = auditSince(t.core, seq)
+    const [event] = await auditSince(t.core, seq)
     expect(event).toMatchObject({ action: 'member.invited', after: { email: 'teamed@example.com', role: 'agent', teams: ['Support Tier 1'], permissions: ['export-data', 'view-analytics'] } })
     expect(JSON.stringify(event)).not.toContain(tokenOf(invited[0]!.link))
   })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { UserDetail } from '../../../src/shared/contract/users'
-import { META } from '../../support/core'
+import { META, testDb } from '../../support/core'
 import { accountTemplate, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember, sessionOf, type FreshCore } from '../../support/users'
 
 describe('editing people: roles, deactivation, bulk operations, teams, personal settings', () => {
@@ -10,8 +10,8 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     template = await accountTemplate({ seats: 10 })
   })
   afterAll(() => template.dispose())
-  beforeEach(() => {
-    t = template.fresh()
+  beforeEach(async () => {
+    t = await template.fresh()
   })
 
   const eventsFor = (connectionId: string) => t.events.filter((e) => e.connectionId === connectionId).map((e) => ({ event: e.event, payload: e.payload }))
@@ -21,39 +21,39 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
   it('a role change reaches the person at once: session:changed to their windows, new permissions on the next call', async () => {
     const admin = await quickMember(t.core, { role: 'admin' })
     const agent = await quickMember(t.core, { role: 'agent' })
-    const agentWindow = sessionOf(t.core, agent.membershipId)
+    const agentWindow = await sessionOf(t.core, agent.membershipId)
     expectError(await t.core.dispatch(agentWindow, 'users:list', {}), 'FORBIDDEN')
-    const adminWindow = sessionOf(t.core, admin.membershipId)
-    const seq = ledgerSize(t.core)
+    const adminWindow = await sessionOf(t.core, admin.membershipId)
+    const seq = await ledgerSize(t.core)
     const detail = expectOk<UserDetail>(await t.core.dispatch(adminWindow, 'users:update', { membershipId: agent.membershipId, role: 'admin' }))
     expect(detail.role).toBe('admin')
     expect(eventsFor(agentWindow)).toContainEqual({ event: 'session:changed', payload: {} })
     expect((await status(agentWindow)).session?.principal.role).toBe('admin')
     expect((await status(agentWindow)).session?.permissions).toContain('users:manage')
     expectOk(await t.core.dispatch(agentWindow, 'users:list', {}))
-    expect(auditSince(t.core, seq)).toMatchObject([{ action: 'member.role-changed', before: { role: 'agent' }, after: { role: 'admin' }, actorEmail: admin.email }])
+    expect((await auditSince(t.core, seq))).toMatchObject([{ action: 'member.role-changed', before: { role: 'agent' }, after: { role: 'admin' }, actorEmail: admin.email }])
   })
 
   it('nobody changes their own role or deactivates themselves; the Owner is never demoted or deactivated', async () => {
     const admin = await quickMember(t.core, { role: 'admin' })
-    const w = sessionOf(t.core, admin.membershipId)
-    const seq = ledgerSize(t.core)
+    const w = await sessionOf(t.core, admin.membershipId)
+    const seq = await ledgerSize(t.core)
     expectError(await t.core.dispatch(w, 'users:update', { membershipId: admin.membershipId, role: 'viewer' }), 'CONFLICT', /your own role/)
     expectError(await t.core.dispatch(w, 'users:deactivate', { membershipId: admin.membershipId }), 'CONFLICT', /yourself/)
     expectError(await t.core.dispatch(w, 'users:update', { membershipId: t.ownerMembershipId, role: 'admin' }), 'CONFLICT', /transferring ownership/)
     expectError(await t.core.dispatch(w, 'users:deactivate', { membershipId: t.ownerMembershipId }), 'CONFLICT', /Owner/)
     expectError(await t.core.dispatch(t.owner, 'users:update', { membershipId: t.ownerMembershipId, role: 'admin' }), 'CONFLICT')
-    expect(ledgerSize(t.core)).toBe(seq)
+    expect(await ledgerSize(t.core)).toBe(seq)
     // Editing your own name is fine.
     expect(expectOk<UserDetail>(await t.core.dispatch(w, 'users:update', { membershipId: admin.membershipId, name: 'Ada Admin' })).isSelf).toBe(true)
   })
 
   it('deactivation ends every session of that person at once, frees the seat, keeps history; reactivation restores access', async () => {
     const agent = await quickMember(t.core, { role: 'agent' })
-    const windows = [sessionOf(t.core, agent.membershipId), sessionOf(t.core, agent.membershipId)]
+    const windows = [await sessionOf(t.core, agent.membershipId), await sessionOf(t.core, agent.membershipId)]
     const before = expectOk<{ used: number }>(await t.core.dispatch(t.owner, 'users:seats', {}))
-    const loginRows = () => (t.core.db.prepare('SELECT count(*) AS n FROM sessions WHERE person_id = ?').get(agent.personId) as { n: number }).n
-    const sessionsBefore = loginRows()
+    const loginRows = async () => Number((await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE person_id = ?', agent.personId))!.n)
+    const sessionsBefore = await loginRows()
     const detail = expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:deactivate', { membershipId: agent.membershipId }))
     expect(detail).toMatchObject({ status: 'deactivated', deactivatedAt: t.clock.now() })
     for (const w of windows) {
@@ -61,7 +61,7 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
       expectError(await t.core.dispatch(w, 'profile:get', {}), 'UNAUTHENTICATED')
     }
     expect(expectOk<{ used: number }>(await t.core.dispatch(t.owner, 'users:seats', {})).used).toBe(before.used - 1)
-    expect(loginRows()).toBe(sessionsBefore)
+    expect(await loginRows()).toBe(sessionsBefore)
     expectError(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: agent.email, password: MEMBER_PASSWORD }), 'UNAUTHENTICATED', /deactivated/)
     expectOk(await t.core.dispatch(t.owner, 'users:reactivate', { membershipId: agent.membershipId }))
     expectOk(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: agent.email, password: MEMBER_PASSWORD }))
@@ -78,19 +78,19 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     const a = await quickMember(t.core, { role: 'agent' })
     const b = await quickMember(t.core, { role: 'agent' })
     const v = await quickMember(t.core, { role: 'viewer' })
-    const w = sessionOf(t.core, admin.membershipId)
-    const seq = ledgerSize(t.core)
+    const w = await sessionOf(t.core, admin.membershipId)
+    const seq = await ledgerSize(t.core)
     expectError(await t.core.dispatch(w, 'users:bulk-set-role', { membershipIds: [a.membershipId, t.ownerMembershipId], role: 'viewer' }), 'CONFLICT', /Owner/)
     expectError(await t.core.dispatch(w, 'users:bulk-set-role', { membershipIds: [a.membershipId, admin.membershipId], role: 'viewer' }), 'CONFLICT', /your own role/)
     expectError(await t.core.dispatch(w, 'users:bulk-set-role', { membershipIds: [a.membershipId, 'no-such-member'], role: 'viewer' }), 'NOT_FOUND')
-    expect(ledgerSize(t.core)).toBe(seq)
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM memberships WHERE role = 'viewer'").get()).toEqual({ n: 1 })
-    const aWindow = sessionOf(t.core, a.membershipId)
+    expect(await ledgerSize(t.core)).toBe(seq)
+    expect(await testDb(t.core).get("SELECT count(*) AS n FROM memberships WHERE role = 'viewer'")).toEqual({ n: 1 })
+    const aWindow = await sessionOf(t.core, a.membershipId)
     expect(expectOk(await t.core.dispatch(w, 'users:bulk-set-role', { membershipIds: [a.membershipId, b.membershipId, v.membershipId], role: 'viewer' }))).toEqual({
       changed: 2,
       unchanged: 1
     })
-    const events = auditSince(t.core, seq)
+    const events = (await auditSince(t.core, seq))
     expect(events.map((e) => e.action)).toEqual(['member.role-changed', 'member.role-changed', 'users.bulk-role-changed'])
     expect(events[2]!.after).toMatchObject({ role: 'viewer', count: 2 })
     expect(eventsFor(aWindow)).toContainEqual({ event: 'session:changed', payload: {} })
@@ -100,13 +100,13 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     const a = await quickMember(t.core, { role: 'agent' })
     const b = await quickMember(t.core, { role: 'viewer' })
     const invited = await quickMember(t.core, { role: 'viewer', status: 'invited' })
-    const aWindow = sessionOf(t.core, a.membershipId)
-    const seq = ledgerSize(t.core)
+    const aWindow = await sessionOf(t.core, a.membershipId)
+    const seq = await ledgerSize(t.core)
     expectError(await t.core.dispatch(t.owner, 'users:bulk-deactivate', { membershipIds: [a.membershipId, invited.membershipId] }), 'CONFLICT', /revoke/)
     expect(eventsFor(aWindow)).toEqual([])
-    expect(ledgerSize(t.core)).toBe(seq)
+    expect(await ledgerSize(t.core)).toBe(seq)
     expect(expectOk(await t.core.dispatch(t.owner, 'users:bulk-deactivate', { membershipIds: [a.membershipId, b.membershipId] }))).toEqual({ changed: 2, unchanged: 0 })
-    expect(auditSince(t.core, seq).map((e) => e.action)).toEqual(['member.deactivated', 'member.deactivated', 'users.bulk-deactivated'])
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['member.deactivated', 'member.deactivated', 'users.bulk-deactivated'])
     expect(eventsFor(aWindow).map((e) => e.event)).toEqual(['session:ended'])
   })
 
@@ -129,12 +129,12 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     expect(page.rows.map((r) => r.name)).toEqual(['Anna Agent', 'Ben Agent'])
     expect(page.total).toBe(2)
     expect(page.rows[1]!.teams.map((x) => x.name)).toEqual(['Billing Team', 'Support Tier 1'])
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expect(expectOk(await t.core.dispatch(t.owner, 'teams:remove-members', { teamId: team.id, membershipIds: [a.membershipId, b.membershipId] }))).toMatchObject({
       changed: 2,
       team: { memberCount: 0 }
     })
-    expect(auditSince(t.core, seq).map((e) => e.action)).toEqual(['member.team-removed', 'member.team-removed', 'team.members-removed'])
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['member.team-removed', 'member.team-removed', 'team.members-removed'])
     expectOk(await t.core.dispatch(t.owner, 'teams:update', { teamId: team.id, name: 'Tier One' }))
     expect(expectOk(await t.core.dispatch(t.owner, 'teams:delete', { teamId: billing.id }))).toEqual({ deleted: true, membersKept: 1 })
     expect(expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:get', { membershipId: b.membershipId })).teams).toEqual([])
@@ -145,25 +145,25 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
   it('bulk add to / remove from a team is all or nothing', async () => {
     const a = await quickMember(t.core, { role: 'agent' })
     const team = expectOk<{ id: string }>(await t.core.dispatch(t.owner, 'teams:create', { name: 'VIP Support' }))
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expectError(await t.core.dispatch(t.owner, 'users:bulk-add-team', { membershipIds: [a.membershipId, 'missing-id'], teamId: team.id }), 'NOT_FOUND')
-    expect(ledgerSize(t.core)).toBe(seq)
-    expect(t.core.db.prepare('SELECT count(*) AS n FROM team_members').get()).toEqual({ n: 0 })
+    expect(await ledgerSize(t.core)).toBe(seq)
+    expect(await testDb(t.core).get('SELECT count(*) AS n FROM team_members')).toEqual({ n: 0 })
     expect(expectOk(await t.core.dispatch(t.owner, 'users:bulk-add-team', { membershipIds: [a.membershipId, t.ownerMembershipId], teamId: team.id }))).toEqual({
       changed: 2,
       unchanged: 0
     })
-    expect(auditSince(t.core, seq).map((e) => e.action)).toEqual(['member.team-added', 'member.team-added', 'users.bulk-team-added'])
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['member.team-added', 'member.team-added', 'users.bulk-team-added'])
     expect(expectOk(await t.core.dispatch(t.owner, 'users:bulk-remove-team', { membershipIds: [a.membershipId], teamId: team.id }))).toEqual({ changed: 1, unchanged: 0 })
   })
 
   it('agent custom permissions: stored, shown, and "Export data" grants report export on the next call', async () => {
     const agent = await quickMember(t.core, { role: 'agent' })
-    const w = sessionOf(t.core, agent.membershipId)
+    const w = await sessionOf(t.core, agent.membershipId)
     expect((await status(w)).session?.permissions).toEqual(['profile:self'])
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expectOk(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, permissions: ['export-data', 'manage-macros'] }))
-    expect(auditSince(t.core, seq)[0]).toMatchObject({ action: 'member.updated', before: { permissions: [] }, after: { permissions: ['export-data', 'manage-macros'] } })
+    expect((await auditSince(t.core, seq))[0]).toMatchObject({ action: 'member.updated', before: { permissions: [] }, after: { permissions: ['export-data', 'manage-macros'] } })
     expect(eventsFor(w)).toContainEqual({ event: 'session:changed', payload: {} })
     expect((await status(w)).session?.permissions).toEqual(['profile:self', 'reports:export'])
     expect(expectOk<{ permissions: string[] }>(await t.core.dispatch(w, 'profile:get', {})).permissions).toEqual(['export-data', 'manage-macros'])
@@ -174,6 +174,73 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     expect((await status(w)).session?.permissions).not.toContain('reports:export')
   })
 
+  it('changing an Agent to another role clears their agent permissions: audited, reported, and announced by the capabilities', async () => {
+    const agent = await quickMember(t.core, { role: 'agent' })
+    expectOk(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, permissions: ['export-data', 'view-analytics'] }))
+    const before = expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:get', { membershipId: agent.membershipId }))
+    expect(before.capabilities.editRole).toEqual({ allowed: true, reason: null, clearsAgentPermissions: ['export-data', 'view-analytics'] })
+    expect(before.capabilities.editAgentPermissions).toEqual({ allowed: true, reason: null })
+    const seq = await ledgerSize(t.core)
+    const detail = expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, role: 'viewer' }))
+    expect(detail).toMatchObject({ role: 'viewer', permissions: [], clearedAgentPermissions: ['export-data', 'view-analytics'] })
+    expect(detail.capabilities.editAgentPermissions).toMatchObject({ allowed: false, reason: expect.stringMatching(/only to Agents/) })
+    expect(detail.capabilities.editRole.clearsAgentPermissions).toEqual([])
+    expect(await auditSince(t.core, seq)).toMatchObject([
+      { action: 'member.role-changed', before: { role: 'agent', permissions: ['export-data', 'view-analytics'] }, after: { role: 'viewer', permissions: [] } }
+    ])
+    expect((await auditSince(t.core, seq))[0]!.summary).toMatch(/agent permissions were cleared/)
+    // Non-agents hold no agent permissions: granting one is refused, clearing nothing is a no-op.
+    expectError(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, permissions: ['export-data'] }), 'CONFLICT', /only to Agents/)
+    expectOk(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, permissions: [] }))
+    // Becoming an Agent again and getting permissions in the same change is fine.
+    const again = expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, role: 'agent', permissions: ['manage-macros'] }))
+    expect(again).toMatchObject({ role: 'agent', permissions: ['manage-macros'] })
+    // Bulk role changes clear them the same way.
+    expect(expectOk(await t.core.dispatch(t.owner, 'users:bulk-set-role', { membershipIds: [agent.membershipId], role: 'admin' }))).toEqual({ changed: 1, unchanged: 0 })
+    expect(expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:get', { membershipId: agent.membershipId })).permissions).toEqual([])
+  })
+
+  it('capabilities come from the same rules the handlers enforce', async () => {
+    const admin = await quickMember(t.core, { role: 'admin' })
+    const viewer = await quickMember(t.core, { role: 'viewer' })
+    const gone = await quickMember(t.core, { role: 'agent', status: 'deactivated' })
+    const invited = await quickMember(t.core, { role: 'viewer', status: 'invited' })
+    const get = async (window: string, membershipId: string) => expectOk<UserDetail>(await t.core.dispatch(window, 'users:get', { membershipId })).capabilities
+    const adminWindow = await sessionOf(t.core, admin.membershipId)
+    const viewerWindow = await sessionOf(t.core, viewer.membershipId)
+    // Oneself: no role change, no deactivation; teams and name still editable.
+    const self = await get(adminWindow, admin.membershipId)
+    expect(self.editRole).toMatchObject({ allowed: false, reason: expect.stringMatching(/your own role/) })
+    expect(self.deactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/yourself/) })
+    expect(self.editTeams.allowed).toBe(true)
+    expect(self.transferOwnership).toMatchObject({ allowed: false, reason: expect.stringMatching(/Only the Owner/) })
+    // The Owner, seen by an Admin.
+    const owner = await get(adminWindow, t.ownerMembershipId)
+    expect(owner.editRole).toMatchObject({ allowed: false, reason: expect.stringMatching(/transferring ownership/) })
+    expect(owner.deactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/Owner/) })
+    // An active Admin, seen by the Owner: transfer allowed; a Viewer: refused with the core's message.
+    expect((await get(t.owner, admin.membershipId)).transferOwnership).toEqual({ allowed: true, reason: null })
+    expect((await get(t.owner, viewer.membershipId)).transferOwnership).toMatchObject({ allowed: false, reason: expect.stringMatching(/active Admin/) })
+    // A deactivated person: reactivate (a seat is free), role change allowed (the core allows it), no deactivation.
+    const deactivated = await get(t.owner, gone.membershipId)
+    expect(deactivated.reactivate).toEqual({ allowed: true, reason: null })
+    expect(deactivated.editRole.allowed).toBe(true)
+    expect(deactivated.deactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/already deactivated/) })
+    // An invited person: neither deactivate nor reactivate, as the handlers refuse.
+    const pending = await get(t.owner, invited.membershipId)
+    expect(pending.deactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/revoke the invitation/) })
+    expect(pending.reactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/resend the invitation/) })
+    expectError(await t.core.dispatch(t.owner, 'users:deactivate', { membershipId: invited.membershipId }), 'CONFLICT', /revoke the invitation/)
+    // A Viewer may see people but change nothing.
+    const seen = await get(viewerWindow, admin.membershipId)
+    for (const c of [seen.editRole, seen.deactivate, seen.reactivate, seen.editAgentPermissions, seen.editTeams]) expect(c.allowed).toBe(false)
+    // No free seat: reactivation is refused with the LIMIT message.
+    for (let i = 0; i < 6; i++) await quickMember(t.core, { role: 'viewer' })
+    const full = await get(t.owner, gone.membershipId)
+    expect(full.reactivate).toMatchObject({ allowed: false, reason: expect.stringMatching(/seats used; reactivating 1 person/) })
+    expectError(await t.core.dispatch(t.owner, 'users:reactivate', { membershipId: gone.membershipId }), 'LIMIT')
+  })
+
   it('avatars over 256 KB are refused; smaller ones are stored and listed', async () => {
     const agent = await quickMember(t.core, { role: 'agent' })
     const small = `data:image/png;base64,${Buffer.alloc(10_000, 7).toString('base64')}`
@@ -181,19 +248,19 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     expectError(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, avatar: big }), 'LIMIT', /257 KB/)
     expectError(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, avatar: 'data:text/html;base64,AAAA' }), 'VALIDATION')
     expect(expectOk<UserDetail>(await t.core.dispatch(t.owner, 'users:update', { membershipId: agent.membershipId, avatar: small })).avatar).toBe(small)
-    const w = sessionOf(t.core, agent.membershipId)
+    const w = await sessionOf(t.core, agent.membershipId)
     expectOk(await t.core.dispatch(w, 'profile:update', { avatar: null, theme: 'dark' }))
     expect(expectOk<{ avatar: string | null; theme: string }>(await t.core.dispatch(w, 'profile:get', {}))).toMatchObject({ avatar: null, theme: 'dark' })
   })
 
   it('changing the password needs the current one, follows the rules, and ends that person\'s other sessions', async () => {
     const agent = await quickMember(t.core, { role: 'agent' })
-    const here = sessionOf(t.core, agent.membershipId)
-    const other = sessionOf(t.core, agent.membershipId)
-    const bystander = sessionOf(t.core, t.ownerMembershipId)
+    const here = await sessionOf(t.core, agent.membershipId)
+    const other = await sessionOf(t.core, agent.membershipId)
+    const bystander = await sessionOf(t.core, t.ownerMembershipId)
     expectError(await t.core.dispatch(here, 'profile:change-password', { current: 'wrong-password-entirely', next: 'copper-lighthouse-orchard-58' }), 'VALIDATION', /current password/)
     expectError(await t.core.dispatch(here, 'profile:change-password', { current: MEMBER_PASSWORD, next: 'short' }), 'VALIDATION', /12 characters/)
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expect(expectOk(await t.core.dispatch(here, 'profile:change-password', { current: MEMBER_PASSWORD, next: 'copper-lighthouse-orchard-58' }))).toEqual({
       changed: true,
       otherSessionsEnded: 1
@@ -202,7 +269,7 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     expect(eventsFor(here).some((e) => e.event === 'session:ended')).toBe(false)
     expect(eventsFor(bystander).some((e) => e.event === 'session:ended')).toBe(false)
     expectOk(await t.core.dispatch(here, 'profile:get', {}))
-    expect(auditSince(t.core, seq).map((e) => e.action)).toEqual(['profile.password-changed'])
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['profile.password-changed'])
     expectError(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: agent.email, password: MEMBER_PASSWORD }), 'UNAUTHENTICATED')
     expectOk(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: agent.email, password: 'copper-lighthouse-orchard-58' }))
   })
@@ -210,16 +277,16 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
   it('ownership goes only to an active Admin after the password; the old Owner becomes Admin; both windows are told', async () => {
     const admin = await quickMember(t.core, { role: 'admin' })
     const agent = await quickMember(t.core, { role: 'agent' })
-    const adminWindow = sessionOf(t.core, admin.membershipId)
+    const adminWindow = await sessionOf(t.core, admin.membershipId)
     expectError(await t.core.dispatch(t.owner, 'account:transfer-ownership', { toMembershipId: admin.membershipId, password: 'wrong-password-here' }), 'VALIDATION')
     expectError(await t.core.dispatch(t.owner, 'account:transfer-ownership', { toMembershipId: agent.membershipId, password: 'violet-harbour-lantern-42' }), 'CONFLICT', /active Admin/)
-    const seq = ledgerSize(t.core)
+    const seq = await ledgerSize(t.core)
     expectOk(await t.core.dispatch(t.owner, 'account:transfer-ownership', { toMembershipId: admin.membershipId, password: 'violet-harbour-lantern-42' }))
-    expect(t.core.db.prepare("SELECT membership_id AS id FROM memberships WHERE role = 'owner'").all()).toEqual([{ id: admin.membershipId }])
+    expect(await testDb(t.core).all("SELECT membership_id AS id FROM memberships WHERE role = 'owner'")).toEqual([{ id: admin.membershipId }])
     expect((await status(t.owner)).session?.principal.role).toBe('admin')
     expect(eventsFor(adminWindow)).toContainEqual({ event: 'session:changed', payload: {} })
     expect(eventsFor(t.owner)).toContainEqual({ event: 'session:changed', payload: {} })
-    expect(auditSince(t.core, seq).map((e) => e.action)).toEqual(['account.ownership-transferred', 'member.role-changed', 'member.role-changed'])
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['account.ownership-transferred', 'member.role-changed', 'member.role-changed'])
     // The former Owner can now be demoted by the new one, but not the other way round.
     expectError(await t.core.dispatch(t.owner, 'users:update', { membershipId: admin.membershipId, role: 'viewer' }), 'CONFLICT')
     expectOk(await t.core.dispatch(adminWindow, 'users:update', { membershipId: t.ownerMembershipId, role: 'viewer' }))

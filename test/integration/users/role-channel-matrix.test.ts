@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CHANNEL_NAMES, type ChannelName } from '../../../src/shared/contract'
 import type { Role } from '../../../src/shared/permissions'
 import type { Core } from '../../../src/main/core/core'
-import { OWNER, openTestCore, rowCounts, setupAccount, type TestCore } from '../../support/core'
+import { OWNER, openTestCore, rowCounts, setupAccount, testDb, type TestCore } from '../../support/core'
 import { accountIdOf, expectOk, quickMember, sessionOf, tokenOf } from '../../support/users'
 
 /**
@@ -31,9 +31,9 @@ interface Fixture {
   actor: { membershipId: string; email: string; password: string }
   /** A fresh active agent to act on (a new one per call). */
   target: () => Promise<string>
-  team: () => string
+  team: () => Promise<string>
   inviteToken: () => Promise<string>
-  join: (teamId: string, membershipId: string) => void
+  join: (teamId: string, membershipId: string) => Promise<void>
 }
 
 interface Row {
@@ -58,7 +58,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   'auth:sign-out': { spec: 'signedIn', input: () => ({}) },
   'auth:support-sign-in': {
     spec: 'public',
-    input: (fx) => ({ email: 'nobody-support@vendor.example', password: NEW_PASSWORD, account: accountIdOf(fx.core) }),
+    input: async (fx) => ({ email: 'nobody-support@vendor.example', password: NEW_PASSWORD, account: await accountIdOf(fx.core) }),
     allowedResult: 'UNAUTHENTICATED'
   },
   'users:list': { spec: 'seeUsersTeams', input: () => ({ limit: 5 }) },
@@ -80,13 +80,13 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'agent', status: 'deactivated' })).membershipId })
   },
   'users:bulk-set-role': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target(), await fx.target()], role: 'viewer' }) },
-  'users:bulk-add-team': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target()], teamId: fx.team() }) },
+  'users:bulk-add-team': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target()], teamId: await fx.team() }) },
   'users:bulk-remove-team': {
     spec: 'manageUsers',
     input: async (fx) => {
       const membershipId = await fx.target()
-      const teamId = fx.team()
-      fx.join(teamId, membershipId)
+      const teamId = await fx.team()
+      await fx.join(teamId, membershipId)
       return { membershipIds: [membershipId], teamId }
     }
   },
@@ -96,15 +96,15 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   'users:export': { spec: 'exportReports', input: () => ({}) },
   'teams:list': { spec: 'seeUsersTeams', input: () => ({}) },
   'teams:create': { spec: 'manageTeams', input: async (fx) => ({ name: `Team ${randomUUID().slice(0, 8)}`, membershipIds: [await fx.target()] }) },
-  'teams:update': { spec: 'manageTeams', input: (fx) => ({ teamId: fx.team(), description: 'Changed' }) },
-  'teams:delete': { spec: 'manageTeams', input: (fx) => ({ teamId: fx.team() }) },
-  'teams:add-members': { spec: 'manageTeams', input: async (fx) => ({ teamId: fx.team(), membershipIds: [await fx.target()] }) },
+  'teams:update': { spec: 'manageTeams', input: async (fx) => ({ teamId: await fx.team(), description: 'Changed' }) },
+  'teams:delete': { spec: 'manageTeams', input: async (fx) => ({ teamId: await fx.team() }) },
+  'teams:add-members': { spec: 'manageTeams', input: async (fx) => ({ teamId: await fx.team(), membershipIds: [await fx.target()] }) },
   'teams:remove-members': {
     spec: 'manageTeams',
     input: async (fx) => {
       const membershipId = await fx.target()
-      const teamId = fx.team()
-      fx.join(teamId, membershipId)
+      const teamId = await fx.team()
+      await fx.join(teamId, membershipId)
       return { teamId, membershipIds: [membershipId] }
     }
   },
@@ -125,10 +125,11 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   'settings:smtp-test': {
     spec: 'manageUsers',
     // No server listens on port 1: the call itself is allowed and reports the failure.
-    input: (fx) => {
-      fx.core.db
-        .prepare("INSERT OR REPLACE INTO smtp_settings (account_id, host, port, tls, from_address, updated_at) VALUES (?, '127.0.0.1', 1, 'none', 'it@example.com', 0)")
-        .run(accountIdOf(fx.core))
+    input: async (fx) => {
+      await testDb(fx.core).run(
+        "INSERT INTO smtp_settings (account_id, host, port, tls, from_address, updated_at) VALUES (?, '127.0.0.1', 1, 'none', 'it@example.com', 0) ON CONFLICT (account_id) DO UPDATE SET host = excluded.host, port = excluded.port, tls = excluded.tls, from_address = excluded.from_address, updated_at = excluded.updated_at",
+        await accountIdOf(fx.core)
+      )
       return {}
     }
   },
@@ -154,7 +155,9 @@ const ORDER = [...CHANNEL_NAMES.filter((c) => !LAST.includes(c)), ...LAST.filter
 
 describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
   const cores: TestCore[] = []
-  afterAll(() => cores.forEach((c) => c.dispose()))
+  afterAll(async () => {
+    for (const c of cores) await c.dispose()
+  })
 
   it('has a row for every channel of the contract', () => {
     expect(CHANNEL_NAMES.filter((c) => !MATRIX[c])).toEqual([])
@@ -163,11 +166,11 @@ describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
   const tally = { allowed: 0, forbidden: 0 }
   for (const role of ROLES) {
     it(`${role}: allowed exactly where the table says; FORBIDDEN (and nothing written) elsewhere`, async () => {
-      const test = openTestCore()
+      const test = await openTestCore()
       cores.push(test)
       const { core } = test
       await setupAccount(core, { seats: 500 })
-      const ownerId = (core.db.prepare("SELECT membership_id AS id FROM memberships WHERE role = 'owner'").get() as { id: string }).id
+      const ownerId = (await testDb(core).get<{ id: string }>("SELECT membership_id AS id FROM memberships WHERE role = 'owner'"))!.id
       const actor =
         role === 'owner'
           ? { membershipId: ownerId, email: OWNER.email, password: OWNER.password }
@@ -175,20 +178,22 @@ describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
               const m = await quickMember(core, { role })
               return { membershipId: m.membershipId, email: m.email, password: m.password }
             })()
-      const ownerConnection = sessionOf(core, ownerId)
+      const ownerConnection = await sessionOf(core, ownerId)
       const fx: Fixture = {
         core,
         actor,
         target: async () => (await quickMember(core, { role: 'agent' })).membershipId,
-        team: () => {
+        team: async () => {
           const teamId = randomUUID()
-          core.db.prepare('INSERT INTO teams (team_id, account_id, name, created_at) VALUES (?, ?, ?, 0)').run(teamId, accountIdOf(core), `T ${teamId.slice(0, 8)}`)
+          await testDb(core).run('INSERT INTO teams (team_id, account_id, name, created_at) VALUES (?, ?, ?, 0)', teamId, await accountIdOf(core), `T ${teamId.slice(0, 8)}`)
           return teamId
         },
-        join: (teamId, membershipId) => {
-          core.db
-            .prepare('INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) SELECT account_id, ?, membership_id, person_id, 0 FROM memberships WHERE membership_id = ?')
-            .run(teamId, membershipId)
+        join: async (teamId, membershipId) => {
+          await testDb(core).run(
+            'INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) SELECT account_id, ?, membership_id, person_id, 0 FROM memberships WHERE membership_id = ?',
+            teamId,
+            membershipId
+          )
         },
         inviteToken: async () => {
           const r = expectOk<{ invited: Array<{ link: string }> }>(
@@ -203,8 +208,8 @@ describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
         const allowed = (SPEC[row.spec] as Role[]).includes(role)
         const input = await row.input(fx)
         // A fresh window per call: sign-out, password change and the like touch only that one.
-        const connectionId = sessionOf(core, actor.membershipId)
-        const before = rowCounts(core.db)
+        const connectionId = await sessionOf(core, actor.membershipId)
+        const before = await rowCounts(core)
         const result = await core.dispatch(connectionId, channel, input)
         const code = result.ok ? 'ok' : result.error.code
         if (allowed) {
@@ -213,10 +218,10 @@ describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
           if (result.ok) row.after?.(fx)
         } else {
           tally.forbidden += 1
-          const unchanged = JSON.stringify(rowCounts(core.db)) === JSON.stringify(before)
+          const unchanged = JSON.stringify(await rowCounts(core)) === JSON.stringify(before)
           outcomes.push(`${channel}: ${code === 'FORBIDDEN' && unchanged ? 'as expected' : `UNEXPECTED ${code}${unchanged ? '' : ' (wrote rows)'}`}`)
         }
-        core.disconnect(connectionId)
+        await core.disconnect(connectionId)
       }
       expect(outcomes.filter((o) => o.includes('UNEXPECTED'))).toEqual([])
       expect(outcomes).toHaveLength(CHANNEL_NAMES.length)

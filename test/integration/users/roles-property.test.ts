@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/contract'
 import type { Role } from '../../../src/shared/permissions'
-import { OWNER } from '../../support/core'
+import { OWNER, testDb } from '../../support/core'
 import { accountTemplate, MEMBER_PASSWORD, quickMember, sessionOf, type FreshCore } from '../../support/users'
 
 /**
@@ -82,11 +82,11 @@ describe('roles and invariants under random operations (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 20 }), async (sequence) => {
         runs += 1
-        const t: FreshCore = template.fresh()
+        const t: FreshCore = await template.fresh()
         try {
           // The pool: index 0 is the Owner; then admins, agents, viewers, one deactivated and one invited person.
           const pool: Array<{ membershipId: string; personId: string; email: string }> = [
-            { membershipId: t.ownerMembershipId, personId: personOf(t, t.ownerMembershipId), email: OWNER.email }
+            { membershipId: t.ownerMembershipId, personId: await personOf(t, t.ownerMembershipId), email: OWNER.email }
           ]
           const seeds: Array<{ role: Role; status?: 'active' | 'invited' | 'deactivated' }> = [
             { role: 'admin' },
@@ -103,8 +103,8 @@ describe('roles and invariants under random operations (fast-check)', () => {
           for (const { actor: actorIndex, op: operation } of sequence) {
             steps += 1
             const actor = pool[actorIndex]!
-            const before = stateOf(t, actor.membershipId)
-            const window = sessionOf(t.core, actor.membershipId)
+            const before = await stateOf(t, actor.membershipId)
+            const window = await sessionOf(t.core, actor.membershipId)
             const id = (i: number) => pool[i]!.membershipId
             let result: Result<unknown>
             switch (operation.kind) {
@@ -157,26 +157,27 @@ describe('roles and invariants under random operations (fast-check)', () => {
               expect(code, context).toBe('FORBIDDEN')
             }
             // Invariants.
-            const owners = t.core.db.prepare("SELECT status FROM memberships WHERE role = 'owner'").all() as Array<{ status: string }>
+            const owners = await testDb(t.core).all<{ status: string }>("SELECT status FROM memberships WHERE role = 'owner'")
             expect(owners, context).toEqual([{ status: 'active' }])
-            const after = stateOf(t, actor.membershipId)
+            const after = await stateOf(t, actor.membershipId)
             const selfTargeted =
               ('target' in operation && pool[operation.target] === actor) || ('targets' in operation && operation.targets.some((i) => pool[i] === actor))
             if (selfTargeted && operation.kind !== 'transfer' && operation.kind !== 'grant-export' && operation.kind !== 'reactivate') {
               expect(after, context).toEqual(before)
             }
             if (operation.kind !== 'transfer') expect(after.role === 'owner', context).toBe(before.role === 'owner')
-            const seats = t.core.db
-              .prepare("SELECT sum(status = 'active') + sum(status = 'invited' AND invite_expires_at > ?) AS used FROM memberships")
-              .get(t.clock.now()) as { used: number }
-            expect(seats.used, context).toBeLessThanOrEqual(SEATS)
+            const seats = (await testDb(t.core).get<{ used: number }>(
+              "SELECT count(*) FILTER (WHERE status = 'active') + count(*) FILTER (WHERE status = 'invited' AND invite_expires_at > ?) AS used FROM memberships",
+              t.clock.now()
+            ))!
+            expect(Number(seats.used), context).toBeLessThanOrEqual(SEATS)
             for (const person of pool) {
-              if (stateOf(t, person.membershipId).status === 'deactivated') expect(t.core.sessionsOf(person.personId), context).toEqual([])
+              if ((await stateOf(t, person.membershipId)).status === 'deactivated') expect(t.core.sessions.of(person.personId), context).toEqual([])
             }
-            t.core.disconnect(window)
+            await t.core.disconnect(window)
           }
         } finally {
-          t.dispose()
+          await t.dispose()
         }
       }),
       { numRuns: 40, seed: Number(process.env.FC_SEED ?? 20261123), endOnFailure: true }
@@ -186,13 +187,14 @@ describe('roles and invariants under random operations (fast-check)', () => {
     expect([...codes.keys()].some((k) => k.endsWith(':FORBIDDEN'))).toBe(true)
     expect([...codes.keys()].some((k) => k.startsWith('set-role:CONFLICT'))).toBe(true)
     expect([...codes.keys()].some((k) => k === 'transfer:ok')).toBe(true)
-  })
+    // 40 fresh cores: on PostgreSQL each is a new database copied from the template (about 0.5 s).
+  }, 300_000)
 })
 
-function personOf(t: FreshCore, membershipId: string): string {
-  return (t.core.db.prepare('SELECT person_id AS id FROM memberships WHERE membership_id = ?').get(membershipId) as { id: string }).id
+async function personOf(t: FreshCore, membershipId: string): Promise<string> {
+  return (await testDb(t.core).get<{ id: string }>('SELECT person_id AS id FROM memberships WHERE membership_id = ?', membershipId))!.id
 }
 
-function stateOf(t: FreshCore, membershipId: string): { role: Role; status: string } {
-  return t.core.db.prepare('SELECT role, status FROM memberships WHERE membership_id = ?').get(membershipId) as { role: Role; status: string }
+async function stateOf(t: FreshCore, membershipId: string): Promise<{ role: Role; status: string }> {
+  return (await testDb(t.core).get<{ role: Role; status: string }>('SELECT role, status FROM memberships WHERE membership_id = ?', membershipId))!
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { channels } from '../../../src/shared/contract'
 import type { UserRow } from '../../../src/shared/contract/users'
 import { seedDemo } from '../../../src/main/core/demo/seed-demo'
-import { usersPageQuery } from '../../../src/main/core/users/handlers'
+import { usersPageQuery } from '../../../src/main/core/users/search.sqlite'
+import { TEST_STORE, testDb } from '../../support/core'
 import { accountIdOf, accountTemplate, expectOk, type FreshCore } from '../../support/users'
 
 type Page = { rows: UserRow[]; next: { value: string | number | null; id: string } | null; total: number | null; counts: Record<string, number> | null; seats: { used: number } | null }
@@ -14,8 +15,8 @@ describe('users list by team', () => {
   let teams: Array<{ id: string; name: string; memberCount: number }>
   beforeAll(async () => {
     template = await accountTemplate({ seats: 5000 })
-    t = template.fresh()
-    seedDemo(t.core, { users: 2000, events: 2000, seed: 3 })
+    t = await template.fresh()
+    await seedDemo(t.core, { users: 2000, events: 2000, seed: 3 })
     teams = expectOk<{ teams: typeof teams }>(await t.core.dispatch(t.owner, 'teams:list', {})).teams
   })
   afterAll(() => template.dispose())
@@ -33,9 +34,7 @@ describe('users list by team', () => {
   ] as const) {
     it(`pages through exactly the team's members, in ${sort} ${direction} order, each once`, async () => {
       const team = teams[1]!
-      const expected = (
-        t.core.db.prepare('SELECT membership_id AS id FROM team_members WHERE team_id = ?').all(team.id) as Array<{ id: string }>
-      ).map((r) => r.id)
+      const expected = (await testDb(t.core).all<{ id: string }>('SELECT membership_id AS id FROM team_members WHERE team_id = ?', team.id)).map((r) => r.id)
       const seen: UserRow[] = []
       let page = expectOk<Page>(await t.core.dispatch(t.owner, 'users:list', { teamId: team.id, sort, direction, limit: 97 }))
       expect(page.total).toBe(team.memberCount)
@@ -59,32 +58,34 @@ describe('users list by team', () => {
   it('combines the team with status and role filters and counts them right', async () => {
     const team = teams[0]!
     const page = expectOk<Page>(await t.core.dispatch(t.owner, 'users:list', { teamId: team.id, status: 'active', role: 'agent', limit: 500 }))
-    const expected = t.core.db
-      .prepare(
-        "SELECT count(*) AS n FROM team_members tm JOIN memberships m ON m.membership_id = tm.membership_id WHERE tm.team_id = ? AND m.status = 'active' AND m.role = 'agent'"
-      )
-      .get(team.id) as { n: number }
+    const expected = (await testDb(t.core).get<{ n: number }>(
+      "SELECT count(*) AS n FROM team_members tm JOIN memberships m ON m.membership_id = tm.membership_id WHERE tm.team_id = ? AND m.status = 'active' AND m.role = 'agent'",
+      team.id
+    ))!
     expect(page.total).toBe(expected.n)
     expect(page.rows.every((r) => r.status === 'active' && r.role === 'agent')).toBe(true)
   })
 
   it('status counts and seats match the rows (trigger-kept totals, expiry applied now)', async () => {
     const page = expectOk<Page>(await t.core.dispatch(t.owner, 'users:list', {}))
-    const rows = t.core.db
-      .prepare("SELECT CASE WHEN status = 'invited' AND invite_expires_at <= ? THEN 'expired' ELSE status END AS s, count(*) AS n FROM memberships GROUP BY s")
-      .all(t.clock.now()) as Array<{ s: string; n: number }>
+    const rows = await testDb(t.core).all<{ s: string; n: number }>(
+      "SELECT CASE WHEN status = 'invited' AND invite_expires_at <= ? THEN 'expired' ELSE status END AS s, count(*) AS n FROM memberships GROUP BY 1",
+      t.clock.now()
+    )
     const actual = Object.fromEntries(rows.map((r) => [r.s, r.n]))
     expect(page.counts).toEqual({ active: actual.active ?? 0, invited: actual.invited ?? 0, expired: actual.expired ?? 0, deactivated: actual.deactivated ?? 0 })
     expect(page.seats!.used).toBe((actual.active ?? 0) + (actual.invited ?? 0))
     expect(page.total).toBe(2001)
   })
 
-  it('serves team-filtered pages from the sort indexes, probing team membership by person (EXPLAIN QUERY PLAN)', () => {
-    const accountId = accountIdOf(t.core)
-    const explain = (input: Record<string, unknown>) => {
+  // EXPLAIN QUERY PLAN and the SQLite plan's index names exist only on the SQLite store.
+  it.skipIf(TEST_STORE !== 'sqlite')('serves team-filtered pages from the sort indexes, probing team membership by person (EXPLAIN QUERY PLAN)', async () => {
+    const accountId = await accountIdOf(t.core)
+    const explain = async (input: Record<string, unknown>) => {
       const parsed = channels['users:list'].input.parse(input)
-      const { pageSql, params } = usersPageQuery(parsed, accountId, t.clock.now())
-      return (t.core.db.prepare(`EXPLAIN QUERY PLAN ${pageSql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
+      const { page } = usersPageQuery(parsed, accountId, t.clock.now())
+      const compiled = page.compile(t.core.store.db)
+      return (await testDb(t.core).all<{ detail: string }>(`EXPLAIN QUERY PLAN ${compiled.sql}`, ...compiled.parameters)).map((r) => r.detail).join(' | ')
     }
     const teamId = teams[0]!.id
     const cursor = { value: 'M', id: 'x' }
@@ -96,7 +97,7 @@ describe('users list by team', () => {
       [{ teamId, sort: 'name', status: 'active', role: 'agent' }, 'persons_name'],
       [{ sort: 'name' }, 'persons_name']
     ] as const) {
-      const plan = explain(input)
+      const plan = await explain(input)
       expect(plan, JSON.stringify(input)).toContain(index)
       expect(plan, JSON.stringify(input)).not.toContain('TEMP B-TREE')
       if ('teamId' in input) expect(plan, JSON.stringify(input)).toMatch(/team_members_team_person \(team_id=\? AND person_id=\?\)/)

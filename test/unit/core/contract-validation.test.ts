@@ -99,21 +99,21 @@ describe('contract validation at the core', () => {
   let anonymous: string
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     ;({ connectionId: owner } = await setupAccount(t.core))
     anonymous = t.core.connect(META)
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => t.dispose())
 
   /** Dispatch, expect a VALIDATION envelope, and prove nothing was written anywhere. */
   const expectRefused = async (connectionId: string, channel: unknown, input: unknown, label: string) => {
-    const rows = rowCounts(t.core.db)
+    const rows = await rowCounts(t.core)
     const files = fileDigests(t.dir)['keys.json']
     const result = await t.core.dispatch(connectionId, channel, input)
     expect(result.ok, label).toBe(false)
     expect(!result.ok && result.error.code, label).toBe('VALIDATION')
     expect(!result.ok && typeof result.error.message, label).toBe('string')
-    expect(rowCounts(t.core.db), label).toEqual(rows)
+    expect(await rowCounts(t.core), label).toEqual(rows)
     expect(fileDigests(t.dir)['keys.json'], label).toBe(files)
   }
 
@@ -168,7 +168,7 @@ describe('contract validation at the core', () => {
   })
 
   it('never lets an input that fails its schema reach a handler (fuzzed)', async () => {
-    const rows = rowCounts(t.core.db)
+    const rows = await rowCounts(t.core)
     for (const channel of CHANNEL_NAMES) {
       const schema = channels[channel].input
       await fc.assert(
@@ -187,7 +187,7 @@ describe('contract validation at the core', () => {
         { numRuns: 150 }
       )
     }
-    expect(rowCounts(t.core.db)).toEqual(rows)
+    expect(await rowCounts(t.core)).toEqual(rows)
   })
 
   it('accepts the well-formed inputs (so the refusals above are about the payloads)', async () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNEL_NAMES, channels } from '../../../src/shared/contract'
 import { ROLE_PERMISSIONS, type Permission } from '../../../src/shared/permissions'
-import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, type TestCore, type TestMember } from '../../support/core'
+import { loadMemberPrincipal } from '../../../src/main/core/auth/principals-repository'
+import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, testDb, type TestCore, type TestMember } from '../../support/core'
 
 const MINUTE = 60_000
 
@@ -20,7 +21,7 @@ describe('sessions', () => {
   }
   const ended = (connectionId: string) => t.events.filter((e) => e.connectionId === connectionId && e.event === 'session:ended').map((e) => e.payload)
   const sessionRows = (personId: string) =>
-    t.core.db.prepare('SELECT session_id, started_at, last_seen_at, ended_at, end_reason, ip, device FROM sessions WHERE person_id = ? ORDER BY started_at').all(personId) as Array<{
+    testDb(t.core).all<{
       session_id: string
       started_at: number
       last_seen_at: number
@@ -28,10 +29,10 @@ describe('sessions', () => {
       end_reason: string | null
       ip: string | null
       device: string | null
-    }>
+    }>('SELECT session_id, started_at, last_seen_at, ended_at, end_reason, ip, device FROM sessions WHERE person_id = ? ORDER BY started_at', personId)
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     await setupAccount(t.core)
     admin = await fresh('admin')
   })
@@ -47,7 +48,7 @@ describe('sessions', () => {
     expect(await t.core.dispatch(conn, 'users:list', {})).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in to continue.' } })
     expect(ended(conn)).toEqual([{ reason: 'idle-timeout', message: 'You were signed out after 30 minutes without activity.' }])
     const lastSeen = signedInAt + 30 * MINUTE - 1
-    expect(sessionRows(admin.personId).at(-1)).toMatchObject({ end_reason: 'idle-timeout', last_seen_at: lastSeen, ended_at: lastSeen + 30 * MINUTE, ip: META.ip, device: META.device })
+    expect((await sessionRows(admin.personId)).at(-1)).toMatchObject({ end_reason: 'idle-timeout', last_seen_at: lastSeen, ended_at: lastSeen + 30 * MINUTE, ip: META.ip, device: META.device })
     expect(await call(t.core, conn, 'auth:status')).toMatchObject({ session: null })
     // Told once, not on every later call.
     await codeOf(conn, 'users:list')
@@ -59,7 +60,7 @@ describe('sessions', () => {
     t.clock.advance(20 * MINUTE)
     const active = await signIn(t.core, admin.email, admin.password)
     t.clock.advance(10 * MINUTE)
-    t.core.tick()
+    await t.core.tick()
     expect(ended(idle)).toEqual([{ reason: 'idle-timeout', message: expect.stringContaining('30 minutes') }])
     expect(ended(active)).toEqual([])
     expect(await codeOf(active, 'users:list')).toBe('OK')
@@ -70,14 +71,14 @@ describe('sessions', () => {
     const conn = await signIn(t.core, admin.email, admin.password)
     for (let i = 0; i < 8; i++) {
       t.clock.advance(25 * MINUTE)
-      t.core.tick()
+      await t.core.tick()
       expect(await codeOf(conn, i % 2 ? 'users:list' : 'audit:list'), `after ${(i + 1) * 25} minutes`).toBe('OK')
     }
     expect(ended(conn)).toEqual([])
   })
 
   it('ends a session exactly when 30 minutes pass without a call, whatever the pattern of calls and ticks (property)', async () => {
-    const principal = t.core.principalByMembership(admin.membershipId)!
+    const principal = (await loadMemberPrincipal(t.core.store.db, admin.membershipId))!
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ wait: fc.oneof(fc.integer({ min: 0, max: 40 * MINUTE }), fc.constantFrom(30 * MINUTE - 1, 30 * MINUTE)), tick: fc.boolean() }), {
@@ -86,7 +87,7 @@ describe('sessions', () => {
         }),
         async (steps) => {
           const conn = t.core.connect(META)
-          t.core.startSession(conn, principal)
+          await t.core.sessions.start(conn, principal)
           // The model: only calls count as activity; ticks merely notice.
           let idleFor = 0
           let alive = true
@@ -94,15 +95,15 @@ describe('sessions', () => {
             t.clock.advance(step.wait)
             idleFor += step.wait
             if (idleFor >= 30 * MINUTE) alive = false
-            if (step.tick) t.core.tick()
+            if (step.tick) await t.core.tick()
             else {
               expect(await codeOf(conn, 'users:list')).toBe(alive ? 'OK' : 'UNAUTHENTICATED')
               if (alive) idleFor = 0
             }
           }
-          t.core.tick()
+          await t.core.tick()
           expect(ended(conn)).toEqual(alive ? [] : [{ reason: 'idle-timeout', message: expect.any(String) }])
-          t.core.disconnect(conn)
+          await t.core.disconnect(conn)
         }
       ),
       { numRuns: 60 }
@@ -110,7 +111,7 @@ describe('sessions', () => {
   })
 
   it('follows the account idle timeout setting', async () => {
-    t.core.db.prepare('UPDATE accounts SET idle_timeout_minutes = 5').run()
+    await testDb(t.core).run('UPDATE accounts SET idle_timeout_minutes = 5')
     try {
       const conn = await signIn(t.core, admin.email, admin.password)
       expect(await call(t.core, conn, 'auth:status')).toMatchObject({ session: { idleTimeoutMinutes: 5 } })
@@ -118,15 +119,17 @@ describe('sessions', () => {
       expect(await codeOf(conn, 'users:list')).toBe('UNAUTHENTICATED')
       expect(ended(conn)).toEqual([{ reason: 'idle-timeout', message: 'You were signed out after 5 minutes without activity.' }])
     } finally {
-      t.core.db.prepare('UPDATE accounts SET idle_timeout_minutes = 30').run()
+      await testDb(t.core).run('UPDATE accounts SET idle_timeout_minutes = 30')
     }
   })
 
   it('keeps two connections as two sessions: signing out of one leaves the other', async () => {
     const m = await fresh('admin')
     const first = await signIn(t.core, m.email, m.password)
+    // Rows are read in started_at order: PostgreSQL has no insertion order to break a tie.
+    t.clock.advance(1)
     const second = await signIn(t.core, m.email, m.password, { transport: 'electron', ip: null, device: 'Gatehouse desktop on Linux' })
-    const rows = sessionRows(m.personId)
+    const rows = await sessionRows(m.personId)
     expect(rows).toHaveLength(2)
     expect(rows[0]!.session_id).not.toBe(rows[1]!.session_id)
     expect(await call(t.core, first, 'auth:sign-out')).toEqual({ signedOut: true })
@@ -136,15 +139,15 @@ describe('sessions', () => {
     // The window that signed out asked for it: no push. The other one hears that the audit log changed.
     expect(ended(first)).toEqual([])
     expect(t.events.filter((e) => e.connectionId === second && e.event === 'data:changed').at(-1)?.payload).toEqual({ topics: ['audit'] })
-    expect(sessionRows(m.personId).map((r) => r.end_reason)).toEqual(['signed-out', null])
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.signed-out' AND actor_id = ?").get(m.personId)).toEqual({ n: 1 })
+    expect((await sessionRows(m.personId)).map((r) => r.end_reason)).toEqual(['signed-out', null])
+    expect(await testDb(t.core).get("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.signed-out' AND actor_id = ?", m.personId)).toEqual({ n: 1 })
   })
 
   it('ends the session when its connection goes away', async () => {
     const m = await fresh('viewer')
     const conn = await signIn(t.core, m.email, m.password)
-    t.core.disconnect(conn)
-    expect(sessionRows(m.personId)).toMatchObject([{ end_reason: 'signed-out', ended_at: t.clock.now() }])
+    await t.core.disconnect(conn)
+    expect(await sessionRows(m.personId)).toMatchObject([{ end_reason: 'signed-out', ended_at: t.clock.now() }])
     expect(await t.core.dispatch(conn, 'auth:status', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
   })
 
@@ -154,17 +157,17 @@ describe('sessions', () => {
     const conn = await signIn(t.core, a.email, a.password)
     await call(t.core, conn, 'auth:sign-in', { email: b.email, password: b.password })
     expect(await call(t.core, conn, 'auth:status')).toMatchObject({ session: { principal: { email: b.email, role: 'agent' } } })
-    expect(sessionRows(a.personId)).toMatchObject([{ end_reason: 'signed-out' }])
+    expect(await sessionRows(a.personId)).toMatchObject([{ end_reason: 'signed-out' }])
     expect(t.core.liveSessionCount()).toBeGreaterThan(0)
   })
 
   it('throws a deactivated member out on their next call, telling the window why', async () => {
     const m = await fresh('admin')
     const conn = await signIn(t.core, m.email, m.password)
-    t.core.db.prepare("UPDATE memberships SET status = 'deactivated' WHERE membership_id = ?").run(m.membershipId)
+    await testDb(t.core).run("UPDATE memberships SET status = 'deactivated' WHERE membership_id = ?", m.membershipId)
     expect(await codeOf(conn, 'users:list')).toBe('UNAUTHENTICATED')
     expect(ended(conn)).toEqual([{ reason: 'deactivated', message: 'Your access to this account was deactivated.' }])
-    expect(sessionRows(m.personId).at(-1)).toMatchObject({ end_reason: 'deactivated' })
+    expect((await sessionRows(m.personId)).at(-1)).toMatchObject({ end_reason: 'deactivated' })
     expect(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: m.email, password: m.password })).toMatchObject({
       ok: false,
       error: { code: 'UNAUTHENTICATED', message: 'Your access to this account was deactivated.' }
@@ -174,8 +177,8 @@ describe('sessions', () => {
   it('ends the session of a member whose membership was removed', async () => {
     const m = await fresh('viewer')
     const conn = await signIn(t.core, m.email, m.password)
-    t.core.db.prepare('DELETE FROM memberships WHERE membership_id = ?').run(m.membershipId)
-    t.core.tick()
+    await testDb(t.core).run('DELETE FROM memberships WHERE membership_id = ?', m.membershipId)
+    await t.core.tick()
     expect(ended(conn)).toEqual([{ reason: 'role-removed', message: expect.any(String) }])
     expect(await codeOf(conn, 'audit:list')).toBe('UNAUTHENTICATED')
   })
@@ -185,19 +188,19 @@ describe('sessions', () => {
     const conn = await signIn(t.core, m.email, m.password)
     const permissions = async () => ((await call(t.core, conn, 'auth:status')) as { session: { permissions: string[]; principal: { role: string } } }).session
     expect(await permissions()).toMatchObject({ permissions: [...ROLE_PERMISSIONS.admin], principal: { role: 'admin' } })
-    const setRole = (role: string) => t.core.db.prepare('UPDATE memberships SET role = ? WHERE membership_id = ?').run(role, m.membershipId)
+    const setRole = (role: string) => testDb(t.core).run('UPDATE memberships SET role = ? WHERE membership_id = ?', role, m.membershipId)
 
-    setRole('viewer')
+    await setRole('viewer')
     expect(await permissions()).toMatchObject({ permissions: [...ROLE_PERMISSIONS.viewer], principal: { role: 'viewer' } })
     expect(await codeOf(conn, 'users:list')).toBe('OK')
     expect(await codeOf(conn, 'audit:list')).toBe('OK')
 
-    setRole('agent')
+    await setRole('agent')
     expect(await permissions()).toMatchObject({ permissions: ['profile:self'], principal: { role: 'agent' } })
     expect(await t.core.dispatch(conn, 'users:list', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Your role does not allow this.' } })
     expect(await codeOf(conn, 'audit:list')).toBe('FORBIDDEN')
 
-    setRole('admin')
+    await setRole('admin')
     expect(await codeOf(conn, 'users:list')).toBe('OK')
     // The session itself survived every change.
     expect(ended(conn)).toEqual([])
@@ -211,7 +214,7 @@ describe('sessions', () => {
     const m = await fresh('agent')
     const conn = await signIn(t.core, m.email, m.password)
     for (const role of ['owner', 'admin', 'agent', 'viewer'] as const) {
-      if (role !== 'owner') t.core.db.prepare('UPDATE memberships SET role = ? WHERE membership_id = ?').run(role, m.membershipId)
+      if (role !== 'owner') await testDb(t.core).run('UPDATE memberships SET role = ? WHERE membership_id = ?', role, m.membershipId)
       const who = role === 'owner' ? ownerConn : conn
       for (const channel of guarded) {
         if (!(channel in valid)) continue
@@ -239,19 +242,20 @@ describe('sessions', () => {
     const m = await fresh('viewer')
     const conn = await signIn(t.core, m.email, m.password)
     // What a crash would leave behind: a session row never ended.
-    t.core.db
-      .prepare("INSERT INTO sessions (session_id, account_id, principal_kind, person_id, started_at, last_seen_at) SELECT 'crashed', account_id, 'member', ?, 1, 2 FROM accounts")
-      .run(m.personId)
+    await testDb(t.core).run(
+      "INSERT INTO sessions (session_id, account_id, principal_kind, person_id, started_at, last_seen_at) SELECT 'crashed', account_id, 'member', ?, 1, 2 FROM accounts",
+      m.personId
+    )
     const core = t.core
     const eventsBefore = t.events
-    t = t.reopen()
+    t = await t.reopen()
     expect(eventsBefore.filter((e) => e.connectionId === conn && e.event === 'session:ended').map((e) => e.payload)).toEqual([
       { reason: 'core-stopped', message: 'Gatehouse stopped; sign in again.' }
     ])
     expect(await core.dispatch(conn, 'auth:status', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'Gatehouse is shutting down.' } })
-    const open = t.core.db.prepare('SELECT count(*) AS n FROM sessions WHERE ended_at IS NULL').get()
+    const open = await testDb(t.core).get('SELECT count(*) AS n FROM sessions WHERE ended_at IS NULL')
     expect(open).toEqual({ n: 0 })
-    expect(t.core.db.prepare("SELECT end_reason, ended_at FROM sessions WHERE session_id = 'crashed'").get()).toEqual({ end_reason: 'core-stopped', ended_at: 2 })
-    expect(sessionRows(m.personId).at(-1)).toMatchObject({ end_reason: 'core-stopped' })
+    expect(await testDb(t.core).get("SELECT end_reason, ended_at FROM sessions WHERE session_id = 'crashed'")).toEqual({ end_reason: 'core-stopped', ended_at: 2 })
+    expect((await sessionRows(m.personId)).at(-1)).toMatchObject({ end_reason: 'core-stopped' })
   })
 })

@@ -21,8 +21,8 @@ const DAY = 24 * HOUR
  */
 describe('support access countdown in the renderer', () => {
   let world: TestCore | null = null
-  afterEach(() => {
-    world?.dispose()
+  afterEach(async () => {
+    await world?.dispose()
     world = null
   })
 
@@ -33,7 +33,7 @@ describe('support access countdown in the renderer', () => {
   })
 
   it("a status counted down locally equals the core's own status line at that later time", async () => {
-    world = openTestCore()
+    world = await openTestCore()
     const { core, clock } = world
     const { connectionId } = await setupAccount(core, { plan: 'paid' })
     await call(core, connectionId, 'support-access:extend', { duration: 'week', scope: 'read-only', reason: 'Ticket 7' })
@@ -57,7 +57,7 @@ describe('support access countdown in the renderer', () => {
   })
 
   it('leaves lines without a countdown alone (off, no end date)', async () => {
-    world = openTestCore()
+    world = await openTestCore()
     const { core } = world
     const { connectionId } = await setupAccount(core, { plan: 'paid' })
     const off = await call<SupportAccessStatus>(core, connectionId, 'support-access:status', {})

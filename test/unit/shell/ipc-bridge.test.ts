@@ -204,7 +204,7 @@ describe('IPC bridge over the real core', () => {
     await invoke(eventFrom(b), 'auth:status', {})
     // Idle past the 30-minute timeout: the core ends A's session and says so at once.
     clock.advance(31 * 60_000)
-    inner.core.tick()
+    await inner.core.tick()
     expect(a.webContents.sent).toEqual([
       [EVENT_CHANNEL, 'session:ended', expect.objectContaining({ reason: 'idle-timeout' })]
     ])

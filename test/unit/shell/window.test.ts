@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SavedBounds } from '../../../src/main/shell/window-state'
 import { createMainWindow, focusWindow, windowOptions, type WindowPrefs } from '../../../src/main/shell/window'
-import { BrowserWindow, resetElectronMock, screen } from '../../mocks/electron'
+import { BrowserWindow, app, resetElectronMock, screen } from '../../mocks/electron'
 
 vi.mock('electron', () => import('../../mocks/electron'))
 
@@ -43,6 +43,11 @@ describe('window options', () => {
     expect(webPreferences).not.toHaveProperty('partition')
   })
 
+  it('have DevTools in development and none in a packaged build', () => {
+    expect(windowOptions(PRELOAD, undefined, false).webPreferences?.devTools).toBe(true)
+    expect(windowOptions(PRELOAD, undefined, true).webPreferences?.devTools).toBe(false)
+  })
+
   it('use the saved bounds when given, a default size otherwise', () => {
     expect(windowOptions(PRELOAD, { x: 10, y: 20, width: 1000, height: 700, maximized: false })).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 })
     const fresh = windowOptions(PRELOAD)
@@ -53,11 +58,24 @@ describe('window options', () => {
 
 describe('main window', () => {
   beforeEach(() => resetElectronMock())
+  afterEach(() => {
+    app.isPackaged = false
+  })
 
   it('is created with the secure options and loads the app from app://gatehouse/', () => {
     const window = createMainWindow({ preloadPath: PRELOAD, prefs: memoryPrefs() }) as unknown as BrowserWindow
     expect(window.options).toEqual(windowOptions(PRELOAD))
     expect(window.webContents.getURL()).toBe('app://gatehouse/index.html')
+  })
+
+  it('follows app.isPackaged for DevTools: on under `electron .`, off in the packaged app', () => {
+    app.isPackaged = false
+    const dev = createMainWindow({ preloadPath: PRELOAD, prefs: memoryPrefs() }) as unknown as BrowserWindow
+    expect(dev.options).toMatchObject({ webPreferences: { devTools: true } })
+    app.isPackaged = true
+    const packaged = createMainWindow({ preloadPath: PRELOAD, prefs: memoryPrefs() }) as unknown as BrowserWindow
+    expect(packaged.options).toMatchObject({ webPreferences: { devTools: false } })
+    expect(packaged.options).toEqual(windowOptions(PRELOAD, undefined, true))
   })
 
   it('stays hidden until its first frame is ready', () => {

@@ -1,8 +1,11 @@
+import { OWNER_AUDIT_PERMISSION, OWNER_ONLY_ACTIONS } from '../../../shared/audit-actions'
 import type { AuditEventDto } from '../../../shared/contract/audit'
-import { hasPermission, type Core } from '../core'
-import type { AuditRow } from './ledger'
+import { accountOf } from '../kernel/call'
+import type { Kernel } from '../kernel/kernel'
+import { hasPermission } from '../kernel/permissions'
+import { listAuditEvents, type AuditListRow } from './repository'
 
-export function auditRowToDto(row: Omit<AuditRow, 'leaf_hash'>): AuditEventDto {
+export function auditRowToDto(row: AuditListRow): AuditEventDto {
   return {
     seq: row.seq,
     time: row.time,
@@ -23,33 +26,20 @@ export function auditRowToDto(row: Omit<AuditRow, 'leaf_hash'>): AuditEventDto {
   }
 }
 
-/** Newest first, keyset on the sequence number; each filter has its own (account, x, seq) index. */
-export function registerAudit(core: Core): void {
-  const db = core.db
-  const COLUMNS = `seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role, action, summary,
-    target_type, target_id, target_name, before_json, after_json, ip, device`
-  const statements = new Map<string, ReturnType<typeof db.prepare>>()
-
-  core.handle('audit:list', (ctx, input) => {
-    const where = ['account_id = @accountId']
-    if (input.before !== undefined) where.push('seq < @before')
-    if (input.action !== undefined) where.push('action = @action')
-    if (input.actorId !== undefined) where.push('actor_id = @actorId')
-    // Support Team Access is the Owner's alone (SPEC): its grants and the agents' sign-ins leave no
-    // trace in anyone else's audit log. What agents change in the account stays visible to all.
-    if (!hasPermission(ctx.principal!, 'support-access:manage')) {
-      where.push("action NOT LIKE 'support-access.%' AND action NOT LIKE 'support-agent.%' AND action <> 'support.signed-in'")
-    }
-    const sql = `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`
-    let statement = statements.get(sql)
-    if (!statement) statements.set(sql, (statement = db.prepare(sql)))
-    const rows = statement.all({
-      accountId: ctx.principal!.accountId,
+/** Newest first, keyset on the sequence number. */
+export function registerAuditHandlers(kernel: Kernel): void {
+  kernel.handle('audit:list', async (ctx, input) => {
+    // Support Team Access is the Owner's alone (SPEC): which actions others may read is the typed
+    // catalog's decision (src/shared/audit-actions.ts). What agents change in the account stays visible to all.
+    const ownerReader = hasPermission(ctx.principal!, OWNER_AUDIT_PERMISSION)
+    const rows = await listAuditEvents(kernel.store.db, {
+      accountId: accountOf(ctx),
       before: input.before,
       action: input.action,
       actorId: input.actorId,
-      limit: input.limit
-    }) as Array<Omit<AuditRow, 'leaf_hash'>>
+      limit: input.limit,
+      hiddenActions: ownerReader ? null : OWNER_ONLY_ACTIONS
+    })
     const last = rows[rows.length - 1]
     return { rows: rows.map(auditRowToDto), next: rows.length === input.limit && last ? last.seq : null }
   })

@@ -1,15 +1,32 @@
 import canonicalize from 'canonicalize'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify as verifySignature } from 'node:crypto'
 import type { AuditActor } from '../../../shared/contract/audit'
+import type { AuditAction } from '../../../shared/audit-actions'
 import type { Clock } from '../clock'
-import type { Db } from '../store/connection'
+import { DIALECT_SQL } from '../store/dialects'
+import type { RecordedHead } from '../store/head-file'
+import type { Executor, Store } from '../store/port'
+import {
+  auditEventsAfter,
+  headRows,
+  insertAuditEvents,
+  insertHead,
+  insertSigningKey,
+  latestHeadRow,
+  ledgerPublicKeys,
+  ledgerSigningKey,
+  readLedgerState,
+  sealedPrivateKey,
+  writeLedgerState
+} from './ledger-repository'
 import { leafHash, MerkleFrontier } from './merkle'
 
 /** What a service hands the ledger; sequence number, time and leaf hash are the ledger's. */
 export interface AuditEntry {
   accountId: string | null
   actor: AuditActor
-  action: string
+  /** A code of the typed catalog (src/shared/audit-actions.ts). */
+  action: AuditAction
   summary: string
   target: { type: string; id: string | null; name: string | null }
   before?: unknown
@@ -96,44 +113,30 @@ function toJson(value: unknown): string | null {
   return value === undefined || value === null ? null : canonicalize(value)!
 }
 
+/**
+ * The append-only audit log. Appends run inside the caller's transaction (with the change they
+ * record); on PostgreSQL the ledger state row is locked for the append, so concurrent writers get
+ * consecutive sequence numbers, never a gap or a repeat.
+ */
 export class Ledger {
-  private readonly insertEvent
-  private readonly readState
-  private readonly writeState
-  private readonly insertHead
-  private readonly lastHead
   private signingKey: { keyId: string; privateKey: ReturnType<typeof createPrivateKey> } | null = null
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock
-  ) {
-    this.insertEvent = db.prepare(`
-      INSERT INTO audit_events (seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role,
-        action, summary, target_type, target_id, target_name, before_json, after_json, ip, device, leaf_hash)
-      VALUES (@seq, @account_id, @time, @actor_kind, @actor_id, @actor_name, @actor_email, @actor_role,
-        @action, @summary, @target_type, @target_id, @target_name, @before_json, @after_json, @ip, @device, @leaf_hash)`)
-    this.readState = db.prepare('SELECT tree_size AS size, frontier FROM ledger_state WHERE ledger_id = 1')
-    this.writeState = db.prepare('UPDATE ledger_state SET tree_size = ?, frontier = ? WHERE ledger_id = 1')
-    this.insertHead = db.prepare(`
-      INSERT INTO ledger_heads (account_id, tree_size, root, signed_at, reason, key_id, signature)
-      VALUES (NULL, ?, ?, ?, ?, ?, ?)`)
-    this.lastHead = db.prepare('SELECT * FROM ledger_heads ORDER BY head_id DESC LIMIT 1')
-  }
+  ) {}
 
-  /**
-   * Append one event. Must run inside the caller's transaction (with the change it records) so the
-   * event, its leaf and the frontier commit or roll back together.
-   */
-  append(entry: AuditEntry): number {
-    return this.appendMany([entry])
+  /** Append one event inside the mutation's transaction; returns its sequence number. */
+  append(t: Executor, entry: AuditEntry): Promise<number> {
+    return this.appendMany(t, [entry])
   }
 
   /** Append several events with one read and one write of the frontier; returns the last seq. */
-  appendMany(entries: Iterable<AuditEntry>): number {
-    if (!this.db.inTransaction) throw new Error('Ledger.append must run inside the mutation transaction')
-    const state = this.readState.get() as { size: number; frontier: Buffer }
+  async appendMany(t: Executor, entries: Iterable<AuditEntry>): Promise<number> {
+    if (!t.isTransaction) throw new Error('Ledger.append must run inside the mutation transaction')
+    const state = await readLedgerState(t, DIALECT_SQL[this.store.dialect].forUpdate)
     const frontier = MerkleFrontier.decode(state.size, state.frontier)
+    const events: Array<{ row: Omit<AuditRow, 'leaf_hash'>; leaf: Buffer }> = []
     for (const entry of entries) {
       const row: Omit<AuditRow, 'leaf_hash'> = {
         seq: frontier.size + 1,
@@ -155,53 +158,67 @@ export class Ledger {
         device: entry.device
       }
       const leaf = leafHash(canonicalEventJson(row))
-      this.insertEvent.run({ ...row, leaf_hash: leaf })
+      events.push({ row, leaf })
       frontier.append(leaf)
     }
-    this.writeState.run(frontier.size, frontier.encode())
+    // Many rows per statement: a seeding batch of 5,000 events is 25 statements, not 5,000.
+    await insertAuditEvents(t, events)
+    await writeLedgerState(t, frontier.size, frontier.encode())
     return frontier.size
   }
 
-  size(): number {
-    return (this.readState.get() as { size: number }).size
+  async size(q: Executor = this.store.db): Promise<number> {
+    return (await readLedgerState(q)).size
   }
 
-  /** Create the installation's Ed25519 key pair on first use; it lives only inside the encrypted store. */
-  ensureSigningKey(): { keyId: string; publicKey: Buffer } {
-    const existing = this.db
-      .prepare("SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger' ORDER BY created_at LIMIT 1")
-      .get() as { key_id: string; public_key: Buffer } | undefined
-    if (existing) return { keyId: existing.key_id, publicKey: existing.public_key }
+  /** Create the installation's Ed25519 key pair on first use; the private key is sealed with the store key. */
+  async ensureSigningKey(t: Executor): Promise<{ keyId: string; publicKey: Buffer }> {
+    const existing = await ledgerSigningKey(t)
+    if (existing) return { keyId: existing.key_id, publicKey: Buffer.from(existing.public_key) }
     const { publicKey, privateKey } = generateKeyPairSync('ed25519')
     const keyId = randomUUID()
     const pub = publicKey.export({ format: 'der', type: 'spki' })
-    this.db
-      .prepare("INSERT INTO installation_keys (key_id, account_id, purpose, public_key, private_key, created_at) VALUES (?, NULL, 'ledger', ?, ?, ?)")
-      .run(keyId, pub, privateKey.export({ format: 'der', type: 'pkcs8' }), this.clock.now())
+    const sealed = this.store.seal(privateKey.export({ format: 'der', type: 'pkcs8' }))
+    await insertSigningKey(t, { keyId, publicKey: pub, sealedPrivateKey: sealed, createdAt: this.clock.now() })
     return { keyId, publicKey: pub }
   }
 
-  private key(): { keyId: string; privateKey: ReturnType<typeof createPrivateKey> } {
+  private async key(t: Executor): Promise<{ keyId: string; privateKey: ReturnType<typeof createPrivateKey> }> {
     if (this.signingKey) return this.signingKey
-    const { keyId } = this.ensureSigningKey()
-    const row = this.db.prepare('SELECT private_key FROM installation_keys WHERE key_id = ?').get(keyId) as { private_key: Buffer }
-    this.signingKey = { keyId, privateKey: createPrivateKey({ key: row.private_key, format: 'der', type: 'pkcs8' }) }
+    const { keyId } = await this.ensureSigningKey(t)
+    const der = this.store.unseal(await sealedPrivateKey(t, keyId))
+    this.signingKey = { keyId, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) }
     return this.signingKey
   }
 
   /** Sign the current tree head (size, root, time). The frontier makes this O(log n). */
-  signHead(reason: string): TreeHead {
-    const { keyId, privateKey } = this.key()
-    const state = this.readState.get() as { size: number; frontier: Buffer }
-    const root = MerkleFrontier.decode(state.size, state.frontier).root()
-    const signedAt = this.clock.now()
-    const signature = sign(null, treeHeadMessage(state.size, root, signedAt), privateKey)
-    this.insertHead.run(state.size, root, signedAt, reason, keyId, signature)
-    return { treeSize: state.size, root, signedAt, reason, keyId, signature }
+  signHead(reason: string, t?: Executor): Promise<TreeHead> {
+    if (!t) return this.store.tx((tx) => this.signHead(reason, tx))
+    return (async () => {
+      const { keyId, privateKey } = await this.key(t)
+      const state = await readLedgerState(t, DIALECT_SQL[this.store.dialect].forUpdate)
+      const root = MerkleFrontier.decode(state.size, state.frontier).root()
+      const signedAt = this.clock.now()
+      const signature = sign(null, treeHeadMessage(state.size, root, signedAt), privateKey)
+      await insertHead(t, { treeSize: state.size, root, signedAt, reason, keyId, signature })
+      return { treeSize: state.size, root, signedAt, reason, keyId, signature }
+    })()
   }
 
-  latestHead(): TreeHead | null {
-    const row = this.lastHead.get() as HeadRow | undefined
+  /** The current head, signed, in the form kept beside the database (see store/head-file.ts). */
+  async recordedHead(q: Executor = this.store.db): Promise<RecordedHead | null> {
+    // Before first-run setup there is no key yet, and nothing to protect.
+    if (!this.signingKey && !(await ledgerSigningKey(q))) return null
+    const { keyId, privateKey } = await this.key(q)
+    const state = await readLedgerState(q)
+    const root = MerkleFrontier.decode(state.size, state.frontier).root()
+    const at = this.clock.now()
+    const signature = sign(null, treeHeadMessage(state.size, root, at), privateKey)
+    return { v: 1, size: state.size, root: root.toString('hex'), frontier: state.frontier.toString('base64'), at, keyId, signature: signature.toString('base64') }
+  }
+
+  async latestHead(q: Executor = this.store.db): Promise<TreeHead | null> {
+    const row = await latestHeadRow(q)
     return row ? headFromRow(row) : null
   }
 }
@@ -232,16 +249,21 @@ export type VerifyResult =
   | { ok: true; count: number; root: Buffer; heads: number; unsignedTail: number }
   | { ok: false; message: string; seq?: number; range?: [number, number] }
 
+/** Events are read in batches of this many rows (keyset on seq), so memory stays flat at any size. */
+const VERIFY_BATCH = 5_000
+
 /**
  * Recompute every leaf from the stored event columns, rebuild the tree, and at every signed head
- * compare the root and check the signature. Reads through its own connection (the caller's).
+ * compare the root and check the signature. Reads through the handle it is given (a read-only
+ * connection of its own for the CLI).
  */
-export function verifyLedger(db: Db): VerifyResult {
-  const heads = (db.prepare('SELECT * FROM ledger_heads ORDER BY tree_size, head_id').all() as HeadRow[]).map(headFromRow)
+export async function verifyLedger(q: Executor): Promise<VerifyResult> {
+  const heads = (await headRows(q)).map(headFromRow)
   const keys = new Map(
-    (db.prepare("SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger'").all() as { key_id: string; public_key: Buffer }[]).map(
-      (k) => [k.key_id, createPublicKey({ key: k.public_key, format: 'der', type: 'spki' })]
-    )
+    (await ledgerPublicKeys(q)).map((k) => [
+      k.key_id,
+      createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })
+    ])
   )
   for (const head of heads) {
     const key = keys.get(head.keyId)
@@ -269,22 +291,27 @@ export function verifyLedger(db: Db): VerifyResult {
   }
   const early = checkHeads()
   if (early) return early
-  const rows = db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>
-  for (const row of rows) {
-    const expectedSeq = frontier.size + 1
-    if (row.seq !== expectedSeq) {
-      return { ok: false, message: `Audit event ${expectedSeq} is missing (the next stored event is ${row.seq}).`, seq: expectedSeq }
-    }
-    const leaf = leafHash(canonicalEventJson(row))
-    if (!leaf.equals(row.leaf_hash)) {
-      if (!storedJsonParses(row)) {
-        return { ok: false, message: `Audit event ${row.seq} is unreadable (its stored values are not valid JSON).`, seq: row.seq }
+  let after = 0
+  for (;;) {
+    const rows = await auditEventsAfter(q, after, VERIFY_BATCH)
+    for (const row of rows) {
+      const expectedSeq = frontier.size + 1
+      if (row.seq !== expectedSeq) {
+        return { ok: false, message: `Audit event ${expectedSeq} is missing (the next stored event is ${row.seq}).`, seq: expectedSeq }
       }
-      return { ok: false, message: `Audit event ${row.seq} does not match its recorded hash: it was altered after it was written.`, seq: row.seq }
+      const leaf = leafHash(canonicalEventJson(row))
+      if (!leaf.equals(row.leaf_hash)) {
+        if (!storedJsonParses(row)) {
+          return { ok: false, message: `Audit event ${row.seq} is unreadable (its stored values are not valid JSON).`, seq: row.seq }
+        }
+        return { ok: false, message: `Audit event ${row.seq} does not match its recorded hash: it was altered after it was written.`, seq: row.seq }
+      }
+      frontier.append(leaf)
+      const bad = checkHeads()
+      if (bad) return bad
     }
-    frontier.append(leaf)
-    const bad = checkHeads()
-    if (bad) return bad
+    if (rows.length < VERIFY_BATCH) break
+    after = rows[rows.length - 1]!.seq
   }
   if (headIndex < heads.length) {
     const head = heads[headIndex]!
@@ -294,9 +321,9 @@ export function verifyLedger(db: Db): VerifyResult {
       range: [frontier.size + 1, head.treeSize]
     }
   }
-  const state = db.prepare('SELECT tree_size FROM ledger_state WHERE ledger_id = 1').get() as { tree_size: number }
-  if (state.tree_size !== frontier.size) {
-    return { ok: false, message: `The ledger records ${state.tree_size} events but ${frontier.size} are present.`, range: [frontier.size + 1, state.tree_size] }
+  const state = await readLedgerState(q)
+  if (state.size !== frontier.size) {
+    return { ok: false, message: `The ledger records ${state.size} events but ${frontier.size} are present.`, range: [frontier.size + 1, state.size] }
   }
   return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize }
 }

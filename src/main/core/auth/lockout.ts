@@ -1,15 +1,24 @@
 import { AppError } from '../../../shared/contract/result'
+import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
 import { SYSTEM_ACTOR } from '../context'
-import type { Core } from '../core'
+import type { Executor, Kernel } from '../kernel/kernel'
+import {
+  clearIdentityLock,
+  countRecentFailures,
+  findIdentityLock,
+  recordLoginEvent,
+  upsertIdentityLock,
+  type LoginMethod,
+  type LoginResult,
+  type PrincipalKind
+} from './login-events-repository'
+
+export type { LoginMethod, LoginResult, PrincipalKind }
 
 export const LOCKOUT_FAILURES = 5
 export const LOCKOUT_WINDOW_MS = 15 * 60_000
 export const LOCKOUT_DURATION_MS = 15 * 60_000
-
-export type PrincipalKind = 'member' | 'support'
-export type LoginMethod = 'password' | 'sso' | 'support'
-export type LoginResult = 'success' | 'failure' | 'locked'
 
 /** One sign-in attempt, good or bad, as a login event records it. */
 export interface LoginAttempt {
@@ -36,98 +45,108 @@ export function identityKey(kind: PrincipalKind, email: string): string {
 }
 
 /**
- * Login events and the lockout rule shared by every sign-in path (members, support agents): five
- * failures in 15 minutes lock the identity for 15 minutes; every attempt is a login event.
+ * Login events and the lockout rule shared by every sign-in path (members, support agents) and by
+ * password re-confirmation (reauth.ts): five failures in 15 minutes lock the identity for 15
+ * minutes; every attempt is a login event. A success (logged by `recordSuccess`) starts the count
+ * again, whichever path it came from: one rule.
  */
-export class Lockout {
-  private readonly insertLogin
-  private readonly readLock
-  private readonly countFailures
 
-  constructor(private readonly core: Core) {
-    const db = core.db
-    this.insertLogin = db.prepare(`
-      INSERT INTO login_events (account_id, time, person_id, principal_kind, email_tried, method, result, reason, ip, device)
-      VALUES (@accountId, @time, @personId, @kind, @email, @method, @result, @reason, @ip, @device)`)
-    this.readLock = db.prepare('SELECT locked_until, set_by_event FROM identity_locks WHERE email = ?')
-    // Failures inside the window, after the last success and after the failure that set the last lock.
-    this.countFailures = db.prepare(`
-      SELECT count(*) AS n, max(login_event_id) AS last FROM login_events
-      WHERE email_tried = @email AND principal_kind = @kind AND result = 'failure' AND time > @windowStart AND login_event_id > @after
-        AND coalesce(reason, '') NOT IN (${NOT_A_GUESS_REASONS.map((r) => `'${r}'`).join(', ')})
-        AND login_event_id > (SELECT coalesce(max(login_event_id), 0) FROM login_events
-                              WHERE email_tried = @email AND principal_kind = @kind AND result = 'success')`)
-  }
+/** Write one login event for an attempt (pass the transaction handle when inside one). */
+export async function logAttempt(q: Executor, ctx: CallContext, attempt: LoginAttempt, result: LoginResult): Promise<void> {
+  await recordLoginEvent(q, {
+    accountId: attempt.accountId ?? null,
+    time: ctx.now,
+    personId: attempt.personId ?? null,
+    kind: attempt.kind,
+    email: attempt.email,
+    method: attempt.method,
+    result,
+    reason: attempt.reason ?? null,
+    ip: ctx.meta.ip,
+    device: ctx.meta.device
+  })
+}
 
-  /** Write one login event (inside the caller's transaction when there is one). */
-  log(ctx: CallContext, attempt: LoginAttempt, result: LoginResult): void {
-    this.insertLogin.run({
-      accountId: attempt.accountId ?? null,
-      time: ctx.now,
-      personId: attempt.personId ?? null,
-      kind: attempt.kind,
+/**
+ * While locked even the right password is refused: logs a 'locked' attempt and throws LOCKED (with
+ * `message(lockedUntil)` when given, else the sign-in wording).
+ */
+export async function refuseIfLocked(kernel: Kernel, ctx: CallContext, attempt: LoginAttempt, message?: (lockedUntil: number) => string): Promise<void> {
+  const lock = await findIdentityLock(kernel.store.db, identityKey(attempt.kind, attempt.email))
+  if (!lock || lock.lockedUntil <= ctx.now) return
+  await kernel.tx((t) => logAttempt(t, ctx, { ...attempt, reason: 'identity locked' }, 'locked'))
+  const minutes = Math.ceil((lock.lockedUntil - ctx.now) / 60_000)
+  throw new AppError(
+    'LOCKED',
+    message?.(lock.lockedUntil) ?? `Too many failed attempts: sign-in for this email is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`,
+    { lockedUntil: lock.lockedUntil }
+  )
+}
+
+/**
+ * Log a failed attempt (its own transaction) and lock the identity at the fifth failure; returns
+ * true when it locked now. A support agent's lock is audited as 'support.locked' (Owner-only).
+ * `audit`, when given, is one more audit event for the failure itself, appended in the same
+ * transaction before the lock's (it is told how many failures now count toward the lock).
+ */
+export async function recordFailure(kernel: Kernel, ctx: CallContext, attempt: LoginAttempt, audit?: (failures: number) => AuditEntry): Promise<boolean> {
+  const key = identityKey(attempt.kind, attempt.email)
+  return kernel.tx(async (t) => {
+    await logAttempt(t, ctx, attempt, 'failure')
+    const lock = await findIdentityLock(t, key)
+    const { n: failures, last } = await countRecentFailures(t, {
       email: attempt.email,
-      method: attempt.method,
-      result,
-      reason: attempt.reason ?? null,
+      kind: attempt.kind,
+      windowStart: ctx.now - LOCKOUT_WINDOW_MS,
+      after: lock?.setByEvent ?? 0,
+      notAGuess: NOT_A_GUESS_REASONS
+    })
+    if (audit) await kernel.ledger.append(t, audit(failures))
+    if (failures < LOCKOUT_FAILURES) return false
+    const lockedUntil = ctx.now + LOCKOUT_DURATION_MS
+    await upsertIdentityLock(t, key, attempt.accountId ?? null, lockedUntil, last)
+    const support = attempt.kind === 'support'
+    const who = support ? `support agent ${attempt.email}` : attempt.email
+    await kernel.ledger.append(t, {
+      accountId: attempt.accountId ?? null,
+      actor: SYSTEM_ACTOR,
+      action: support ? 'support.locked' : 'auth.locked',
+      summary: `Sign-in for ${who} was locked for 15 minutes after ${failures} failed attempts.`,
+      target: { type: support ? 'support-agent' : 'identity', id: attempt.personId ?? null, name: attempt.email },
+      after: { lockedUntil },
       ip: ctx.meta.ip,
       device: ctx.meta.device
     })
-  }
+    return true
+  })
+}
 
-  private lockOf(kind: PrincipalKind, email: string): { locked_until: number; set_by_event: number } | undefined {
-    return this.readLock.get(identityKey(kind, email)) as { locked_until: number; set_by_event: number } | undefined
-  }
+/** Log a good attempt and clear any lock; call inside the sign-in's transaction with its handle. */
+export async function recordSuccess(t: Executor, ctx: CallContext, attempt: LoginAttempt): Promise<void> {
+  await logAttempt(t, ctx, attempt, 'success')
+  await clearIdentityLock(t, identityKey(attempt.kind, attempt.email))
+}
 
-  /** While locked even the right password is refused: logs a 'locked' attempt and throws LOCKED. */
-  refuseIfLocked(ctx: CallContext, attempt: LoginAttempt): void {
-    const lock = this.lockOf(attempt.kind, attempt.email)
-    if (!lock || lock.locked_until <= ctx.now) return
-    this.core.tx(() => this.log(ctx, { ...attempt, reason: 'identity locked' }, 'locked'))
-    const minutes = Math.ceil((lock.locked_until - ctx.now) / 60_000)
-    throw new AppError('LOCKED', `Too many failed attempts: sign-in for this email is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`, {
-      lockedUntil: lock.locked_until
-    })
-  }
+const queues = new WeakMap<object, Map<string, Promise<void>>>()
 
-  /** Log a failed attempt and lock the identity at the fifth failure; returns true when it locked now. */
-  failure(ctx: CallContext, attempt: LoginAttempt): boolean {
-    const db = this.core.db
-    const key = identityKey(attempt.kind, attempt.email)
-    let lockedNow = false
-    this.core.tx(() => {
-      this.log(ctx, attempt, 'failure')
-      const lock = this.lockOf(attempt.kind, attempt.email)
-      const { n: failures, last } = this.countFailures.get({
-        email: attempt.email,
-        kind: attempt.kind,
-        windowStart: ctx.now - LOCKOUT_WINDOW_MS,
-        after: lock?.set_by_event ?? 0
-      }) as { n: number; last: number }
-      if (failures < LOCKOUT_FAILURES) return
-      lockedNow = true
-      db.prepare(
-        `INSERT INTO identity_locks (email, account_id, locked_until, set_by_event) VALUES (?, ?, ?, ?)
-         ON CONFLICT (email) DO UPDATE SET locked_until = excluded.locked_until, account_id = excluded.account_id, set_by_event = excluded.set_by_event`
-      ).run(key, attempt.accountId ?? null, ctx.now + LOCKOUT_DURATION_MS, last)
-      const who = attempt.kind === 'support' ? `support agent ${attempt.email}` : attempt.email
-      this.core.ledger.append({
-        accountId: attempt.accountId ?? null,
-        actor: SYSTEM_ACTOR,
-        action: 'auth.locked',
-        summary: `Sign-in for ${who} was locked for 15 minutes after ${failures} failed attempts.`,
-        target: { type: attempt.kind === 'support' ? 'support-agent' : 'identity', id: attempt.personId ?? null, name: attempt.email },
-        after: { lockedUntil: ctx.now + LOCKOUT_DURATION_MS },
-        ip: ctx.meta.ip,
-        device: ctx.meta.device
-      })
-    })
-    return lockedNow
-  }
-
-  /** Log a good attempt and clear any lock; call inside the sign-in's transaction. */
-  success(ctx: CallContext, attempt: LoginAttempt): void {
-    this.log(ctx, attempt, 'success')
-    this.core.db.prepare('DELETE FROM identity_locks WHERE email = ?').run(identityKey(attempt.kind, attempt.email))
-  }
+/**
+ * Run `fn` for one identity at a time (per core): concurrent calls queue instead of all passing the
+ * lock check before any failure is counted, so a burst of guesses cannot overshoot the limit. An
+ * in-memory queue is enough because one writing core serves a store (store/writer-lock.ts).
+ */
+export async function oneAtATime<T>(owner: object, key: string, fn: () => Promise<T>): Promise<T> {
+  let byKey = queues.get(owner)
+  if (!byKey) queues.set(owner, (byKey = new Map()))
+  const id = key.toLowerCase()
+  const queue = byKey
+  const run = (queue.get(id) ?? Promise.resolve()).then(fn)
+  const settled = run.then(
+    () => undefined,
+    () => undefined
+  )
+  queue.set(id, settled)
+  void settled.then(() => {
+    if (queue.get(id) === settled) queue.delete(id)
+  })
+  return run
 }

@@ -1,12 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { AppError } from '../../../shared/contract/result'
 import { INVITATION_VALID_DAYS, INVITE_LINK_PREFIX, type AgentPermission, type AssignableRole, type InvitationDelivery } from '../../../shared/contract/users'
 import type { AuditEntry } from '../audit/ledger'
-import type { Core } from '../core'
 import type { CallContext } from '../context'
+import { auditBase } from '../kernel/call'
+import type { Kernel } from '../kernel/kernel'
 import { createMailer, invitationMessage, loadSmtp } from '../mail/mailer'
-import type { TeamRecord } from '../teams/service'
+import type { Executor } from '../store/port'
+import { addTeamMember } from '../teams/repository'
+import type { TeamRecord } from '../teams/repository'
 import { timeOrderedId } from '../users/ids'
-import { auditBase, roleLabel } from '../users/members'
+import { roleLabel } from '../users/members'
+import * as repo from './repository'
+import type { InvitationRow } from './repository'
+
+/** The rules of invitations: 7 days, single use, a resend voids the old link, tokens stored only as SHA-256. */
 
 export const INVITATION_VALID_MS = INVITATION_VALID_DAYS * 86_400_000
 
@@ -35,6 +43,45 @@ export function inviteLink(token: string): string {
   return `${INVITE_LINK_PREFIX}${token}`
 }
 
+export type InvitationState = 'pending' | 'expired' | 'accepted' | 'revoked' | 'replaced'
+
+/** What a link is now: used once, revoked, replaced by a resend, past its 7 days, or still good. */
+export function stateOf(row: Pick<InvitationRow, 'usedAt' | 'revokedAt' | 'membershipId' | 'replacedAt' | 'expiresAt'>, now: number): InvitationState {
+  if (row.usedAt !== null) return 'accepted'
+  if (row.revokedAt !== null || row.membershipId === null) return 'revoked'
+  if (row.replacedAt !== null) return 'replaced'
+  return row.expiresAt <= now ? 'expired' : 'pending'
+}
+
+export const REFUSALS: Record<Exclude<InvitationState, 'pending'>, string> = {
+  accepted: 'This invitation was already accepted; sign in instead.',
+  revoked: 'This invitation was revoked; ask an administrator for a new one.',
+  replaced: 'A newer invitation replaced this link; use the link from the latest email.',
+  expired: 'This invitation has expired; ask an administrator to resend it.'
+}
+
+export const UNKNOWN_LINK = 'This invitation link is not valid. Check that it was copied whole.'
+
+/** The link of a token, refused unless it can still be accepted. */
+export async function openInvitation(q: Executor, hash: Buffer, now: number): Promise<InvitationRow> {
+  const row = await repo.findInvitationByHash(q, hash)
+  if (!row) throw new AppError('NOT_FOUND', UNKNOWN_LINK)
+  const state = stateOf(row, now)
+  if (state !== 'pending') throw new AppError('CONFLICT', REFUSALS[state], { state })
+  return row
+}
+
+/** Emails once each, compared ignoring case, in the order given. */
+export function uniqueEmails(emails: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return emails.filter((e) => {
+    const key = e.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** A new token waiting to be delivered after its transaction commits; never written anywhere. */
 export interface PendingInvitation {
   membershipId: string
@@ -54,143 +101,130 @@ export interface NewInvitee {
   personId?: string | null
 }
 
-/** Creating, re-issuing and delivering invitations; the write methods run inside the caller's transaction. */
-export class Invitations {
-  private readonly findPerson
-  private readonly lookupEmail
-  private readonly insertPerson
-  private readonly insertMembership
-  private readonly insertTeamMember
-  private readonly insertPermission
-  private readonly insertInvitation
-  private readonly replaceOpen
-  private readonly setExpiry
+/** The person with this email (compared ignoring case) and their membership of the account, if any: one indexed read. */
+export async function lookupInvitee(
+  q: Executor,
+  accountId: string,
+  email: string
+): Promise<{ personId: string | null; membership: { membershipId: string; status: string } | null }> {
+  const row = await repo.lookupEmail(q, accountId, email)
+  if (!row) return { personId: null, membership: null }
+  return { personId: row.personId, membership: row.membershipId ? { membershipId: row.membershipId, status: row.status! } : null }
+}
 
-  constructor(private readonly core: Core) {
-    const db = core.db
-    this.findPerson = db.prepare('SELECT person_id AS personId FROM persons WHERE email = ?')
-    this.lookupEmail = db.prepare(`SELECT p.person_id AS personId, m.membership_id AS membershipId, m.status
-      FROM persons p LEFT JOIN memberships m ON m.person_id = p.person_id AND m.account_id = ? WHERE p.email = ?`)
-    this.insertPerson = db.prepare('INSERT INTO persons (person_id, account_id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, NULL, ?)')
-    this.insertMembership = db.prepare(
-      "INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, created_at) VALUES (?, ?, ?, ?, 'invited', ?, ?)"
-    )
-    this.insertTeamMember = db.prepare('INSERT OR IGNORE INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES (?, ?, ?, ?, ?)')
-    this.insertPermission = db.prepare('INSERT OR IGNORE INTO member_permissions (account_id, membership_id, permission, granted_at) VALUES (?, ?, ?, ?)')
-    this.insertInvitation = db.prepare(
-      'INSERT INTO invitations (invitation_id, account_id, membership_id, email, token_hash, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-    )
-    this.replaceOpen = db.prepare(
-      'UPDATE invitations SET replaced_at = ? WHERE membership_id = ? AND used_at IS NULL AND revoked_at IS NULL AND replaced_at IS NULL'
-    )
-    this.setExpiry = db.prepare('UPDATE memberships SET invite_expires_at = ? WHERE membership_id = ?')
-  }
-
-  /** The person with this email (compared ignoring case) and their membership of the account, if any: one indexed read. */
-  lookup(accountId: string, email: string): { personId: string | null; membership: { membershipId: string; status: string } | null } {
-    const row = this.lookupEmail.get(accountId, email) as { personId: string; membershipId: string | null; status: string | null } | undefined
-    if (!row) return { personId: null, membership: null }
-    return { personId: row.personId, membership: row.membershipId ? { membershipId: row.membershipId, status: row.status! } : null }
-  }
-
-  /** The membership this email already has in the account, if any. */
-  existingMembership(accountId: string, email: string): { membershipId: string; status: string } | undefined {
-    return this.lookup(accountId, email).membership ?? undefined
-  }
-
-  /**
-   * A person (new, or existing from another account) invited into this account. Callers check
-   * `existingMembership` first (per email or per CSV row); the unique (account, person) index
-   * still refuses a duplicate.
-   */
-  create(ctx: CallContext, invitee: NewInvitee, summarySuffix = ''): { pending: PendingInvitation; entry: AuditEntry } {
-    const base = auditBase(ctx)
-    const accountId = base.accountId!
-    const existing =
-      invitee.personId !== undefined ? invitee.personId : ((this.findPerson.get(invitee.email) as { personId: string } | undefined)?.personId ?? null)
-    const personId = existing ?? timeOrderedId(this.core.clock)
-    // Until they accept, the list shows the name the inviter gave, or the address's local part.
-    const name = invitee.name?.trim() || invitee.email.split('@')[0]!
-    if (!existing) this.insertPerson.run(personId, accountId, invitee.email, name, ctx.now)
-    const membershipId = timeOrderedId(this.core.clock)
-    const expiresAt = ctx.now + INVITATION_VALID_MS
-    this.insertMembership.run(membershipId, accountId, personId, invitee.role, expiresAt, ctx.now)
-    for (const team of invitee.teams) this.insertTeamMember.run(accountId, team.id, membershipId, personId, ctx.now)
-    const permissions = invitee.role === 'agent' ? [...new Set(invitee.permissions)].sort() : []
-    for (const permission of permissions) this.insertPermission.run(accountId, membershipId, permission, ctx.now)
-    const { token, hash } = newToken()
-    this.insertInvitation.run(timeOrderedId(this.core.clock), accountId, membershipId, invitee.email, hash, ctx.now, base.actor.id, expiresAt)
-    const teamNames = invitee.teams.map((t) => t.name)
-    return {
-      pending: { membershipId, email: invitee.email, role: invitee.role, token, expiresAt },
-      entry: {
-        ...base,
-        action: 'member.invited',
-        summary: `${base.actor.name} invited ${invitee.email} as ${roleLabel(invitee.role)}${teamNames.length ? ` to ${teamNames.join(', ')}` : ''}${summarySuffix}.`,
-        target: { type: 'member', id: personId, name },
-        after: { email: invitee.email, name, role: invitee.role, status: 'invited', teams: teamNames, permissions, expiresAt }
-      }
-    }
-  }
-
-  /** A new token and a new 7 days for an existing invited membership; every earlier link stops working. */
-  reissue(ctx: CallContext, member: { membershipId: string; email: string; role: AssignableRole | 'owner' }): PendingInvitation {
-    const base = auditBase(ctx)
-    this.replaceOpen.run(ctx.now, member.membershipId)
-    const { token, hash } = newToken()
-    const expiresAt = ctx.now + INVITATION_VALID_MS
-    this.insertInvitation.run(timeOrderedId(this.core.clock), base.accountId, member.membershipId, member.email, hash, ctx.now, base.actor.id, expiresAt)
-    this.setExpiry.run(expiresAt, member.membershipId)
-    return { membershipId: member.membershipId, email: member.email, role: member.role, token, expiresAt }
-  }
-
-  /**
-   * After the transaction: email each link through the account's SMTP server when one is set up;
-   * otherwise (or when sending fails) hand the link back for the console to show once.
-   */
-  async deliver(ctx: CallContext, pending: readonly PendingInvitation[]): Promise<InvitationDelivery[]> {
-    const accountId = ctx.principal!.accountId
-    const smtp = loadSmtp(this.core.db, accountId)
-    const asLink = (p: PendingInvitation, deliveryError: string | null): InvitationDelivery => ({
-      membershipId: p.membershipId,
-      email: p.email,
-      expiresAt: p.expiresAt,
-      delivery: 'link',
-      link: inviteLink(p.token),
-      deliveryError
-    })
-    if (!smtp || pending.length === 0) return pending.map((p) => asLink(p, null))
-    const mailer = createMailer(smtp)
-    try {
-      const out: InvitationDelivery[] = []
-      for (const p of pending) {
-        const outcome = await mailer.send(
-          invitationMessage({
-            to: p.email,
-            accountName: ctx.principal!.accountName,
-            inviterName: ctx.principal!.name,
-            roleLabel: roleLabel(p.role),
-            link: inviteLink(p.token),
-            expiresAt: p.expiresAt
-          })
-        )
-        out.push(
-          outcome.ok
-            ? { membershipId: p.membershipId, email: p.email, expiresAt: p.expiresAt, delivery: 'email', link: null, deliveryError: null }
-            : asLink(p, outcome.error)
-        )
-      }
-      return out
-    } finally {
-      mailer.close()
+/**
+ * A person (new, or existing from another account) invited into this account, inside the caller's
+ * transaction `t`. Callers check `lookupInvitee` first (per email or per CSV row); the unique
+ * (account, person) index still refuses a duplicate.
+ */
+export async function createInvitation(
+  kernel: Kernel,
+  t: Executor,
+  ctx: CallContext,
+  invitee: NewInvitee,
+  summarySuffix = ''
+): Promise<{ pending: PendingInvitation; entry: AuditEntry }> {
+  const base = auditBase(ctx)
+  const accountId = base.accountId!
+  const existing = invitee.personId !== undefined ? invitee.personId : await repo.findPersonIdByEmail(t, invitee.email)
+  const personId = existing ?? timeOrderedId(kernel.clock)
+  // Until they accept, the list shows the name the inviter gave, or the address's local part.
+  const name = invitee.name?.trim() || invitee.email.split('@')[0]!
+  if (!existing) await repo.insertInvitedPerson(t, { personId, accountId, email: invitee.email, name, now: ctx.now })
+  const membershipId = timeOrderedId(kernel.clock)
+  const expiresAt = ctx.now + INVITATION_VALID_MS
+  await repo.insertInvitedMembership(t, { membershipId, accountId, personId, role: invitee.role, expiresAt, now: ctx.now })
+  for (const team of invitee.teams) await addTeamMember(t, accountId, team.id, membershipId, personId, ctx.now)
+  const permissions = invitee.role === 'agent' ? [...new Set(invitee.permissions)].sort() : []
+  await repo.insertPermissions(t, accountId, membershipId, permissions, ctx.now)
+  const { token, hash } = newToken()
+  await repo.insertInvitation(t, {
+    invitationId: timeOrderedId(kernel.clock),
+    accountId,
+    membershipId,
+    email: invitee.email,
+    hash,
+    now: ctx.now,
+    createdBy: base.actor.id,
+    expiresAt
+  })
+  const teamNames = invitee.teams.map((team) => team.name)
+  return {
+    pending: { membershipId, email: invitee.email, role: invitee.role, token, expiresAt },
+    entry: {
+      ...base,
+      action: 'member.invited',
+      summary: `${base.actor.name} invited ${invitee.email} as ${roleLabel(invitee.role)}${teamNames.length ? ` to ${teamNames.join(', ')}` : ''}${summarySuffix}.`,
+      target: { type: 'member', id: personId, name },
+      after: { email: invitee.email, name, role: invitee.role, status: 'invited', teams: teamNames, permissions, expiresAt }
     }
   }
 }
 
-const byCore = new WeakMap<Core, Invitations>()
+/** A new token and a new 7 days for an existing invited membership; every earlier link stops working. */
+export async function reissueInvitation(
+  kernel: Kernel,
+  t: Executor,
+  ctx: CallContext,
+  member: { membershipId: string; email: string; role: AssignableRole | 'owner' }
+): Promise<PendingInvitation> {
+  const base = auditBase(ctx)
+  await repo.replaceOpenInvitations(t, member.membershipId, ctx.now)
+  const { token, hash } = newToken()
+  const expiresAt = ctx.now + INVITATION_VALID_MS
+  await repo.insertInvitation(t, {
+    invitationId: timeOrderedId(kernel.clock),
+    accountId: base.accountId!,
+    membershipId: member.membershipId,
+    email: member.email,
+    hash,
+    now: ctx.now,
+    createdBy: base.actor.id,
+    expiresAt
+  })
+  await repo.setInviteExpiry(t, member.membershipId, expiresAt)
+  return { membershipId: member.membershipId, email: member.email, role: member.role, token, expiresAt }
+}
 
-export function invitationsOf(core: Core): Invitations {
-  let invitations = byCore.get(core)
-  if (!invitations) byCore.set(core, (invitations = new Invitations(core)))
-  return invitations
+/**
+ * After the transaction: email each link through the account's SMTP server when one is set up;
+ * otherwise (or when sending fails) hand the link back for the console to show once.
+ */
+export async function deliverInvitations(kernel: Kernel, ctx: CallContext, pending: readonly PendingInvitation[]): Promise<InvitationDelivery[]> {
+  const accountId = ctx.principal!.accountId
+  const asLink = (p: PendingInvitation, deliveryError: string | null): InvitationDelivery => ({
+    membershipId: p.membershipId,
+    email: p.email,
+    expiresAt: p.expiresAt,
+    delivery: 'link',
+    link: inviteLink(p.token),
+    deliveryError
+  })
+  if (pending.length === 0) return []
+  const smtp = await loadSmtp(kernel.store, accountId)
+  if (!smtp) return pending.map((p) => asLink(p, null))
+  const mailer = createMailer(smtp)
+  try {
+    const out: InvitationDelivery[] = []
+    for (const p of pending) {
+      const outcome = await mailer.send(
+        invitationMessage({
+          to: p.email,
+          accountName: ctx.principal!.accountName,
+          inviterName: ctx.principal!.name,
+          roleLabel: roleLabel(p.role),
+          link: inviteLink(p.token),
+          expiresAt: p.expiresAt
+        })
+      )
+      out.push(
+        outcome.ok
+          ? { membershipId: p.membershipId, email: p.email, expiresAt: p.expiresAt, delivery: 'email', link: null, deliveryError: null }
+          : asLink(p, outcome.error)
+      )
+    }
+    return out
+  } finally {
+    mailer.close()
+  }
 }

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer'
-import type { Db } from '../store/connection'
+import type { Executor, Store } from '../store/port'
+import { deleteSmtpRow, findSmtpRow, upsertSmtpRow } from './smtp-repository'
 
 export interface SmtpConfig {
   host: string
@@ -27,15 +28,33 @@ export interface Mailer {
 }
 
 /** The account's mail server, or null when none is configured (invitations then carry their link). */
-export function loadSmtp(db: Db, accountId: string): SmtpConfig | null {
-  return (
-    (db
-      .prepare(
-        `SELECT host, port, tls, username, password, from_address AS fromAddress, from_name AS fromName, updated_at AS updatedAt
-         FROM smtp_settings WHERE account_id = ?`
-      )
-      .get(accountId) as SmtpConfig | undefined) ?? null
-  )
+export async function loadSmtp(store: Pick<Store, 'unseal' | 'db'>, accountId: string, q: Executor = store.db): Promise<SmtpConfig | null> {
+  const row = await findSmtpRow(q, accountId)
+  if (!row) return null
+  return { ...row, password: row.password === null ? null : unsealPassword(store, row.password) }
+}
+
+/** Save (or replace) the account's mail server; the password is sealed with the store key before it is written. */
+export async function saveSmtp(store: Pick<Store, 'seal'>, q: Executor, accountId: string, config: SmtpConfig): Promise<void> {
+  await upsertSmtpRow(q, accountId, { ...config, password: config.password === null ? null : sealPassword(store, config.password) })
+}
+
+export async function removeSmtp(q: Executor, accountId: string): Promise<void> {
+  await deleteSmtpRow(q, accountId)
+}
+
+// The column is text on both stores: the sealed bytes are written as base64. A value that does not
+// decode to a sealed box was written before sealing existed (SQLite only) and is the password itself.
+const SEALED_MAGIC = Buffer.from('GHS1')
+
+function sealPassword(store: Pick<Store, 'seal'>, password: string): string {
+  return store.seal(Buffer.from(password, 'utf8')).toString('base64')
+}
+
+function unsealPassword(store: Pick<Store, 'unseal'>, stored: string): string {
+  const bytes = Buffer.from(stored, 'base64')
+  const sealed = bytes.length > 32 && bytes.subarray(0, 4).equals(SEALED_MAGIC) && bytes.toString('base64') === stored
+  return sealed ? store.unseal(bytes).toString('utf8') : stored
 }
 
 /**

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3-multiple-ciphers'
-import { existsSync, mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/contract/result'
 import type { KeySource } from '../host'
 import { MIGRATIONS } from './migrations'
 import {
   DATABASE_FILE,
+  envelopePath,
   generateKey,
   readEnvelope,
   unwrapWithPassphrase,
@@ -29,7 +30,18 @@ export function databasePath(dataDir: string): string {
 /** Resolve the raw key from its source; a wrong passphrase throws before any file is touched. */
 export function resolveKey(dataDir: string, source: KeySource, create: boolean): { key: Buffer; created: boolean } {
   const env = readEnvelope(dataDir)
-  const dbExists = existsSync(databasePath(dataDir))
+  const file = databasePath(dataDir)
+  const dbExists = existsSync(file)
+  // An envelope with a recovery slot (setup ran) or a recorded tree head means a store with data existed
+  // here: never offer setup again (it would replace the recovery slot). A bare envelope is a store
+  // about to be created (the desktop app seals its key before the first open).
+  const existed = env !== null && (env.slots.recovery !== undefined || existsSync(join(dataDir, 'gatehouse.head')))
+  if (existed && (!dbExists || statSync(file).size === 0)) {
+    throw new AppError(
+      'INTERNAL',
+      `The database file ${file} is ${dbExists ? 'empty' : 'missing'}, but its key envelope (keys.json) is there: a store existed in ${dataDir}. Restore gatehouse.db from a backup; Gatehouse will not create a new store over it.`
+    )
+  }
   if (source.kind === 'key') {
     if (source.key.length !== 32) throw new AppError('VALIDATION', 'The database key must be 32 bytes.')
     return { key: Buffer.from(source.key), created: !dbExists }
@@ -47,7 +59,7 @@ export function resolveKey(dataDir: string, source: KeySource, create: boolean):
     writeEnvelope(dataDir, { version: 1, slots: { passphrase: wrapWithSecret(key, source.passphrase) } })
     return { key, created: true }
   }
-  return { key: unwrapWithPassphrase(env, source.passphrase), created: !dbExists }
+  return { key: unwrapWithPassphrase(env, source.passphrase, `The key envelope ${envelopePath(dataDir)}`), created: !dbExists }
 }
 
 interface OpenOptions {
@@ -61,6 +73,9 @@ interface OpenOptions {
  */
 export function openDatabase(file: string, key: Buffer, options: OpenOptions = {}): Db {
   let db: Db
+  // A new database file is created owner-only, like keys.json (SQLite gives its -wal and -shm the same mode).
+  if (!options.readonly && !existsSync(file)) closeSync(openSync(file, 'a', 0o600))
+  const sidecarsToRemove = options.readonly ? [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f)) : []
   try {
     db = new Database(file, {
       readonly: options.readonly ?? false,
@@ -76,6 +91,7 @@ export function openDatabase(file: string, key: Buffer, options: OpenOptions = {
     db.prepare('SELECT count(*) FROM sqlite_master').get()
   } catch (error) {
     db.close()
+    for (const f of sidecarsToRemove) rmSync(f, { force: true })
     const code = (error as { code?: string }).code
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new AppError(
@@ -85,6 +101,7 @@ export function openDatabase(file: string, key: Buffer, options: OpenOptions = {
     }
     throw new AppError('INTERNAL', `Cannot read the database file ${file}: ${(error as Error).message}`)
   }
+  if (options.readonly) leaveNoTrace(db, sidecarsToRemove)
   if (!options.readonly) {
     db.pragma('journal_mode = WAL')
     // Audit and login rows must survive a power cut once their transaction returns.
@@ -95,6 +112,20 @@ export function openDatabase(file: string, key: Buffer, options: OpenOptions = {
   db.pragma('cache_size = -131072')
   db.pragma('busy_timeout = 5000')
   return db
+}
+
+/**
+ * A read-only look leaves the data folder as it found it: SQLite creates the WAL index (-shm) and
+ * an empty -wal to read a WAL-mode file; those it created are removed on close. (One that existed
+ * belongs to a running or crashed writer and stays.)
+ */
+function leaveNoTrace(db: Db, created: string[]): void {
+  const close = db.close.bind(db)
+  db.close = () => {
+    const result = close()
+    for (const f of created) rmSync(f, { force: true })
+    return result
+  }
 }
 
 /** Run SQLite's page check; a damaged file becomes one readable line naming the file. */
@@ -112,7 +143,7 @@ export function migrate(db: Db): number {
   for (const migration of MIGRATIONS) {
     if (migration.version <= version) continue
     db.transaction(() => {
-      db.exec(migration.up)
+      db.exec(migration.sqlite)
       db.pragma(`user_version = ${migration.version}`)
     })()
     version = migration.version
@@ -120,11 +151,29 @@ export function migrate(db: Db): number {
   return version
 }
 
-export function openStore(dataDir: string, source: KeySource, options: { create?: boolean; nativeBinding?: string } = {}): OpenedStore {
+export interface OpenStoreOptions {
+  create?: boolean
+  nativeBinding?: string
+  /**
+   * Runs on a read-only connection before the first read-write open of an existing file (which
+   * would fold a damaged WAL in for good); throwing refuses the open with nothing changed.
+   */
+  checkBeforeWrite?: (readonly: Db) => void
+}
+
+export function openStore(dataDir: string, source: KeySource, options: OpenStoreOptions = {}): OpenedStore {
   const { key, created } = resolveKey(dataDir, source, options.create ?? true)
   const file = databasePath(dataDir)
   if (!existsSync(file) && !(options.create ?? true)) {
     throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}. Run "gatehouse init" first.`)
+  }
+  if (options.checkBeforeWrite && existsSync(file)) {
+    const readonly = openDatabase(file, key, { readonly: true, nativeBinding: options.nativeBinding })
+    try {
+      options.checkBeforeWrite(readonly)
+    } finally {
+      readonly.close()
+    }
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const db = openDatabase(file, key, { nativeBinding: options.nativeBinding })

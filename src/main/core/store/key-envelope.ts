@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/contract/result'
@@ -21,6 +21,12 @@ export interface ScryptSlot {
   iv: string
   tag: string
   ciphertext: string
+  /**
+   * SHA-256 (base64) of the fields above: not a secret, it tells a damaged slot (a flipped byte, a
+   * changed N) apart from a wrong passphrase, which the GCM tag alone cannot. Absent in envelopes
+   * written before it existed.
+   */
+  check?: string
 }
 
 export interface KeyEnvelope {
@@ -77,13 +83,44 @@ function deriveKek(secret: string, salt: Buffer, params: { N: number; r: number;
   return scryptSync(secret.normalize('NFKC'), salt, 32, { ...params, maxmem: 256 * 1024 * 1024 })
 }
 
+function slotCheck(slot: Omit<ScryptSlot, 'check'>): string {
+  const fields = [slot.kdf, slot.N, slot.r, slot.p, slot.salt, slot.iv, slot.tag, slot.ciphertext].join('\n')
+  return createHash('sha256').update(fields).digest('base64')
+}
+
+const B64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+function base64Bytes(value: unknown): number | null {
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !B64.test(value)) return null
+  return Buffer.from(value, 'base64').length
+}
+
+/**
+ * Why a slot cannot be used, or null when it is well formed: tells a damaged envelope apart from a
+ * wrong passphrase before any key derivation runs.
+ */
+export function slotDamage(name: string, slot: unknown): string | null {
+  if (slot === null || typeof slot !== 'object') return `its ${name} slot is not a slot`
+  const s = slot as Partial<ScryptSlot>
+  if (s.kdf !== 'scrypt') return `its ${name} slot names an unknown key derivation`
+  if (!Number.isSafeInteger(s.N) || s.N! < 2 ** 14 || s.N! > 2 ** 20 || (s.N! & (s.N! - 1)) !== 0 || s.r !== 8 || s.p !== 1) {
+    return `its ${name} slot has impossible scrypt parameters`
+  }
+  const sizes: Array<[keyof ScryptSlot, number]> = [['salt', 16], ['iv', 12], ['tag', 16], ['ciphertext', KEY_BYTES]]
+  for (const [field, bytes] of sizes) {
+    if (base64Bytes(s[field]) !== bytes) return `the ${field} of its ${name} slot is not ${bytes} bytes of base64`
+  }
+  if (s.check !== undefined && s.check !== slotCheck(s as ScryptSlot)) return `its ${name} slot does not match its checksum (a byte was changed)`
+  return null
+}
+
 export function wrapWithSecret(key: Uint8Array, secret: string): ScryptSlot {
   const salt = randomBytes(16)
   const iv = randomBytes(12)
   const kek = deriveKek(secret, salt, SCRYPT)
   const cipher = createCipheriv('aes-256-gcm', kek, iv)
   const ciphertext = Buffer.concat([cipher.update(key), cipher.final()])
-  return {
+  const slot: ScryptSlot = {
     kdf: 'scrypt',
     ...SCRYPT,
     salt: salt.toString('base64'),
@@ -91,6 +128,7 @@ export function wrapWithSecret(key: Uint8Array, secret: string): ScryptSlot {
     tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64')
   }
+  return { ...slot, check: slotCheck(slot) }
 }
 
 /** Returns the key, or null when the secret is wrong (the GCM tag does not verify). */
@@ -107,7 +145,14 @@ export function unwrapWithSecret(slot: ScryptSlot, secret: string): Buffer | nul
 }
 
 /** The passphrase opens the passphrase slot; the recovery key is accepted in its place. */
-export function unwrapWithPassphrase(env: KeyEnvelope, passphrase: string): Buffer {
+export function unwrapWithPassphrase(env: KeyEnvelope, passphrase: string, where = 'The key envelope'): Buffer {
+  for (const name of ['passphrase', 'recovery'] as const) {
+    if (!(name in env.slots)) continue
+    const damage = slotDamage(name, env.slots[name])
+    if (damage) {
+      throw new AppError('INTERNAL', `${where} is damaged: ${damage}. The store was not opened and nothing was changed; restore keys.json from a backup.`)
+    }
+  }
   const fromPassphrase = env.slots.passphrase ? unwrapWithSecret(env.slots.passphrase, passphrase) : null
   if (fromPassphrase) return fromPassphrase
   const fromRecovery = env.slots.recovery ? unwrapWithSecret(env.slots.recovery, normalizeRecoveryKey(passphrase)) : null

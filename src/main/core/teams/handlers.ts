@@ -1,54 +1,31 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../shared/contract/result'
-import type { Core } from '../core'
-import { accountOf, auditBase, membersOf, plural } from '../users/members'
-import { teamsOf, type TeamRecord } from './service'
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
-}
-
-function teamTarget(team: Pick<TeamRecord, 'id' | 'name'>) {
-  return { type: 'team', id: team.id, name: team.name }
-}
+import type { Kernel } from '../kernel/kernel'
+import { accountOf, auditBase, plural } from '../kernel/call'
+import { isUniqueViolation } from '../store/sql'
+import { getMembers } from '../users/members'
+import { deleteTeam, insertTeam, listTeams, updateTeam, type TeamRecord } from './repository'
+import { addMembers, getTeam, refuseTakenName, removeMembers, teamDto, teamTarget } from './service'
 
 /** Teams: names unique per account ignoring case; deleting a team keeps its members in the account. */
-export function registerTeams(core: Core): void {
-  const db = core.db
-  const teams = teamsOf(core)
-  const members = membersOf(core)
-  const listAll = db.prepare(`
-    SELECT t.team_id AS id, t.name, t.description, t.created_at AS createdAt, t.member_count AS memberCount
-    FROM teams t WHERE t.account_id = ? ORDER BY t.name`)
-
-  const refuseTaken = (accountId: string, name: string, exceptId?: string) => {
-    const existing = teams.findByName(accountId, name)
-    if (existing && existing.id !== exceptId) throw new AppError('CONFLICT', `A team named "${existing.name}" already exists.`, { teamId: existing.id })
-  }
-
-  core.handle('teams:list', (ctx, input) => {
-    const rows = listAll.all(accountOf(ctx)) as Array<{ id: string; name: string; description: string; createdAt: number; memberCount: number }>
+export function registerTeams(kernel: Kernel): void {
+  kernel.handle('teams:list', async (ctx, input) => {
+    const rows = await listTeams(kernel.store.db, accountOf(ctx))
     const search = input?.search?.toLowerCase()
     return { teams: search ? rows.filter((t) => t.name.toLowerCase().includes(search) || t.description.toLowerCase().includes(search)) : rows }
   })
 
-  core.handle('teams:create', (ctx, input) => {
+  kernel.handle('teams:create', async (ctx, input) => {
     const accountId = accountOf(ctx)
     const team: TeamRecord = { id: randomUUID(), name: input.name, description: input.description, createdAt: ctx.now }
     try {
-      core.tx(() => {
-        refuseTaken(accountId, input.name)
-        const people = members.getMany(accountId, input.membershipIds)
-        db.prepare('INSERT INTO teams (team_id, account_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)').run(
-          team.id,
-          accountId,
-          team.name,
-          team.description,
-          team.createdAt
-        )
+      return await kernel.tx(async (t) => {
+        await refuseTakenName(t, accountId, input.name)
+        const people = await getMembers(t, accountId, input.membershipIds)
+        await insertTeam(t, accountId, team)
         const base = auditBase(ctx)
-        const added = teams.addMembers(ctx, team, people)
-        core.ledger.appendMany([
+        const added = await addMembers(t, ctx, team, people)
+        await kernel.ledger.appendMany(t, [
           {
             ...base,
             action: 'team.created',
@@ -58,24 +35,23 @@ export function registerTeams(core: Core): void {
           },
           ...added
         ])
+        return teamDto(t, team)
       })
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', `A team named "${input.name}" already exists.`)
       throw error
     }
-    core.broadcast(accountId, ['teams', 'users', 'audit'])
-    return teams.dto(team)
   })
 
-  core.handle('teams:update', (ctx, input) => {
+  kernel.handle('teams:update', async (ctx, input) => {
     const accountId = accountOf(ctx)
-    const updated = core.tx(() => {
-      const team = teams.get(accountId, input.teamId)
+    return kernel.tx(async (t) => {
+      const team = await getTeam(t, accountId, input.teamId)
       const next = { ...team, name: input.name ?? team.name, description: input.description ?? team.description }
       const before: Record<string, string> = {}
       const after: Record<string, string> = {}
       if (next.name !== team.name) {
-        refuseTaken(accountId, next.name, team.id)
+        await refuseTakenName(t, accountId, next.name, team.id)
         before.name = team.name
         after.name = next.name
       }
@@ -83,10 +59,10 @@ export function registerTeams(core: Core): void {
         before.description = team.description
         after.description = next.description
       }
-      if (Object.keys(after).length === 0) return team
-      db.prepare('UPDATE teams SET name = ?, description = ? WHERE team_id = ?').run(next.name, next.description, team.id)
+      if (Object.keys(after).length === 0) return teamDto(t, team)
+      await updateTeam(t, team.id, next.name, next.description)
       const base = auditBase(ctx)
-      core.ledger.append({
+      await kernel.ledger.append(t, {
         ...base,
         action: 'team.updated',
         summary:
@@ -97,20 +73,18 @@ export function registerTeams(core: Core): void {
         before,
         after
       })
-      return next
+      return teamDto(t, next)
     })
-    core.broadcast(accountId, ['teams', 'users', 'audit'])
-    return teams.dto(updated)
   })
 
-  core.handle('teams:delete', (ctx, input) => {
+  kernel.handle('teams:delete', async (ctx, input) => {
     const accountId = accountOf(ctx)
-    const kept = core.tx(() => {
-      const team = teams.get(accountId, input.teamId)
-      const dto = teams.dto(team)
-      db.prepare('DELETE FROM teams WHERE team_id = ?').run(team.id)
+    const kept = await kernel.tx(async (t) => {
+      const team = await getTeam(t, accountId, input.teamId)
+      const dto = await teamDto(t, team)
+      await deleteTeam(t, team.id)
       const base = auditBase(ctx)
-      core.ledger.append({
+      await kernel.ledger.append(t, {
         ...base,
         action: 'team.deleted',
         summary: `${base.actor.name} deleted the team ${team.name}; its ${plural(dto.memberCount, 'member')} stay in the account.`,
@@ -119,20 +93,19 @@ export function registerTeams(core: Core): void {
       })
       return dto.memberCount
     })
-    core.broadcast(accountId, ['teams', 'users', 'audit'])
     return { deleted: true as const, membersKept: kept }
   })
 
   for (const verb of ['add', 'remove'] as const) {
-    core.handle(verb === 'add' ? 'teams:add-members' : 'teams:remove-members', (ctx, input) => {
+    kernel.handle(verb === 'add' ? 'teams:add-members' : 'teams:remove-members', async (ctx, input) => {
       const accountId = accountOf(ctx)
-      const result = core.tx(() => {
-        const team = teams.get(accountId, input.teamId)
-        const people = members.getMany(accountId, input.membershipIds)
-        const entries = verb === 'add' ? teams.addMembers(ctx, team, people) : teams.removeMembers(ctx, team, people)
+      return kernel.tx(async (t) => {
+        const team = await getTeam(t, accountId, input.teamId)
+        const people = await getMembers(t, accountId, input.membershipIds)
+        const entries = verb === 'add' ? await addMembers(t, ctx, team, people) : await removeMembers(t, ctx, team, people)
         if (entries.length > 0) {
           const base = auditBase(ctx)
-          core.ledger.appendMany([
+          await kernel.ledger.appendMany(t, [
             ...entries,
             {
               ...base,
@@ -143,10 +116,8 @@ export function registerTeams(core: Core): void {
             }
           ])
         }
-        return { team: teams.dto(team), changed: entries.length, unchanged: people.length - entries.length }
+        return { team: await teamDto(t, team), changed: entries.length, unchanged: people.length - entries.length }
       })
-      if (result.changed > 0) core.broadcast(accountId, ['teams', 'users', 'audit'])
-      return result
     })
   }
 }

@@ -1,112 +1,84 @@
 import { AppError } from '../../../shared/contract/result'
 import type { TeamDto } from '../../../shared/contract/teams'
 import type { AuditEntry } from '../audit/ledger'
-import type { Core } from '../core'
 import type { CallContext } from '../context'
-import { auditBase, memberTarget, membersOf, type MemberRecord } from '../users/members'
+import { auditBase } from '../kernel/call'
+import type { Executor } from '../store/port'
+import { memberTarget, teamsOfMember, type MemberRecord } from '../users/members'
+import { addTeamMember, findTeam, findTeamByName, findTeams, removeTeamMember, teamMemberCount, type TeamRecord } from './repository'
 
-export interface TeamRecord {
-  id: string
-  name: string
-  description: string
-  createdAt: number
+export type { TeamRecord }
+
+export function teamTarget(team: Pick<TeamRecord, 'id' | 'name'>): AuditEntry['target'] {
+  return { type: 'team', id: team.id, name: team.name }
 }
 
-/** Team rows and memberships; every write returns the audit entries its caller appends in the same transaction. */
-export class Teams {
-  private readonly byId
-  private readonly byIds
-  private readonly byName
-  private readonly memberCount
-  private readonly insertMember
-  private readonly deleteMember
-
-  constructor(private readonly core: Core) {
-    const db = core.db
-    this.byId = db.prepare('SELECT team_id AS id, name, description, created_at AS createdAt FROM teams WHERE account_id = ? AND team_id = ?')
-    this.byIds = db.prepare(
-      'SELECT team_id AS id, name, description, created_at AS createdAt FROM teams WHERE account_id = ? AND team_id IN (SELECT value FROM json_each(?)) ORDER BY name'
-    )
-    this.byName = db.prepare('SELECT team_id AS id, name, description, created_at AS createdAt FROM teams WHERE account_id = ? AND name = ?')
-    this.memberCount = db.prepare('SELECT member_count AS n FROM teams WHERE team_id = ?')
-    this.insertMember = db.prepare('INSERT OR IGNORE INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES (?, ?, ?, ?, ?)')
-    this.deleteMember = db.prepare('DELETE FROM team_members WHERE team_id = ? AND membership_id = ?')
-  }
-
-  get(accountId: string, teamId: string): TeamRecord {
-    const team = this.byId.get(accountId, teamId) as TeamRecord | undefined
-    if (!team) throw new AppError('NOT_FOUND', 'This team does not exist (any more).', { teamId })
-    return team
-  }
-
-  getMany(accountId: string, teamIds: readonly string[]): TeamRecord[] {
-    const unique = [...new Set(teamIds)]
-    if (unique.length === 0) return []
-    const rows = this.byIds.all(accountId, JSON.stringify(unique)) as TeamRecord[]
-    if (rows.length !== unique.length) {
-      throw new AppError('NOT_FOUND', 'One of the chosen teams does not exist (any more); nothing was changed.', {
-        missing: unique.filter((id) => !rows.some((r) => r.id === id))
-      })
-    }
-    return rows
-  }
-
-  /** Case-insensitive (the column is NOCASE). */
-  findByName(accountId: string, name: string): TeamRecord | undefined {
-    return this.byName.get(accountId, name) as TeamRecord | undefined
-  }
-
-  dto(team: TeamRecord): TeamDto {
-    return { ...team, memberCount: (this.memberCount.get(team.id) as { n: number }).n }
-  }
-
-  /**
-   * Put `members` in `team` (inside the caller's transaction). Returns the per-person audit entries
-   * for those who were not in it yet.
-   */
-  addMembers(ctx: CallContext, team: TeamRecord, members: readonly MemberRecord[]): AuditEntry[] {
-    const entries: AuditEntry[] = []
-    const base = auditBase(ctx)
-    const people = membersOf(this.core)
-    for (const member of members) {
-      const before = people.teamsOf(member.membershipId).map((t) => t.name)
-      if (this.insertMember.run(base.accountId, team.id, member.membershipId, member.personId, ctx.now).changes === 0) continue
-      entries.push({
-        ...base,
-        action: 'member.team-added',
-        summary: `${base.actor.name} added ${member.name || member.email} to the team ${team.name}.`,
-        target: memberTarget(member),
-        before: { teams: before },
-        after: { teams: [...before, team.name].sort((a, b) => a.localeCompare(b)) }
-      })
-    }
-    return entries
-  }
-
-  removeMembers(ctx: CallContext, team: TeamRecord, members: readonly MemberRecord[]): AuditEntry[] {
-    const entries: AuditEntry[] = []
-    const base = auditBase(ctx)
-    const people = membersOf(this.core)
-    for (const member of members) {
-      const before = people.teamsOf(member.membershipId).map((t) => t.name)
-      if (this.deleteMember.run(team.id, member.membershipId).changes === 0) continue
-      entries.push({
-        ...base,
-        action: 'member.team-removed',
-        summary: `${base.actor.name} removed ${member.name || member.email} from the team ${team.name}.`,
-        target: memberTarget(member),
-        before: { teams: before },
-        after: { teams: before.filter((n) => n !== team.name) }
-      })
-    }
-    return entries
-  }
+/** The team, or NOT_FOUND. */
+export async function getTeam(q: Executor, accountId: string, teamId: string): Promise<TeamRecord> {
+  const team = await findTeam(q, accountId, teamId)
+  if (!team) throw new AppError('NOT_FOUND', 'This team does not exist (any more).', { teamId })
+  return team
 }
 
-const teamsByCore = new WeakMap<Core, Teams>()
+/** Every id must be a team of the account; otherwise NOT_FOUND (nothing changes). */
+export async function getTeams(q: Executor, accountId: string, teamIds: readonly string[]): Promise<TeamRecord[]> {
+  const unique = [...new Set(teamIds)]
+  if (unique.length === 0) return []
+  const rows = await findTeams(q, accountId, unique)
+  if (rows.length !== unique.length) {
+    throw new AppError('NOT_FOUND', 'One of the chosen teams does not exist (any more); nothing was changed.', {
+      missing: unique.filter((id) => !rows.some((r) => r.id === id))
+    })
+  }
+  return rows
+}
 
-export function teamsOf(core: Core): Teams {
-  let teams = teamsByCore.get(core)
-  if (!teams) teamsByCore.set(core, (teams = new Teams(core)))
-  return teams
+/** CONFLICT when another team of the account already has this name (ignoring case). */
+export async function refuseTakenName(q: Executor, accountId: string, name: string, exceptId?: string): Promise<void> {
+  const existing = await findTeamByName(q, accountId, name)
+  if (existing && existing.id !== exceptId) throw new AppError('CONFLICT', `A team named "${existing.name}" already exists.`, { teamId: existing.id })
+}
+
+export async function teamDto(q: Executor, team: TeamRecord): Promise<TeamDto> {
+  return { ...team, memberCount: await teamMemberCount(q, team.id) }
+}
+
+/**
+ * Put `members` in `team` (inside the caller's transaction `t`). Returns the per-person audit
+ * entries for those who were not in it yet.
+ */
+export async function addMembers(t: Executor, ctx: CallContext, team: TeamRecord, members: readonly MemberRecord[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = []
+  const base = auditBase(ctx)
+  for (const member of members) {
+    const before = (await teamsOfMember(t, member.membershipId)).map((x) => x.name)
+    if (!(await addTeamMember(t, base.accountId!, team.id, member.membershipId, member.personId, ctx.now))) continue
+    entries.push({
+      ...base,
+      action: 'member.team-added',
+      summary: `${base.actor.name} added ${member.name || member.email} to the team ${team.name}.`,
+      target: memberTarget(member),
+      before: { teams: before },
+      after: { teams: [...before, team.name].sort((a, b) => a.localeCompare(b)) }
+    })
+  }
+  return entries
+}
+
+export async function removeMembers(t: Executor, ctx: CallContext, team: TeamRecord, members: readonly MemberRecord[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = []
+  const base = auditBase(ctx)
+  for (const member of members) {
+    const before = (await teamsOfMember(t, member.membershipId)).map((x) => x.name)
+    if (!(await removeTeamMember(t, team.id, member.membershipId))) continue
+    entries.push({
+      ...base,
+      action: 'member.team-removed',
+      summary: `${base.actor.name} removed ${member.name || member.email} from the team ${team.name}.`,
+      target: memberTarget(member),
+      before: { teams: before },
+      after: { teams: before.filter((n) => n !== team.name) }
+    })
+  }
+  return entries
 }

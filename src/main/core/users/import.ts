@@ -1,12 +1,13 @@
 import { email as emailSchema } from '../../../shared/contract/common'
 import { AppError } from '../../../shared/contract/result'
 import { ASSIGNABLE_ROLES, type AssignableRole, type ImportReport, type ImportRowResult, type InvitationDelivery } from '../../../shared/contract/users'
-import type { Core } from '../core'
 import type { CallContext } from '../context'
 import { parseCsv, toCsv } from '../csv/csv'
-import { invitationsOf } from '../invitations/service'
-import type { TeamRecord } from '../teams/service'
-import { auditBase, membersOf, plural } from './members'
+import { createInvitation, deliverInvitations, lookupInvitee } from '../invitations/service'
+import { auditBase, plural } from '../kernel/call'
+import type { Executor, Kernel } from '../kernel/kernel'
+import { allTeams, type TeamRecord } from '../teams/repository'
+import { seats as seatsOf } from './members'
 
 const MAX_ECHO = 200
 const MAX_NAME = 120
@@ -27,7 +28,7 @@ interface CheckedRow {
  * email, duplicate in file, already a member, unknown team, bad role, name too long, malformed
  * quotes, no free seat). Pure reads; the commit calls it again inside its transaction.
  */
-export function checkUsersCsv(core: Core, accountId: string, now: number, csv: string): { rows: CheckedRow[]; report: ImportReport } {
+export async function checkUsersCsv(q: Executor, accountId: string, now: number, csv: string): Promise<{ rows: CheckedRow[]; report: ImportReport }> {
   const parsed = parseCsv(csv)
   const column = (name: string) => parsed.header.indexOf(name)
   const at = { email: column('email'), name: column('name'), role: column('role'), teams: column('teams') }
@@ -36,16 +37,10 @@ export function checkUsersCsv(core: Core, accountId: string, now: number, csv: s
       header: parsed.header.slice(0, 20).map(clip)
     })
   }
-  const db = core.db
-  const teamByName = new Map(
-    (db.prepare('SELECT team_id AS id, name, description, created_at AS createdAt FROM teams WHERE account_id = ?').all(accountId) as TeamRecord[]).map((t) => [
-      t.name.toLowerCase(),
-      t
-    ])
-  )
-  const invitations = invitationsOf(core)
+  const teamByName = new Map((await allTeams(q, accountId)).map((t) => [t.name.toLowerCase(), t]))
   const firstRowOf = new Map<string, number>()
-  const rows: CheckedRow[] = parsed.records.map(({ row, cells, malformed }) => {
+  const rows: CheckedRow[] = []
+  for (const { row, cells, malformed } of parsed.records) {
     const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '')
     const rawEmail = cell(at.email)
     const rawName = cell(at.name)
@@ -66,7 +61,7 @@ export function checkUsersCsv(core: Core, accountId: string, now: number, csv: s
       if (first !== undefined) reasons.push(`duplicate in file (first on row ${first})`)
       else {
         firstRowOf.set(key, row)
-        const found = invitations.lookup(accountId, email)
+        const found = await lookupInvitee(q, accountId, email)
         personId = found.personId
         if (found.membership) reasons.push(`already a member (${found.membership.status})`)
       }
@@ -92,15 +87,15 @@ export function checkUsersCsv(core: Core, accountId: string, now: number, csv: s
       status: reasons.length ? 'error' : 'ok',
       reason: reasons.length ? reasons.join('; ') : null
     }
-    return {
+    rows.push({
       result,
       invite: reasons.length
         ? null
         : { email: email!, name: rawName || null, role: role as AssignableRole, teams: [...new Map(teams.map((t) => [t.id, t])).values()], personId }
-    }
-  })
+    })
+  }
   // Seats go to the valid rows in file order; the rest are refused with the figure.
-  const seats = membersOf(core).seats(accountId, now)
+  const seats = await seatsOf(q, accountId, now)
   let free = Math.max(0, seats.total - seats.used)
   for (const checked of rows) {
     if (!checked.invite) continue
@@ -131,20 +126,20 @@ export function checkUsersCsv(core: Core, accountId: string, now: number, csv: s
 
 /** Invite every ok row in one transaction (all or nothing), then deliver the links. */
 export async function commitUsersCsv(
-  core: Core,
+  kernel: Kernel,
   ctx: CallContext,
   csv: string
 ): Promise<ImportReport & { invited: Array<InvitationDelivery & { row: number }> }> {
   const accountId = ctx.principal!.accountId
-  const invitations = invitationsOf(core)
-  const { report, pending } = core.tx(() => {
-    const { rows, report } = checkUsersCsv(core, accountId, ctx.now, csv)
-    const created = rows.flatMap((r) =>
-      r.invite ? [{ row: r.result.row, ...invitations.create(ctx, { ...r.invite, permissions: [] }, ' (CSV import)') }] : []
-    )
+  const { report, pending } = await kernel.tx(async (t) => {
+    const { rows, report } = await checkUsersCsv(t, accountId, ctx.now, csv)
+    const created: Array<{ row: number } & Awaited<ReturnType<typeof createInvitation>>> = []
+    for (const r of rows) {
+      if (r.invite) created.push({ row: r.result.row, ...(await createInvitation(kernel, t, ctx, { ...r.invite, permissions: [] }, ' (CSV import)')) })
+    }
     if (created.length > 0) {
       const base = auditBase(ctx)
-      core.ledger.appendMany([
+      await kernel.ledger.appendMany(t, [
         ...created.map((c) => c.entry),
         {
           ...base,
@@ -155,17 +150,17 @@ export async function commitUsersCsv(
         }
       ])
     }
-    return { report: { ...report, seats: membersOf(core).seats(accountId, ctx.now) }, pending: created }
+    return { report: { ...report, seats: await seatsOf(t, accountId, ctx.now) }, pending: created }
   })
-  if (pending.length) core.broadcast(accountId, ['users', 'teams', 'audit'])
-  const delivered = await invitationsOf(core).deliver(
+  const delivered = await deliverInvitations(
+    kernel,
     ctx,
     pending.map((p) => p.pending)
   )
   return { ...report, invited: delivered.map((d, i) => ({ ...d, row: pending[i]!.row })) }
 }
 
-export function registerUsersImport(core: Core): void {
-  core.handle('users:import-preview', (ctx, input) => checkUsersCsv(core, ctx.principal!.accountId, ctx.now, input.csv).report)
-  core.handle('users:import-commit', (ctx, input) => commitUsersCsv(core, ctx, input.csv))
+export function registerUsersImport(kernel: Kernel): void {
+  kernel.handle('users:import-preview', async (ctx, input) => (await checkUsersCsv(kernel.store.db, ctx.principal!.accountId, ctx.now, input.csv)).report)
+  kernel.handle('users:import-commit', (ctx, input) => commitUsersCsv(kernel, ctx, input.csv))
 }

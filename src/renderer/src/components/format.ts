@@ -18,6 +18,14 @@ export function formatCount(n: number): string {
   return numberFormat.format(n)
 }
 
+/**
+ * A count the server may have capped (broad searches are counted only up to a limit): "1,234", or
+ * "200+" when `capped`, never a lower bound passed off as exact.
+ */
+export function formatCapped(n: number, capped: boolean): string {
+  return `${formatCount(n)}${capped ? '+' : ''}`
+}
+
 /** "1 user", "1,234 users". */
 export function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`

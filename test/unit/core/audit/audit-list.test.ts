@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEventDto } from '../../../../src/shared/contract/audit'
 import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
-import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, type TestCore, type TestMember } from '../../../support/core'
+import { OWNER_ONLY_ACTIONS } from '../../../../src/shared/audit-actions'
+import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, testDb, type TestCore, type TestMember } from '../../../support/core'
 
 interface Page {
   rows: AuditEventDto[]
@@ -26,15 +27,16 @@ describe('audit:list', () => {
     }
     return rows
   }
-  const sqlSeqs = (where = '1', params: unknown[] = []) =>
-    (t.core.db.prepare(`SELECT seq FROM audit_events WHERE account_id = ? AND (${where}) ORDER BY seq DESC`).all(accountId, ...params) as Array<{ seq: number }>).map((r) => r.seq)
+  const sqlSeqs = async (where = '1 = 1', params: unknown[] = []) =>
+    (await testDb(t.core).all<{ seq: number }>(`SELECT seq FROM audit_events WHERE account_id = ? AND (${where}) ORDER BY seq DESC`, accountId, ...params)).map((r) => Number(r.seq))
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     await setupAccount(t.core)
-    accountId = (t.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
-    ownerId = (t.core.db.prepare('SELECT person_id FROM persons WHERE email = ?').get(OWNER.email) as { person_id: string }).person_id
-    seedDemo(t.core, { users: 40, events: 300, seed: 3 })
+    const db = testDb(t.core)
+    accountId = (await db.get<{ account_id: string }>('SELECT account_id FROM accounts'))!.account_id
+    ownerId = (await db.get<{ person_id: string }>('SELECT person_id FROM persons WHERE email = ?', OWNER.email))!.person_id
+    await seedDemo(t.core, { users: 40, events: 300, seed: 3 })
     admin = await addMember(t.core, { name: 'Ada Admin', email: 'ada@example.com', role: 'admin' })
     t.clock.advance(60_000)
     const adminConn = await signIn(t.core, admin.email, admin.password, { ...META, ip: '203.0.113.77', device: 'Edge 141 on Windows' })
@@ -44,28 +46,28 @@ describe('audit:list', () => {
     t.clock.advance(60_000)
     conn = await signIn(t.core, OWNER.email, OWNER.password)
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => t.dispose())
 
   it('lists newest first; the first row is the sign-in that opened this session', async () => {
     const page = await list({ limit: 5 })
     expect(page.rows).toHaveLength(5)
-    expect(page.rows.map((r) => r.seq)).toEqual(sqlSeqs().slice(0, 5))
+    expect(page.rows.map((r) => r.seq)).toEqual((await sqlSeqs()).slice(0, 5))
     expect(page.rows[0]).toMatchObject({ action: 'auth.signed-in', actor: { kind: 'member', id: ownerId, name: OWNER.name, email: OWNER.email, role: 'owner' } })
     expect(page.next).toBe(page.rows[4]!.seq)
   })
 
   it('pages with `before` through every event of the account exactly once', async () => {
     const rows = await walk({})
-    const expected = sqlSeqs()
+    const expected = await sqlSeqs()
     expect(expected.length).toBeGreaterThan(300)
     expect(rows.map((r) => r.seq)).toEqual(expected)
     // The unknown-email lock (no account) is not among them.
     expect(rows.some((r) => r.action === 'auth.locked')).toBe(false)
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.locked' AND account_id IS NULL").get()).toEqual({ n: 1 })
+    expect(await testDb(t.core).get("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.locked' AND account_id IS NULL")).toEqual({ n: 1 })
   })
 
   it('ends paging with next = null, also when the last page is exactly full', async () => {
-    const total = sqlSeqs().length
+    const total = (await sqlSeqs()).length
     const all = await list({ limit: total })
     expect(all.rows).toHaveLength(total)
     // A full page cannot know it was the last: one more (empty) page ends it.
@@ -78,7 +80,7 @@ describe('audit:list', () => {
   it('filters by action, across pages', async () => {
     for (const action of ['auth.signed-in', 'member.invited', 'member.role-changed', 'account.created']) {
       const rows = await walk({ action }, 25)
-      expect(rows.map((r) => r.seq), action).toEqual(sqlSeqs('action = ?', [action]))
+      expect(rows.map((r) => r.seq), action).toEqual(await sqlSeqs('action = ?', [action]))
       expect(rows.every((r) => r.action === action)).toBe(true)
     }
     expect(await list({ action: 'no.such-action' })).toEqual({ rows: [], next: null })
@@ -88,13 +90,13 @@ describe('audit:list', () => {
     const mine = await walk({ actorId: admin.personId }, 1)
     expect(mine.map((r) => r.action)).toEqual(['auth.signed-out', 'auth.signed-in'])
     const ownerSignIns = await walk({ actorId: ownerId, action: 'auth.signed-in' }, 7)
-    expect(ownerSignIns.map((r) => r.seq)).toEqual(sqlSeqs('actor_id = ? AND action = ?', [ownerId, 'auth.signed-in']))
+    expect(ownerSignIns.map((r) => r.seq)).toEqual(await sqlSeqs('actor_id = ? AND action = ?', [ownerId, 'auth.signed-in']))
     expect(ownerSignIns.length).toBeGreaterThan(0)
   })
 
   it('carries the actor as they were at the time (a snapshot), the target, IP, device and time', async () => {
-    t.core.db.prepare("UPDATE persons SET name = 'Ada Renamed' WHERE person_id = ?").run(admin.personId)
-    t.core.db.prepare("UPDATE memberships SET role = 'viewer' WHERE membership_id = ?").run(admin.membershipId)
+    await testDb(t.core).run("UPDATE persons SET name = 'Ada Renamed' WHERE person_id = ?", admin.personId)
+    await testDb(t.core).run("UPDATE memberships SET role = 'viewer' WHERE membership_id = ?", admin.membershipId)
     const [signedOut, signedIn] = await walk({ actorId: admin.personId })
     expect(signedIn).toEqual({
       seq: expect.any(Number),
@@ -133,5 +135,47 @@ describe('audit:list', () => {
     const viewerConn = await signIn(t.core, viewer.email, viewer.password)
     const page = await call<Page>(t.core, viewerConn, 'audit:list', { limit: 1 })
     expect(page.rows[0]).toMatchObject({ action: 'auth.signed-in', actor: { id: viewer.personId, role: 'viewer' } })
+  })
+
+  it('hides the Owner-only actions of the catalog, and older traces of support sessions, from everyone but the Owner', async () => {
+    const viewer = await addMember(t.core, { name: 'Vic Viewer', email: 'vic@example.com', role: 'viewer' })
+    const support = { kind: 'support' as const, id: 'agent-1', name: 'Sam Support', email: 'sam@support.example', role: null }
+    const base = { accountId, ip: null, device: null }
+    await t.core.tx(async (tx) => {
+      await t.core.ledger.appendMany(tx, [
+        ...OWNER_ONLY_ACTIONS.map((action) => ({ ...base, actor: support, action, summary: `${action} by support`, target: { type: 'account', id: accountId, name: null } })),
+        // Written before the support codes existed: a support agent signing out, a support agent locked.
+        { ...base, actor: support, action: 'auth.signed-out' as const, summary: 'Sam Support signed out.', target: { type: 'member', id: 'agent-1', name: 'Sam Support' } },
+        {
+          ...base,
+          actor: { kind: 'system' as const, id: null, name: 'Gatehouse', email: null, role: null },
+          action: 'auth.locked' as const,
+          summary: 'Sign-in locked for sam@support.example.',
+          target: { type: 'support-agent', id: 'agent-1', name: 'sam@support.example' }
+        }
+      ])
+    })
+    const everything = await walk({}, 50)
+    const lastSeq = everything[0]!.seq
+    // The Owner reads all of it.
+    expect(everything.filter((r) => r.actor.id === 'agent-1' || r.target.id === 'agent-1').length).toBe(OWNER_ONLY_ACTIONS.length + 2)
+    const visible = everything.filter(
+      (r) => !(OWNER_ONLY_ACTIONS as readonly string[]).includes(r.action) && !(['auth.signed-out', 'auth.locked'].includes(r.action) && (r.actor.kind === 'support' || r.target.type === 'support-agent'))
+    )
+    for (const who of [admin, viewer]) {
+      const connection = await signIn(t.core, who.email, who.password)
+      const rows: typeof everything = []
+      let page = await call<Page>(t.core, connection, 'audit:list', { limit: 50 })
+      rows.push(...page.rows)
+      while (page.next !== null) {
+        page = await call<Page>(t.core, connection, 'audit:list', { limit: 50, before: page.next })
+        rows.push(...page.rows)
+      }
+      expect(rows.some((r) => (OWNER_ONLY_ACTIONS as readonly string[]).includes(r.action)), who.email).toBe(false)
+      expect(rows.some((r) => r.actor.kind === 'support' || r.target.type === 'support-agent'), who.email).toBe(false)
+      // Nothing else is hidden (rows after the Owner's walk are the sign-ins of this test).
+      expect(rows.filter((r) => r.seq <= lastSeq).map((r) => r.seq), who.email).toEqual(visible.map((r) => r.seq))
+      for (const action of OWNER_ONLY_ACTIONS) expect((await call<Page>(t.core, connection, 'audit:list', { action, limit: 5 })).rows, action).toEqual([])
+    }
   })
 })

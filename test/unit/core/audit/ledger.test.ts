@@ -1,24 +1,46 @@
 import { verify as verifySignature, createPublicKey } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import fc from 'fast-check'
+import { CompiledQuery } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inject } from 'vitest'
 import { canonicalEventJson, canonicalEventJsonReference, treeHeadMessage, verifyLedger, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
 import { leafHash, MerkleFrontier } from '../../../../src/main/core/audit/merkle'
-import type { Db } from '../../../../src/main/core/store/connection'
-import { call, OWNER, openTestCore, setupAccount, signIn, type TestCore } from '../../../support/core'
+import type { Core } from '../../../../src/main/core/core'
+import type { Executor } from '../../../../src/main/core/store/port'
+import { call, OWNER, openTestCore, setupAccount, signIn, tempDir, testDb, testPostgresDatabase, TEST_STORE, type TestCore } from '../../../support/core'
+import { ManualClock } from '../../../../src/main/core/clock'
 
 const HOUR = 3_600_000
 
-/** Run `sql` in a savepoint, hand the tampered database to `check`, then undo the tampering. */
-function tampered<T>(db: Db, sql: string | (() => void), check: () => T): T {
-  db.exec('SAVEPOINT tamper')
+class Rollback extends Error {}
+
+/** A statement for `tampered`: SQL with `?` parameters (rewritten to $n on PostgreSQL). */
+type Statement = string | [string, ...unknown[]]
+
+function compile(core: Core, statement: Statement): CompiledQuery {
+  const [text, ...params] = typeof statement === 'string' ? [statement] : statement
+  let n = 0
+  return CompiledQuery.raw(core.store.dialect === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text, params)
+}
+
+/**
+ * Tamper with the store inside a transaction, hand it to `check`, then roll the tampering back: the
+ * same on both stores (the file-level tampering tests that flip bytes are SQLite's, elsewhere).
+ */
+async function tampered<T>(core: Core, statements: Statement[] | ((tx: Executor) => Promise<void>), check: (tx: Executor) => Promise<T>): Promise<T> {
+  let result: T | undefined
   try {
-    if (typeof sql === 'string') db.exec(sql)
-    else sql()
-    return check()
-  } finally {
-    db.exec('ROLLBACK TO tamper; RELEASE tamper')
+    await core.tx(async (tx) => {
+      if (typeof statements === 'function') await statements(tx)
+      else for (const statement of statements) await tx.executeQuery(compile(core, statement))
+      result = await check(tx)
+      throw new Rollback()
+    })
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error
   }
+  return result as T
 }
 
 describe('audit ledger', () => {
@@ -35,31 +57,32 @@ describe('audit ledger', () => {
     ip: '192.0.2.7',
     device: 'Firefox 145 on Linux'
   })
+  const verify = (q: Executor = t.core.store.db) => verifyLedger(q)
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     const { connectionId } = await setupAccount(t.core) // events 1-2, head at 2 ("init")
-    accountId = (t.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+    accountId = (await testDb(t.core).get<{ account_id: string }>('SELECT account_id FROM accounts'))!.account_id
     await call(t.core, connectionId, 'auth:sign-out') // event 3
     await signIn(t.core, OWNER.email, OWNER.password) // event 4
     t.clock.advance(HOUR)
-    t.core.tx(() => t.core.ledger.appendMany([5, 6, 7, 8, 9, 10].map(entry)))
-    t.core.tx(() => t.core.ledger.signHead('on demand')) // head at 10
-    t.core.tx(() => t.core.ledger.appendMany([11, 12, 13].map(entry))) // unsigned tail
+    await t.core.tx((tx) => t.core.ledger.appendMany(tx, [5, 6, 7, 8, 9, 10].map(entry)))
+    await t.core.tx((tx) => t.core.ledger.signHead('on demand', tx)) // head at 10
+    await t.core.tx((tx) => t.core.ledger.appendMany(tx, [11, 12, 13].map(entry))) // unsigned tail
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => t.dispose())
 
-  it('verifies an intact ledger: count, signed heads, unsigned tail and the root', () => {
-    const result = verifyLedger(t.core.db)
+  it('verifies an intact ledger: count, signed heads, unsigned tail and the root', async () => {
+    const result = await verify()
     expect(result).toMatchObject({ ok: true, count: 13, heads: 2, unsignedTail: 3 })
-    const state = t.core.db.prepare('SELECT tree_size, frontier FROM ledger_state').get() as { tree_size: number; frontier: Buffer }
-    expect(state.tree_size).toBe(13)
+    const state = (await testDb(t.core).get<{ tree_size: number; frontier: Buffer }>('SELECT tree_size, frontier FROM ledger_state'))!
+    expect(Number(state.tree_size)).toBe(13)
     expect(result.ok && result.root.equals(MerkleFrontier.decode(13, state.frontier).root())).toBe(true)
   })
 
-  it('stores each event with the hash of its canonical JSON, covering every recorded field', () => {
-    const rows = t.core.db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditRow[]
-    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
+  it('stores each event with the hash of its canonical JSON, covering every recorded field', async () => {
+    const rows = await testDb(t.core).all<AuditRow>('SELECT * FROM audit_events ORDER BY seq')
+    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     for (const row of rows) expect(leafHash(canonicalEventJson(row)).equals(row.leaf_hash), `seq ${row.seq}`).toBe(true)
     const json = JSON.parse(canonicalEventJson(rows[5]!))
     expect(json).toEqual({
@@ -80,14 +103,14 @@ describe('audit ledger', () => {
     expect(canonicalEventJson(rows[5]!)).toMatch(/^\{"accountId":"[^"]+","action":"member\.role-changed","actor":\{"email"/)
   })
 
-  it('(a) names the sequence number of an event changed with SQL', () => {
-    const result = tampered(t.core.db, "UPDATE audit_events SET summary = 'x' WHERE seq = 3", () => verifyLedger(t.core.db))
+  it('(a) names the sequence number of an event changed with SQL', async () => {
+    const result = await tampered(t.core, ["UPDATE audit_events SET summary = 'x' WHERE seq = 3"], verify)
     expect(result).toMatchObject({ ok: false, seq: 3 })
     expect(!result.ok && result.message).toBe('Audit event 3 does not match its recorded hash: it was altered after it was written.')
-    expect(verifyLedger(t.core.db).ok).toBe(true)
+    expect((await verify()).ok).toBe(true)
   })
 
-  it('(a) notices a change to any column of an event', () => {
+  it('(a) notices a change to any column of an event', async () => {
     const edits: Record<string, string> = {
       account_id: 'NULL',
       time: 'time + 1',
@@ -107,121 +130,186 @@ describe('audit ledger', () => {
       device: "'curl'"
     }
     for (const [column, value] of Object.entries(edits)) {
-      const result = tampered(t.core.db, `UPDATE audit_events SET ${column} = ${value} WHERE seq = 7`, () => verifyLedger(t.core.db))
+      const result = await tampered(t.core, [`UPDATE audit_events SET ${column} = ${value} WHERE seq = 7`], verify)
       expect(result, column).toMatchObject({ ok: false, seq: 7 })
     }
-    const unreadable = tampered(t.core.db, "UPDATE audit_events SET after_json = '{not json' WHERE seq = 7", () => verifyLedger(t.core.db))
+    const unreadable = await tampered(t.core, ["UPDATE audit_events SET after_json = '{not json' WHERE seq = 7"], verify)
     expect(unreadable).toMatchObject({ ok: false, seq: 7 })
     expect(!unreadable.ok && unreadable.message).toMatch(/Audit event 7 is unreadable/)
   })
 
-  it('(b) names the range between two signed heads when an event and its hash were both rewritten', () => {
-    const result = tampered(
-      t.core.db,
-      () => {
+  it('(b) names the range between two signed heads when an event and its hash were both rewritten', async () => {
+    const result = await tampered(
+      t.core,
+      async (tx) => {
         // An attacker who knows the scheme: edit the row, then recompute its leaf the same way.
-        t.core.db.prepare("UPDATE audit_events SET summary = 'Nothing happened.', actor_name = 'Nobody' WHERE seq = 6").run()
-        const row = t.core.db.prepare('SELECT * FROM audit_events WHERE seq = 6').get() as AuditRow
-        t.core.db.prepare('UPDATE audit_events SET leaf_hash = ? WHERE seq = 6').run(leafHash(canonicalEventJson(row)))
+        await tx.executeQuery(compile(t.core, "UPDATE audit_events SET summary = 'Nothing happened.', actor_name = 'Nobody' WHERE seq = 6"))
+        const row = (await tx.executeQuery<AuditRow>(compile(t.core, 'SELECT * FROM audit_events WHERE seq = 6'))).rows[0]!
+        await tx.executeQuery(compile(t.core, ['UPDATE audit_events SET leaf_hash = ? WHERE seq = 6', leafHash(canonicalEventJson(row))]))
       },
-      () => verifyLedger(t.core.db)
+      verify
     )
     expect(result).toMatchObject({ ok: false, range: [3, 10] })
     expect(!result.ok && result.message).toMatch(/^History was rewritten between sequence numbers 3 and 10: the root does not match the tree head signed at \d{4}-/)
   })
 
-  it('(c) names the missing sequence number when a middle event is deleted', () => {
-    const result = tampered(t.core.db, 'DELETE FROM audit_events WHERE seq = 5', () => verifyLedger(t.core.db))
+  it('(c) names the missing sequence number when a middle event is deleted', async () => {
+    const result = await tampered(t.core, ['DELETE FROM audit_events WHERE seq = 5'], verify)
     expect(result).toMatchObject({ ok: false, seq: 5 })
     expect(!result.ok && result.message).toBe('Audit event 5 is missing (the next stored event is 6).')
   })
 
-  it('(c) notices events renumbered to close the gap of a deleted one', () => {
-    const result = tampered(t.core.db, 'DELETE FROM audit_events WHERE seq = 5; UPDATE audit_events SET seq = seq - 1 WHERE seq > 5', () =>
-      verifyLedger(t.core.db)
+  it('(c) notices events renumbered to close the gap of a deleted one', async () => {
+    // In two steps: PostgreSQL checks the primary key row by row.
+    const result = await tampered(
+      t.core,
+      ['DELETE FROM audit_events WHERE seq = 5', 'UPDATE audit_events SET seq = -seq WHERE seq > 5', 'UPDATE audit_events SET seq = -seq - 1 WHERE seq < 0'],
+      verify
     )
     expect(result).toMatchObject({ ok: false, seq: 5 })
   })
 
-  it('(d) reports truncation when the newest events under a signed head are deleted', () => {
-    const result = tampered(t.core.db, 'DELETE FROM audit_events WHERE seq >= 9', () => verifyLedger(t.core.db))
+  it('(d) reports truncation when the newest events under a signed head are deleted', async () => {
+    const result = await tampered(t.core, ['DELETE FROM audit_events WHERE seq >= 9'], verify)
     expect(result).toMatchObject({ ok: false, range: [9, 10] })
     expect(!result.ok && result.message).toBe('The log was truncated: a signed tree head covers 10 events but only 8 are present.')
   })
 
-  it('(d) reports unsigned newest events that disappeared against the recorded ledger size', () => {
-    const result = tampered(t.core.db, 'DELETE FROM audit_events WHERE seq >= 12', () => verifyLedger(t.core.db))
+  it('(d) reports unsigned newest events that disappeared against the recorded ledger size', async () => {
+    const result = await tampered(t.core, ['DELETE FROM audit_events WHERE seq >= 12'], verify)
     expect(result).toMatchObject({ ok: false, range: [12, 13] })
     expect(!result.ok && result.message).toBe('The ledger records 13 events but 11 are present.')
   })
 
-  it('(e) fails on the signature when a signed head is altered', () => {
-    for (const edit of ['root = zeroblob(32)', 'tree_size = 9', 'signed_at = signed_at + 1', 'signature = zeroblob(64)']) {
-      const result = tampered(t.core.db, `UPDATE ledger_heads SET ${edit} WHERE tree_size = 10`, () => verifyLedger(t.core.db))
-      expect(result.ok, edit).toBe(false)
-      expect(!result.ok && result.message, edit).toMatch(/^The signature of the tree head at size (10|9) does not verify/)
+  it('(e) fails on the signature when a signed head is altered', async () => {
+    const edits: Statement[] = [
+      ['UPDATE ledger_heads SET root = ? WHERE tree_size = 10', Buffer.alloc(32)],
+      'UPDATE ledger_heads SET tree_size = 9 WHERE tree_size = 10',
+      'UPDATE ledger_heads SET signed_at = signed_at + 1 WHERE tree_size = 10',
+      ['UPDATE ledger_heads SET signature = ? WHERE tree_size = 10', Buffer.alloc(64)]
+    ]
+    for (const edit of edits) {
+      const result = await tampered(t.core, [edit], verify)
+      expect(result.ok, String(edit)).toBe(false)
+      expect(!result.ok && result.message, String(edit)).toMatch(/^The signature of the tree head at size (10|9) does not verify/)
     }
-    const keyGone = tampered(t.core.db, 'DELETE FROM installation_keys', () => verifyLedger(t.core.db))
+    const keyGone = await tampered(t.core, ['DELETE FROM installation_keys'], verify)
     expect(!keyGone.ok && keyGone.message).toMatch(/signature of the tree head at size 2 does not verify/)
   })
 
-  it('signs heads from the frontier alone (O(log n)), and latestHead returns the newest', () => {
-    const expected = verifyLedger(t.core.db)
+  it('signs heads from the frontier alone (O(log n)), and latestHead returns the newest', async () => {
+    const expected = await verify()
     if (!expected.ok) throw new Error(expected.message)
     // With every event row gone the head is still right: signing never reads the events.
-    const head = tampered(t.core.db, 'DELETE FROM audit_events', () => {
-      const signed = t.core.ledger.signHead('test')
-      expect(t.core.ledger.latestHead()).toEqual(signed)
+    const head = await tampered(t.core, ['DELETE FROM audit_events'], async (tx) => {
+      const signed = await t.core.ledger.signHead('test', tx)
+      expect(await t.core.ledger.latestHead(tx)).toEqual(signed)
       return signed
     })
     expect(head.treeSize).toBe(13)
     expect(head.root.equals(expected.root)).toBe(true)
   })
 
-  it('signs with the installation Ed25519 key kept inside the store', () => {
-    const head = t.core.tx(() => t.core.ledger.signHead('on demand'))
-    expect(t.core.ledger.latestHead()).toEqual(head)
-    const key = t.core.db.prepare("SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger'").all() as Array<{ key_id: string; public_key: Buffer }>
+  it('signs with the installation Ed25519 key kept inside the store', async () => {
+    const head = await t.core.tx((tx) => t.core.ledger.signHead('on demand', tx))
+    expect(await t.core.ledger.latestHead()).toEqual(head)
+    const key = await testDb(t.core).all<{ key_id: string; public_key: Buffer }>("SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger'")
     expect(key).toHaveLength(1)
     expect(head.keyId).toBe(key[0]!.key_id)
     const publicKey = createPublicKey({ key: key[0]!.public_key, format: 'der', type: 'spki' })
     expect(publicKey.asymmetricKeyType).toBe('ed25519')
     expect(verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), publicKey, head.signature)).toBe(true)
     expect(verifySignature(null, treeHeadMessage(head.treeSize + 1, head.root, head.signedAt), publicKey, head.signature)).toBe(false)
-    expect(verifyLedger(t.core.db)).toMatchObject({ ok: true, count: 13, heads: 3, unsignedTail: 0 })
+    expect(await verify()).toMatchObject({ ok: true, count: 13, heads: 3, unsignedTail: 0 })
   })
 
-  it('appends only inside the transaction of the change, and a rolled-back change leaves no event', () => {
-    expect(() => t.core.ledger.append(entry(99))).toThrow(/inside the mutation transaction/)
-    const size = t.core.ledger.size()
-    expect(() =>
-      t.core.tx(() => {
-        t.core.ledger.append(entry(14))
+  it('appends only inside the transaction of the change, and a rolled-back change leaves no event', async () => {
+    await expect(t.core.ledger.append(t.core.store.db, entry(99))).rejects.toThrow(/inside the mutation transaction/)
+    const size = await t.core.ledger.size()
+    await expect(
+      t.core.tx(async (tx) => {
+        await t.core.ledger.append(tx, entry(14))
         throw new Error('the change failed')
       })
-    ).toThrow('the change failed')
-    expect(t.core.ledger.size()).toBe(size)
-    expect(t.core.db.prepare('SELECT max(seq) AS s FROM audit_events').get()).toEqual({ s: size })
-    expect(verifyLedger(t.core.db).ok).toBe(true)
+    ).rejects.toThrow('the change failed')
+    expect(await t.core.ledger.size()).toBe(size)
+    expect(Number((await testDb(t.core).get<{ s: number }>('SELECT max(seq) AS s FROM audit_events'))!.s)).toBe(size)
+    expect((await verify()).ok).toBe(true)
   })
 
-  it('signs a daily head on tick once 24 hours have passed and the tree has grown', () => {
-    const heads = () => t.core.db.prepare('SELECT tree_size, reason FROM ledger_heads ORDER BY head_id').all() as Array<{ tree_size: number; reason: string }>
-    const before = heads().length
-    t.core.tx(() => t.core.ledger.append(entry(14)))
+  it('signs a daily head on tick once 24 hours have passed and the tree has grown', async () => {
+    const heads = async () =>
+      (await testDb(t.core).all<{ tree_size: number; reason: string }>('SELECT tree_size, reason FROM ledger_heads ORDER BY head_id')).map((h) => ({
+        tree_size: Number(h.tree_size),
+        reason: h.reason
+      }))
+    const before = (await heads()).length
+    await t.core.tx((tx) => t.core.ledger.append(tx, entry(14)))
     t.clock.advance(23 * HOUR)
-    t.core.tick()
-    expect(heads()).toHaveLength(before)
+    await t.core.tick()
+    expect(await heads()).toHaveLength(before)
     t.clock.advance(2 * HOUR)
-    t.core.tick()
-    expect(heads()).toHaveLength(before + 1)
-    expect(heads().at(-1)).toEqual({ tree_size: 14, reason: 'daily' })
-    expect(t.core.ledger.latestHead()?.treeSize).toBe(14)
+    await t.core.tick()
+    expect(await heads()).toHaveLength(before + 1)
+    expect((await heads()).at(-1)).toEqual({ tree_size: 14, reason: 'daily' })
+    expect((await t.core.ledger.latestHead())?.treeSize).toBe(14)
     // A day later with nothing new: nothing to sign.
     t.clock.advance(25 * HOUR)
-    t.core.tick()
-    expect(heads()).toHaveLength(before + 1)
-    expect(verifyLedger(t.core.db)).toMatchObject({ ok: true, count: 14, unsignedTail: 0 })
+    await t.core.tick()
+    expect(await heads()).toHaveLength(before + 1)
+    expect(await verify()).toMatchObject({ ok: true, count: 14, unsignedTail: 0 })
+  })
+})
+
+// Needs both stores in one run: the PostgreSQL server the test run starts (skipped when none is installed).
+describe.skipIf(!inject('postgresUrl'))('the same ledger on both stores', () => {
+  it('gives byte-identical leaves and identical tree roots for the same events', async () => {
+    const { openCore } = await import('../../../../src/main/core/in-process')
+    const entries: AuditEntry[] = Array.from({ length: 37 }, (_, i) => ({
+      accountId: null,
+      time: 1_750_000_000_000 + i * 1_000,
+      actor: { kind: i % 3 === 0 ? 'system' : 'member', id: i % 3 === 0 ? null : `p-${i}`, name: `Ünïcode Näme ${i} 🙂`, email: i % 2 ? `p${i}@example.com` : null, role: i % 3 === 0 ? null : 'admin' },
+      action: 'member.role-changed',
+      summary: `Changed "role" of member ${i}\\n with 'quotes' and \u0007 control.`,
+      target: { type: 'member', id: `m-${i}`, name: i % 4 ? `Member ${i}` : null },
+      before: i % 5 ? { role: 'agent', n: i, nested: { b: [1, 2.5, -0, 1e21], a: 'z' } } : null,
+      after: { role: 'viewer', big: Number.MAX_SAFE_INTEGER },
+      ip: i % 2 ? '192.0.2.7' : null,
+      device: i % 2 ? null : 'Firefox 145 on Linux'
+    }))
+    const stores = [undefined, await testPostgresDatabase()]
+    const results: Array<{ leaves: string[]; root: string; head: string }> = []
+    for (const store of stores) {
+      const temp = tempDir()
+      const core = await openCore({
+        dataDir: temp.dir,
+        store: store?.url,
+        keySource: { kind: 'passphrase', passphrase: 'ledger parity passphrase' },
+        clock: new ManualClock(1_750_000_000_000),
+        tickMs: 0,
+        checkOutputs: true
+      })
+      try {
+        const start = await core.ledger.size()
+        await core.tx((tx) => core.ledger.appendMany(tx, entries.slice(0, 20)))
+        for (const e of entries.slice(20)) await core.tx((tx) => core.ledger.append(tx, e))
+        const rows = await testDb(core).all<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_events WHERE seq > ? ORDER BY seq', start)
+        const verified = await verifyLedger(core.store.db)
+        if (!verified.ok) throw new Error(verified.message)
+        const head = await core.ledger.signHead('parity')
+        expect(start).toBe(0)
+        results.push({ leaves: rows.map((r) => Buffer.from(r.leaf_hash).toString('hex')), root: verified.root.toString('hex'), head: Buffer.from(head.root).toString('hex') })
+      } finally {
+        await core.close()
+        temp.remove()
+        await store?.drop()
+      }
+    }
+    expect(results[0]!.leaves).toHaveLength(37)
+    expect(results[1]!.leaves).toEqual(results[0]!.leaves)
+    expect(results[1]!.root).toBe(results[0]!.root)
+    expect(results[1]!.head).toBe(results[0]!.head)
+    expect(TEST_STORE === 'sqlite' || TEST_STORE === 'postgres').toBe(true)
   })
 })
 

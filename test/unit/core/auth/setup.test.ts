@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_PERMISSIONS } from '../../../../src/shared/permissions'
 import { verifyLedger } from '../../../../src/main/core/audit/ledger'
-import { envelopePath, readEnvelope } from '../../../../src/main/core/store/key-envelope'
-import { call, fileDigests, META, OWNER, openTestCore, rowCounts, type TestCore } from '../../../support/core'
+import { envelopePath } from '../../../../src/main/core/store/key-envelope'
+import { call, fileDigests, META, OWNER, openTestCore, rowCounts, testDb, TEST_STORE, type TestCore } from '../../../support/core'
 
 const VALID = {
   accountName: 'Acme Support',
@@ -18,8 +18,11 @@ describe('first-run setup', () => {
   let t: TestCore
   let connectionId: string
 
-  beforeAll(() => {
-    t = openTestCore()
+  // The key envelope: keys.json beside the file on SQLite, a row in the database on PostgreSQL.
+  const envelope = () => t.core.store.readEnvelope()
+
+  beforeAll(async () => {
+    t = await openTestCore()
     connectionId = t.core.connect(META)
   })
   afterAll(() => t.dispose())
@@ -39,15 +42,17 @@ describe('first-run setup', () => {
   ]
   for (const [what, change, message] of refused) {
     it(`refuses ${what} with VALIDATION and writes nothing`, async () => {
-      const rows = rowCounts(t.core.db)
+      const rows = await rowCounts(t.core)
       const files = fileDigests(t.dir)
+      const slots = (await envelope())?.slots
       const result = await t.core.dispatch(connectionId, 'auth:setup', { ...VALID, ...change })
       expect(result.ok).toBe(false)
       expect(!result.ok && result.error.code).toBe('VALIDATION')
       expect(!result.ok && result.error.message).toMatch(message)
-      expect(rowCounts(t.core.db)).toEqual(rows)
+      expect(await rowCounts(t.core)).toEqual(rows)
       expect(rows).toMatchObject({ accounts: 0, persons: 0, memberships: 0, audit_events: 0, login_events: 0 })
-      expect(readEnvelope(t.dir)?.slots.recovery).toBeUndefined()
+      expect((await envelope())?.slots.recovery).toBeUndefined()
+      expect((await envelope())?.slots).toEqual(slots)
       expect(fileDigests(t.dir)['keys.json']).toBe(files['keys.json'])
     })
   }
@@ -62,30 +67,31 @@ describe('first-run setup', () => {
     expect(result.session.principal).toMatchObject({ kind: 'member', name: OWNER.name, email: OWNER.email, role: 'owner', accountName: 'Acme Support', plan: 'trial' })
     expect(result.session.permissions).toEqual([...ROLE_PERMISSIONS.owner])
     expect(result.session.idleTimeoutMinutes).toBe(30)
-    const db = t.core.db
-    expect(rowCounts(db)).toMatchObject({ accounts: 1, persons: 1, memberships: 1, audit_events: 2, login_events: 1, sessions: 1, ledger_heads: 1, installation_keys: 1 })
-    expect(db.prepare('SELECT name, plan, seats FROM accounts').get()).toEqual({ name: 'Acme Support', plan: 'trial', seats: 12 })
-    expect(db.prepare('SELECT role, status, last_login_at FROM memberships').get()).toEqual({ role: 'owner', status: 'active', last_login_at: t.clock.now() })
-    const person = db.prepare('SELECT email, name, password_hash FROM persons').get() as { email: string; name: string; password_hash: string }
+    const db = testDb(t.core)
+    expect(await rowCounts(t.core)).toMatchObject({ accounts: 1, persons: 1, memberships: 1, audit_events: 2, login_events: 1, sessions: 1, ledger_heads: 1, installation_keys: 1 })
+    expect(await db.get('SELECT name, plan, seats FROM accounts')).toEqual({ name: 'Acme Support', plan: 'trial', seats: 12 })
+    expect(await db.get('SELECT role, status, last_login_at FROM memberships')).toEqual({ role: 'owner', status: 'active', last_login_at: t.clock.now() })
+    const person = (await db.get('SELECT email, name, password_hash FROM persons')) as { email: string; name: string; password_hash: string }
     expect(person).toMatchObject({ email: OWNER.email, name: OWNER.name })
     expect(person.password_hash).toMatch(/^scrypt\$/)
     expect(person.password_hash).not.toContain(OWNER.password)
-    const events = db.prepare('SELECT seq, action, actor_kind, actor_name, actor_email, actor_role, target_type, ip, device FROM audit_events ORDER BY seq').all()
+    const events = await db.all('SELECT seq, action, actor_kind, actor_name, actor_email, actor_role, target_type, ip, device FROM audit_events ORDER BY seq')
     expect(events).toEqual([
       { seq: 1, action: 'account.created', actor_kind: 'member', actor_name: OWNER.name, actor_email: OWNER.email, actor_role: 'owner', target_type: 'account', ip: META.ip, device: META.device },
       { seq: 2, action: 'member.created', actor_kind: 'member', actor_name: OWNER.name, actor_email: OWNER.email, actor_role: 'owner', target_type: 'member', ip: META.ip, device: META.device }
     ])
-    expect(db.prepare('SELECT tree_size, reason FROM ledger_heads').all()).toEqual([{ tree_size: 2, reason: 'init' }])
-    expect(db.prepare('SELECT result, reason, email_tried, time FROM login_events').get()).toEqual({
+    expect(await db.all('SELECT tree_size, reason FROM ledger_heads')).toEqual([{ tree_size: 2, reason: 'init' }])
+    expect(await db.get('SELECT result, reason, email_tried, time FROM login_events')).toEqual({
       result: 'success',
       reason: 'first-run setup',
       email_tried: OWNER.email,
       time: t.clock.now()
     })
-    expect(verifyLedger(db)).toMatchObject({ ok: true, count: 2, heads: 1, unsignedTail: 0 })
-    // The recovery slot is written beside the database once the account exists.
-    expect(Object.keys(readEnvelope(t.dir)!.slots).sort()).toEqual(['passphrase', 'recovery'])
-    expect(readFileSync(envelopePath(t.dir), 'utf8')).not.toContain(result.recoveryKey)
+    expect(await verifyLedger(t.core.store.db)).toMatchObject({ ok: true, count: 2, heads: 1, unsignedTail: 0 })
+    // The recovery slot is written into the key envelope once the account exists.
+    expect(Object.keys((await envelope())!.slots).sort()).toEqual(['passphrase', 'recovery'])
+    expect(JSON.stringify(await envelope())).not.toContain(result.recoveryKey)
+    if (TEST_STORE === 'sqlite') expect(readFileSync(envelopePath(t.dir), 'utf8')).not.toContain(result.recoveryKey)
   })
 
   it('shows the Owner signed in on the setup connection and nobody on another', async () => {
@@ -102,18 +108,20 @@ describe('first-run setup', () => {
   })
 
   it('refuses a second setup with CONFLICT, from any connection, and writes nothing', async () => {
-    const rows = rowCounts(t.core.db)
+    const rows = await rowCounts(t.core)
     const files = fileDigests(t.dir)
+    const before = await envelope()
     for (const conn of [connectionId, t.core.connect(META)]) {
       const result = await t.core.dispatch(conn, 'auth:setup', { ...VALID, accountName: 'Second Account', ownerEmail: 'someone@example.com' })
       expect(result).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'Gatehouse is already set up; sign in instead.' } })
     }
-    expect(rowCounts(t.core.db)).toEqual(rows)
+    expect(await rowCounts(t.core)).toEqual(rows)
     expect(fileDigests(t.dir)['keys.json']).toBe(files['keys.json'])
+    expect(await envelope()).toEqual(before)
   })
 
   it('refuses concurrent setups: exactly one wins', async () => {
-    const fresh = openTestCore()
+    const fresh = await openTestCore()
     try {
       const [a, b] = await Promise.all([
         fresh.core.dispatch(fresh.core.connect(META), 'auth:setup', VALID),
@@ -121,9 +129,9 @@ describe('first-run setup', () => {
       ])
       expect([a.ok, b.ok].sort()).toEqual([false, true])
       expect([a, b].find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
-      expect(rowCounts(fresh.core.db)).toMatchObject({ accounts: 1, persons: 1, memberships: 1, audit_events: 2 })
+      expect(await rowCounts(fresh.core)).toMatchObject({ accounts: 1, persons: 1, memberships: 1, audit_events: 2 })
     } finally {
-      fresh.dispose()
+      await fresh.dispose()
     }
   })
 })

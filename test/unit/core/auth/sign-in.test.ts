@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../../../../src/shared/contract/result'
 import { verifyLedger } from '../../../../src/main/core/audit/ledger'
 import type { ConnectionMeta } from '../../../../src/main/core/host'
-import { addMember, META, OWNER, openTestCore, setupAccount, type TestCore, type TestMember } from '../../../support/core'
+import { addMember, META, OWNER, openTestCore, setupAccount, testDb, type TestCore, type TestMember } from '../../../support/core'
 
 const MINUTE = 60_000
 const DEVICE = { transport: 'web' as const, ip: '198.51.100.23', device: 'Firefox 145 on Linux' }
@@ -23,14 +23,12 @@ describe('sign-in', () => {
     return result.ok ? 'OK' : result.error.code
   }
   const loginRows = (email: string) =>
-    t.core.db
-      .prepare('SELECT time, person_id, email_tried, method, result, reason, ip, device, account_id FROM login_events WHERE email_tried = ? ORDER BY login_event_id')
-      .all(email) as Array<Record<string, unknown>>
+    testDb(t.core).all('SELECT time, person_id, email_tried, method, result, reason, ip, device, account_id FROM login_events WHERE email_tried = ? ORDER BY login_event_id', email)
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     await setupAccount(t.core)
-    accountId = (t.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+    accountId = ((await testDb(t.core).get('SELECT account_id FROM accounts')) as { account_id: string }).account_id
   })
   afterAll(() => t.dispose())
 
@@ -39,11 +37,11 @@ describe('sign-in', () => {
     t.clock.advance(MINUTE)
     const result = await attempt(m.email, m.password)
     expect(result).toMatchObject({ ok: true, value: { principal: { personId: m.personId, role: 'admin', accountId }, idleTimeoutMinutes: 30 } })
-    expect(loginRows(m.email)).toEqual([
+    expect(await loginRows(m.email)).toEqual([
       { time: t.clock.now(), person_id: m.personId, email_tried: m.email, method: 'password', result: 'success', reason: null, ip: DEVICE.ip, device: DEVICE.device, account_id: accountId }
     ])
-    expect(t.core.db.prepare('SELECT last_login_at FROM memberships WHERE membership_id = ?').get(m.membershipId)).toEqual({ last_login_at: t.clock.now() })
-    const audit = t.core.db.prepare("SELECT actor_id, actor_role, target_id, ip, device, time FROM audit_events WHERE action = 'auth.signed-in' ORDER BY seq DESC LIMIT 1").get()
+    expect(await testDb(t.core).get('SELECT last_login_at FROM memberships WHERE membership_id = ?', m.membershipId)).toEqual({ last_login_at: t.clock.now() })
+    const audit = await testDb(t.core).get("SELECT actor_id, actor_role, target_id, ip, device, time FROM audit_events WHERE action = 'auth.signed-in' ORDER BY seq DESC LIMIT 1")
     expect(audit).toEqual({ actor_id: m.personId, actor_role: 'admin', target_id: m.personId, ip: DEVICE.ip, device: DEVICE.device, time: t.clock.now() })
   })
 
@@ -57,8 +55,8 @@ describe('sign-in', () => {
     const unknown = await attempt('nobody-here@example.com', m.password)
     expect(wrong).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong email or password.' } })
     expect(unknown).toEqual(wrong)
-    expect(loginRows(m.email)).toMatchObject([{ result: 'failure', reason: 'wrong password', person_id: m.personId, account_id: accountId, ip: DEVICE.ip, device: DEVICE.device }])
-    expect(loginRows('nobody-here@example.com')).toMatchObject([{ result: 'failure', reason: 'unknown email', person_id: null, account_id: null, time: t.clock.now() }])
+    expect(await loginRows(m.email)).toMatchObject([{ result: 'failure', reason: 'wrong password', person_id: m.personId, account_id: accountId, ip: DEVICE.ip, device: DEVICE.device }])
+    expect(await loginRows('nobody-here@example.com')).toMatchObject([{ result: 'failure', reason: 'unknown email', person_id: null, account_id: null, time: t.clock.now() }])
   })
 
   it('refuses deactivated and invited members, even with the right password, and logs why', async () => {
@@ -66,16 +64,16 @@ describe('sign-in', () => {
     const invited = await member('agent', 'invited')
     expect(await attempt(gone.email, gone.password)).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Your access to this account was deactivated.' } })
     expect(await attempt(invited.email, invited.password)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: /invitation/ } })
-    expect(loginRows(gone.email)).toMatchObject([{ result: 'failure', reason: 'member deactivated' }])
-    expect(loginRows(invited.email)).toMatchObject([{ result: 'failure', reason: 'member invited' }])
+    expect(await loginRows(gone.email)).toMatchObject([{ result: 'failure', reason: 'member deactivated' }])
+    expect(await loginRows(invited.email)).toMatchObject([{ result: 'failure', reason: 'member invited' }])
   })
 
   it('writes one login event for every attempt, good or bad', async () => {
     const m = await member()
-    const before = (t.core.db.prepare('SELECT count(*) AS n FROM login_events').get() as { n: number }).n
+    const before = ((await testDb(t.core).get('SELECT count(*) AS n FROM login_events')) as { n: number }).n
     const results = [await code(m.email, 'wrong-1'), await code(m.email, m.password), await code('who@example.com', 'x'), await code(m.email, 'wrong-2')]
     expect(results).toEqual(['UNAUTHENTICATED', 'OK', 'UNAUTHENTICATED', 'UNAUTHENTICATED'])
-    expect((t.core.db.prepare('SELECT count(*) AS n FROM login_events').get() as { n: number }).n).toBe(before + 4)
+    expect(((await testDb(t.core).get('SELECT count(*) AS n FROM login_events')) as { n: number }).n).toBe(before + 4)
   })
 
   it('locks the identity for 15 minutes after five failures in 15 minutes, even for the right password', async () => {
@@ -90,22 +88,22 @@ describe('sign-in', () => {
     const sixth = await attempt(m.email, m.password)
     expect(sixth).toMatchObject({ ok: false, error: { code: 'LOCKED', details: { lockedUntil: lockedAt + 15 * MINUTE } } })
     expect(!sixth.ok && sixth.error.message).toBe('Too many failed attempts: sign-in for this email is locked for 13 more minutes.')
-    expect(loginRows(m.email).map((r) => [r.result, r.reason])).toEqual([
+    expect((await loginRows(m.email)).map((r) => [r.result, r.reason])).toEqual([
       ...Array.from({ length: 5 }, () => ['failure', 'wrong password']),
       ['locked', 'identity locked']
     ])
     // The lock is itself an audit event, by the system.
-    const event = t.core.db.prepare("SELECT * FROM audit_events WHERE action = 'auth.locked' AND target_name = ?").get(m.email) as Record<string, unknown>
+    const event = (await testDb(t.core).get("SELECT * FROM audit_events WHERE action = 'auth.locked' AND target_name = ?", m.email)) as Record<string, unknown>
     expect(event).toMatchObject({ actor_kind: 'system', actor_name: 'Gatehouse', account_id: accountId, target_type: 'identity', target_id: m.personId, ip: DEVICE.ip })
     expect(JSON.parse(event.after_json as string)).toEqual({ lockedUntil: lockedAt + 15 * MINUTE })
-    expect(verifyLedger(t.core.db).ok).toBe(true)
+    expect((await verifyLedger(t.core.store.db)).ok).toBe(true)
     // Still locked one minute before the end...
     t.clock.set(lockedAt + 14 * MINUTE)
     expect(await attempt(m.email, m.password)).toMatchObject({ ok: false, error: { code: 'LOCKED', message: /1 more minute\./ } })
     // ...and open again when the 15 minutes are over.
     t.clock.set(lockedAt + 15 * MINUTE)
     expect(await code(m.email, m.password)).toBe('OK')
-    expect(t.core.db.prepare('SELECT count(*) AS n FROM identity_locks WHERE email = ?').get(m.email)).toEqual({ n: 0 })
+    expect(await testDb(t.core).get('SELECT count(*) AS n FROM identity_locks WHERE email = ?', m.email)).toEqual({ n: 0 })
   })
 
   it('counts failures whatever the case of the email', async () => {
@@ -155,7 +153,7 @@ describe('sign-in', () => {
     const codes = []
     for (let i = 0; i < 5; i++) codes.push(await code('ghost@example.com', 'wrong'))
     expect(codes.at(-1)).toBe('LOCKED')
-    expect(t.core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.locked' AND target_name = 'ghost@example.com'").get()).toEqual({ n: 1 })
+    expect(await testDb(t.core).get("SELECT count(*) AS n FROM audit_events WHERE action = 'auth.locked' AND target_name = 'ghost@example.com'")).toEqual({ n: 1 })
   })
 
   it('leaves other identities alone while one is locked', async () => {
@@ -170,6 +168,6 @@ describe('sign-in', () => {
   it('records the connection the attempt came from', async () => {
     const m = await member()
     await attempt(m.email, m.password, { ...META, ip: '203.0.113.5', device: 'Gatehouse desktop on macOS' })
-    expect(loginRows(m.email)).toMatchObject([{ ip: '203.0.113.5', device: 'Gatehouse desktop on macOS' }])
+    expect(await loginRows(m.email)).toMatchObject([{ ip: '203.0.113.5', device: 'Gatehouse desktop on macOS' }])
   })
 })

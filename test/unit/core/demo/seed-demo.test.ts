@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../src/shared/contract/result'
 import { verifyLedger } from '../../../../src/main/core/audit/ledger'
 import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
-import { openTestCore, setupAccount, type TestCore } from '../../../support/core'
+import { openTestCore, setupAccount, testDb, type TestCore } from '../../../support/core'
 
 const PEOPLE = `SELECT p.name, p.email, m.role, m.status, m.invite_expires_at, m.last_login_at
   FROM persons p JOIN memberships m ON m.person_id = p.person_id ORDER BY p.email`
@@ -14,48 +14,49 @@ describe('seedDemo', () => {
   const progress: Array<{ users: number; events: number }> = []
 
   beforeAll(async () => {
-    a = openTestCore()
-    b = openTestCore()
+    a = await openTestCore()
+    b = await openTestCore()
     await setupAccount(a.core)
     await setupAccount(b.core)
-    expect(seedDemo(a.core, { users: 300, events: 1500, seed: 11, progress: (p) => progress.push(p) })).toEqual({ users: 300, events: 1500 })
-    seedDemo(b.core, { users: 300, events: 1500, seed: 11 })
+    expect(await seedDemo(a.core, { users: 300, events: 1500, seed: 11, progress: (p) => progress.push(p) })).toEqual({ users: 300, events: 1500 })
+    await seedDemo(b.core, { users: 300, events: 1500, seed: 11 })
   })
-  afterAll(() => {
-    a.dispose()
-    b.dispose()
+  afterAll(async () => {
+    await a.dispose()
+    await b.dispose()
   })
+  const db = (t: TestCore) => testDb(t.core)
 
-  it('gives the same people, roles and statuses for the same seed', () => {
-    const people = a.core.db.prepare(PEOPLE).all()
+  it('gives the same people, roles and statuses for the same seed', async () => {
+    const people = await db(a).all(PEOPLE)
     expect(people).toHaveLength(301)
-    expect(b.core.db.prepare(PEOPLE).all()).toEqual(people)
+    expect(await db(b).all(PEOPLE)).toEqual(people)
   })
 
-  it('gives the same audit history and login events for the same seed', () => {
-    expect(b.core.db.prepare(HISTORY).all()).toEqual(a.core.db.prepare(HISTORY).all())
+  it('gives the same audit history and login events for the same seed', async () => {
+    expect(await db(b).all(HISTORY)).toEqual(await db(a).all(HISTORY))
     const logins = 'SELECT time, email_tried, result, reason, ip, device FROM login_events ORDER BY login_event_id'
-    expect(b.core.db.prepare(logins).all()).toEqual(a.core.db.prepare(logins).all())
+    expect(await db(b).all(logins)).toEqual(await db(a).all(logins))
   })
 
-  it('writes one audit event per person and the requested total, through the ledger, which verifies', () => {
-    expect(a.core.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'member.invited'").get()).toEqual({ n: 300 })
+  it('writes one audit event per person and the requested total, through the ledger, which verifies', async () => {
+    expect(await db(a).get("SELECT count(*) AS n FROM audit_events WHERE action = 'member.invited'")).toEqual({ n: 300 })
     // Two from setup, then the 1,500 asked for.
-    expect(verifyLedger(a.core.db)).toMatchObject({ ok: true, count: 1502, unsignedTail: 0 })
-    expect(verifyLedger(b.core.db)).toMatchObject({ ok: true, count: 1502 })
-    expect(a.core.ledger.latestHead()).toMatchObject({ treeSize: 1502, reason: 'demo' })
+    expect(await verifyLedger(a.core.store.db)).toMatchObject({ ok: true, count: 1502, unsignedTail: 0 })
+    expect(await verifyLedger(b.core.store.db)).toMatchObject({ ok: true, count: 1502 })
+    expect(await a.core.ledger.latestHead()).toMatchObject({ treeSize: 1502, reason: 'demo' })
   })
 
-  it('makes a realistic mix: every role but a second owner, all three statuses, some expired invitations', () => {
-    const roles = a.core.db.prepare('SELECT role, count(*) AS n FROM memberships GROUP BY role ORDER BY role').all() as Array<{ role: string; n: number }>
+  it('makes a realistic mix: every role but a second owner, all three statuses, some expired invitations', async () => {
+    const roles = await db(a).all<{ role: string; n: number }>('SELECT role, count(*) AS n FROM memberships GROUP BY role ORDER BY role')
     expect(roles.map((r) => r.role)).toEqual(['admin', 'agent', 'owner', 'viewer'])
     expect(roles.find((r) => r.role === 'owner')?.n).toBe(1)
-    const statuses = a.core.db.prepare('SELECT DISTINCT status FROM memberships ORDER BY status').all()
+    const statuses = await db(a).all('SELECT DISTINCT status FROM memberships ORDER BY status')
     expect(statuses).toEqual([{ status: 'active' }, { status: 'deactivated' }, { status: 'invited' }])
     const now = a.clock.now()
-    expect((a.core.db.prepare("SELECT count(*) AS n FROM memberships WHERE status = 'invited' AND invite_expires_at <= ?").get(now) as { n: number }).n).toBeGreaterThan(0)
+    expect((await db(a).get<{ n: number }>("SELECT count(*) AS n FROM memberships WHERE status = 'invited' AND invite_expires_at <= ?", now))!.n).toBeGreaterThan(0)
     // Nobody who was only invited has a last login.
-    expect(a.core.db.prepare("SELECT count(*) AS n FROM memberships WHERE status = 'invited' AND last_login_at <> 0").get()).toEqual({ n: 0 })
+    expect(await db(a).get("SELECT count(*) AS n FROM memberships WHERE status = 'invited' AND last_login_at <> 0")).toEqual({ n: 0 })
   })
 
   it('reports progress per batch', () => {
@@ -63,31 +64,32 @@ describe('seedDemo', () => {
   })
 
   it('gives different people for a different seed', async () => {
-    const c = openTestCore()
+    const c = await openTestCore()
     try {
       await setupAccount(c.core)
-      seedDemo(c.core, { users: 300, events: 300, seed: 12 })
-      const emails = (db: TestCore) => (db.core.db.prepare("SELECT email FROM persons WHERE email LIKE '%-demo.example'").all() as Array<{ email: string }>).map((r) => r.email)
-      const overlap = emails(c).filter((e) => new Set(emails(a)).has(e))
+      await seedDemo(c.core, { users: 300, events: 300, seed: 12 })
+      const emails = async (t: TestCore) => (await db(t).all<{ email: string }>("SELECT email FROM persons WHERE email LIKE '%-demo.example'")).map((r) => r.email)
+      const ofA = new Set(await emails(a))
+      const overlap = (await emails(c)).filter((e) => ofA.has(e))
       expect(overlap.length).toBeLessThan(10)
     } finally {
-      c.dispose()
+      await c.dispose()
     }
   })
 
-  it('can run again on the same store: new people, no clashing emails, and the ledger still verifies', () => {
-    seedDemo(a.core, { users: 100, events: 100, seed: 11 })
-    expect(a.core.db.prepare('SELECT count(*) AS n FROM persons').get()).toEqual({ n: 401 })
-    expect(verifyLedger(a.core.db)).toMatchObject({ ok: true, count: 1602 })
+  it('can run again on the same store: new people, no clashing emails, and the ledger still verifies', async () => {
+    await seedDemo(a.core, { users: 100, events: 100, seed: 11 })
+    expect(await db(a).get('SELECT count(*) AS n FROM persons')).toEqual({ n: 401 })
+    expect(await verifyLedger(a.core.store.db)).toMatchObject({ ok: true, count: 1602 })
   })
 
-  it('refuses a store without an account', () => {
-    const empty = openTestCore()
+  it('refuses a store without an account', async () => {
+    const empty = await openTestCore()
     try {
-      expect(() => seedDemo(empty.core, { users: 1, events: 1, seed: 1 })).toThrow(AppError)
-      expect(() => seedDemo(empty.core, { users: 1, events: 1, seed: 1 })).toThrow(/gatehouse init/)
+      await expect(seedDemo(empty.core, { users: 1, events: 1, seed: 1 })).rejects.toThrow(AppError)
+      await expect(seedDemo(empty.core, { users: 1, events: 1, seed: 1 })).rejects.toThrow(/gatehouse init/)
     } finally {
-      empty.dispose()
+      await empty.dispose()
     }
   })
 })

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../src/shared/contract/result'
-import { openStore } from '../../../../src/main/core/store/connection'
+import { resolveKey } from '../../../../src/main/core/store/connection'
+import { openSqliteStore, type SqliteStore } from '../../../../src/main/core/store/sqlite-store'
 import {
   envelopePath,
   generateKey,
@@ -13,7 +14,20 @@ import {
   wrapWithSecret,
   type KeyEnvelope
 } from '../../../../src/main/core/store/key-envelope'
-import { openTestCore, setupAccount, TEST_PASSPHRASE, tempDir, type TestCore } from '../../../support/core'
+import { openTestCore, setupAccount, TEST_PASSPHRASE, TEST_STORE, tempDir, type TestCore } from '../../../support/core'
+
+/** The key a store was opened with, proved by unsealing what a store opened with `rawKey` sealed. */
+async function sameKey(store: SqliteStore, dir: string, rawKey: Buffer): Promise<boolean> {
+  const probe = Buffer.from('which key?')
+  const sealed = store.seal(probe)
+  await store.close()
+  const byKey = openSqliteStore(dir, { kind: 'key', key: rawKey }, { create: false })
+  try {
+    return byKey.unseal(sealed).equals(probe)
+  } finally {
+    await byKey.close()
+  }
+}
 
 const CROCKFORD_GROUPS = /^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{5}(-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{5}){7}$/
 
@@ -103,18 +117,19 @@ describe('key envelope: recovery key', () => {
   })
 })
 
-describe('key envelope: a store after first-run setup', () => {
+// keys.json and the encrypted file are the SQLite store's; on PostgreSQL the envelope is a row (postgres-store tests).
+describe.skipIf(TEST_STORE !== 'sqlite')('key envelope: a store after first-run setup', () => {
   let t: TestCore
   let recoveryKey: string
   let rawKey: Buffer
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     ;({ recoveryKey } = await setupAccount(t.core))
-    rawKey = Buffer.from(t.core.storeKey)
-    t.close()
+    await t.close()
+    rawKey = resolveKey(t.dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, false).key
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => t?.dispose())
 
   it('hands out a recovery key in the documented format', () => {
     expect(recoveryKey).toMatch(CROCKFORD_GROUPS)
@@ -137,14 +152,10 @@ describe('key envelope: a store after first-run setup', () => {
     expect(text.includes(Buffer.from(TEST_PASSPHRASE))).toBe(false)
   })
 
-  it('opens the store with the recovery key in place of the passphrase', () => {
-    const store = openStore(t.dir, { kind: 'passphrase', passphrase: recoveryKey }, { create: false })
-    try {
-      expect(store.key.equals(rawKey)).toBe(true)
-      expect(store.db.prepare('SELECT name FROM accounts').get()).toEqual({ name: 'Acme Support' })
-    } finally {
-      store.db.close()
-    }
+  it('opens the store with the recovery key in place of the passphrase', async () => {
+    const store = openSqliteStore(t.dir, { kind: 'passphrase', passphrase: recoveryKey }, { create: false })
+    expect(store.raw.prepare('SELECT name FROM accounts').get()).toEqual({ name: 'Acme Support' })
+    expect(await sameKey(store, t.dir, rawKey)).toBe(true)
   })
 
   it('accepts the recovery key typed in lower case, with spaces or without dashes', () => {
@@ -154,17 +165,16 @@ describe('key envelope: a store after first-run setup', () => {
     }
   })
 
-  it('opens the store with the passphrase and with the raw key itself', () => {
-    const byPassphrase = openStore(t.dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, { create: false })
-    expect(byPassphrase.key.equals(rawKey)).toBe(true)
-    byPassphrase.db.close()
-    const byKey = openStore(t.dir, { kind: 'key', key: rawKey }, { create: false })
-    expect(byKey.db.prepare('SELECT count(*) AS n FROM persons').get()).toEqual({ n: 1 })
-    byKey.db.close()
+  it('opens the store with the passphrase and with the raw key itself', async () => {
+    const byPassphrase = openSqliteStore(t.dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, { create: false })
+    expect(await sameKey(byPassphrase, t.dir, rawKey)).toBe(true)
+    const byKey = openSqliteStore(t.dir, { kind: 'key', key: rawKey }, { create: false })
+    expect(byKey.raw.prepare('SELECT count(*) AS n FROM persons').get()).toEqual({ n: 1 })
+    await byKey.close()
   })
 
   it('refuses a key of the wrong length before touching the database', () => {
-    const error = thrown(() => openStore(t.dir, { kind: 'key', key: Buffer.alloc(16) }))
+    const error = thrown(() => openSqliteStore(t.dir, { kind: 'key', key: Buffer.alloc(16) }))
     expect(error.code).toBe('VALIDATION')
   })
 })

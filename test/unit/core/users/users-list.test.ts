@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { USER_SORTS, USER_STATUSES } from '../../../../src/shared/contract/users'
 import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
-import { addMember, call, OWNER, openTestCore, setupAccount, signIn, type TestCore } from '../../../support/core'
+import { addMember, call, OWNER, openTestCore, setupAccount, signIn, testDb, type TestCore } from '../../../support/core'
 
 interface Row {
   id: string
@@ -19,6 +20,7 @@ interface Page {
   total: number | null
   totalCapped?: boolean
   counts: Record<string, number> | null
+  countsCapped?: boolean
 }
 
 const DAY = 86_400_000
@@ -46,35 +48,34 @@ describe('users:list', () => {
     }
     return { rows, first, pages }
   }
-  const sqlCount = (where: string, params: Record<string, unknown> = {}) =>
-    (
-      t.core.db
-        .prepare(`SELECT count(*) AS n FROM memberships m JOIN persons p USING (person_id) WHERE m.account_id = @accountId AND (${where})`)
-        .get({ accountId, now: t.clock.now(), ...params }) as { n: number }
-    ).n
-  const STATUS_SQL = "CASE WHEN m.status = 'invited' AND m.invite_expires_at <= @now THEN 'expired' ELSE m.status END"
+  /** Members of the account matching `where` (`?` parameters after the account id). */
+  const sqlCount = async (where: string, ...params: unknown[]) =>
+    Number(
+      (await testDb(t.core).get<{ n: number }>(`SELECT count(*) AS n FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE m.account_id = ? AND (${where})`, accountId, ...params))!.n
+    )
+  /** The shown status in SQL; takes `now` as its one parameter. */
+  const STATUS_SQL = "CASE WHEN m.status = 'invited' AND m.invite_expires_at <= ? THEN 'expired' ELSE m.status END"
 
   beforeAll(async () => {
-    t = openTestCore()
+    t = await openTestCore()
     ;({ connectionId: conn } = await setupAccount(t.core))
-    accountId = (t.core.db.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
-    seedDemo(t.core, { users: 600, events: 600, seed: 42 })
+    const db = testDb(t.core)
+    accountId = (await db.get<{ account_id: string }>('SELECT account_id FROM accounts'))!.account_id
+    await seedDemo(t.core, { users: 600, events: 600, seed: 42 })
     // Names and emails with LIKE's wildcard characters and a backslash in them.
     await addMember(t.core, { name: 'Percy 100% Sure', email: 'percy@wild.example', role: 'viewer' })
     await addMember(t.core, { name: 'Una Score', email: 'una_score@wild.example', role: 'viewer' })
     await addMember(t.core, { name: 'Bart Back\\Slash', email: 'bart@wild.example', role: 'viewer' })
     // Someone in another account: never listed here.
-    t.core.tx(() => {
-      t.core.db.prepare("INSERT INTO accounts (account_id, name, plan, seats, created_at) VALUES ('other-account', 'Other Co', 'paid', 5, ?)").run(t.clock.now() + 1)
-      const personId = randomUUID()
-      t.core.db.prepare("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES (?, 'other-account', 'outsider@other.example', 'Olivia Outsider', 0)").run(personId)
-      t.core.db.prepare("INSERT INTO memberships (membership_id, account_id, person_id, role, status, created_at) VALUES (?, 'other-account', ?, 'owner', 'active', 0)").run(randomUUID(), personId)
-    })
+    await db.run("INSERT INTO accounts (account_id, name, plan, seats, created_at) VALUES ('other-account', 'Other Co', 'paid', 5, ?)", t.clock.now() + 1)
+    const personId = randomUUID()
+    await db.run("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES (?, 'other-account', 'outsider@other.example', 'Olivia Outsider', 0)", personId)
+    await db.run("INSERT INTO memberships (membership_id, account_id, person_id, role, status, created_at) VALUES (?, 'other-account', ?, 'owner', 'active', 0)", randomUUID(), personId)
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => t.dispose())
 
   it('returns every member exactly once across pages, for every sort and direction', async () => {
-    const expected = sqlCount('1')
+    const expected = await sqlCount('1 = 1')
     expect(expected).toBe(604)
     for (const sort of USER_SORTS) {
       for (const direction of ['asc', 'desc'] as const) {
@@ -88,9 +89,10 @@ describe('users:list', () => {
         const column = { name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' }[sort]
         const order = direction.toUpperCase()
         const ids = (
-          t.core.db
-            .prepare(`SELECT m.membership_id AS id FROM memberships m JOIN persons p USING (person_id) WHERE m.account_id = ? ORDER BY ${column} ${order}, p.person_id ${order}`)
-            .all(accountId) as Array<{ id: string }>
+          await testDb(t.core).all<{ id: string }>(
+            `SELECT m.membership_id AS id FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE m.account_id = ? ORDER BY ${column} ${order}, p.person_id ${order}`,
+            accountId
+          )
         ).map((r) => r.id)
         expect(rows.map((r) => r.id), label).toEqual(ids)
       }
@@ -107,16 +109,15 @@ describe('users:list', () => {
   })
 
   it('searches name and email, ignoring case', async () => {
-    const someone = t.core.db.prepare("SELECT p.name, p.email FROM persons p WHERE p.email LIKE '%-demo.example' ORDER BY p.email LIMIT 1 OFFSET 17").get() as {
-      name: string
-      email: string
-    }
+    const someone = (await testDb(t.core).get<{ name: string; email: string }>(
+      "SELECT p.name, p.email FROM persons p WHERE p.email LIKE '%-demo.example' ORDER BY p.email LIMIT 1 OFFSET 17"
+    ))!
     const lastName = someone.name.split(' ').at(-1)!
     for (const term of [lastName.toUpperCase(), lastName.toLowerCase(), `  ${lastName}  `]) {
       const { rows, first } = await walk({ search: term })
       const needle = term.trim().toLowerCase()
       expect(rows.length).toBe(first.total)
-      expect(rows.length).toBe(sqlCount('lower(p.name) LIKE @s OR lower(p.email) LIKE @s', { s: `%${needle}%` }))
+      expect(rows.length).toBe(await sqlCount('lower(p.name) LIKE ? OR lower(p.email) LIKE ?', `%${needle}%`, `%${needle}%`))
       expect(rows.some((r) => r.email === someone.email)).toBe(true)
       for (const row of rows) expect(`${row.name} ${row.email}`.toLowerCase()).toContain(needle)
     }
@@ -139,7 +140,7 @@ describe('users:list', () => {
   it('filters by status, with totals and per-status counts that agree with SQL', async () => {
     const first = await list({})
     const counts: Record<string, number> = {}
-    for (const status of USER_STATUSES) counts[status] = sqlCount(`${STATUS_SQL} = @status`, { status })
+    for (const status of USER_STATUSES) counts[status] = await sqlCount(`${STATUS_SQL} = ?`, t.clock.now(), status)
     expect(first.counts).toEqual(counts)
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(first.total)
     expect(counts.expired).toBeGreaterThan(0)
@@ -158,9 +159,9 @@ describe('users:list', () => {
   it('shows an invitation past its expiry as "expired", and one still valid as "invited"', async () => {
     const late = await addMember(t.core, { name: 'Late Larry', email: 'late@wild.example', role: 'agent', status: 'invited' })
     const fresh = await addMember(t.core, { name: 'Fresh Fiona', email: 'fresh@wild.example', role: 'agent', status: 'invited' })
-    const setExpiry = (membershipId: string, at: number) => t.core.db.prepare('UPDATE memberships SET invite_expires_at = ? WHERE membership_id = ?').run(at, membershipId)
-    setExpiry(late.membershipId, t.clock.now() - 1)
-    setExpiry(fresh.membershipId, t.clock.now() + 7 * DAY)
+    const setExpiry = (membershipId: string, at: number) => testDb(t.core).run('UPDATE memberships SET invite_expires_at = ? WHERE membership_id = ?', at, membershipId)
+    await setExpiry(late.membershipId, t.clock.now() - 1)
+    await setExpiry(fresh.membershipId, t.clock.now() + 7 * DAY)
     const statusOf = async (email: string) => (await list({ search: email })).rows[0]?.status
     expect(await statusOf('late@wild.example')).toBe('expired')
     expect(await statusOf('fresh@wild.example')).toBe('invited')
@@ -175,11 +176,11 @@ describe('users:list', () => {
   it('filters by role and combines filters with search and paging', async () => {
     for (const role of ['owner', 'admin', 'agent', 'viewer']) {
       const { rows, first } = await walk({ role })
-      expect(first.total, role).toBe(sqlCount('m.role = @role', { role }))
+      expect(first.total, role).toBe(await sqlCount('m.role = ?', role))
       expect(rows.every((r) => r.role === role)).toBe(true)
     }
     const { rows, first } = await walk({ role: 'agent', status: 'active', search: '.', sort: 'email', direction: 'desc' })
-    const exact = sqlCount("m.role = 'agent' AND m.status = 'active' AND (p.name LIKE '%.%' OR p.email LIKE '%.%')")
+    const exact = await sqlCount("m.role = 'agent' AND m.status = 'active' AND (p.name LIKE '%.%' OR p.email LIKE '%.%')")
     // A term most people contain is counted only up to the cap ("200+"); paging still reaches every match.
     expect(exact).toBeGreaterThan(200)
     expect(first.total).toBe(200)
@@ -201,5 +202,98 @@ describe('users:list', () => {
     expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['id', 'personId', 'name', 'email', 'role', 'status', 'lastLoginAt', 'createdAt']))
     expect(Object.keys(rows[0]!).filter((k) => /password|hash/i.test(k))).toEqual([])
     expect(JSON.stringify(rows)).not.toContain('scrypt$')
+  })
+
+  /** Per-status counts of the account's members matching `where`, as the chips show them. */
+  const sqlStatusCounts = async (where: string, ...params: unknown[]) => {
+    const counts: Record<string, number> = {}
+    for (const status of USER_STATUSES) counts[status] = await sqlCount(`(${where}) AND ${STATUS_SQL} = ?`, ...params, t.clock.now(), status)
+    return counts
+  }
+
+  it('counts the status chips under the role, team and search filters (never under the status filter)', async () => {
+    const now = t.clock.now()
+    const byRole = await sqlStatusCounts('m.role = ?', 'agent')
+    for (const status of [undefined, 'active', 'deactivated'] as const) {
+      const page = await list({ role: 'agent', status })
+      expect(page.counts, String(status)).toEqual(byRole)
+      expect(page.countsCapped).toBe(false)
+      expect(page.total).toBe(status ? byRole[status] : Object.values(byRole).reduce((a, b) => a + b, 0))
+    }
+    const team = (await testDb(t.core).get<{ team_id: string }>('SELECT team_id FROM teams WHERE account_id = ? AND member_count > 0 ORDER BY member_count DESC, team_id LIMIT 1', accountId))!
+    const byTeam = await sqlStatusCounts('EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = ? AND tm.membership_id = m.membership_id)', team.team_id)
+    expect((await list({ teamId: team.team_id })).counts).toEqual(byTeam)
+    expect((await list({ teamId: team.team_id, status: 'active' })).total).toBe(byTeam.active)
+    const byTeamAndRole = await sqlStatusCounts('m.role = ? AND EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = ? AND tm.membership_id = m.membership_id)', 'agent', team.team_id)
+    expect((await list({ teamId: team.team_id, role: 'agent' })).counts).toEqual(byTeamAndRole)
+    // A search: the people holding a last name.
+    const someone = (await testDb(t.core).get<{ name: string }>("SELECT name FROM persons WHERE email LIKE '%-demo.example' ORDER BY email LIMIT 1 OFFSET 3"))!
+    const term = someone.name.split(' ').at(-1)!.toLowerCase()
+    const bySearch = await sqlStatusCounts('lower(p.name) LIKE ? OR lower(p.email) LIKE ?', `%${term}%`, `%${term}%`)
+    const searched = await list({ search: term, status: 'invited' })
+    expect(searched.counts).toEqual(bySearch)
+    expect(searched.countsCapped).toBe(false)
+    expect(searched.total).toBe(bySearch.invited)
+    // A term most people contain: the chips are capped like the total, never more than the cap.
+    const broad = await list({ search: '.', role: 'agent' })
+    expect(broad.totalCapped).toBe(true)
+    expect(broad.countsCapped).toBe(true)
+    expect(Object.values(broad.counts!).every((n) => n <= 200)).toBe(true)
+    expect(Object.values(broad.counts!).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200)
+    // Without those filters they stay the account-wide totals.
+    expect((await list({ status: 'active' })).counts).toEqual(await sqlStatusCounts('1 = 1'))
+    expect(now).toBe(t.clock.now())
+  })
+
+  it('finds nobody for a search holding a NUL (never INTERNAL, never everyone)', async () => {
+    for (const search of ['\u0000', 'abc\u0000', '\u0000olivia', 'oli\u0000via', '\u0000\u0000\u0000']) {
+      const page = await list({ search })
+      expect(page.rows, JSON.stringify(search)).toEqual([])
+      expect(page.total).toBe(0)
+      expect(page.counts).toEqual({ active: 0, invited: 0, expired: 0, deactivated: 0 })
+      expect((await list({ search, after: { value: 'a', id: 'x' } })).rows).toEqual([])
+    }
+  })
+
+  it('never fails on an arbitrary search and returns only people whose name or email contains it (property)', async () => {
+    const people = await testDb(t.core).all<{ name: string; email: string }>(
+      'SELECT p.name, p.email FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE m.account_id = ?',
+      accountId
+    )
+    const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
+    const contains = (row: { name: string; email: string }, term: string) =>
+      [row.name, row.email].some((v) => asciiLower(v).includes(asciiLower(term)) || v.toLowerCase().includes(term.toLowerCase()))
+    const fragment = fc
+      .tuple(fc.constantFrom(...people.map((p) => `${p.name} ${p.email}`)), fc.nat(), fc.integer({ min: 1, max: 8 }), fc.boolean())
+      .map(([text, at, length, upper]) => {
+        const start = at % text.length
+        const piece = text.slice(start, start + length)
+        return upper ? piece.toUpperCase() : piece
+      })
+    const term = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.string({ unit: 'binary-ascii', maxLength: 12 }),
+      fragment,
+      fc.tuple(fragment, fc.constantFrom('\u0000', '%', '_', '\\', '"', "'", '*', '(', ':', 'NEAR', ' OR ', '^')).map(([a, b]) => a + b),
+      fc.constantFrom('\u0000', '"', '""', "'", '%%', '__', '\\\\', '*', 'a"b', 'NEAR(', 'OR', '^e', '-', ':')
+    )
+    await fc.assert(
+      fc.asyncProperty(term, fc.constantFrom(...USER_SORTS), async (search, sort) => {
+        const result = await t.core.dispatch(conn, 'users:list', { search, sort, limit: 500 })
+        if (!result.ok) throw new Error(`${JSON.stringify(search)}: ${result.error.code} ${result.error.message}`)
+        const page = result.value as Page
+        const needle = search.trim()
+        for (const row of page.rows) expect(contains(row, needle), `${JSON.stringify(needle)} in ${row.name} ${row.email}`).toBe(true)
+        if (needle.includes('\u0000')) expect(page.rows).toEqual([])
+        // ASCII terms: exactly the people holding the term (counted up to the cap).
+        if ([...needle].every((c) => c.charCodeAt(0) >= 1 && c.charCodeAt(0) <= 0x7f)) {
+          const expected = people.filter((p) => [p.name, p.email].some((v) => asciiLower(v).includes(asciiLower(needle)))).length
+          if (page.totalCapped) expect(expected).toBeGreaterThan(200)
+          else expect(page.total, JSON.stringify(needle)).toBe(expected)
+          expect(page.rows.length).toBe(Math.min(expected, 500))
+        }
+      }),
+      { numRuns: 150 }
+    )
   })
 })

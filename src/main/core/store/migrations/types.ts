@@ -1,6 +1,8 @@
 export interface Migration {
   version: number
   name: string
-  /** SQL run inside one transaction. */
-  up: string
+  /** SQLite, run in one transaction */
+  sqlite: string
+  /** PostgreSQL 15, run in one transaction */
+  postgres: string
 }

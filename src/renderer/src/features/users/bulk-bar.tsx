@@ -1,6 +1,6 @@
 import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/dialog'
-import { plural } from '../../components/format'
+import { formatCount, plural } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { ASSIGNABLE_ROLES, type AssignableRole } from '../../../../shared/contract/users'
 import { ROLE_LABELS } from '../../../../shared/permissions'
@@ -12,6 +12,7 @@ type Action = { kind: 'role'; role: AssignableRole } | { kind: 'add-team'; teamI
 /** Acts on the ticked people at once; the core applies all or nothing and says why when it refuses. */
 export function BulkBar(): JSX.Element {
   const selected = useUsers((s) => s.selected)
+  const rows = useUsers((s) => s.rows)
   const setSelected = useUsers((s) => s.setSelected)
   const teams = useTeams((s) => s.teams)
   const [action, setAction] = useState<Action | null>(null)
@@ -20,6 +21,8 @@ export function BulkBar(): JSX.Element {
   const [done, setDone] = useState<string | null>(null)
   const count = selected.size
   const who = plural(count, 'person', 'people')
+  // Ticks exist only on loaded rows, so their roles are known here.
+  const agents = rows.filter((row) => selected.has(row.id) && row.role === 'agent').length
   const teamName = (id: string): string => teams.find((team) => team.id === id)?.name ?? 'the team'
 
   function choose(next: Action): void {
@@ -53,12 +56,13 @@ export function BulkBar(): JSX.Element {
   const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
     role: () => {
       const role = (action as { role: AssignableRole }).role
+      const access =
+        role === 'admin' ? `This grants full access immediately to ${who}. Their open windows change at once.` : `Their access changes at once, open windows included.`
+      // The core clears the agent permissions of an Agent changed to another role.
+      const clears = role !== 'agent' && agents > 0 ? ` ${agentsAmong(agents, count)}: their agent permissions will be cleared.` : ''
       return {
         title: `Make ${who} ${ROLE_LABELS[role]}?`,
-        body:
-          role === 'admin'
-            ? `This grants full access immediately to ${who}. Their open windows change at once.`
-            : `Their access changes at once, open windows included.`,
+        body: access + clears,
         label: `Change role`
       }
     },
@@ -137,4 +141,10 @@ export function BulkBar(): JSX.Element {
       ) : null}
     </div>
   )
+}
+
+/** "They are an Agent", "All of them are Agents", "2 of them are Agents". */
+function agentsAmong(agents: number, count: number): string {
+  if (agents === count) return count === 1 ? 'They are an Agent' : 'All of them are Agents'
+  return `${formatCount(agents)} of them ${agents === 1 ? 'is an Agent' : 'are Agents'}`
 }

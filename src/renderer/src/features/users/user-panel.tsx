@@ -23,8 +23,8 @@ type Confirm = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' } |
 /** One person, beside the list: what an admin edits about them, each change confirmed where it reaches far. */
 export function UserPanel({ membershipId, onClose }: { membershipId: string; onClose(): void }): JSX.Element {
   const session = useSession((s) => s.session)
+  // Only whether to show management hints at all: what may be done to this person comes from the core.
   const canManage = hasPermission(session, 'users:manage')
-  const isOwner = hasPermission(session, 'account:owner')
   const teams = useTeams((s) => s.teams)
   const [user, setUser] = useState<UserDetail | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
@@ -63,7 +63,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   useDataChanged('users', () => load())
 
   /** Returns the core's refusal, or null when saved. */
-  async function save(input: Omit<InputOf<'users:update'>, 'membershipId'>, message: string): Promise<string | null> {
+  async function save(input: Omit<InputOf<'users:update'>, 'membershipId'>, message: string | ((detail: UserDetail) => string)): Promise<string | null> {
     setError(null)
     setNotice(null)
     const result = await getBridge().invoke('users:update', { membershipId, ...input })
@@ -74,7 +74,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
       return reason
     }
     adopt(result.value)
-    setNotice(message)
+    setNotice(typeof message === 'string' ? message : message(result.value))
     return null
   }
 
@@ -84,7 +84,10 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     const bridge = getBridge()
     let failure: string | null = null
     if (current.kind === 'role') {
-      failure = await save({ role: current.role }, `Role changed to ${ROLE_LABELS[current.role]}.`)
+      failure = await save({ role: current.role }, (detail) => {
+        const cleared = detail.clearedAgentPermissions ?? []
+        return `Role changed to ${ROLE_LABELS[current.role]}.${cleared.length ? ` Agent permissions cleared: ${permissionList(cleared)}.` : ''}`
+      })
     } else if (current.kind === 'deactivate' || current.kind === 'reactivate') {
       const result = await bridge.invoke(current.kind === 'deactivate' ? 'users:deactivate' : 'users:reactivate', { membershipId })
       if (result.ok) {
@@ -138,9 +141,12 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     )
   }
 
-  const editable = canManage && user.role !== 'owner'
-  const selfOrOwner = user.isSelf || user.role === 'owner'
-  const roleChangeable = editable && !user.isSelf && user.status !== 'deactivated'
+  const can = user.capabilities
+  // A refusal is worth showing only to someone who manages people (a Viewer is refused everything).
+  const hint = (reason: string | null): string | null => (canManage ? reason : null)
+  // Which of the two applies to this person now; whether it is allowed is the core's answer.
+  const statusAction = user.status === 'deactivated' ? ('reactivate' as const) : user.status === 'active' ? ('deactivate' as const) : null
+  const statusHint = statusAction && !can[statusAction].allowed ? hint(can[statusAction].reason) : null
   const teamsDirty = [...teamIds].sort().join() !== user.teams.map((t) => t.id).sort().join()
   const permsDirty = [...permissions].sort().join() !== [...user.permissions].sort().join()
 
@@ -173,7 +179,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           <label className="field-label" htmlFor={roleId}>
             Role
           </label>
-          {roleChangeable ? (
+          {can.editRole.allowed ? (
             <select
               id={roleId}
               className="select"
@@ -192,16 +198,14 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           ) : (
             <p id={roleId} className="panel-value">
               {ROLE_LABELS[user.role]}
-              {canManage && selfOrOwner ? (
-                <span className="muted"> — {user.isSelf ? 'you cannot change your own role' : 'changes only by ownership transfer'}</span>
-              ) : null}
+              {hint(can.editRole.reason) ? <span className="muted"> — {hint(can.editRole.reason)}</span> : null}
             </p>
           )}
         </section>
 
         {user.role === 'agent' ? (
           <section className="panel-section">
-            {editable ? (
+            {can.editAgentPermissions.allowed ? (
               <>
                 <PermissionPicker value={permissions} onChange={setPermissions} />
                 <div className="panel-row">
@@ -213,14 +217,14 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             ) : (
               <>
                 <p className="field-label">Agent permissions</p>
-                <p className="panel-value">{user.permissions.length ? user.permissions.map((p) => AGENT_PERMISSION_LABELS[p]).join(', ') : 'None'}</p>
+                <p className="panel-value">{user.permissions.length ? permissionList(user.permissions) : 'None'}</p>
               </>
             )}
           </section>
         ) : null}
 
         <section className="panel-section">
-          {canManage ? (
+          {can.editTeams.allowed ? (
             <>
               <TeamPicker legend="Teams" teams={teams} value={teamIds} onChange={setTeamIds} />
               <div className="panel-row">
@@ -264,20 +268,22 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             Last login: {user.lastLoginAt ? formatAbsolute(user.lastLoginAt) : 'never'}
             {user.deactivatedAt ? ` · Deactivated ${formatAbsolute(user.deactivatedAt)}` : ''}
           </p>
-          {editable && !user.isSelf ? (
+          {can.reactivate.allowed || can.deactivate.allowed ? (
             <div className="panel-row">
-              {user.status === 'deactivated' ? (
+              {can.reactivate.allowed ? (
                 <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'reactivate' })}>
                   Reactivate
                 </button>
-              ) : user.status === 'active' ? (
+              ) : null}
+              {can.deactivate.allowed ? (
                 <button type="button" className="button button-sm button-danger" onClick={() => setConfirm({ kind: 'deactivate' })}>
                   Deactivate
                 </button>
               ) : null}
             </div>
           ) : null}
-          {isOwner && !user.isSelf && user.role === 'admin' && user.status === 'active' ? (
+          {statusHint ? <p className="muted panel-hint">{statusHint}</p> : null}
+          {can.transferOwnership.allowed ? (
             <div className="panel-row">
               <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'transfer' })}>
                 Transfer ownership…
@@ -307,8 +313,8 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   )
 }
 
-
-function PanelConfirm(props: {
+/** The confirmation of one panel action (exported for its unit test). */
+export function PanelConfirm(props: {
   confirm: Confirm
   user: UserDetail
   busy: boolean
@@ -322,7 +328,9 @@ function PanelConfirm(props: {
   const who = user.name || user.email
   const common = { busy, error, onConfirm, onCancel }
   switch (confirm.kind) {
-    case 'role':
+    case 'role': {
+      // What the core says a role change clears: an Agent's permissions (the select offers an Agent only other roles).
+      const cleared = user.capabilities.editRole.clearsAgentPermissions
       return (
         <ConfirmDialog {...common} title={`Make ${who} ${ROLE_LABELS[confirm.role]}?`} confirmLabel={`Make ${ROLE_LABELS[confirm.role]}`}>
           {confirm.role === 'admin' ? (
@@ -330,8 +338,15 @@ function PanelConfirm(props: {
           ) : (
             <p>Their access changes from their very next action, open windows included.</p>
           )}
+          {cleared.length ? (
+            <p data-testid="role-change-clears">
+              Their agent permissions will be cleared: {permissionList(cleared)}. Agent permissions apply only to Agents; making them an Agent again later does not
+              bring these back.
+            </p>
+          ) : null}
         </ConfirmDialog>
       )
+    }
     case 'deactivate':
       return (
         <ConfirmDialog {...common} tone="danger" title={`Deactivate ${who}?`} confirmLabel="Deactivate">
@@ -364,4 +379,8 @@ function PanelConfirm(props: {
         </ConfirmDialog>
       )
   }
+}
+
+function permissionList(permissions: readonly AgentPermission[]): string {
+  return permissions.map((p) => AGENT_PERMISSION_LABELS[p]).join(', ')
 }

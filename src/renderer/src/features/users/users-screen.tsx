@@ -7,7 +7,7 @@ import { EmptyState } from '../../components/empty-state'
 import { SearchIcon } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
 import { downloadText } from '../../components/download'
-import { formatCount, plural } from '../../components/format'
+import { formatCount } from '../../components/format'
 import { useDataChanged } from '../../app/data-events'
 import { getBridge } from '../../app/bridge'
 import { hasPermission, useSession } from '../../app/session-store'
@@ -20,6 +20,7 @@ import { BulkBar } from './bulk-bar'
 import { InviteDialog } from './invite-dialog'
 import { ImportWizard } from './import-wizard'
 import { UserPanel } from './user-panel'
+import { chipCount, showingLine, shownTotal, usersLine } from './counts'
 import './users.css'
 
 const SEARCH_DEBOUNCE_MS = 200
@@ -34,13 +35,15 @@ const EMPTY_NOUNS: Record<UserStatus, string> = {
 type Modal = 'invite' | 'import' | null
 
 export function UsersScreen(): JSX.Element {
-  const { query, rows, next, total, counts, seats, loading, error, shownQuery, selectedCount } = useUsers(
+  const { query, rows, next, total, totalCapped, counts, countsCapped, seats, loading, error, shownQuery, selectedCount } = useUsers(
     useShallow((s) => ({
       query: s.query,
       rows: s.rows,
       next: s.next,
       total: s.total,
+      totalCapped: s.totalCapped,
       counts: s.counts,
+      countsCapped: s.countsCapped,
       seats: s.seats,
       loading: s.loading,
       error: s.error,
@@ -95,7 +98,15 @@ export function UsersScreen(): JSX.Element {
     downloadText(result.value.fileName, result.value.csv)
   }
 
-  const allCount = counts ? USER_STATUSES.reduce((sum, status) => sum + counts[status], 0) : null
+  // A capped total is shown as a lower bound ("200+ users"), never as an exact figure.
+  const shown = shownTotal(total, totalCapped, rows.length, next !== null)
+  // Without a status filter the "All" chip is the total itself; with one, the sum of the chips.
+  const all =
+    query.status === null && shown
+      ? shown
+      : counts
+        ? { n: USER_STATUSES.reduce((sum, status) => sum + counts[status], 0), capped: countsCapped }
+        : null
 
   return (
     <div className="users-layout">
@@ -104,7 +115,7 @@ export function UsersScreen(): JSX.Element {
           <div className="screen-heading">
             <h1 id="users-title">Users</h1>
             <p className="screen-count" aria-live="polite">
-              {total === null ? '\u00a0' : plural(total, 'user', 'users')}
+              {shown ? usersLine(shown) : '\u00a0'}
             </p>
             <SeatMeter seats={seats} />
           </div>
@@ -151,12 +162,13 @@ export function UsersScreen(): JSX.Element {
             ))}
           </select>
           <div className="chips" role="group" aria-label="Filter by status">
-            <StatusChip label="All" count={allCount} pressed={query.status === null} onClick={() => setStatus(null)} />
+            <StatusChip label="All" count={all ? all.n : null} capped={all ? all.capped : false} pressed={query.status === null} onClick={() => setStatus(null)} />
             {USER_STATUSES.map((status) => (
               <StatusChip
                 key={status}
                 label={STATUS_LABELS[status]}
                 count={counts ? counts[status] : null}
+                capped={countsCapped}
                 pressed={query.status === status}
                 onClick={() => setStatus(status)}
               />
@@ -182,7 +194,7 @@ export function UsersScreen(): JSX.Element {
           label="Users"
           columns={userGrid(canManage, openId !== null)}
           rowHeight={44}
-          totalRows={total ?? undefined}
+          totalRows={shown && !shown.capped ? shown.n : undefined}
           hasMore={next !== null}
           loading={loading !== null}
           stale={loading === 'first' && rows.length > 0}
@@ -194,11 +206,7 @@ export function UsersScreen(): JSX.Element {
         />
         <footer className="screen-footer" aria-live="polite">
           {loading === 'first' && rows.length === 0 ? <Spinner label="Loading users…" /> : null}
-          {rows.length > 0 && total !== null ? (
-            <span>
-              Showing {formatCount(rows.length)} of {formatCount(total)}
-            </span>
-          ) : null}
+          {rows.length > 0 && shown ? <span>{showingLine(rows.length, shown)}</span> : null}
           {loading === 'more' ? <Spinner label="Loading more…" /> : null}
           {loading === 'first' && rows.length > 0 ? <Spinner label="Updating…" /> : null}
         </footer>
@@ -258,11 +266,17 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(search: string
   )
 }
 
-function StatusChip(props: { label: string; count: number | null; pressed: boolean; onClick(): void }): JSX.Element {
+function StatusChip(props: { label: string; count: number | null; capped: boolean; pressed: boolean; onClick(): void }): JSX.Element {
   return (
-    <button type="button" className="chip" aria-pressed={props.pressed} onClick={props.onClick}>
+    <button
+      type="button"
+      className="chip"
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+      title={props.capped && props.count !== null ? 'Broad search: counted over the first matches only, so this is a lower bound' : undefined}
+    >
       <span>{props.label}</span>
-      <span className="chip-count">{props.count === null ? '–' : formatCount(props.count)}</span>
+      <span className="chip-count">{chipCount(props.count, props.capped)}</span>
     </button>
   )
 }

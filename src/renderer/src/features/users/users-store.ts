@@ -25,7 +25,12 @@ interface UsersState {
   rows: UserRow[]
   next: Page['next']
   total: number | null
+  /** The core counted a broad search only up to `total`: it is a lower bound ("200+"). */
+  totalCapped: boolean
+  /** Per-status counts of the current query (role, team and search filters applied, not the status). */
   counts: Page['counts'] | null
+  /** The counts are lower bounds over the first matches (a broad search). */
+  countsCapped: boolean
   seats: SeatUse | null
   /** Membership ids ticked in the checkbox column (kept across pages, cleared when the query changes). */
   selected: ReadonlySet<string>
@@ -79,7 +84,9 @@ export const useUsers = create<UsersState>()((set, get) => {
     rows: [],
     next: null,
     total: null,
+    totalCapped: false,
     counts: null,
+    countsCapped: false,
     seats: null,
     selected: new Set(),
     loading: null,
@@ -120,7 +127,8 @@ export const useUsers = create<UsersState>()((set, get) => {
       const result = await getBridge().invoke('users:list', request(query))
       if (get().generation !== generation) return
       if (!result.ok) {
-        set({ loading: null, error: result.error.message })
+        // The totals and chips described the previous query; none is known for this one.
+        set({ loading: null, error: result.error.message, total: null, totalCapped: false, counts: null, countsCapped: false })
         return
       }
       const page = result.value
@@ -128,7 +136,10 @@ export const useUsers = create<UsersState>()((set, get) => {
         rows: page.rows,
         next: page.next,
         total: page.total,
+        totalCapped: page.totalCapped ?? false,
+        // The chips answer this query: never a previous query's counts.
         counts: page.counts,
+        countsCapped: page.countsCapped ?? false,
         seats: page.seats,
         // A reload after a change keeps ticks only on people still listed.
         selected: new Set([...get().selected].filter((id) => page.rows.some((row) => row.id === id))),
@@ -153,7 +164,9 @@ export const useUsers = create<UsersState>()((set, get) => {
         rows: s.rows.concat(page.rows),
         next: page.next,
         total: page.total ?? s.total,
+        totalCapped: page.total === null ? s.totalCapped : (page.totalCapped ?? false),
         counts: page.counts ?? s.counts,
+        countsCapped: page.counts === null ? s.countsCapped : (page.countsCapped ?? false),
         seats: page.seats ?? s.seats,
         loading: null
       }))
@@ -165,7 +178,9 @@ export const useUsers = create<UsersState>()((set, get) => {
         rows: [],
         next: null,
         total: null,
+        totalCapped: false,
         counts: null,
+        countsCapped: false,
         seats: null,
         selected: new Set(),
         loading: null,

@@ -20,36 +20,36 @@ describe('migration 0002 sign-in', () => {
   })
   afterAll(() => dispose())
 
-  it('records version 2 and adds login events, identity locks and sessions with their indexes', () => {
+  it('records version 2 and adds login events, identity locks and sessions with their indexes', async () => {
     expect(db.pragma('user_version', { simple: true })).toBe(2)
     expect(schemaNames(db, 'table')).toEqual(['accounts', 'identity_locks', 'login_events', 'memberships', 'persons', 'sessions'])
     expect(schemaNames(db, 'index', 'login_events')).toEqual(['login_events_account_time', 'login_events_email_time'])
     expect(schemaNames(db, 'index', 'sessions')).toEqual(['sessions_account_started'])
   })
 
-  it('gives every table an account_id column', () => {
+  it('gives every table an account_id column', async () => {
     expect(tablesWithoutAccountId(db)).toEqual([])
   })
 
-  it('accepts only success, failure and locked as a login result', () => {
+  it('accepts only success, failure and locked as a login result', async () => {
     for (const result of ['success', 'failure', 'locked']) insertLogin({ result })
-    for (const result of ['ok', 'SUCCESS', 'error', '']) expect(sqliteErrorCode(() => insertLogin({ result }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => insertLogin({ result: null }))).toBe('SQLITE_CONSTRAINT_NOTNULL')
+    for (const result of ['ok', 'SUCCESS', 'error', '']) expect(await sqliteErrorCode(() => insertLogin({ result }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insertLogin({ result: null }))).toBe('SQLITE_CONSTRAINT_NOTNULL')
   })
 
-  it('checks the method and principal kind of a login event', () => {
+  it('checks the method and principal kind of a login event', async () => {
     for (const method of ['password', 'sso', 'support']) insertLogin({ method })
-    expect(sqliteErrorCode(() => insertLogin({ method: 'magic-link' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insertLogin({ method: 'magic-link' }))).toBe('SQLITE_CONSTRAINT_CHECK')
     insertLogin({ kind: 'support' })
-    expect(sqliteErrorCode(() => insertLogin({ kind: 'robot' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insertLogin({ kind: 'robot' }))).toBe('SQLITE_CONSTRAINT_CHECK')
   })
 
-  it('records attempts for unknown emails without an account, but never for an account that does not exist', () => {
+  it('records attempts for unknown emails without an account, but never for an account that does not exist', async () => {
     insertLogin({ account: null, email: 'nobody@example.com' })
-    expect(sqliteErrorCode(() => insertLogin({ account: 'no-such-account' }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
+    expect(await sqliteErrorCode(() => insertLogin({ account: 'no-such-account' }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
   })
 
-  it('matches attempted emails ignoring case (lockout cannot be dodged by changing case)', () => {
+  it('matches attempted emails ignoring case (lockout cannot be dodged by changing case)', async () => {
     insertLogin({ email: 'Mixed.Case@Example.com', time: 5 })
     const row = db.prepare("SELECT count(*) AS n FROM login_events WHERE email_tried = 'mixed.case@example.com'").get()
     expect(row).toEqual({ n: 1 })
@@ -60,21 +60,21 @@ describe('migration 0002 sign-in', () => {
     expect(plan.map((p) => p.detail).join(' ')).toContain('login_events_email_time')
   })
 
-  it('keeps one lock per identity, ignoring case', () => {
+  it('keeps one lock per identity, ignoring case', async () => {
     db.prepare("INSERT INTO identity_locks (email, account_id, locked_until, set_by_event) VALUES ('Lock@Example.com', 'a1', 100, 1)").run()
     expect(
-      sqliteErrorCode(() =>
+      await sqliteErrorCode(() =>
         db.prepare("INSERT INTO identity_locks (email, account_id, locked_until, set_by_event) VALUES ('lock@example.com', 'a1', 200, 2)").run()
       )
     ).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
   })
 
-  it('requires an account for every session', () => {
+  it('requires an account for every session', async () => {
     db.prepare(
       "INSERT INTO sessions (session_id, account_id, principal_kind, person_id, started_at, last_seen_at) VALUES ('s1', 'a1', 'member', 'p1', 0, 0)"
     ).run()
     expect(
-      sqliteErrorCode(() =>
+      await sqliteErrorCode(() =>
         db
           .prepare(
             "INSERT INTO sessions (session_id, account_id, principal_kind, person_id, started_at, last_seen_at) VALUES ('s2', NULL, 'member', 'p1', 0, 0)"
@@ -84,7 +84,7 @@ describe('migration 0002 sign-in', () => {
     ).toBe('SQLITE_CONSTRAINT_NOTNULL')
   })
 
-  it('is upgraded in place by migrate(), keeping its rows', () => {
+  it('is upgraded in place by migrate(), keeping its rows', async () => {
     const before = db.prepare('SELECT count(*) AS n FROM login_events').get()
     expect(migrate(db)).toBe(MIGRATIONS.length)
     expect(db.prepare('SELECT count(*) AS n FROM login_events').get()).toEqual(before)

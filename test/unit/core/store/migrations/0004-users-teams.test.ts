@@ -16,7 +16,7 @@ describe('migration 0004 users-teams', () => {
   })
   afterAll(() => dispose())
 
-  it('is version 4 and adds teams, team members, agent permissions, invitations and SMTP settings', () => {
+  it('is version 4 and adds teams, team members, agent permissions, invitations and SMTP settings', async () => {
     expect(db.pragma('user_version', { simple: true })).toBe(4)
     expect(MIGRATIONS.find((m) => m.version === 4)?.name).toBe('users-teams')
     const tables = schemaNames(db, 'table')
@@ -25,29 +25,29 @@ describe('migration 0004 users-teams', () => {
     expect(schemaNames(db, 'index', 'invitations')).toContain('invitations_membership')
   })
 
-  it('gives every table an account_id column', () => {
+  it('gives every table an account_id column', async () => {
     expect(tablesWithoutAccountId(db)).toEqual([])
   })
 
-  it('adds the theme (default system, checked) and deactivated_at columns', () => {
+  it('adds the theme (default system, checked) and deactivated_at columns', async () => {
     expect(db.prepare("SELECT theme FROM persons WHERE person_id = 'p1'").get()).toEqual({ theme: 'system' })
-    expect(sqliteErrorCode(() => db.prepare("UPDATE persons SET theme = 'neon' WHERE person_id = 'p1'").run())).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => db.prepare("UPDATE persons SET theme = 'neon' WHERE person_id = 'p1'").run())).toBe('SQLITE_CONSTRAINT_CHECK')
     expect(db.prepare("SELECT deactivated_at FROM memberships WHERE membership_id = 'm1'").get()).toEqual({ deactivated_at: null })
   })
 
-  it('makes team names unique per account ignoring case, but not across accounts', () => {
+  it('makes team names unique per account ignoring case, but not across accounts', async () => {
     const insert = (id: string, account: string, name: string) =>
       db.prepare('INSERT INTO teams (team_id, account_id, name, created_at) VALUES (?, ?, ?, 0)').run(id, account, name)
     insert('t1', 'a1', 'Billing Team')
-    expect(sqliteErrorCode(() => insert('t2', 'a1', 'BILLING team'))).toBe('SQLITE_CONSTRAINT_UNIQUE')
-    expect(sqliteErrorCode(() => insert('t3', 'a2', 'billing team'))).toBeNull()
+    expect(await sqliteErrorCode(() => insert('t2', 'a1', 'BILLING team'))).toBe('SQLITE_CONSTRAINT_UNIQUE')
+    expect(await sqliteErrorCode(() => insert('t3', 'a2', 'billing team'))).toBeNull()
   })
 
-  it('removes team memberships with the team, and keeps the member', () => {
+  it('removes team memberships with the team, and keeps the member', async () => {
     db.prepare("INSERT INTO teams (team_id, account_id, name, created_at) VALUES ('t-gone', 'a1', 'Gone', 0)").run()
     db.prepare("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a1', 't-gone', 'm1', 'p1', 0)").run()
     expect(
-      sqliteErrorCode(() => db.prepare("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a1', 't-gone', 'm1', 'p1', 0)").run())
+      await sqliteErrorCode(() => db.prepare("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a1', 't-gone', 'm1', 'p1', 0)").run())
     ).toMatch(/^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/)
     expect(db.prepare("SELECT member_count FROM teams WHERE team_id = 't-gone'").get()).toEqual({ member_count: 1 })
     db.prepare("DELETE FROM teams WHERE team_id = 't-gone'").run()
@@ -55,15 +55,15 @@ describe('migration 0004 users-teams', () => {
     expect(db.prepare("SELECT count(*) AS n FROM memberships WHERE membership_id = 'm1'").get()).toEqual({ n: 1 })
   })
 
-  it('accepts only the five agent permissions', () => {
+  it('accepts only the five agent permissions', async () => {
     const grant = (permission: string) =>
       db.prepare("INSERT INTO member_permissions (account_id, membership_id, permission, granted_at) VALUES ('a1', 'm1', ?, 0)").run(permission)
-    for (const p of ['view-all-tickets', 'delete-tickets', 'export-data', 'manage-macros', 'view-analytics']) expect(sqliteErrorCode(() => grant(p))).toBeNull()
-    expect(sqliteErrorCode(() => grant('users:manage'))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant('export-data'))).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
+    for (const p of ['view-all-tickets', 'delete-tickets', 'export-data', 'manage-macros', 'view-analytics']) expect(await sqliteErrorCode(() => grant(p))).toBeNull()
+    expect(await sqliteErrorCode(() => grant('users:manage'))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant('export-data'))).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
   })
 
-  it('stores invitation tokens only as unique 32-byte hashes, and keeps the row when the membership goes', () => {
+  it('stores invitation tokens only as unique 32-byte hashes, and keeps the row when the membership goes', async () => {
     const insert = (id: string, hash: Buffer, membership: string | null = 'm1') =>
       db
         .prepare(
@@ -71,8 +71,8 @@ describe('migration 0004 users-teams', () => {
         )
         .run(id, membership, hash)
     insert('i1', Buffer.alloc(32, 1))
-    expect(sqliteErrorCode(() => insert('i2', Buffer.alloc(32, 1)))).toBe('SQLITE_CONSTRAINT_UNIQUE')
-    expect(sqliteErrorCode(() => insert('i3', Buffer.alloc(16, 2)))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insert('i2', Buffer.alloc(32, 1)))).toBe('SQLITE_CONSTRAINT_UNIQUE')
+    expect(await sqliteErrorCode(() => insert('i3', Buffer.alloc(16, 2)))).toBe('SQLITE_CONSTRAINT_CHECK')
     const columns = (db.prepare('PRAGMA table_info(invitations)').all() as Array<{ name: string }>).map((c) => c.name)
     expect(columns).not.toContain('token')
     db.prepare("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES ('p2', 'a1', 'p2@example.com', 'P Two', 0)").run()
@@ -82,25 +82,25 @@ describe('migration 0004 users-teams', () => {
     expect(db.prepare("SELECT membership_id FROM invitations WHERE invitation_id = 'i4'").get()).toEqual({ membership_id: null })
   })
 
-  it('refuses setting an avatar larger than a 256 KB image as a data URL', () => {
+  it('refuses setting an avatar larger than a 256 KB image as a data URL', async () => {
     const small = `data:image/png;base64,${'A'.repeat(1000)}`
     const huge = `data:image/png;base64,${'A'.repeat(360_000)}`
-    expect(sqliteErrorCode(() => db.prepare("UPDATE persons SET avatar = ? WHERE person_id = 'p1'").run(small))).toBeNull()
-    expect(sqliteErrorCode(() => db.prepare("UPDATE persons SET avatar = ? WHERE person_id = 'p1'").run(huge))).toBe('SQLITE_CONSTRAINT_TRIGGER')
+    expect(await sqliteErrorCode(() => db.prepare("UPDATE persons SET avatar = ? WHERE person_id = 'p1'").run(small))).toBeNull()
+    expect(await sqliteErrorCode(() => db.prepare("UPDATE persons SET avatar = ? WHERE person_id = 'p1'").run(huge))).toBe('SQLITE_CONSTRAINT_TRIGGER')
   })
 
-  it('checks the SMTP port and TLS mode, one row per account', () => {
+  it('checks the SMTP port and TLS mode, one row per account', async () => {
     const insert = (account: string, port: number, tls: string) =>
       db
         .prepare("INSERT INTO smtp_settings (account_id, host, port, tls, from_address, updated_at) VALUES (?, 'mail.example.com', ?, ?, 'it@example.com', 0)")
         .run(account, port, tls)
-    expect(sqliteErrorCode(() => insert('a1', 587, 'starttls'))).toBeNull()
-    expect(sqliteErrorCode(() => insert('a1', 465, 'tls'))).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
-    expect(sqliteErrorCode(() => insert('a2', 70000, 'tls'))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => insert('a2', 25, 'ssl'))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insert('a1', 587, 'starttls'))).toBeNull()
+    expect(await sqliteErrorCode(() => insert('a1', 465, 'tls'))).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
+    expect(await sqliteErrorCode(() => insert('a2', 70000, 'tls'))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => insert('a2', 25, 'ssl'))).toBe('SQLITE_CONSTRAINT_CHECK')
   })
 
-  it('answers "is this person in the team", "teams of a member" and email order from indexes', () => {
+  it('answers "is this person in the team", "teams of a member" and email order from indexes', async () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
     expect(plan("SELECT 1 FROM team_members WHERE team_id = 't1' AND person_id = 'p1'")).toMatch(/COVERING INDEX team_members_team_person \(team_id=\? AND person_id=\?\)/)
     expect(plan("SELECT team_id FROM team_members WHERE membership_id = 'm1'")).toMatch(/team_members_membership/)
@@ -110,7 +110,7 @@ describe('migration 0004 users-teams', () => {
     )
   })
 
-  it('keeps member counts per status through inserts, status changes and deletes', () => {
+  it('keeps member counts per status through inserts, status changes and deletes', async () => {
     const counts = () => db.prepare("SELECT active, invited, deactivated FROM member_counts WHERE account_id = 'a1'").get()
     const start = counts() as { active: number; invited: number; deactivated: number }
     db.prepare("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES ('pc', 'a1', 'pc@example.com', 'Counted', 0)").run()
@@ -128,7 +128,7 @@ describe('migration 0004 users-teams', () => {
     expect(counts()).toEqual(actual)
   })
 
-  it('fills the member counts from the memberships already there', () => {
+  it('fills the member counts from the memberships already there', async () => {
     const older = openMigratedDb(3)
     try {
       older.db.exec(`
@@ -137,7 +137,7 @@ describe('migration 0004 users-teams', () => {
         INSERT INTO memberships (membership_id, account_id, person_id, role, status, created_at) VALUES
           ('mx', 'a', 'x', 'owner', 'active', 0), ('my', 'a', 'y', 'agent', 'invited', 0), ('mz', 'a', 'z', 'agent', 'deactivated', 0);`)
       const m4 = MIGRATIONS.find((m) => m.version === 4)!
-      older.db.transaction(() => older.db.exec(m4.up))()
+      older.db.transaction(() => older.db.exec(m4.sqlite))()
       older.db.exec("INSERT INTO accounts (account_id, name, plan, seats, created_at) VALUES ('b', 'B', 'paid', 9, 0)")
       expect(older.db.prepare('SELECT account_id, active, invited, deactivated FROM member_counts ORDER BY account_id').all()).toEqual([
         { account_id: 'a', active: 1, invited: 1, deactivated: 1 },

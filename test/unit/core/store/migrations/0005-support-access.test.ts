@@ -49,7 +49,7 @@ describe('migration 0005 support-access', () => {
   })
   afterAll(() => dispose())
 
-  it('records version 5 and adds the agents, the grant and its log with their indexes', () => {
+  it('records version 5 and adds the agents, the grant and its log with their indexes', async () => {
     expect(db.pragma('user_version', { simple: true })).toBe(5)
     const tables = schemaNames(db, 'table')
     for (const t of ['support_agents', 'support_access', 'support_access_log']) expect(tables).toContain(t)
@@ -59,55 +59,55 @@ describe('migration 0005 support-access', () => {
     expect(schemaNames(db, 'index', 'sessions')).toContain('sessions_account_kind_started')
   })
 
-  it('gives every table an account_id column (NULL for installation-wide agents)', () => {
+  it('gives every table an account_id column (NULL for installation-wide agents)', async () => {
     expect(tablesWithoutAccountId(db)).toEqual([])
     agent('g0', 'nobody@vendor.example')
     expect(db.prepare("SELECT account_id FROM support_agents WHERE agent_id = 'g0'").get()).toEqual({ account_id: null })
   })
 
-  it('keeps one current agent per email ignoring case, while a removed one may be added again', () => {
+  it('keeps one current agent per email ignoring case, while a removed one may be added again', async () => {
     agent('g1', 'Sam@Vendor.example')
-    expect(sqliteErrorCode(() => agent('g2', 'sam@vendor.example'))).toBe('SQLITE_CONSTRAINT_UNIQUE')
+    expect(await sqliteErrorCode(() => agent('g2', 'sam@vendor.example'))).toBe('SQLITE_CONSTRAINT_UNIQUE')
     db.prepare("UPDATE support_agents SET removed_at = 5 WHERE agent_id = 'g1'").run()
-    expect(sqliteErrorCode(() => agent('g2', 'sam@vendor.example'))).toBeNull()
+    expect(await sqliteErrorCode(() => agent('g2', 'sam@vendor.example'))).toBeNull()
   })
 
-  it('holds one grant per account with only the known states, scopes and durations', () => {
-    expect(sqliteErrorCode(() => grant({}))).toBeNull()
-    expect(sqliteErrorCode(() => grant({ state: 'maybe' }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ scope: 'admin' }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ duration: 'fortnight' }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ account: 'no-such-account' }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
+  it('holds one grant per account with only the known states, scopes and durations', async () => {
+    expect(await sqliteErrorCode(() => grant({}))).toBeNull()
+    expect(await sqliteErrorCode(() => grant({ state: 'maybe' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ scope: 'admin' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ duration: 'fortnight' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ account: 'no-such-account' }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
     expect(db.prepare('SELECT count(*) AS n FROM support_access').get()).toEqual({ n: 1 })
   })
 
-  it('refuses an end before the start, and an end that does not fit the duration while on', () => {
-    expect(sqliteErrorCode(() => grant({ started: 100, ends: 100 }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ duration: 'indefinite', ends: 200 }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ duration: 'week', ends: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => grant({ duration: 'indefinite', ends: null }))).toBeNull()
+  it('refuses an end before the start, and an end that does not fit the duration while on', async () => {
+    expect(await sqliteErrorCode(() => grant({ started: 100, ends: 100 }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ duration: 'indefinite', ends: 200 }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ duration: 'week', ends: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => grant({ duration: 'indefinite', ends: null }))).toBeNull()
     // Once off, the last grant's values stay for the record whatever they were.
-    expect(sqliteErrorCode(() => grant({ state: 'off', duration: 'week', ends: null }))).toBeNull()
+    expect(await sqliteErrorCode(() => grant({ state: 'off', duration: 'week', ends: null }))).toBeNull()
   })
 
-  it('logs only the five actions, the system only for Expire, and an Owner email for every other action', () => {
-    for (const action of ['extend', 'change', 'disable', 'trial-converted']) expect(sqliteErrorCode(() => log({ action }))).toBeNull()
-    expect(sqliteErrorCode(() => log({ action: 'expire', actorKind: 'system', email: null }))).toBeNull()
-    expect(sqliteErrorCode(() => log({ action: 'pause' }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => log({ action: 'expire', actorKind: 'member' }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => log({ action: 'disable', actorKind: 'system', email: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => log({ action: 'disable', email: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
-    expect(sqliteErrorCode(() => log({ sessionsEnded: -1 }))).toBe('SQLITE_CONSTRAINT_CHECK')
+  it('logs only the five actions, the system only for Expire, and an Owner email for every other action', async () => {
+    for (const action of ['extend', 'change', 'disable', 'trial-converted']) expect(await sqliteErrorCode(() => log({ action }))).toBeNull()
+    expect(await sqliteErrorCode(() => log({ action: 'expire', actorKind: 'system', email: null }))).toBeNull()
+    expect(await sqliteErrorCode(() => log({ action: 'pause' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => log({ action: 'expire', actorKind: 'member' }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => log({ action: 'disable', actorKind: 'system', email: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => log({ action: 'disable', email: null }))).toBe('SQLITE_CONSTRAINT_CHECK')
+    expect(await sqliteErrorCode(() => log({ sessionsEnded: -1 }))).toBe('SQLITE_CONSTRAINT_CHECK')
   })
 
-  it('ties each log row to exactly one existing audit event', () => {
+  it('ties each log row to exactly one existing audit event', async () => {
     const seq = auditRow()
     log({ seq })
-    expect(sqliteErrorCode(() => log({ seq }))).toBe('SQLITE_CONSTRAINT_UNIQUE')
-    expect(sqliteErrorCode(() => log({ seq: 999_999 }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
+    expect(await sqliteErrorCode(() => log({ seq }))).toBe('SQLITE_CONSTRAINT_UNIQUE')
+    expect(await sqliteErrorCode(() => log({ seq: 999_999 }))).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
   })
 
-  it('pages the support login history from its own index', () => {
+  it('pages the support login history from its own index', async () => {
     const plan = db
       .prepare(
         "EXPLAIN QUERY PLAN SELECT session_id FROM sessions WHERE account_id = 'a1' AND principal_kind = 'support' ORDER BY started_at DESC, session_id DESC LIMIT 50"
@@ -116,7 +116,7 @@ describe('migration 0005 support-access', () => {
     expect(plan.map((p) => p.detail).join(' ')).toContain('sessions_account_kind_started')
   })
 
-  it('is applied in place by migrate() over an older store, keeping its rows', () => {
+  it('is applied in place by migrate() over an older store, keeping its rows', async () => {
     const older = openMigratedDb(3)
     try {
       older.db.prepare("INSERT INTO accounts (account_id, name, plan, seats, created_at) VALUES ('a9', 'Old', 'paid', 5, 0)").run()

@@ -14,12 +14,12 @@ describe('migration 0006 people-search', () => {
     db.prepare("INSERT INTO accounts (account_id, name, plan, seats, created_at) VALUES ('a1', 'Acme', 'paid', 5, 0)").run()
     // People who exist before the migration are indexed by its rebuild.
     db.prepare("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES ('p1', 'a1', 'ann.smith@acme.test', 'Ann Smith', 0)").run()
-    db.exec(MIGRATIONS.find((m) => m.version === 6)!.up)
+    db.exec(MIGRATIONS.find((m) => m.version === 6)!.sqlite)
     db.pragma('user_version = 6')
   })
   afterAll(() => dispose())
 
-  it('indexes existing people and follows inserts, renames and deletes', () => {
+  it('indexes existing people and follows inserts, renames and deletes', async () => {
     expect(match('smi')).toEqual(['ann.smith@acme.test'])
     db.prepare("INSERT INTO persons (person_id, account_id, email, name, created_at) VALUES ('p2', 'a1', 'bo@acme.test', 'Bo Smithers', 0)").run()
     expect(match('SMITH')).toEqual(['ann.smith@acme.test', 'bo@acme.test'])
@@ -31,12 +31,12 @@ describe('migration 0006 people-search', () => {
     expect(db.prepare("INSERT INTO persons_search (persons_search) VALUES ('integrity-check')").run().changes).toBeGreaterThanOrEqual(0)
   })
 
-  it('counts people per trigram for the search planner', () => {
+  it('counts people per trigram for the search planner', async () => {
     const doc = db.prepare("SELECT doc FROM persons_search_terms WHERE term = 'jon'").pluck().get()
     expect(doc).toBe(1)
   })
 
-  it('adds no account table without account_id (the index and its shadow tables index persons)', () => {
+  it('adds no account table without account_id (the index and its shadow tables index persons)', async () => {
     expect(tablesWithoutAccountId(db)).toEqual([])
   })
 })

@@ -1,0 +1,83 @@
+import type { RawBuilder } from 'kysely'
+import type { AuditRow, HeadRow } from './ledger'
+import type { Executor } from '../store/port'
+import { all, one, run, sql } from '../store/sql'
+
+/** The ledger's SQL: its state row, events, signed heads and the installation key. */
+
+export async function readLedgerState(q: Executor, lock: RawBuilder<unknown> = sql``): Promise<{ size: number; frontier: Buffer }> {
+  const state = await one(q, sql<{ size: number; frontier: Buffer }>`SELECT tree_size AS size, frontier FROM ledger_state WHERE ledger_id = 1${lock}`)
+  return { size: Number(state!.size), frontier: Buffer.from(state!.frontier) }
+}
+
+export async function writeLedgerState(t: Executor, size: number, frontier: Buffer): Promise<void> {
+  await run(t, sql`UPDATE ledger_state SET tree_size = ${size}, frontier = ${frontier} WHERE ledger_id = 1`)
+}
+
+/** Rows per INSERT of `insertAuditEvents` (18 columns each: well under both stores' parameter limits). */
+const EVENTS_PER_STATEMENT = 200
+
+/** Events in sequence order, many rows per statement (seeding and bulk appends write thousands at once). */
+export async function insertAuditEvents(t: Executor, events: ReadonlyArray<{ row: Omit<AuditRow, 'leaf_hash'>; leaf: Buffer }>): Promise<void> {
+  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
+    const values = events
+      .slice(i, i + EVENTS_PER_STATEMENT)
+      .map(
+        ({ row: r, leaf }) =>
+          sql`(${r.seq}, ${r.account_id}, ${r.time}, ${r.actor_kind}, ${r.actor_id}, ${r.actor_name}, ${r.actor_email}, ${r.actor_role},
+          ${r.action}, ${r.summary}, ${r.target_type}, ${r.target_id}, ${r.target_name}, ${r.before_json}, ${r.after_json}, ${r.ip}, ${r.device}, ${leaf})`
+      )
+    await run(
+      t,
+      sql`INSERT INTO audit_events (seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role,
+          action, summary, target_type, target_id, target_name, before_json, after_json, ip, device, leaf_hash)
+        VALUES ${sql.join(values)}`
+    )
+  }
+}
+
+/** Events in sequence order after `afterSeq`, `limit` at a time (verification reads in batches). */
+export function auditEventsAfter(q: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return all(q, sql<AuditRow>`SELECT * FROM audit_events WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`)
+}
+
+/** Leaf hashes after `afterSeq` (checking the head kept outside the store against the ledger). */
+export function leafHashesAfter(q: Executor, afterSeq: number, limit: number): Promise<Array<{ seq: number; leaf_hash: Buffer }>> {
+  return all(q, sql<{ seq: number; leaf_hash: Buffer }>`SELECT seq, leaf_hash FROM audit_events WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`)
+}
+
+export function ledgerSigningKey(q: Executor): Promise<{ key_id: string; public_key: Buffer } | undefined> {
+  return one(q, sql<{ key_id: string; public_key: Buffer }>`SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger' ORDER BY created_at LIMIT 1`)
+}
+
+export function ledgerPublicKeys(q: Executor): Promise<Array<{ key_id: string; public_key: Buffer }>> {
+  return all(q, sql<{ key_id: string; public_key: Buffer }>`SELECT key_id, public_key FROM installation_keys WHERE purpose = 'ledger'`)
+}
+
+export async function insertSigningKey(t: Executor, key: { keyId: string; publicKey: Buffer; sealedPrivateKey: Buffer; createdAt: number }): Promise<void> {
+  await run(
+    t,
+    sql`INSERT INTO installation_keys (key_id, account_id, purpose, public_key, private_key, created_at)
+        VALUES (${key.keyId}, NULL, 'ledger', ${key.publicKey}, ${key.sealedPrivateKey}, ${key.createdAt})`
+  )
+}
+
+export async function sealedPrivateKey(q: Executor, keyId: string): Promise<Buffer> {
+  return (await one(q, sql<{ private_key: Buffer }>`SELECT private_key FROM installation_keys WHERE key_id = ${keyId}`))!.private_key
+}
+
+export async function insertHead(t: Executor, head: { treeSize: number; root: Buffer; signedAt: number; reason: string; keyId: string; signature: Buffer }): Promise<void> {
+  await run(
+    t,
+    sql`INSERT INTO ledger_heads (account_id, tree_size, root, signed_at, reason, key_id, signature)
+        VALUES (NULL, ${head.treeSize}, ${head.root}, ${head.signedAt}, ${head.reason}, ${head.keyId}, ${head.signature})`
+  )
+}
+
+export function latestHeadRow(q: Executor): Promise<HeadRow | undefined> {
+  return one(q, sql<HeadRow>`SELECT * FROM ledger_heads ORDER BY head_id DESC LIMIT 1`)
+}
+
+export function headRows(q: Executor): Promise<HeadRow[]> {
+  return all(q, sql<HeadRow>`SELECT * FROM ledger_heads ORDER BY tree_size, head_id`)
+}

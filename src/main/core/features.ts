@@ -1,0 +1,21 @@
+import type { Feature } from './kernel/kernel'
+import { auditFeature } from './audit/feature'
+import { authFeature } from './auth/feature'
+import { invitationsFeature } from './invitations/feature'
+import { profileFeature } from './profile/feature'
+import { settingsFeature } from './settings/feature'
+import { supportAccessFeature } from './support-access/feature'
+import { teamsFeature } from './teams/feature'
+import { usersFeature } from './users/feature'
+
+/** Every feature of the core, registered in this order. Adding a feature adds one line here. */
+export const FEATURES: readonly Feature[] = [
+  authFeature,
+  usersFeature,
+  teamsFeature,
+  invitationsFeature,
+  profileFeature,
+  settingsFeature,
+  auditFeature,
+  supportAccessFeature
+]

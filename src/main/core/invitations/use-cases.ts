@@ -1,0 +1,204 @@
+import type { OutputOf, ParsedInputOf } from '../../../shared/contract'
+import { AppError } from '../../../shared/contract/result'
+import type { InvitationDelivery } from '../../../shared/contract/users'
+import { recordLoginEvent } from '../auth/login-events-repository'
+import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords'
+import { loadMemberPrincipal } from '../auth/principals-repository'
+import { sessionInfoOf } from '../auth/session-info'
+import type { CallContext } from '../context'
+import { accountOf, auditBase, plural } from '../kernel/call'
+import type { Kernel } from '../kernel/kernel'
+import { getTeams } from '../teams/service'
+import { assertSeats, effectiveStatus, findMember, getMember, memberTarget, roleLabel, seats, teamsOfMember } from '../users/members'
+import * as repo from './repository'
+import {
+  createInvitation,
+  deliverInvitations,
+  hashToken,
+  lookupInvitee,
+  openInvitation,
+  REFUSALS,
+  reissueInvitation,
+  stateOf,
+  UNKNOWN_LINK,
+  uniqueEmails,
+  type PendingInvitation
+} from './service'
+
+/** The invitation calls, each one transaction; delivery (SMTP) happens after the commit. */
+
+export async function inviteEmails(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'users:invite'>): Promise<OutputOf<'users:invite'>> {
+  const accountId = accountOf(ctx)
+  const emails = uniqueEmails(input.emails)
+  const pending = await kernel.tx(async (t) => {
+    const chosenTeams = await getTeams(t, accountId, input.teamIds)
+    const taken: Array<{ email: string; status: string }> = []
+    for (const email of emails) {
+      const existing = (await lookupInvitee(t, accountId, email)).membership
+      if (existing) taken.push({ email, status: existing.status })
+    }
+    if (taken.length > 0) {
+      const list = taken.map((x) => `${x.email} (${x.status})`).join(', ')
+      throw new AppError('CONFLICT', `Already ${taken.length === 1 ? 'a member' : 'members'} of this account: ${list}. Nobody was invited.`, { emails: taken })
+    }
+    await assertSeats(t, accountId, ctx.now, emails.length)
+    const created = []
+    for (const email of emails) {
+      created.push(await createInvitation(kernel, t, ctx, { email, name: null, role: input.role, teams: chosenTeams, permissions: input.permissions }))
+    }
+    const base = auditBase(ctx)
+    await kernel.ledger.appendMany(t, [
+      ...created.map((c) => c.entry),
+      ...(created.length > 1
+        ? [
+            {
+              ...base,
+              action: 'users.invited' as const,
+              summary: `${base.actor.name} invited ${plural(created.length, 'person', 'people')} as ${roleLabel(input.role)}.`,
+              target: { type: 'members', id: null, name: plural(created.length, 'person', 'people') },
+              after: { count: created.length, role: input.role, emails: created.slice(0, 100).map((c) => c.pending.email) }
+            }
+          ]
+        : [])
+    ])
+    return created.map((c) => c.pending)
+  })
+  const invited = await deliverInvitations(kernel, ctx, pending)
+  return { invited, seats: await seats(kernel.store.db, accountId, kernel.clock.now()) }
+}
+
+export async function resendInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<InvitationDelivery> {
+  const accountId = accountOf(ctx)
+  const pending: PendingInvitation = await kernel.tx(async (t) => {
+    const member = await getMember(t, accountId, membershipId)
+    if (member.status !== 'invited') {
+      throw new AppError('CONFLICT', `${member.name || member.email} has already joined; there is no invitation to resend.`)
+    }
+    const wasExpired = effectiveStatus(member, ctx.now) === 'expired'
+    // An expired invitation holds no seat; reviving it takes one again.
+    if (wasExpired) await assertSeats(t, accountId, ctx.now, 1, 'resending to')
+    const next = await reissueInvitation(kernel, t, ctx, member)
+    const base = auditBase(ctx)
+    await kernel.ledger.append(t, {
+      ...base,
+      action: 'member.invitation-resent',
+      summary: `${base.actor.name} resent the invitation to ${member.email}; the previous link no longer works.`,
+      target: memberTarget(member),
+      before: { expiresAt: member.inviteExpiresAt, status: wasExpired ? 'expired' : 'invited' },
+      after: { expiresAt: next.expiresAt, status: 'invited' }
+    })
+    return next
+  })
+  const [delivery] = await deliverInvitations(kernel, ctx, [pending])
+  return delivery!
+}
+
+export async function revokeInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<{ revoked: true }> {
+  const accountId = accountOf(ctx)
+  await kernel.tx(async (t) => {
+    const member = await getMember(t, accountId, membershipId)
+    if (member.status !== 'invited') {
+      throw new AppError('CONFLICT', `${member.name || member.email} has already joined; deactivate them instead.`)
+    }
+    const teamNames = (await teamsOfMember(t, member.membershipId)).map((team) => team.name)
+    await repo.revokeInvitedMembership(t, member.membershipId, member.personId, ctx.now)
+    const base = auditBase(ctx)
+    await kernel.ledger.append(t, {
+      ...base,
+      action: 'member.invitation-revoked',
+      summary: `${base.actor.name} revoked the invitation of ${member.email}.`,
+      target: memberTarget(member),
+      before: { email: member.email, role: member.role, status: effectiveStatus(member, ctx.now), teams: teamNames, expiresAt: member.inviteExpiresAt },
+      after: { status: 'revoked' }
+    })
+  })
+  return { revoked: true as const }
+}
+
+export async function inspectInvitation(kernel: Kernel, ctx: CallContext, token: string): Promise<OutputOf<'invitations:inspect'>> {
+  const q = kernel.store.db
+  const row = await repo.findInvitationByHash(q, hashToken(token))
+  if (!row) throw new AppError('NOT_FOUND', UNKNOWN_LINK)
+  const accountName = (await repo.accountName(q, row.accountId))!
+  const member = row.membershipId ? await findMember(q, row.accountId, row.membershipId) : undefined
+  const person = await repo.findPersonByEmail(q, row.email)
+  return {
+    accountName,
+    email: row.email,
+    role: member?.role ?? null,
+    state: stateOf(row, ctx.now),
+    expiresAt: row.expiresAt,
+    choosesPassword: !person?.hash,
+    suggestedName: person?.name ?? null
+  }
+}
+
+export async function acceptInvitation(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'invitations:accept'>): Promise<OutputOf<'invitations:accept'>> {
+  const hash = hashToken(input.token)
+  const check = async (q: Parameters<typeof openInvitation>[0]) => {
+    const row = await openInvitation(q, hash, kernel.clock.now())
+    const member = await getMember(q, row.accountId, row.membershipId!)
+    if (member.status !== 'invited') throw new AppError('CONFLICT', REFUSALS.accepted, { state: 'accepted' })
+    return { row, member }
+  }
+  const { member } = await check(kernel.store.db)
+  const existingHash = await repo.findPasswordHash(kernel.store.db, member.personId)
+  let passwordHash: string | null = null
+  // Hashing and verifying happen before any transaction (scrypt is slow).
+  if (existingHash) {
+    // Someone who already has a Gatehouse password (another account) proves it instead of replacing it.
+    if (!(await verifyPassword(input.password, existingHash))) {
+      await kernel.tx((t) =>
+        recordLoginEvent(t, {
+          accountId: member.accountId,
+          time: ctx.now,
+          personId: member.personId,
+          kind: 'member',
+          email: member.email,
+          method: 'password',
+          result: 'failure',
+          reason: 'invitation: wrong password',
+          ip: ctx.meta.ip,
+          device: ctx.meta.device
+        })
+      )
+      throw new AppError('UNAUTHENTICATED', 'Wrong password: enter the Gatehouse password you already use.')
+    }
+  } else {
+    checkPasswordPolicy(input.password, member.email)
+    passwordHash = await hashPassword(input.password)
+  }
+  const now = kernel.clock.now()
+  const session = await kernel.tx(async (t) => {
+    // Checked again inside the write: the link may have been used, revoked or resent meanwhile.
+    const { row } = await check(t)
+    await repo.markAccepted(t, { personId: member.personId, membershipId: member.membershipId, invitationId: row.invitationId, name: input.name, passwordHash, now })
+    await recordLoginEvent(t, {
+      accountId: member.accountId,
+      time: now,
+      personId: member.personId,
+      kind: 'member',
+      email: member.email,
+      method: 'password',
+      result: 'success',
+      reason: 'invitation accepted',
+      ip: ctx.meta.ip,
+      device: ctx.meta.device
+    })
+    const name = passwordHash ? input.name : member.name
+    await kernel.ledger.append(t, {
+      accountId: member.accountId,
+      actor: { kind: 'member', id: member.personId, name, email: member.email, role: member.role },
+      action: 'member.joined',
+      summary: `${name} accepted the invitation and joined as ${roleLabel(member.role)}.`,
+      target: { type: 'member', id: member.personId, name },
+      before: { status: 'invited', name: member.name },
+      after: { status: 'active', name },
+      ip: ctx.meta.ip,
+      device: ctx.meta.device
+    })
+    const principal = (await loadMemberPrincipal(t, member.membershipId))!
+    return { principal, session: await kernel.sessions.start(ctx.connectionId, principal, t) }
+  })
+  return sessionInfoOf(kernel, session, session.principal)
+}

@@ -1,0 +1,100 @@
+import { Kysely } from 'kysely'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { AppError } from '../../../shared/contract/result'
+import type { KeySource } from '../host'
+import { openStore as openSqliteFile, type Db } from './connection'
+import { readEnvelope, wrapWithSecret, writeEnvelope } from './key-envelope'
+import type { Store } from './port'
+import { secretBox } from './secrets'
+import { CachedSqliteDialect, inTransaction } from './sqlite-driver'
+import { compareWithHead, lossRefusal, readHeadFile, type LedgerLoss } from './head-file'
+import { treeHeadMessage } from '../audit/ledger'
+import { takeWriterLock, WRITER_LOCK_FILE } from './writer-lock'
+
+export interface SqliteStore extends Store {
+  readonly dialect: 'sqlite'
+  /** The raw connection: for the SQLite-only modules (pragmas, checkpoints, the bench's twin). */
+  readonly raw: Db
+  readonly file: string
+  /** The data folder: gatehouse.head is kept beside the file. */
+  readonly dataDir: string
+}
+
+export interface SqliteStoreOptions {
+  create?: boolean
+  nativeBinding?: string
+  /** Open although the ledger lost events recorded in gatehouse.head (`gatehouse store accept-loss`). */
+  acceptLoss?: boolean
+  /** Skip the one-writer lock (the bench's throwaway copies). */
+  unlocked?: boolean
+}
+
+/** Wrap an open better-sqlite3 connection as the store port. */
+export function sqliteStoreOver(raw: Db, options: { key: Buffer; file: string; dataDir: string; created: boolean; release?: () => void }): SqliteStore {
+  const db = new Kysely<never>({ dialect: new CachedSqliteDialect(raw) }) as unknown as Store['db']
+  const box = secretBox(options.key)
+  let closed = false
+  return {
+    dialect: 'sqlite',
+    db,
+    raw,
+    file: options.file,
+    dataDir: options.dataDir,
+    headDir: options.dataDir,
+    location: options.file,
+    created: options.created,
+    tx: (fn) => db.transaction().execute((t) => inTransaction.run(true, () => fn(t))),
+    seal: box.seal,
+    unseal: box.unseal,
+    readEnvelope: async () => readEnvelope(options.dataDir),
+    wrapKey: (secret) => wrapWithSecret(options.key, secret),
+    async setEnvelopeSlot(name, slot) {
+      const env = readEnvelope(options.dataDir) ?? { version: 1 as const, slots: {} }
+      writeEnvelope(options.dataDir, { ...env, slots: { ...env.slots, [name]: slot } })
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await db.destroy()
+      // Keep the planner's statistics fresh (cheap: analysis is sampled), then fold the WAL back.
+      if (!raw.readonly) {
+        raw.pragma('optimize')
+        raw.pragma('wal_checkpoint(TRUNCATE)')
+      }
+      raw.close()
+      options.release?.()
+    }
+  }
+}
+
+/** The embedded store: the encrypted SQLite file in the data folder (created on first use). */
+export function openSqliteStore(dataDir: string, source: KeySource, options: SqliteStoreOptions = {}): SqliteStore {
+  if (!existsSync(dataDir)) {
+    // Nothing to lock yet: either there is no store (NOT_FOUND from the opener) or we create it.
+    if (options.create === false) throw new AppError('NOT_FOUND', `No Gatehouse store in ${dataDir}. Run "gatehouse init" first.`)
+    // Refuse what creation would refuse before anything exists on disk.
+    if (source.kind === 'passphrase' && source.passphrase.length < 8) throw new AppError('VALIDATION', 'The passphrase must have at least 8 characters.')
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  }
+  const release = options.unlocked ? undefined : takeWriterLock(join(dataDir, WRITER_LOCK_FILE), dataDir)
+  try {
+    let loss: LedgerLoss | null = null
+    const head = readHeadFile(dataDir)
+    const opened = openSqliteFile(dataDir, source, {
+      create: options.create,
+      nativeBinding: options.nativeBinding,
+      checkBeforeWrite: head
+        ? (readonly) => {
+            loss = compareWithHead(readonly, head, treeHeadMessage)
+            if (loss && !options.acceptLoss) throw lossRefusal(loss, dataDir)
+          }
+        : undefined
+    })
+    const store = sqliteStoreOver(opened.db, { key: opened.key, file: opened.file, dataDir, created: opened.created, release })
+    return { ...store, ledgerLoss: loss }
+  } catch (error) {
+    release?.()
+    throw error
+  }
+}

@@ -1,0 +1,34 @@
+import { formatCapped, formatCount, plural } from '../../components/format'
+
+/** A count as the screen shows it: `capped` means "at least n" ("200+"). */
+export interface ShownCount {
+  n: number
+  capped: boolean
+}
+
+/**
+ * The total of the current query as shown. The core counts a broad search only up to a limit and
+ * says so (`totalCapped`): the total is then a lower bound, raised by the rows already loaded, and
+ * exact again once the last page is in (every match is then on screen).
+ */
+export function shownTotal(total: number | null, totalCapped: boolean, loaded: number, hasMore: boolean): ShownCount | null {
+  if (total === null) return null
+  if (!totalCapped) return { n: total, capped: false }
+  if (!hasMore) return { n: loaded, capped: false }
+  return { n: Math.max(total, loaded), capped: true }
+}
+
+/** "1 user", "1,234 users", "200+ users". */
+export function usersLine(count: ShownCount): string {
+  return count.capped ? `${formatCapped(count.n, true)} users` : plural(count.n, 'user', 'users')
+}
+
+/** "Showing 100 of 1,234", "Showing 300 of 300+". */
+export function showingLine(loaded: number, count: ShownCount): string {
+  return `Showing ${formatCount(loaded)} of ${formatCapped(count.n, count.capped)}`
+}
+
+/** The count on a status chip: a capped chip count is a lower bound ("37+"). */
+export function chipCount(count: number | null, capped: boolean): string {
+  return count === null ? '–' : formatCapped(count, capped)
+}
