@@ -75,7 +75,7 @@ export class Core implements Kernel {
           accountId: null,
           actor: SYSTEM_ACTOR,
           action: 'store.loss-accepted',
-          summary: `The loss of ${loss.recordedSize - Math.min(loss.presentSize, loss.recordedSize)} audit events was accepted; the store was opened with ${loss.presentSize}.`,
+          summary: `The store was opened after its loss was accepted: ${loss.message}`,
           target: { type: 'store', id: null, name: null },
           before: { events: loss.recordedSize, recordedAt: loss.recordedAt },
           after: { events: loss.presentSize, kind: loss.kind },

@@ -27,7 +27,8 @@ export interface RecordedHead {
 }
 
 export interface LedgerLoss {
-  kind: 'missing' | 'diverged'
+  /** missing / diverged: against the recorded head; wal-damaged: committed WAL frames after a damaged one. */
+  kind: 'missing' | 'diverged' | 'wal-damaged'
   recordedSize: number
   presentSize: number
   recordedAt: number

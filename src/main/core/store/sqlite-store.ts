@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/contract/result'
 import type { KeySource } from '../host'
-import { openStore as openSqliteFile, type Db } from './connection'
+import { databasePath, openStore as openSqliteFile, type Db } from './connection'
+import { inspectWal } from './wal-check'
 import { readEnvelope, wrapWithSecret, writeEnvelope } from './key-envelope'
 import type { Store } from './port'
 import { secretBox } from './secrets'
@@ -80,13 +81,26 @@ export function openSqliteStore(dataDir: string, source: KeySource, options: Sql
   const release = options.unlocked ? undefined : takeWriterLock(join(dataDir, WRITER_LOCK_FILE), dataDir)
   try {
     let loss: LedgerLoss | null = null
+    const wal = inspectWal(`${databasePath(dataDir)}-wal`)
+    if (wal?.damage) {
+      const { frame, lostCommits } = wal.damage
+      loss = {
+        kind: 'wal-damaged',
+        recordedSize: 0,
+        presentSize: 0,
+        recordedAt: 0,
+        lastPresentAt: null,
+        message: `The write-ahead log gatehouse.db-wal is damaged at frame ${frame} of ${wal.frames}: ${lostCommits} committed transaction${lostCommits === 1 ? '' : 's'} after it would be dropped.`
+      }
+      if (!options.acceptLoss) throw lossRefusal(loss, dataDir)
+    }
     const head = readHeadFile(dataDir)
     const opened = openSqliteFile(dataDir, source, {
       create: options.create,
       nativeBinding: options.nativeBinding,
       checkBeforeWrite: head
         ? (readonly) => {
-            loss = compareWithHead(readonly, head, treeHeadMessage)
+            loss = compareWithHead(readonly, head, treeHeadMessage) ?? loss
             if (loss && !options.acceptLoss) throw lossRefusal(loss, dataDir)
           }
         : undefined

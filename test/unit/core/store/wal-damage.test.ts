@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../src/shared/contract/result'
 import { openCore } from '../../../../src/main/core/in-process'
 import { verifyLedger } from '../../../../src/main/core/audit/ledger'
 import { HEAD_FILE } from '../../../../src/main/core/store/head-file'
+import { inspectWal } from '../../../../src/main/core/store/wal-check'
 import { call, fileDigests, openTestCore, setupAccount, TEST_PASSPHRASE, TEST_STORE, tempDir, testDb } from '../../../support/core'
 
 /**
@@ -58,25 +59,28 @@ describe.skipIf(TEST_STORE !== 'sqlite')('a damaged write-ahead log', () => {
     await core.close()
   })
 
-  const damages: Array<[string, (wal: string) => void]> = [
-    ['cut to its header', (wal) => truncateSync(wal, 32)],
-    ['truncated in the middle', (wal) => truncateSync(wal, Math.floor(readFileSync(wal).length / 2))],
+  const LOST = /The store has lost [\d,]+ committed audit events?: [\d,]+ were recorded at .*, [\d,]+ are present/
+  const damages: Array<[string, (wal: string) => void, RegExp]> = [
+    ['cut to its header', (wal) => truncateSync(wal, 32), LOST],
+    ['truncated in the middle', (wal) => truncateSync(wal, Math.floor(readFileSync(wal).length / 2)), LOST],
     [
       'one byte flipped in an early frame',
       (wal) => {
         const bytes = readFileSync(wal)
         bytes[32 + 24 + 100] = bytes[32 + 24 + 100]! ^ 0xff
         writeFileSync(wal, bytes)
-      }
+      },
+      // Seen in the WAL's own frames first (committed frames follow the damaged one).
+      /The write-ahead log gatehouse\.db-wal is damaged at frame 1/
     ]
   ]
-  for (const [what, damage] of damages) {
+  for (const [what, damage, expected] of damages) {
     it(`is refused when the WAL is ${what}: one clear message, no file changed, nothing folded in`, async () => {
       const dir = crashCopy(damage)
       const before = fileDigests(dir)
       const error = await refusal(dir)
       expect(error.code).toBe('CONFLICT')
-      expect(error.message).toMatch(/The store has lost [\d,]+ committed audit events?: [\d,]+ were recorded at .*, [\d,]+ are present/)
+      expect(error.message).toMatch(expected)
       expect(error.message).toContain('gatehouse store accept-loss')
       expect(Object.keys(fileDigests(dir)).sort()).toEqual(Object.keys(before).sort())
       expect(fileDigests(dir)).toEqual(before)
@@ -84,6 +88,37 @@ describe.skipIf(TEST_STORE !== 'sqlite')('a damaged write-ahead log', () => {
       expect((await refusal(dir)).message).toBe(error.message)
     })
   }
+
+  it("reads the WAL's frames: an intact crash image replays every frame it committed", () => {
+    const report = inspectWal(join(image.dir, 'gatehouse.db-wal'))!
+    expect(report.frames).toBeGreaterThan(3)
+    expect(report.replayed).toBe(report.frames)
+    expect(report.damage).toBeNull()
+    expect(report.tornTail).toBe(false)
+  })
+
+  it('tells a torn final write (a crash mid-append) from damage: a cut frame is only a torn tail', () => {
+    const dir = crashCopy((wal) => truncateSync(wal, readFileSync(wal).length - 100))
+    const report = inspectWal(join(dir, 'gatehouse.db-wal'))!
+    expect(report.damage).toBeNull()
+    expect(report.tornTail).toBe(true)
+  })
+
+  it('finds a damaged frame with committed frames after it, even without the head beside the database', async () => {
+    const dir = crashCopy((wal) => {
+      const bytes = readFileSync(wal)
+      bytes[32 + 24 + 100] = bytes[32 + 24 + 100]! ^ 0xff
+      writeFileSync(wal, bytes)
+    })
+    const report = inspectWal(join(dir, 'gatehouse.db-wal'))!
+    expect(report.damage).toEqual({ frame: 1, lostCommits: expect.any(Number) })
+    expect(report.damage!.lostCommits).toBeGreaterThan(0)
+    rmSync(join(dir, HEAD_FILE))
+    const before = fileDigests(dir)
+    const error = await refusal(dir)
+    expect(error.message).toMatch(/^The write-ahead log gatehouse\.db-wal is damaged at frame 1 of \d+: \d+ committed transactions? after it would be dropped\./)
+    expect(fileDigests(dir)).toEqual(before)
+  })
 
   it('opens only when the loss is accepted, and the acceptance is in the audit log', async () => {
     const dir = crashCopy((wal) => truncateSync(wal, 32))
