@@ -2,13 +2,13 @@ import { BrowserWindow, app, dialog, session } from 'electron'
 import { release } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { CoreClient } from './core/host'
+import type { CoreClient, KeySource } from './core/host'
 import { startCoreWorker } from './core/worker-client'
 import { registerAppProtocol, registerAppScheme } from './shell/app-protocol'
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './shell/deep-link'
 import { registerIpcBridge, type IpcBridge } from './shell/ipc-bridge'
 import { decideKeySource, desktopDataDir } from './shell/key-vault'
-import { addonHint, dataDirArgument, describeDevice, electronAddonPath } from './shell/launch'
+import { addonHint, dataDirArgument, describeDevice, electronAddonPath, storeChoice } from './shell/launch'
 import { openPrefs } from './shell/prefs'
 import { hardenSession, hardenWebContents } from './shell/security'
 import { createMainWindow, focusWindow } from './shell/window'
@@ -57,18 +57,25 @@ async function main(): Promise<void> {
   await registerAppProtocol(RENDERER)
 
   const dataDir = dataDirArgument(process.argv, process.cwd()) ?? desktopDataDir()
+  const shared = storeChoice(process.argv, process.env)
   const passphrase = process.env.GATEHOUSE_PASSPHRASE || undefined
   // The worker and any child process need not inherit it.
   delete process.env.GATEHOUSE_PASSPHRASE
-  const decision = decideKeySource(dataDir, process.platform, passphrase)
-  if (!decision.ok) return fatal('Gatehouse cannot unlock its data', decision.message)
-  if (decision.notice) {
-    await dialog.showMessageBox({ type: 'warning', title: 'Gatehouse', message: 'Using the passphrase instead of the system keychain', detail: decision.notice })
+  if ('error' in shared) return fatal('Gatehouse cannot unlock its data', shared.error)
+  let keySource: KeySource
+  if (shared.store) keySource = { kind: 'passphrase', passphrase: shared.passphrase }
+  else {
+    const decision = decideKeySource(dataDir, process.platform, passphrase)
+    if (!decision.ok) return fatal('Gatehouse cannot unlock its data', decision.message)
+    if (decision.notice) {
+      await dialog.showMessageBox({ type: 'warning', title: 'Gatehouse', message: 'Using the passphrase instead of the system keychain', detail: decision.notice })
+    }
+    keySource = decision.keySource
   }
 
   let core: CoreClient
   try {
-    core = await startCoreWorker({ dataDir, keySource: decision.keySource, nativeBinding: electronAddonPath(app.getAppPath()), workerPath: WORKER })
+    core = await startCoreWorker({ dataDir, store: shared.store, keySource, nativeBinding: electronAddonPath(app.getAppPath()), workerPath: WORKER })
   } catch (error) {
     return fatal('Gatehouse cannot open its data', error)
   }

@@ -28,16 +28,40 @@ export function describeDevice(platform: NodeJS.Platform, osRelease: string, app
   return `Gatehouse ${appVersion} desktop (${OS_NAMES[platform] ?? platform} ${osRelease})`
 }
 
-/** `--data-dir DIR` or `--data-dir=DIR` on the app's command line (the CLI's flag), resolved against `cwd`. */
-export function dataDirArgument(argv: readonly string[], cwd: string): string | undefined {
+/** The value of `--name VALUE` or `--name=VALUE` on the app's command line (the CLI's flags). */
+function flagValue(argv: readonly string[], name: string): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     let value: string | undefined
-    if (arg === '--data-dir') value = argv[i + 1]
-    else if (arg.startsWith('--data-dir=')) value = arg.slice('--data-dir='.length)
+    if (arg === name) value = argv[i + 1]
+    else if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1)
     else continue
     if (!value || value.startsWith('-')) return undefined
-    return isAbsolute(value) ? value : resolve(cwd, value)
+    return value
   }
   return undefined
+}
+
+/** `--data-dir DIR` or `--data-dir=DIR` on the app's command line (the CLI's flag), resolved against `cwd`. */
+export function dataDirArgument(argv: readonly string[], cwd: string): string | undefined {
+  const value = flagValue(argv, '--data-dir')
+  if (value === undefined) return undefined
+  return isAbsolute(value) ? value : resolve(cwd, value)
+}
+
+/**
+ * The shared PostgreSQL store the desktop app opens instead of its file: `--store URL` or
+ * GATEHOUSE_STORE. Its key envelope is in the database and wrapped by the passphrase only (no
+ * keychain slot: the keychain is per machine, the store is shared), so the passphrase is required.
+ */
+export function storeChoice(
+  argv: readonly string[],
+  env: Record<string, string | undefined>
+): { store: undefined } | { store: string; passphrase: string } | { error: string } {
+  const store = flagValue(argv, '--store') ?? (env.GATEHOUSE_STORE || undefined)
+  if (!store) return { store: undefined }
+  if (!env.GATEHOUSE_PASSPHRASE) {
+    return { error: 'A shared PostgreSQL store (--store or GATEHOUSE_STORE) is unlocked with its passphrase: set GATEHOUSE_PASSPHRASE and start Gatehouse again.' }
+  }
+  return { store, passphrase: env.GATEHOUSE_PASSPHRASE }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addonHint, dataDirArgument, describeDevice, electronAddonPath } from '../../../src/main/shell/launch'
+import { addonHint, dataDirArgument, describeDevice, electronAddonPath, storeChoice } from '../../../src/main/shell/launch'
 import { defaultDataDir } from '../../../src/main/paths'
 import { fitBounds, readSavedBounds, MIN_HEIGHT, MIN_WIDTH } from '../../../src/main/shell/window-state'
 
@@ -72,5 +72,17 @@ describe('window bounds', () => {
   it('finds the window on a second monitor', () => {
     const two = [...screen, { x: 1920, y: 0, width: 2560, height: 1400 }]
     expect(fitBounds({ x: 2500, y: 200, width: 1200, height: 800, maximized: false }, two)).toMatchObject({ x: 2500 })
+  })
+
+  it('opens a shared PostgreSQL store from --store or GATEHOUSE_STORE, and then needs the passphrase', () => {
+    expect(storeChoice(['electron', '.'], {})).toEqual({ store: undefined })
+    expect(storeChoice(['electron', '.', '--store', 'postgres://db.example/gh'], { GATEHOUSE_PASSPHRASE: 'pass phrase' })).toEqual({
+      store: 'postgres://db.example/gh',
+      passphrase: 'pass phrase'
+    })
+    expect(storeChoice(['electron', '.'], { GATEHOUSE_STORE: 'postgres://db/gh', GATEHOUSE_PASSPHRASE: 'x' })).toMatchObject({ store: 'postgres://db/gh' })
+    expect(storeChoice(['electron', '.', '--store=postgres://db/gh'], {})).toEqual({
+      error: expect.stringContaining('set GATEHOUSE_PASSPHRASE')
+    })
   })
 })
