@@ -135,10 +135,9 @@ const queues = new WeakMap<object, Map<string, Promise<void>>>()
  * in-memory queue is enough because one writing core serves a store (store/writer-lock.ts).
  */
 export async function oneAtATime<T>(owner: object, key: string, fn: () => Promise<T>): Promise<T> {
-  let byKey = queues.get(owner)
-  if (!byKey) queues.set(owner, (byKey = new Map()))
+  const queue = queues.get(owner) ?? new Map<string, Promise<void>>()
+  queues.set(owner, queue)
   const id = key.toLowerCase()
-  const queue = byKey
   const run = (queue.get(id) ?? Promise.resolve()).then(fn)
   const settled = run.then(
     () => undefined,

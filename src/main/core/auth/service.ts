@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/contract/result'
 import { actorOf, type CallContext, type MemberPrincipal } from '../context'
 import type { Kernel } from '../kernel/kernel'
 import { generateRecoveryKey } from '../store/key-envelope'
-import { logAttempt, recordFailure, recordSuccess, refuseIfLocked } from './lockout'
+import { identityKey, logAttempt, oneAtATime, recordFailure, recordSuccess, refuseIfLocked } from './lockout'
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords'
 import { loadMemberPrincipal } from './principals-repository'
 import {
@@ -76,7 +76,12 @@ export async function setUp(kernel: Kernel, ctx: CallContext, input: ParsedInput
 }
 
 /** Member sign-in by email and password, under the shared lockout rule. */
-export async function signIn(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'auth:sign-in'>): Promise<SessionInfo> {
+/** Sign-in, one attempt per identity at a time: a burst of guesses cannot overshoot the lockout limit. */
+export function signIn(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'auth:sign-in'>): Promise<SessionInfo> {
+  return oneAtATime(kernel, identityKey('member', input.email), () => signInOnce(kernel, ctx, input))
+}
+
+async function signInOnce(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'auth:sign-in'>): Promise<SessionInfo> {
   const email = input.email
   const db = kernel.store.db
   const person = await findPersonByEmail(db, email)

@@ -1,6 +1,6 @@
 import type { SessionInfo } from '../../../shared/contract/auth'
 import { AppError } from '../../../shared/contract/result'
-import { logAttempt, recordFailure, recordSuccess, refuseIfLocked } from '../auth/lockout'
+import { identityKey, logAttempt, oneAtATime, recordFailure, recordSuccess, refuseIfLocked } from '../auth/lockout'
 import { verifyPassword } from '../auth/passwords'
 import { sessionInfoOf } from '../auth/session-info'
 import { actorOf, type CallContext } from '../context'
@@ -14,7 +14,12 @@ import { readableUtc } from './time'
  * account's grant as it stands at the call's time. The audit event ('support.signed-in') is
  * Owner-only: it reveals a support session.
  */
-export async function supportSignIn(kernel: Kernel, ctx: CallContext, input: { email: string; password: string; account: string }): Promise<SessionInfo> {
+/** One attempt per agent identity at a time: a burst of guesses cannot overshoot the lockout limit. */
+export function supportSignIn(kernel: Kernel, ctx: CallContext, input: { email: string; password: string; account: string }): Promise<SessionInfo> {
+  return oneAtATime(kernel, identityKey('support', input.email), () => supportSignInOnce(kernel, ctx, input))
+}
+
+async function supportSignInOnce(kernel: Kernel, ctx: CallContext, input: { email: string; password: string; account: string }): Promise<SessionInfo> {
   const q = kernel.store.db
   const email = input.email
   const account = await accountOf(q, input.account)

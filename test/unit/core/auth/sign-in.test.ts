@@ -106,6 +106,15 @@ describe('sign-in', () => {
     expect(await testDb(t.core).get('SELECT count(*) AS n FROM identity_locks WHERE email = ?', m.email)).toEqual({ n: 0 })
   })
 
+  it('cannot be overshot by a burst: twenty guesses at once record five failures, then the lock', async () => {
+    const m = await member()
+    const codes = await Promise.all(Array.from({ length: 20 }, (_, i) => code(i % 2 ? m.email.toUpperCase() : m.email, `burst-${i}`)))
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(4)
+    expect(codes.filter((c) => c === 'LOCKED')).toHaveLength(16)
+    expect((await loginRows(m.email)).filter((r) => r.result === 'failure')).toHaveLength(5)
+    expect(await code(m.email, m.password)).toBe('LOCKED')
+  })
+
   it('counts failures whatever the case of the email', async () => {
     const m = await member()
     const variants = [m.email, m.email.toUpperCase(), ` ${m.email} `, m.email.replace('member', 'MEMBER'), m.email]
