@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { writeHeadFile } from '../store/head-file'
 import type { Ledger } from './ledger'
 
@@ -41,6 +42,8 @@ export class HeadKeeper {
         const head = await this.ledger.recordedHead()
         if (head) writeHeadFile(this.dataDir, head)
       } catch (error) {
+        // The data folder is gone (removed under a core that never closed): nothing left to protect.
+        if (!existsSync(this.dataDir)) return
         // The next commit retries; the check on open is only as fresh as the last write.
         console.error('[core] could not record the tree head beside the database:', error)
       }
