@@ -61,6 +61,8 @@ export class Core implements Kernel {
   private readonly checkOutputs: boolean
   private readonly headKeeper: HeadKeeper | null
   private timer: NodeJS.Timeout | null = null
+  private closing = false
+  private readonly inFlight = new Set<Promise<Result<unknown>>>()
   private ticking: Promise<void> | null = null
   private closed = false
 
@@ -88,7 +90,8 @@ export class Core implements Kernel {
     await closeLeftOpenSessions(core.store.db)
     for (const hook of core.startHooks) await hook(core.clock.now())
     if (deps.tickMs) {
-      core.timer = setInterval(() => void core.tick(), deps.tickMs)
+      // A failed sweep (a store hiccup) is logged; the next tick tries again.
+      core.timer = setInterval(() => core.tick().catch((error: unknown) => console.error('[core] the timer sweep failed:', error)), deps.tickMs)
       core.timer.unref()
     }
     return core
@@ -264,7 +267,17 @@ export class Core implements Kernel {
   // --- dispatch ---------------------------------------------------------------------------
 
   async dispatch(connectionId: string, channelName: unknown, rawInput: unknown): Promise<Result<unknown>> {
-    if (this.closed) return fail('INTERNAL', 'Gatehouse is shutting down.')
+    if (this.closed || this.closing) return fail('INTERNAL', 'Gatehouse is shutting down.')
+    const call = this.run(connectionId, channelName, rawInput)
+    this.inFlight.add(call)
+    try {
+      return await call
+    } finally {
+      this.inFlight.delete(call)
+    }
+  }
+
+  private async run(connectionId: string, channelName: unknown, rawInput: unknown): Promise<Result<unknown>> {
     const parsed = parseCall(channelName, rawInput)
     if (!parsed.ok) return parsed
     const { channel, input } = parsed.value
@@ -304,8 +317,11 @@ export class Core implements Kernel {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return
+    if (this.closed || this.closing) return
+    // From here no new call or connection is taken; calls already running finish first.
+    this.closing = true
     if (this.timer) clearInterval(this.timer)
+    await Promise.allSettled([...this.inFlight])
     // Record what already ended (idle, expired grants) at its real time before stopping the rest.
     try {
       await this.tick()

@@ -81,3 +81,8 @@ export function latestHeadRow(q: Executor): Promise<HeadRow | undefined> {
 export function headRows(q: Executor): Promise<HeadRow[]> {
   return all(q, sql<HeadRow>`SELECT * FROM ledger_heads ORDER BY tree_size, head_id`)
 }
+
+/** The highest sequence number stored (0 for none). */
+export async function maxAuditSeq(q: Executor): Promise<number> {
+  return Number((await one(q, sql<{ n: number | null }>`SELECT max(seq) AS n FROM audit_events`))?.n ?? 0)
+}

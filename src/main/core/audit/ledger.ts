@@ -14,6 +14,7 @@ import {
   insertSigningKey,
   latestHeadRow,
   ledgerPublicKeys,
+  maxAuditSeq,
   ledgerSigningKey,
   readLedgerState,
   sealedPrivateKey,
@@ -258,7 +259,11 @@ const VERIFY_BATCH = 5_000
  * connection of its own for the CLI).
  */
 export async function verifyLedger(q: Executor): Promise<VerifyResult> {
+  // Beside a running writer, reads happen at different moments: heads first, then the ledger's
+  // size, then only the events up to that size. Every head read was signed from a state at most
+  // that large, so later appends are simply not looked at, and a shrunken size is still caught.
   const heads = (await headRows(q)).map(headFromRow)
+  const recorded = (await readLedgerState(q)).size
   const keys = new Map(
     (await ledgerPublicKeys(q)).map((k) => [
       k.key_id,
@@ -293,7 +298,7 @@ export async function verifyLedger(q: Executor): Promise<VerifyResult> {
   if (early) return early
   let after = 0
   for (;;) {
-    const rows = await auditEventsAfter(q, after, VERIFY_BATCH)
+    const rows = (await auditEventsAfter(q, after, VERIFY_BATCH)).filter((row) => row.seq <= recorded)
     for (const row of rows) {
       const expectedSeq = frontier.size + 1
       if (row.seq !== expectedSeq) {
@@ -321,9 +326,15 @@ export async function verifyLedger(q: Executor): Promise<VerifyResult> {
       range: [frontier.size + 1, head.treeSize]
     }
   }
-  const state = await readLedgerState(q)
-  if (state.size !== frontier.size) {
-    return { ok: false, message: `The ledger records ${state.size} events but ${frontier.size} are present.`, range: [frontier.size + 1, state.size] }
+  if (recorded !== frontier.size) {
+    return { ok: false, message: `The ledger records ${recorded} events but ${frontier.size} are present.`, range: [frontier.size + 1, recorded] }
+  }
+  // Events past the size read above are either appends since (the size has grown to cover them:
+  // an append writes both in one transaction) or rows the recorded size does not account for.
+  const stored = await maxAuditSeq(q)
+  const now = (await readLedgerState(q)).size
+  if (stored > now) {
+    return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
   }
   return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize }
 }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { parse as parseConnectionString } from 'pg-connection-string'
 import { AppError } from '../../../shared/contract/result'
 import type { KeySource } from '../host'
 import { MIGRATIONS } from './migrations'
@@ -30,9 +31,14 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Connection options Gatehouse passes on; anything else in the URL (`host=`, `ssl=`, `sslcert=`…) is refused. */
+const ALLOWED_PARAMS = new Set(['host', 'sslmode', 'sslrootcert', 'application_name', 'connect_timeout'])
+const INSECURE_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'no-verify'])
+
 /**
- * Pool settings from the URL. A non-loopback host must use TLS with certificate verification:
- * `sslmode=disable`, `no-verify` or a missing sslmode are refused or upgraded to verify-full.
+ * Pool settings from the URL, built explicitly (never handed to `pg` as a connection string, whose
+ * query parameters would override them). A server that is not on this machine must use TLS with
+ * certificate verification (the host name included): sslmode values that skip it are refused.
  */
 export function poolConfig(url: string): pg.PoolConfig {
   let parsed: URL
@@ -44,21 +50,42 @@ export function poolConfig(url: string): pg.PoolConfig {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new AppError('VALIDATION', `The store URL must start with postgres:// (got ${parsed.protocol}//).`)
   }
-  const host = parsed.hostname
-  const socket = parsed.searchParams.get('host')
-  const local = (host === '' && socket?.startsWith('/')) || LOOPBACK.has(host)
-  const mode = parsed.searchParams.get('sslmode')
-  if (!local) {
-    if (mode === 'disable' || mode === 'allow' || mode === 'prefer' || mode === 'no-verify' || mode === 'require') {
-      throw new AppError(
-        'VALIDATION',
-        `The PostgreSQL server ${host} is not on this machine: its connection must use TLS with certificate verification (sslmode=verify-full), not sslmode=${mode}.`
-      )
-    }
-    parsed.searchParams.delete('sslmode')
-    return { connectionString: parsed.toString(), ssl: { rejectUnauthorized: true }, max: 10 }
+  for (const name of parsed.searchParams.keys()) {
+    if (!ALLOWED_PARAMS.has(name)) throw new AppError('VALIDATION', `The store URL parameter "${name}" is not supported; use host, sslmode, sslrootcert, application_name or connect_timeout.`)
   }
-  return { connectionString: url, max: 10 }
+  // The host that will really be used: a host= parameter wins over the authority, as in libpq.
+  const options = parseConnectionString(url)
+  const host = options.host ?? ''
+  const local = host.startsWith('/') || LOOPBACK.has(host)
+  const mode = parsed.searchParams.get('sslmode')
+  const base: pg.PoolConfig = {
+    host: host || undefined,
+    port: options.port ? Number(options.port) : undefined,
+    user: options.user || undefined,
+    password: options.password || undefined,
+    database: options.database ?? undefined,
+    application_name: options.application_name ?? 'gatehouse',
+    connectionTimeoutMillis: options.connect_timeout ? Number(options.connect_timeout) * 1000 : 10_000,
+    max: 10
+  }
+  if (local) {
+    // On this machine TLS is the URL's choice (loopback traffic never leaves it).
+    if (!mode || ['disable', 'allow', 'prefer'].includes(mode)) return base
+    return { ...base, ssl: mode === 'require' || mode === 'no-verify' ? { rejectUnauthorized: false } : tlsOptions(options.ssl) }
+  }
+  if (mode && INSECURE_MODES.has(mode)) {
+    throw new AppError(
+      'VALIDATION',
+      `The PostgreSQL server ${host} is not on this machine: its connection must use TLS with certificate verification (sslmode=verify-full, the default), not sslmode=${mode}.`
+    )
+  }
+  return { ...base, ssl: tlsOptions(options.ssl) }
+}
+
+/** TLS that verifies the server's certificate and host name, with the URL's CA file if it names one. */
+function tlsOptions(ssl: unknown): pg.PoolConfig['ssl'] {
+  const ca = typeof ssl === 'object' && ssl !== null && 'ca' in ssl ? (ssl as { ca?: string }).ca : undefined
+  return ca ? { rejectUnauthorized: true, ca } : { rejectUnauthorized: true }
 }
 
 async function bootstrap(db: Executor): Promise<void> {
@@ -106,6 +133,8 @@ export async function openPostgresStore(url: string, source: KeySource, options:
     }
     if (!options.readonly) {
       lockClient = await pool.connect()
+      // A dropped lock connection must not take the process down; the pool's next query reports it.
+      lockClient.on('error', (error) => console.error(`[store] the writer lock's connection to ${location} was lost: ${error.message}`))
       const got = (await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK])).rows[0]?.ok
       if (!got) {
         throw new AppError(
@@ -115,7 +144,13 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       }
       await bootstrap(db)
     }
-    const row = (await sql<{ envelope: unknown }>`SELECT envelope FROM gatehouse_store WHERE id = 1`.execute(db).catch(() => ({ rows: [] }))).rows[0]
+    const row = (
+      await sql<{ envelope: unknown }>`SELECT envelope FROM gatehouse_store WHERE id = 1`.execute(db).catch((error: { code?: string }) => {
+        // Only a database without Gatehouse's table is "no store" (read-only opens do not create it).
+        if (error.code === '42P01') return { rows: [] }
+        throw error
+      })
+    ).rows[0]
     let key: Buffer
     let created = false
     if (!row) {
@@ -126,7 +161,8 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       if (source.passphrase.length < 8) throw new AppError('VALIDATION', 'The passphrase must have at least 8 characters.')
       key = generateKey()
       const env: KeyEnvelope = { version: 1, slots: { passphrase: wrapWithSecret(key, source.passphrase) } }
-      await sql`INSERT INTO gatehouse_store (id, envelope, schema_version) VALUES (1, ${JSON.stringify(env)}, 0) ON CONFLICT (id) DO NOTHING`.execute(db)
+      const inserted = await sql`INSERT INTO gatehouse_store (id, envelope, schema_version) VALUES (1, ${JSON.stringify(env)}, 0) ON CONFLICT (id) DO NOTHING`.execute(db)
+      if (Number(inserted.numAffectedRows ?? 0) !== 1) throw new AppError('CONFLICT', `Another process created the store in ${location} at the same time; open it again.`)
       created = true
     } else if (source.kind === 'key') {
       if (source.key.length !== 32) throw new AppError('VALIDATION', 'The database key must be 32 bytes.')
@@ -136,6 +172,11 @@ export async function openPostgresStore(url: string, source: KeySource, options:
     }
     if (!options.readonly) await migrate(db)
     const box = secretBox(key)
+    if (source.kind === 'key') {
+      // A raw key is not checked by the envelope's GCM tag: check it against a secret it sealed.
+      const sealed = (await sql<{ private_key: Buffer }>`SELECT private_key FROM installation_keys ORDER BY created_at LIMIT 1`.execute(db)).rows[0]
+      if (sealed) box.unseal(sealed.private_key, { legacyPlaintext: false })
+    }
     let closed = false
     const readEnvelope = async () => {
       const r = (await sql<{ envelope: unknown }>`SELECT envelope FROM gatehouse_store WHERE id = 1`.execute(db)).rows[0]
@@ -149,7 +190,8 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       headDir: null,
       tx: (fn) => db.transaction().execute(fn),
       seal: box.seal,
-      unseal: box.unseal,
+      // Values a database administrator wrote in the clear are never taken for sealed secrets.
+      unseal: (stored) => box.unseal(stored, { legacyPlaintext: false }),
       readEnvelope,
       wrapKey: (secret) => wrapWithSecret(key, secret),
       async setEnvelopeSlot(name, slot) {
@@ -162,12 +204,13 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       async close() {
         if (closed) return
         closed = true
-        lockClient?.release()
+        // Destroy the lock connection: its session (and the advisory lock) ends with it.
+        lockClient?.release(true)
         await db.destroy()
       }
     }
   } catch (error) {
-    lockClient?.release()
+    lockClient?.release(true)
     await db.destroy()
     throw error
   }

@@ -8,7 +8,10 @@ const MAGIC = Buffer.from('GHS1')
  * with a key derived from the store key before they are written: on PostgreSQL a database
  * administrator reads only ciphertext; on SQLite they sit inside the encrypted file as well.
  */
-export function secretBox(storeKey: Buffer): { seal: (plain: Buffer) => Buffer; unseal: (stored: Buffer) => Buffer } {
+export function secretBox(storeKey: Buffer): {
+  seal: (plain: Buffer) => Buffer
+  unseal: (stored: Buffer, options?: { legacyPlaintext?: boolean }) => Buffer
+} {
   const key = Buffer.from(hkdfSync('sha256', storeKey, Buffer.alloc(0), 'gatehouse secrets v1', 32))
   return {
     seal(plain) {
@@ -17,10 +20,13 @@ export function secretBox(storeKey: Buffer): { seal: (plain: Buffer) => Buffer; 
       const body = Buffer.concat([cipher.update(plain), cipher.final()])
       return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body])
     },
-    unseal(stored) {
+    unseal(stored, options = {}) {
       const bytes = Buffer.from(stored)
-      // Stores made before secrets were sealed kept them only inside the encrypted file.
-      if (!bytes.subarray(0, 4).equals(MAGIC)) return bytes
+      // SQLite stores made before secrets were sealed kept them only inside the encrypted file.
+      if (!bytes.subarray(0, 4).equals(MAGIC)) {
+        if (options.legacyPlaintext === false) throw new AppError('INTERNAL', 'A secret in the store is not sealed with its key: it was written around Gatehouse.')
+        return bytes
+      }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(4, 16))
         decipher.setAuthTag(bytes.subarray(16, 32))

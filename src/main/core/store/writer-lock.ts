@@ -1,52 +1,45 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
+import Database from 'better-sqlite3-multiple-ciphers'
+import { rmSync } from 'node:fs'
 import { AppError } from '../../../shared/contract/result'
 
 export const WRITER_LOCK_FILE = 'gatehouse.lock'
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
- * One writing core per SQLite store (until sessions live in the store): a lock file naming the
- * process. A lock left by a process that is gone (a crash, kill -9) is taken over.
+ * One writing core per SQLite store (until sessions live in the store). The lock is the operating
+ * system's own file lock, taken through SQLite on a tiny lock database beside the store: exclusive
+ * locking mode holds it until the connection closes, it is atomic (no check-then-create race), and
+ * it dies with the process (a crash or kill -9 leaves no stale lock). The file holds no data.
  */
-export function takeWriterLock(file: string, location: string): () => void {
-  const token = randomUUID()
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600)
-      writeSync(fd, JSON.stringify({ pid: process.pid, token }))
-      closeSync(fd)
-      return () => {
-        try {
-          if ((JSON.parse(readFileSync(file, 'utf8')) as { token?: string }).token === token) unlinkSync(file)
-        } catch {
-          // Already gone: nothing to release.
-        }
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      let holder: { pid?: number } = {}
-      try {
-        holder = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }
-      } catch {
-        // A torn lock file: its writer died while writing it.
-      }
-      if (typeof holder.pid === 'number' && alive(holder.pid)) {
-        throw new AppError(
-          'CONFLICT',
-          `Another Gatehouse process (pid ${holder.pid}) is already running on ${location}; stop it first. Read-only commands (audit verify, exports) work beside it.`
-        )
-      }
-      unlinkSync(file)
+export function takeWriterLock(file: string, location: string, nativeBinding?: string): () => void {
+  let lock: Database.Database | undefined
+  try {
+    lock = new Database(file, { nativeBinding })
+    lock.pragma('busy_timeout = 0')
+    lock.pragma('journal_mode = MEMORY')
+    lock.pragma('locking_mode = EXCLUSIVE')
+    // The first write takes the exclusive lock; in this locking mode it is kept until close.
+    lock.exec('BEGIN EXCLUSIVE')
+    lock.exec('CREATE TABLE IF NOT EXISTS writer (pid INTEGER)')
+    lock.prepare('DELETE FROM writer').run()
+    lock.prepare('INSERT INTO writer (pid) VALUES (?)').run(process.pid)
+    lock.exec('COMMIT')
+  } catch (error) {
+    lock?.close()
+    const code = (error as { code?: string }).code
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new AppError(
+        'CONFLICT',
+        `Another Gatehouse process is already running on ${location}; stop it first. Read-only commands (audit verify, exports) work beside it.`
+      )
     }
+    throw new AppError('INTERNAL', `Cannot take the writer lock ${file}: ${(error as Error).message}`)
   }
-  throw new AppError('CONFLICT', `Cannot take the writer lock of ${location}.`)
+  const held = lock
+  return () => {
+    // Unlinked while still held, then released: a process that opened the old file meanwhile was
+    // refused (the lock was held), and the next one locks a new file. Between runs the folder
+    // holds only the store's own files.
+    rmSync(file, { force: true })
+    held.close()
+  }
 }

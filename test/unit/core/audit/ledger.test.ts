@@ -197,6 +197,23 @@ describe('audit ledger', () => {
     expect(!keyGone.ok && keyGone.message).toMatch(/signature of the tree head at size 2 does not verify/)
   })
 
+  it('verifies beside a writer: events appended (and heads signed) while it reads are not reported as tampering', async () => {
+    const other = await openTestCore()
+    try {
+      await setupAccount(other.core)
+      await other.core.tx((tx) => other.core.ledger.appendMany(tx, Array.from({ length: 40 }, (_, i) => ({ ...entry(i), accountId: null }))))
+      const verifying = verifyLedger(other.core.store.db)
+      for (let i = 0; i < 30; i++) {
+        await other.core.tx((tx) => other.core.ledger.append(tx, { ...entry(100 + i), accountId: null }))
+        if (i % 10 === 0) await other.core.ledger.signHead('on demand')
+      }
+      expect(await verifying).toMatchObject({ ok: true })
+      expect(await verifyLedger(other.core.store.db)).toMatchObject({ ok: true, count: 72 })
+    } finally {
+      await other.dispose()
+    }
+  })
+
   it('signs heads from the frontier alone (O(log n)), and latestHead returns the newest', async () => {
     const expected = await verify()
     if (!expected.ok) throw new Error(expected.message)
