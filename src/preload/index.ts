@@ -36,7 +36,7 @@ async function invoke(channel: string, input: unknown): Promise<Result<unknown>>
   } catch (error) {
     // Functions, DOM nodes and the like cannot cross IPC (structured clone); that is the caller's input.
     if (error instanceof Error && /could not be cloned/i.test(error.message)) {
-      return fail('VALIDATION', `Invalid input for ${channel}: it cannot be sent (functions and DOM objects are not data).`)
+      return fail('VALIDATION', 'This request cannot be sent: it holds something that is not data (a function or a page element).')
     }
     return fail('INTERNAL', 'Connection to Gatehouse lost')
   }

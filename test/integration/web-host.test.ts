@@ -315,8 +315,12 @@ describe('web host: frames', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('VALIDATION')
-    const issues = (result.error.details as { issues: Array<{ path: string }> }).issues
-    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['email', 'password']))
+    const fields = (result.error.details as { fields: Array<{ path: string; label: string }> }).fields
+    expect(fields.map((f) => [f.path, f.label])).toEqual([
+      ['email', 'Email address'],
+      ['password', 'Password']
+    ])
+    expect(result.error.message).toBe('Email address: enter a valid email address. Password: required')
     // Unknown keys are refused too (strict schemas).
     const extra = await client.call('auth:sign-in', { email: 'a@example.com', password: 'x', admin: true })
     expect(extra.ok).toBe(false)

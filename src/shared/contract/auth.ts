@@ -19,7 +19,12 @@ export const sessionInfo = z.object({
   principal,
   permissions: z.array(z.enum(PERMISSIONS)),
   idleTimeoutMinutes: z.number().int(),
-  startedAt: z.number()
+  startedAt: z.number(),
+  /**
+   * A support agent's session only: when the account's support access ends (null: no end date),
+   * shown in the agent's banner; refreshed with `auth:status` on `session:changed`. Absent for members.
+   */
+  supportAccessEndsAt: z.number().nullable().optional()
 })
 export type SessionInfo = z.infer<typeof sessionInfo>
 

@@ -1,6 +1,9 @@
 import fc from 'fast-check'
+import type { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNEL_NAMES, channels, type ChannelName } from '../../../src/shared/contract'
+import { listedLabel } from '../../../src/shared/contract/labels'
+import type { ValidationDetails } from '../../../src/shared/contract/validate'
 import { fileDigests, META, OWNER, openTestCore, rowCounts, setupAccount, type TestCore } from '../../support/core'
 
 const HUGE = 'x'.repeat(1_000_000)
@@ -105,7 +108,7 @@ describe('contract validation at the core', () => {
   })
   afterAll(async () => t.dispose())
 
-  /** Dispatch, expect a VALIDATION envelope, and prove nothing was written anywhere. */
+  /** Dispatch, expect a VALIDATION envelope in words, and prove nothing was written anywhere. */
   const expectRefused = async (connectionId: string, channel: unknown, input: unknown, label: string) => {
     const rows = await rowCounts(t.core)
     const files = fileDigests(t.dir)['keys.json']
@@ -113,6 +116,7 @@ describe('contract validation at the core', () => {
     expect(result.ok, label).toBe(false)
     expect(!result.ok && result.error.code, label).toBe('VALIDATION')
     expect(!result.ok && typeof result.error.message, label).toBe('string')
+    if (!result.ok && typeof channel === 'string' && (CHANNEL_NAMES as string[]).includes(channel)) expectPlainWords(channel, result.error.message, label)
     expect(await rowCounts(t.core), label).toEqual(rows)
     expect(fileDigests(t.dir)['keys.json'], label).toBe(files)
   }
@@ -201,5 +205,137 @@ describe('contract validation at the core', () => {
     await ok('users:list', { search: 'olivia', status: 'active', role: 'owner', sort: 'email', direction: 'desc', limit: 500 })
     await ok('users:list', { after: { value: null, id: 'x' }, limit: 1 })
     await ok('audit:list', { before: 1, action: 'account.created', actorId: 'x', limit: 1 })
+  })
+})
+
+/** zod's own words and path syntax, none of which may reach a person. */
+const INTERNAL_TEXT = [/Invalid input/i, /\bexpected\b.*\breceived\b/i, /Too (small|big)/i, /Unrecognized key/i, /Invalid (option|string|email)/i, /\bnonoptional\b/i]
+
+function expectPlainWords(channel: string, message: string, label: string): void {
+  expect(message, label).not.toContain(channel)
+  expect(message, label).not.toMatch(/Invalid input for/)
+  for (const pattern of INTERNAL_TEXT) expect(message, `${label}: ${message}`).not.toMatch(pattern)
+  // No path syntax: "smtp.host", "emails.2", "emails[2]", "after.id".
+  expect(message, `${label}: ${message}`).not.toMatch(/\b[a-z][A-Za-z]*\.[A-Za-z0-9]+\b(?![^“]*”)/)
+  expect(message, `${label}: ${message}`).not.toMatch(/\[\d+\]/)
+}
+
+type AnySchema = z.ZodType & { _zod: { def: { type: string; innerType?: AnySchema; in?: AnySchema; shape?: Record<string, AnySchema> } } }
+
+/** The object shape under optional/nullable/default/pipe wrappers, or null for a non-object. */
+function shapeOf(schema: AnySchema): Record<string, AnySchema> | null {
+  const def = schema._zod.def
+  if (def.type === 'object') return def.shape ?? {}
+  if (def.innerType) return shapeOf(def.innerType)
+  if (def.type === 'pipe' && def.in) return shapeOf(def.in)
+  return null
+}
+
+/** Every field path of a channel's input, nested objects included ("smtp", "smtp.host", …). */
+function fieldPaths(schema: AnySchema, prefix = ''): string[] {
+  const shape = shapeOf(schema)
+  if (!shape) return []
+  return Object.entries(shape).flatMap(([key, inner]) => [`${prefix}${key}`, ...fieldPaths(inner, `${prefix}${key}.`)])
+}
+
+describe('validation messages name fields in words, all at once', () => {
+  let t: TestCore
+  let owner: string
+
+  beforeAll(async () => {
+    t = await openTestCore()
+    ;({ connectionId: owner } = await setupAccount(t.core))
+  })
+  afterAll(async () => t.dispose())
+
+  it('every field of every channel input has a label', () => {
+    const missing: string[] = []
+    for (const channel of CHANNEL_NAMES) {
+      for (const path of fieldPaths(channels[channel].input as AnySchema)) {
+        const label = listedLabel(channel, path)
+        if (label === null) missing.push(`${channel} ${path}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
+
+  for (const channel of CHANNEL_NAMES) {
+    const keys = Object.keys(shapeOf(channels[channel].input as AnySchema) ?? {})
+    it(`${channel}: every field wrong at once gives one labelled entry per field and a message in words`, async () => {
+      // A value no field accepts: not text, not a number, not a list, not the expected object.
+      const input = Object.fromEntries(keys.map((key) => [key, { wrong: [[]] }]))
+      const result = await t.core.dispatch(owner, channel, keys.length ? input : 'not an object')
+      expect(result.ok).toBe(false)
+      if (result.ok) return
+      expect(result.error.code).toBe('VALIDATION')
+      expectPlainWords(channel, result.error.message, channel)
+      const { fields } = result.error.details as ValidationDetails
+      // Each field once, and every field of the input among them.
+      expect(new Set(fields.map((f) => f.path)).size).toBe(fields.length)
+      const heads = new Set(fields.map((f) => f.path.split('.')[0]))
+      expect([...heads].sort()).toEqual((keys.length ? keys : ['']).sort())
+      for (const field of fields) {
+        expect(field.label, `${channel} ${field.path}`).toBe(field.path === '' ? 'Request' : listedLabel(channel, field.path))
+        expect(field.message.length, `${channel} ${field.path}`).toBeGreaterThan(0)
+        // The summary names each field by its label.
+        expect(result.error.message).toContain(`${field.label}: `)
+      }
+    })
+  }
+
+  it('reads as the examples do', async () => {
+    const signIn = await t.core.dispatch(owner, 'auth:sign-in', { email: 'olivia', password: '' })
+    expect(signIn).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: 'Email address: enter a valid email address. Password: enter a password',
+        details: {
+          fields: [
+            { path: 'email', label: 'Email address', message: 'Enter a valid email address' },
+            { path: 'password', label: 'Password', message: 'Enter a password' }
+          ]
+        }
+      }
+    })
+    const missing = await t.core.dispatch(owner, 'auth:sign-in', { email: 'olivia@example.com' })
+    expect(!missing.ok && missing.error.message).toBe('Password: required')
+
+    const smtp = await t.core.dispatch(owner, 'settings:smtp-set', { smtp: { host: 'mail server', port: 0, tls: 'ssl', from: 'it@' } })
+    expect(!smtp.ok && smtp.error.message).toBe(
+      'Mail server: enter a host name or IP address. Port: must be at least 1. Encryption: must be “none”, “starttls” or “tls”. From address: enter a valid email address'
+    )
+    expect(!smtp.ok && (smtp.error.details as ValidationDetails).fields.map((f) => f.path)).toEqual(['smtp.host', 'smtp.port', 'smtp.tls', 'smtp.from'])
+
+    const team = await t.core.dispatch(owner, 'teams:create', { name: 'Tier 1; Tier 2', description: 'd'.repeat(501) })
+    expect(!team.ok && team.error.message).toBe("Team name: a team name cannot contain ';' or '|'. Description: a description has at most 500 characters")
+
+    const setup = await t.core.dispatch(owner, 'auth:setup', { accountName: 'Acme', plan: 'paid', seats: 2.5, ownerName: 'O', ownerEmail: 'o@example.com', ownerPassword: 'p', role: 'owner' })
+    expect(!setup.ok && setup.error.message).toBe('Seats: must be a whole number. Request: has an unknown field “role”')
+
+    const page = await t.core.dispatch(owner, 'users:list', { limit: 501, after: { value: 'Ann' } })
+    expect(!page.ok && page.error.message).toBe('Page position: required. Page size: must be at most 500')
+  })
+
+  it('the invite dialog learns which addresses are wrong, by address', async () => {
+    const result = await t.core.dispatch(owner, 'users:invite', {
+      emails: ['ada@example.com', 'olivia@', ' bob ', 'grace@example.com', 'olivia@', `${'x'.repeat(250)}@example.com`, 42],
+      role: 'agent'
+    })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    const { fields } = result.error.details as ValidationDetails
+    expect(fields).toEqual([
+      {
+        path: 'emails',
+        label: 'Email addresses',
+        message:
+          '“olivia@” and “bob” are not valid — enter a valid email address; ' +
+          `“${'x'.repeat(60)}…” is not valid — an email address has at most 254 characters; ` +
+          'entry 7 is not valid — must be text'
+      }
+    ])
+    expect(result.error.message).toBe(`Email addresses: ${fields[0]!.message[0]!.toLowerCase()}${fields[0]!.message.slice(1)}`)
+    expect(result.error.message).not.toContain('ada@example.com')
   })
 })

@@ -10,6 +10,18 @@ interface Countdown {
 }
 const COUNTDOWN = '../../../src/renderer/src/features/support-access/countdown'
 const { formatRemaining, statusLine } = (await import(/* @vite-ignore */ COUNTDOWN)) as Countdown
+interface Format {
+  formatDateTime(ms: number, options?: { zone?: boolean; timeZone?: string }): string
+}
+const FORMAT = '../../../src/renderer/src/components/format'
+const { formatDateTime } = (await import(/* @vite-ignore */ FORMAT)) as Format
+
+/** The core's line with its end written in the console's one date-time format (with the zone). */
+function inConsoleFormat(status: SupportAccessStatus): string {
+  const { endsAtText, timeZone } = status.lineParts
+  if (status.endsAt === null || endsAtText === null) return status.line
+  return status.line.replace(`(${endsAtText})`, `(${formatDateTime(status.endsAt, { zone: true, timeZone })})`)
+}
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -20,6 +32,7 @@ const DAY = 24 * HOUR
  * exactly what the core would say at that moment, so the two are compared against a real core.
  */
 describe('support access countdown in the renderer', () => {
+  // The countdown is the core's wording; the end time is the console's one format (components/format.ts).
   let world: TestCore | null = null
   afterEach(async () => {
     await world?.dispose()
@@ -39,7 +52,8 @@ describe('support access countdown in the renderer', () => {
     await call(core, connectionId, 'support-access:extend', { duration: 'week', scope: 'read-only', reason: 'Ticket 7' })
     const first = await call<SupportAccessStatus>(core, connectionId, 'support-access:status', { timeZone: 'Europe/Berlin' })
     expect(first.state).toBe('on')
-    expect(statusLine(first, first.remainingMs)).toBe(first.line)
+    expect(statusLine(first, first.remainingMs)).toBe(inConsoleFormat(first))
+    expect(statusLine(first, first.remainingMs)).toMatch(/^On — read-only — ends in 7 days \(\d{1,2} \w{3} \d{4}, \d{2}:\d{2} (CET|CEST|GMT\+[12])\)$/)
 
     // The Owner keeps working (a call at least every 20 minutes), so the idle timeout never ends the session.
     const advance = async (ms: number): Promise<void> => {
@@ -52,7 +66,7 @@ describe('support access countdown in the renderer', () => {
       await advance(step)
       const later = await call<SupportAccessStatus>(core, connectionId, 'support-access:status', { timeZone: 'Europe/Berlin' })
       const elapsed = later.now - first.now
-      expect(statusLine(first, first.remainingMs! - elapsed)).toBe(later.line)
+      expect(statusLine(first, first.remainingMs! - elapsed)).toBe(inConsoleFormat(later))
     }
   })
 

@@ -18,6 +18,8 @@ export function sessionInfoOf(kernel: Pick<Kernel, 'clock'>, ctx: { session: { s
     },
     permissions: permissionsOf(principal),
     idleTimeoutMinutes: principal.idleTimeoutMinutes,
-    startedAt: ctx.session?.startedAt ?? kernel.clock.now()
+    startedAt: ctx.session?.startedAt ?? kernel.clock.now(),
+    // The agent's banner says when access ends (null: no end date); session:changed re-reads it.
+    ...(principal.kind === 'support' ? { supportAccessEndsAt: principal.grantEndsAt } : {})
   }
 }

@@ -88,22 +88,95 @@ export function createMailer(config: SmtpConfig): Mailer {
         })
         return { ok: true, messageId: String(info.messageId ?? '') }
       } catch (error) {
-        return { ok: false, error: describeSmtpError(error) }
+        return { ok: false, error: describeSmtpError(error, config) }
       }
     },
     close: () => transport.close()
   }
 }
 
-function describeSmtpError(error: unknown): string {
-  const e = error as { code?: string; responseCode?: number; response?: string; message?: string }
-  if (e.code === 'ECONNREFUSED') return 'The mail server refused the connection (check host and port).'
-  if (e.code === 'ETIMEDOUT' || e.code === 'ETIMEOUT') return 'The mail server did not answer in time.'
-  if (e.code === 'EAUTH') return `The mail server refused the user name or password${e.response ? ` (${e.response})` : ''}.`
-  if (e.code === 'ESOCKET' || e.code === 'ETLS') return `The secure connection to the mail server failed: ${e.message ?? e.code}.`
-  if (e.code === 'EDNS') return 'The mail server name could not be resolved.'
-  if (e.responseCode) return `The mail server answered ${e.responseCode}: ${e.response ?? e.message ?? ''}`.trim()
-  return `Sending failed: ${e.message ?? String(error)}`
+/** The server as people typed it: "smtp.example.com:587", "[2001:db8::1]:25". */
+function serverAt(config: Pick<SmtpConfig, 'host' | 'port'>): string {
+  return `${config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host}:${config.port}`
+}
+
+const CERTIFICATE_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'presented a self-signed certificate, which Gatehouse does not trust',
+  SELF_SIGNED_CERT_IN_CHAIN: 'presented a certificate signed by an authority Gatehouse does not trust (self-signed in the chain)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'presented a certificate Gatehouse cannot verify (its issuer is unknown)',
+  UNABLE_TO_GET_ISSUER_CERT: 'presented a certificate Gatehouse cannot verify (its issuer is unknown)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'presented a certificate Gatehouse cannot verify (its issuer is unknown)',
+  CERT_HAS_EXPIRED: 'presented a certificate that has expired',
+  CERT_NOT_YET_VALID: 'presented a certificate that is not valid yet (check the clocks)',
+  CERT_REVOKED: 'presented a certificate that has been revoked',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'presented a certificate for another name (check the server name)',
+  HOSTNAME_MISMATCH: 'presented a certificate for another name (check the server name)'
+}
+
+function clipped(text: string | undefined, max = 200): string {
+  const one = (text ?? '').replace(/\s+/g, ' ').trim()
+  return one.length > max ? `${one.slice(0, max)}…` : one
+}
+
+/**
+ * What went wrong, in words, naming the server: nodemailer reports most failures as ESOCKET with
+ * the system's code in `originalCode` (ECONNREFUSED, a certificate check, a TLS mismatch).
+ */
+export function describeSmtpError(error: unknown, config: Pick<SmtpConfig, 'host' | 'port' | 'tls'>): string {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as {
+    code?: string
+    originalCode?: string
+    responseCode?: number
+    response?: string
+    message?: string
+    reason?: string
+    timeoutType?: string
+  }
+  const at = `The mail server at ${serverAt(config)}`
+  const cause = e.originalCode ?? e.code ?? ''
+  const certificate = CERTIFICATE_PROBLEMS[cause]
+  if (certificate) return `${at} ${certificate}.`
+  switch (cause) {
+    case 'ECONNREFUSED':
+      return `${at} refused the connection. Check the server name and port, and that the mail server is running.`
+    case 'ENOTFOUND':
+    case 'EDNS':
+      return `The mail server name ${config.host} could not be found. Check the spelling.`
+    case 'EAI_AGAIN':
+      return `The mail server name ${config.host} could not be looked up just now (no answer from DNS). Try again.`
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${at} cannot be reached from this machine (no network route).`
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNECTION':
+      return `${at} closed the connection unexpectedly.`
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'EPROTO':
+      return config.tls === 'tls'
+        ? `${at} does not use TLS on this port. Choose STARTTLS (usually port 587), or the server's TLS port (usually 465).`
+        : `${at} could not agree on encryption with Gatehouse${e.reason ? ` (${clipped(e.reason)})` : ''}.`
+    case 'ETIMEDOUT':
+    case 'ETIMEOUT':
+      if (e.timeoutType === 'GREETING_TIMEOUT') {
+        return config.tls === 'tls'
+          ? `${at} accepted the connection but never greeted Gatehouse.`
+          : `${at} accepted the connection but never greeted Gatehouse. If this port uses TLS from the start (usually 465), choose TLS.`
+      }
+      if (e.timeoutType === 'CONNECT_TIMEOUT') return `${at} did not answer in time. Check the server name, port and firewall.`
+      return `${at} stopped answering in time.`
+    case 'ETLS':
+      return `${at} could not start an encrypted connection with STARTTLS${e.response ? ` (it answered: ${clipped(e.response)})` : ''}. If it offers TLS from the start (usually port 465), choose TLS.`
+    case 'EAUTH':
+      return `${at} refused the user name or password${e.response ? ` (it answered: ${clipped(e.response)})` : ''}.`
+    case 'ENOAUTH':
+      return `${at} asks for a user name and password; enter them in the mail server settings.`
+    case 'EENVELOPE':
+      return `${at} refused the sender or recipient address${e.response ? ` (it answered: ${clipped(e.response)})` : ''}.`
+  }
+  if (e.responseCode) return `${at} refused the message (it answered: ${clipped(e.response ?? `${e.responseCode} ${e.message ?? ''}`)}).`
+  return `Sending through the mail server at ${serverAt(config)} failed: ${clipped(e.message ?? e.code ?? 'unknown error')}.`
 }
 
 function escapeHtml(text: string): string {

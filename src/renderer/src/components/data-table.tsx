@@ -36,15 +36,26 @@ const PREFETCH_ROWS = 30
 /** Matches .dt-header-row in data-table.css. */
 const HEADER_HEIGHT = 34
 
+/** The controls of the header row (sort buttons, a select-all checkbox), in reading order. */
+function headerControls(head: HTMLElement | null): HTMLElement[] {
+  return head ? [...head.querySelectorAll<HTMLElement>('button, input')] : []
+}
+
 /**
  * A virtualized, keyboard-navigable grid over a TanStack table. Only the rows in view (plus a
  * small overscan) are in the DOM, so 100,000 rows cost the same as 100.
+ *
+ * The grid is one tab stop (a roving tabindex on the rows; every control inside has tabIndex -1):
+ * Up/Down move between rows, Page Up/Down by a screenful, Home/End to the first/last loaded row,
+ * Enter opens the row, Space ticks the row's checkbox (or opens it when it has none). Up from the
+ * first row reaches the header's controls (Left/Right between them, Down back to the rows).
  */
 export function DataTable<TData extends RowData, TSelected>(props: DataTableProps<TData, TSelected>): JSX.Element {
   const { table, label, columns, rowHeight, totalRows, hasMore, loading, stale, onEndReached, onRowActivate, selectedRowId, resetKey, empty } =
     props
   const rows = table.getRowModel().rows
   const scrollRef = useRef<HTMLDivElement>(null)
+  const headRef = useRef<HTMLDivElement>(null)
   const focusPending = useRef<number | null>(null)
   const [activeIndex, setActiveIndex] = useState(0)
   const [seenResetKey, setSeenResetKey] = useState(resetKey)
@@ -91,11 +102,24 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     if (rows.length === 0) return
     const next = Math.max(0, Math.min(rows.length - 1, index))
     setActiveIndex(next)
-    focusPending.current = next
     virtualizer.scrollToIndex(next, { align: 'auto' })
+    // A rendered row takes focus now (also when it is already the active one: no re-render follows);
+    // one outside the rendered window once the virtualizer has rendered it.
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)
+    if (element) element.focus({ preventScroll: true })
+    else focusPending.current = next
   }
 
   function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number, data: TData): void {
+    if (event.altKey || event.ctrlKey || event.metaKey) return
+    if (event.key === 'ArrowUp' && index === 0) {
+      const first = headerControls(headRef.current)[0]
+      if (first) {
+        event.preventDefault()
+        first.focus()
+        return
+      }
+    }
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1)
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
@@ -109,9 +133,30 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     if (target !== undefined) {
       event.preventDefault()
       moveTo(target)
+      return
+    }
+    // Enter and Space belong to a focused control inside the row (its checkbox); on the row itself they act on the row.
+    if (event.target !== event.currentTarget) return
+    const checkbox = event.key === ' ' ? event.currentTarget.querySelector<HTMLInputElement>('input[type="checkbox"]') : null
+    if (checkbox) {
+      event.preventDefault()
+      checkbox.click()
     } else if ((event.key === 'Enter' || event.key === ' ') && onRowActivate) {
       event.preventDefault()
       onRowActivate(data)
+    }
+  }
+
+  function onHeaderKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
+    const controls = headerControls(headRef.current)
+    const at = controls.indexOf(event.target as HTMLElement)
+    if (at < 0) return
+    if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+      event.preventDefault()
+      controls[Math.max(0, Math.min(controls.length - 1, at + (event.key === 'ArrowLeft' ? -1 : 1)))]?.focus()
+    } else if (event.key === 'ArrowDown' && rows.length > 0) {
+      event.preventDefault()
+      moveTo(activeIndex)
     }
   }
 
@@ -130,9 +175,9 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
       style={style}
     >
       <div className="dt-scroll" ref={scrollRef}>
-        <div className="dt-head" role="rowgroup">
+        <div className="dt-head" role="rowgroup" ref={headRef}>
           {table.getHeaderGroups().map((group) => (
-            <div key={group.id} className="dt-row dt-header-row" role="row" aria-rowindex={1}>
+            <div key={group.id} className="dt-row dt-header-row" role="row" aria-rowindex={1} onKeyDown={onHeaderKeyDown}>
               {group.headers.map((header) => {
                 const sorted = header.column.getIsSorted()
                 const ariaSort = sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
@@ -142,6 +187,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
                       <button
                         type="button"
                         className={`dt-sort${sorted ? ' dt-sorted' : ''}`}
+                        tabIndex={-1}
                         onClick={header.column.getToggleSortingHandler()}
                       >
                         <span className="truncate">
@@ -161,7 +207,14 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
           ))}
         </div>
         {rows.length === 0 && !loading ? (
-          <div className="dt-empty">{empty}</div>
+          // Inside a grid only rows may hold content: the empty state is one row with one cell across every column.
+          <div className="dt-empty-body" role="rowgroup">
+            <div className="dt-empty-row" role="row">
+              <div className="dt-empty" role="gridcell" aria-colspan={table.getAllLeafColumns().length}>
+                {empty}
+              </div>
+            </div>
+          </div>
         ) : (
           <div className="dt-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {

@@ -30,12 +30,18 @@ export function Dialog({ title, onClose, children, footer, size = 'md', onSubmit
     if (!dialog) return
     if (!dialog.open) dialog.showModal()
     const cancel = (event: Event): void => {
+      // Not cancelable (a second Escape with no user activation in between): the dialog shuts itself
+      // and 'close' below tells the owner.
+      if (!event.cancelable) return
       event.preventDefault()
       latestClose.current()
     }
+    const closed = (): void => latestClose.current()
     dialog.addEventListener('cancel', cancel)
+    dialog.addEventListener('close', closed)
     return () => {
       dialog.removeEventListener('cancel', cancel)
+      dialog.removeEventListener('close', closed)
       if (dialog.open) dialog.close()
     }
   }, [])

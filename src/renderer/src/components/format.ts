@@ -1,17 +1,53 @@
-const absoluteFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
-const shortFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
-const shortFormatWithYear = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
 const numberFormat = new Intl.NumberFormat()
 
-export function formatAbsolute(ms: number): string {
-  return absoluteFormat.format(ms)
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()
+
+function partsFormat(timeZone: string | undefined, zone: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone ?? ''}|${zone}`
+  let format = dateTimeFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      ...(zone ? { timeZoneName: 'short' as const } : {})
+    })
+    dateTimeFormats.set(key, format)
+  }
+  return format
 }
 
-/** "Nov 23, 9:34 AM"; the year only when it is not this year's. */
-export function formatShort(ms: number, now: number = Date.now()): string {
-  const sameYear = new Date(ms).getFullYear() === new Date(now).getFullYear()
-  return (sameYear ? shortFormat : shortFormatWithYear).format(ms)
+export interface DateTimeOptions {
+  /** Add the time zone ("CET", "GMT+2"): where a moment is evidence or a deadline (audit, sign-ins, when access ends). */
+  zone?: boolean
+  /** IANA zone to show the time in; the machine's own by default. */
+  timeZone?: string
+}
+
+/**
+ * The console's one date-time format: "1 Dec 2026, 14:05", or "1 Dec 2026, 14:05 CET" with the
+ * zone. Day, month name, year and a 24-hour clock, the same on every screen whatever the locale,
+ * and the same order as the core's status line.
+ */
+export function formatDateTime(ms: number, options: DateTimeOptions = {}): string {
+  const zone = options.zone ?? false
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
+  for (const part of partsFormat(options.timeZone, zone).formatToParts(ms)) parts[part.type] = part.value
+  const month = MONTHS[Number(parts.month) - 1] ?? parts.month
+  const hour = String(Number(parts.hour) % 24).padStart(2, '0')
+  const text = `${Number(parts.day)} ${month} ${parts.year}, ${hour}:${parts.minute}`
+  return zone && parts.timeZoneName ? `${text} ${parts.timeZoneName}` : text
+}
+
+/** An ISO 8601 string for a <time dateTime> attribute. */
+export function isoDateTime(ms: number): string {
+  return new Date(ms).toISOString()
 }
 
 export function formatCount(n: number): string {

@@ -9,10 +9,14 @@ interface NameAndPictureFormProps {
   /** Sends the change to the core; `message` is what to say once it is saved. */
   save: (change: { name?: string; avatar?: string | null }, message: string) => Promise<unknown>
   onError: (message: string) => void
+  /** The core's refusal of the name or the picture, shown beside it. */
+  errors?: { name?: string; avatar?: string }
+  /** The person changed the name (its refusal no longer applies). */
+  onEdit?: () => void
 }
 
 /** A person's name and picture, edited the same way in Personal settings and in the user panel. */
-export function NameAndPictureForm({ className, name: saved, hasPicture, save, onError }: NameAndPictureFormProps): JSX.Element {
+export function NameAndPictureForm({ className, name: saved, hasPicture, save, onError, errors = {}, onEdit }: NameAndPictureFormProps): JSX.Element {
   const [name, setName] = useState(saved)
   // A new saved name (after a save, or from another window) replaces the draft.
   const [shown, setShown] = useState(saved)
@@ -39,7 +43,17 @@ export function NameAndPictureForm({ className, name: saved, hasPicture, save, o
         void save({ name }, 'Name saved.')
       }}
     >
-      <TextField label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+      <TextField
+        label="Name"
+        name="name"
+        autoComplete="name"
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value)
+          onEdit?.()
+        }}
+        error={errors.name}
+      />
       <div className="panel-row">
         <button type="submit" className="button button-sm" disabled={!name.trim() || name.trim() === saved}>
           Save name
@@ -54,6 +68,7 @@ export function NameAndPictureForm({ className, name: saved, hasPicture, save, o
           </button>
         ) : null}
       </div>
+      {errors.avatar ? <p className="field-error">{errors.avatar}</p> : null}
     </form>
   )
 }

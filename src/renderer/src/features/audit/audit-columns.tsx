@@ -1,5 +1,5 @@
 import { createColumnHelper } from '@tanstack/react-table'
-import { formatAbsolute, formatShort } from '../../components/format'
+import { DateTime } from '../../components/date-time'
 import type { DataTableFeatures } from '../../components/data-table'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import type { AuditActor, AuditEventDto } from '../../../../shared/contract/audit'
@@ -19,11 +19,7 @@ const helper = createColumnHelper<DataTableFeatures, AuditEventDto>()
 const timeColumn = helper.accessor('time', {
     header: 'Time',
     enableSorting: false,
-    cell: (info) => (
-      <time className="truncate tabular" dateTime={new Date(info.getValue()).toISOString()} title={formatAbsolute(info.getValue())}>
-        {formatShort(info.getValue())}
-      </time>
-    )
+    cell: (info) => <DateTime className="truncate tabular" ms={info.getValue()} zone />
 })
 
 const actorColumn = helper.accessor('actor', {
@@ -75,8 +71,8 @@ const targetColumn = helper.accessor('target', {
 })
 
 export const auditColumns = helper.columns([timeColumn, actorColumn, actionColumn, summaryColumn, targetColumn])
-export const AUDIT_GRID = '136px minmax(140px, 1.1fr) minmax(150px, 1fr) minmax(200px, 2.6fr) minmax(120px, 1fr)'
+export const AUDIT_GRID = '164px minmax(140px, 1.1fr) minmax(150px, 1fr) minmax(200px, 2.6fr) minmax(120px, 1fr)'
 
 /** Beside the detail pane: the summary already names the actor and target, which the pane shows in full. */
 export const auditColumnsCompact = helper.columns([timeColumn, actionColumn, summaryColumn])
-export const AUDIT_GRID_COMPACT = '132px minmax(140px, 0.9fr) minmax(150px, 2fr)'
+export const AUDIT_GRID_COMPACT = '164px minmax(140px, 0.9fr) minmax(150px, 2fr)'

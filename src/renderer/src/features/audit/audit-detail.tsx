@@ -1,7 +1,8 @@
 import { useEffect, useRef, type JSX } from 'react'
 import { CloseIcon } from '../../components/icons'
-import { formatAbsolute } from '../../components/format'
+import { formatCount, formatDateTime } from '../../components/format'
 import type { AuditEventDto } from '../../../../shared/contract/audit'
+import { useDismiss } from '../../components/use-dismiss'
 import { actorLabel, targetLabel } from './audit-columns'
 
 function pretty(value: unknown): string {
@@ -23,6 +24,9 @@ function changedFields(before: unknown, after: unknown): string[] {
 
 export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(): void }): JSX.Element {
   const headingRef = useRef<HTMLHeadingElement>(null)
+  const panelRef = useRef<HTMLElement>(null)
+  // Escape (when no dialog is open) and the close button; focus goes back to the list.
+  const close = useDismiss(panelRef, onClose)
   const changed = changedFields(event.before, event.after)
   const hasValues = event.before !== null || event.after !== null
 
@@ -32,21 +36,21 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
   }, [event.seq])
 
   return (
-    <aside className="audit-detail" aria-labelledby="audit-detail-title">
+    <aside ref={panelRef} className="audit-detail" aria-labelledby="audit-detail-title">
       <div className="audit-detail-head">
         <div className="audit-detail-headings">
-          <p className="audit-detail-seq">Event #{event.seq}</p>
+          <p className="audit-detail-seq">Event #{formatCount(event.seq)}</p>
           <h2 id="audit-detail-title" ref={headingRef}>
             {event.summary}
           </h2>
         </div>
-        <button type="button" className="button button-ghost button-sm" onClick={onClose} aria-label="Close details">
+        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close details">
           <CloseIcon />
         </button>
       </div>
       <dl className="audit-facts">
         <dt>Time</dt>
-        <dd>{formatAbsolute(event.time)}</dd>
+        <dd>{formatDateTime(event.time, { zone: true })}</dd>
         <dt>Actor</dt>
         <dd>
           <span className="fact-main">{event.actor.name}</span>

@@ -2,10 +2,10 @@ import { useEffect, useState, useSyncExternalStore, type FormEvent, type JSX } f
 import { AuthCard } from '../../components/auth-card'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
-import { formatShort } from '../../components/format'
+import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import type { OutputOf, Result } from '../../../../shared/contract'
 import './invitations.css'
 import { ROLE_LABELS } from '../../../../shared/permissions'
@@ -39,8 +39,8 @@ const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, string> = {
   replaced: 'A newer invitation replaced this one. Use the link from the most recent email.'
 }
 
-const FIELDS = ['name', 'password'] as const
-type Field = (typeof FIELDS)[number]
+const FIELDS = ['name', 'password', 'confirm'] as const
+const LINK_FIELDS = ['token'] as const
 
 /** Paste a link (or arrive by the deep link), see what it is for, choose a name and password. */
 export function AcceptInvitationScreen(): JSX.Element {
@@ -48,11 +48,12 @@ export function AcceptInvitationScreen(): JSX.Element {
   const [link, setLink] = useState(tokenInHash)
   const [inspected, setInspected] = useState<Inspected | null>(null)
   const [token, setToken] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  // The link's form and the accept form each show their refusals beside their fields.
+  const linkForm = useFormErrors(LINK_FIELDS)
+  const { fields: errors, banner: error, refuse, set: setErrors, clear, edited } = useFormErrors(FIELDS)
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [confirmPassword, setConfirmPassword] = useState('')
-  const [errors, setErrors] = useState<FieldErrors<Field | 'confirm'>>({})
   const [busy, setBusy] = useState(false)
 
   function inspect(value: string): Promise<void> {
@@ -62,12 +63,13 @@ export function AcceptInvitationScreen(): JSX.Element {
   }
 
   function showInspected(value: string, result: Result<Inspected>): void {
-    setError(null)
     setInspected(null)
     if (!result.ok) {
-      setError(result.error.code === 'NOT_FOUND' ? 'No invitation has this link. Check that you copied all of it.' : (result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]?.message ?? result.error.message)
+      if (result.error.code === 'NOT_FOUND') linkForm.set({ token: 'No invitation has this link. Check that you copied all of it.' })
+      else linkForm.refuse(result.error)
       return
     }
+    linkForm.clear()
     setToken(value)
     setInspected(result.value)
     if (result.value.suggestedName) setName(result.value.suggestedName)
@@ -78,6 +80,8 @@ export function AcceptInvitationScreen(): JSX.Element {
     const initial = tokenInHash()
     // Only the address the screen opened with; later lookups come from the form.
     if (initial) void getBridge().invoke('invitations:inspect', { token: initial }).then((result) => showInspected(initial, result))
+    // Once, on opening: showInspected only sets this screen's state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   async function accept(event: FormEvent): Promise<void> {
@@ -88,16 +92,13 @@ export function AcceptInvitationScreen(): JSX.Element {
       return
     }
     setBusy(true)
-    setErrors({})
-    setError(null)
     const result = await getBridge().invoke('invitations:accept', { token, name, password })
     setBusy(false)
     if (!result.ok) {
-      const mapped = fieldErrors(result.error, FIELDS)
-      setErrors(mapped)
-      if (Object.keys(mapped).length === 0) setError(result.error.message)
+      refuse(result.error)
       return
     }
+    clear()
     history.replaceState(null, '', `${location.pathname}${location.search}#/`)
     signedIn(result.value)
   }
@@ -120,9 +121,22 @@ export function AcceptInvitationScreen(): JSX.Element {
             void inspect(link)
           }}
         >
-          {error ? <Banner tone="error">{error}</Banner> : null}
+          {linkForm.banner ? <Banner tone="error">{linkForm.banner}</Banner> : null}
           {inspected ? <Banner tone="warning">{WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>]}</Banner> : null}
-          <TextField label="Invitation link" name="invitation" value={link} onChange={(e) => setLink(e.target.value)} placeholder="gatehouse://invite/…" autoFocus spellCheck={false} autoComplete="off" />
+          <TextField
+            label="Invitation link"
+            name="invitation"
+            value={link}
+            onChange={(e) => {
+              setLink(e.target.value)
+              linkForm.edited('token')
+            }}
+            error={linkForm.fields.token}
+            placeholder="gatehouse://invite/…"
+            autoFocus
+            spellCheck={false}
+            autoComplete="off"
+          />
           <button type="submit" className="button button-primary button-block" disabled={!link.trim()}>
             Continue
           </button>
@@ -133,22 +147,47 @@ export function AcceptInvitationScreen(): JSX.Element {
   }
 
   return (
-    <AuthCard title={`Join ${inspected.accountName}`} subtitle={`You were invited as ${inspected.role ? ROLE_LABELS[inspected.role] : 'a member'} with ${inspected.email}. The invitation is valid until ${formatShort(inspected.expiresAt)}.`}>
+    <AuthCard title={`Join ${inspected.accountName}`} subtitle={`You were invited as ${inspected.role ? ROLE_LABELS[inspected.role] : 'a member'} with ${inspected.email}. The invitation is valid until ${formatDateTime(inspected.expiresAt)}.`}>
       <form className="auth-form" aria-label="Accept invitation" noValidate onSubmit={(e) => void accept(e)}>
         {error ? <Banner tone="error">{error}</Banner> : null}
-        <TextField label="Your name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoFocus />
+        <TextField
+          label="Your name"
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value)
+            edited('name')
+          }}
+          error={errors.name}
+          autoFocus
+        />
         <TextField
           label={inspected.choosesPassword ? 'Choose a password' : 'Your Gatehouse password'}
           name="password"
           type="password"
           autoComplete={inspected.choosesPassword ? 'new-password' : 'current-password'}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value)
+            edited('password')
+          }}
           error={errors.password}
           hint={inspected.choosesPassword ? 'At least 12 characters; not your email address or a common password.' : 'You already have a Gatehouse password for another account.'}
         />
         {inspected.choosesPassword ? (
-          <TextField label="Repeat the password" name="confirm" type="password" autoComplete="new-password" value={confirmPassword} onChange={(e) => setConfirmPassword(e.target.value)} error={errors.confirm} />
+          <TextField
+            label="Repeat the password"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            value={confirmPassword}
+            onChange={(e) => {
+              setConfirmPassword(e.target.value)
+              edited('confirm')
+            }}
+            error={errors.confirm}
+          />
         ) : null}
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? 'Joining…' : 'Accept and sign in'}

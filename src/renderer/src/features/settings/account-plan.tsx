@@ -3,7 +3,7 @@ import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { ConfirmDialog } from '../../components/dialog'
 import { Spinner } from '../../components/spinner'
-import { formatAbsolute, plural } from '../../components/format'
+import { formatCount, formatDateTime, plural } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
@@ -64,8 +64,8 @@ export function AccountPlanSection(): JSX.Element {
           <p className="account-plan-line" data-testid="account-plan">
             <Badge tone={account.plan === 'trial' ? 'amber' : 'green'}>{account.plan === 'trial' ? 'Trial' : 'Paid'}</Badge>
             <span>
-              {account.name} · {plural(account.seats.total, 'seat', 'seats')} ({account.seats.used} in use) · created{' '}
-              {formatAbsolute(account.createdAt)}
+              {account.name} · {plural(account.seats.total, 'seat', 'seats')} ({formatCount(account.seats.used)} in use) · created{' '}
+              {formatDateTime(account.createdAt)}
             </span>
           </p>
           {converted !== null ? (

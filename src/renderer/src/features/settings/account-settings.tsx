@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type JSX } from 'react'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import { SMTP_TLS_MODES } from '../../../../shared/contract/settings'
 
 type TlsMode = (typeof SMTP_TLS_MODES)[number]
@@ -15,6 +15,7 @@ const TLS_LABELS: Record<TlsMode, string> = {
 
 const SMTP_FIELDS = ['host', 'port', 'tls', 'user', 'password', 'from', 'fromName'] as const
 type SmtpField = (typeof SMTP_FIELDS)[number]
+const TEST_FIELDS = ['to'] as const
 
 export function SmtpSettings(): JSX.Element {
   const tlsId = useId()
@@ -29,7 +30,10 @@ export function SmtpSettings(): JSX.Element {
   const [from, setFrom] = useState('')
   const [fromName, setFromName] = useState('Gatehouse')
   const [testTo, setTestTo] = useState('')
-  const [errors, setErrors] = useState<FieldErrors<SmtpField>>({})
+  const form = useFormErrors(SMTP_FIELDS)
+  const testForm = useFormErrors(TEST_FIELDS)
+  const errors = form.fields
+  // What the last action said (saved, removed, the test's outcome); a refusal is the form's banner.
   const [message, setMessage] = useState<{ tone: 'info' | 'error' | 'warning'; text: string } | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -55,21 +59,30 @@ export function SmtpSettings(): JSX.Element {
       })
   }, [])
 
+  /** The person changed a setting: its message, the banner and the last outcome (whose cause may be fixed) go. */
+  function change(field: SmtpField, apply: () => void): void {
+    apply()
+    form.edited(field)
+    setMessage(null)
+  }
+
   async function save(): Promise<void> {
-    setBusy(true)
     setMessage(null)
     const portNumber = Number(port)
+    if (port.trim() === '' || !Number.isInteger(portNumber)) {
+      form.set({ port: 'Enter a whole number, usually 587, 465 or 25' })
+      return
+    }
+    setBusy(true)
     const result = await getBridge().invoke('settings:smtp-set', {
-      smtp: { host, port: Number.isInteger(portNumber) ? portNumber : -1, tls, user, from, fromName, ...(password ? { password } : {}) }
+      smtp: { host, port: portNumber, tls, user, from, fromName, ...(password ? { password } : {}) }
     })
     setBusy(false)
     if (!result.ok) {
-      const mapped = fieldErrors(result.error, SMTP_FIELDS)
-      setErrors(mapped)
-      if (Object.keys(mapped).length === 0) setMessage({ tone: 'error', text: result.error.message })
+      form.refuse(result.error)
       return
     }
-    setErrors({})
+    form.clear()
     setPassword('')
     setConfigured(result.value !== null)
     setHasPassword(result.value?.hasPassword ?? false)
@@ -77,11 +90,13 @@ export function SmtpSettings(): JSX.Element {
   }
 
   async function remove(): Promise<void> {
+    setMessage(null)
     const result = await getBridge().invoke('settings:smtp-set', { smtp: null })
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message })
+      form.refuse(result.error)
       return
     }
+    form.clear()
     setConfigured(false)
     setHasPassword(false)
     setMessage({ tone: 'info', text: 'Mail server removed. Invitations now show a link to copy.' })
@@ -93,9 +108,10 @@ export function SmtpSettings(): JSX.Element {
     const result = await getBridge().invoke('settings:smtp-test', testTo.trim() ? { to: testTo.trim() } : {})
     setBusy(false)
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message })
+      testForm.refuse(result.error)
       return
     }
+    testForm.clear()
     setMessage({ tone: result.value.delivered ? 'info' : 'error', text: result.value.message })
   }
 
@@ -115,39 +131,47 @@ export function SmtpSettings(): JSX.Element {
           void save()
         }}
       >
+        {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
         {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
         <div className="settings-grid">
-          <TextField label="Server" name="smtp-host" value={host} onChange={(e) => setHost(e.target.value)} error={errors.host} placeholder="smtp.example.com" spellCheck={false} />
-          <TextField label="Port" name="smtp-port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} error={errors.port} />
+          <TextField label="Server" name="smtp-host" value={host} onChange={(e) => change('host', () => setHost(e.target.value))} error={errors.host} placeholder="smtp.example.com" spellCheck={false} />
+          <TextField label="Port" name="smtp-port" inputMode="numeric" value={port} onChange={(e) => change('port', () => setPort(e.target.value))} error={errors.port} />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={tlsId}>
             Encryption
           </label>
-          <select id={tlsId} className="select" value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
+          <select
+            id={tlsId}
+            className="select"
+            value={tls}
+            onChange={(e) => change('tls', () => setTls(e.target.value as TlsMode))}
+            aria-invalid={errors.tls ? true : undefined}
+          >
             {SMTP_TLS_MODES.map((mode) => (
               <option key={mode} value={mode}>
                 {TLS_LABELS[mode]}
               </option>
             ))}
           </select>
+          {errors.tls ? <p className="field-error">{errors.tls}</p> : null}
         </div>
         <div className="settings-grid">
-          <TextField label="User name" name="smtp-user" autoComplete="off" value={user} onChange={(e) => setUser(e.target.value)} error={errors.user} />
+          <TextField label="User name" name="smtp-user" autoComplete="off" value={user} onChange={(e) => change('user', () => setUser(e.target.value))} error={errors.user} />
           <TextField
             label="Password"
             name="smtp-password"
             type="password"
             autoComplete="new-password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => change('password', () => setPassword(e.target.value))}
             error={errors.password}
             hint={hasPassword ? 'A password is stored; leave empty to keep it.' : undefined}
           />
         </div>
         <div className="settings-grid">
-          <TextField label="From address" name="smtp-from" type="email" value={from} onChange={(e) => setFrom(e.target.value)} error={errors.from} placeholder="it@example.com" />
-          <TextField label="From name" name="smtp-from-name" value={fromName} onChange={(e) => setFromName(e.target.value)} error={errors.fromName} />
+          <TextField label="From address" name="smtp-from" type="email" value={from} onChange={(e) => change('from', () => setFrom(e.target.value))} error={errors.from} placeholder="it@example.com" />
+          <TextField label="From name" name="smtp-from-name" value={fromName} onChange={(e) => change('fromName', () => setFromName(e.target.value))} error={errors.fromName} />
         </div>
         <div className="panel-row">
           <button type="submit" className="button button-primary button-sm" disabled={busy}>
@@ -170,7 +194,19 @@ export function SmtpSettings(): JSX.Element {
             void test()
           }}
         >
-          <TextField label="Send a test email to" name="smtp-test-to" type="email" value={testTo} onChange={(e) => setTestTo(e.target.value)} placeholder="Your own address when empty" />
+          {testForm.banner ? <Banner tone="error">{testForm.banner}</Banner> : null}
+          <TextField
+            label="Send a test email to"
+            name="smtp-test-to"
+            type="email"
+            value={testTo}
+            onChange={(e) => {
+              setTestTo(e.target.value)
+              testForm.edited('to')
+            }}
+            error={testForm.fields.to}
+            placeholder="Your own address when empty"
+          />
           <button type="submit" className="button button-sm" disabled={busy}>
             Send test email
           </button>

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent, type JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Banner } from '../../components/banner'
+import { plural } from '../../components/format'
 import { TextField } from '../../components/field'
 import { NameAndPictureForm } from '../../components/name-picture-form'
 import { getBridge } from '../../app/bridge'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import { useSession } from '../../app/session-store'
 import { useTheme } from '../../app/theme-store'
 import { THEMES, type ProfileDto, type Theme } from '../../../../shared/contract/profile'
@@ -12,13 +13,16 @@ import { ROLE_LABELS } from '../../../../shared/permissions'
 import { saveTheme } from './profile-theme'
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', system: 'Same as the system' }
+const PROFILE_FIELDS = ['name', 'avatar'] as const
 
 export function PersonalSettings(): JSX.Element {
   const refresh = useSession((s) => s.refresh)
   const theme = useTheme((s) => s.theme)
   const [profile, setProfile] = useState<ProfileDto | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
+  // Loading the profile, reading a picture, saving the theme; a refused name or picture is the form's.
   const [error, setError] = useState<string | null>(null)
+  const profileForm = useFormErrors(PROFILE_FIELDS)
 
   useEffect(() => {
     void getBridge()
@@ -26,6 +30,7 @@ export function PersonalSettings(): JSX.Element {
       .then((result) => {
         if (result.ok) {
           setProfile(result.value)
+          setError(null)
         } else setError(result.error.message)
       })
   }, [])
@@ -35,9 +40,10 @@ export function PersonalSettings(): JSX.Element {
     setNotice(null)
     const result = await getBridge().invoke('profile:update', input)
     if (!result.ok) {
-      setError((result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]?.message ?? result.error.message)
+      profileForm.refuse(result.error)
       return
     }
+    profileForm.clear()
     setProfile(result.value)
     setNotice(message)
     // The sidebar shows the name from the session.
@@ -50,6 +56,7 @@ export function PersonalSettings(): JSX.Element {
     <div className="settings-sections">
       {notice ? <Banner tone="info">{notice}</Banner> : null}
       {error ? <Banner tone="error">{error}</Banner> : null}
+      {profileForm.banner ? <Banner tone="error">{profileForm.banner}</Banner> : null}
       <section className="settings-card" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
         <div className="panel-identity">
@@ -61,7 +68,18 @@ export function PersonalSettings(): JSX.Element {
             </span>
           </div>
         </div>
-        <NameAndPictureForm className="settings-form" name={profile.name} hasPicture={profile.avatar !== null} save={update} onError={setError} />
+        <NameAndPictureForm
+          className="settings-form"
+          name={profile.name}
+          hasPicture={profile.avatar !== null}
+          save={update}
+          onError={setError}
+          errors={profileForm.fields}
+          onEdit={() => {
+            profileForm.edited('name')
+            setNotice(null)
+          }}
+        />
       </section>
       <section className="settings-card" aria-labelledby="theme-title">
         <h2 id="theme-title">Theme</h2>
@@ -75,7 +93,8 @@ export function PersonalSettings(): JSX.Element {
                 value={value}
                 checked={theme === value}
                 onChange={() => {
-                  void saveTheme(value).then((failure) => failure && setError(failure))
+                  // A theme that saves clears a theme failure shown before.
+                  void saveTheme(value).then(setError)
                 }}
               />
               {THEME_LABELS[value]}
@@ -88,15 +107,15 @@ export function PersonalSettings(): JSX.Element {
   )
 }
 
-const PASSWORD_FIELDS = ['current', 'next'] as const
-type PasswordField = (typeof PASSWORD_FIELDS)[number]
+const PASSWORD_FIELDS = ['current', 'next', 'repeat'] as const
 
 function PasswordChange(): JSX.Element {
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [repeat, setRepeat] = useState('')
-  const [errors, setErrors] = useState<FieldErrors<PasswordField | 'repeat'>>({})
-  const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null)
+  // The policy names its field "password": here that is the new one.
+  const { fields: errors, banner, refuse, set: setErrors, edited, clear } = useFormErrors(PASSWORD_FIELDS, { aliases: { password: 'next' } })
+  const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
   async function submit(event: FormEvent): Promise<void> {
@@ -110,17 +129,15 @@ function PasswordChange(): JSX.Element {
     const result = await getBridge().invoke('profile:change-password', { current, next })
     setBusy(false)
     if (!result.ok) {
-      const mapped = fieldErrors(result.error, PASSWORD_FIELDS, { password: 'next' })
-      setErrors(mapped)
-      if (Object.keys(mapped).length === 0) setMessage({ tone: 'error', text: result.error.message })
+      refuse(result.error)
       return
     }
-    setErrors({})
+    clear()
     setCurrent('')
     setNext('')
     setRepeat('')
     const ended = result.value.otherSessionsEnded
-    setMessage({ tone: 'info', text: `Password changed. ${ended === 1 ? '1 other session was' : `${ended} other sessions were`} signed out.` })
+    setMessage(`Password changed. ${plural(ended, 'other session was', 'other sessions were')} signed out.`)
   }
 
   return (
@@ -128,18 +145,42 @@ function PasswordChange(): JSX.Element {
       <h2 id="password-title">Password</h2>
       <p className="muted">Changing it signs you out everywhere else; this window stays signed in.</p>
       <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Change password">
-        {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
-        <TextField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.current} />
+        {banner ? <Banner tone="error">{banner}</Banner> : null}
+        {message ? <Banner tone="info">{message}</Banner> : null}
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => {
+            setCurrent(e.target.value)
+            edited('current')
+          }}
+          error={errors.current}
+        />
         <TextField
           label="New password"
           type="password"
           autoComplete="new-password"
           value={next}
-          onChange={(e) => setNext(e.target.value)}
+          onChange={(e) => {
+            setNext(e.target.value)
+            edited('next')
+          }}
           error={errors.next}
           hint="At least 12 characters; not your email address or a common password."
         />
-        <TextField label="Repeat the new password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} error={errors.repeat} />
+        <TextField
+          label="Repeat the new password"
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => {
+            setRepeat(e.target.value)
+            edited('repeat')
+          }}
+          error={errors.repeat}
+        />
         <div className="panel-row">
           <button type="submit" className="button button-primary button-sm" disabled={busy || !current || !next}>
             Change password

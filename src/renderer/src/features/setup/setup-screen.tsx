@@ -4,7 +4,7 @@ import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors, type FieldErrors } from '../../app/field-errors'
 
 type Plan = 'trial' | 'paid'
 
@@ -21,8 +21,11 @@ export function SetupScreen(): JSX.Element {
   const [ownerEmail, setOwnerEmail] = useState('')
   const [ownerPassword, setOwnerPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [errors, setErrors] = useState<FieldErrors<Field>>({})
-  const [message, setMessage] = useState<string | null>(null)
+  // Core rules name the policy's field generically ("password"); the gate names the setup's own.
+  const { fields: errors, banner: message, refuse, set: setErrors, edited } = useFormErrors(FIELDS, {
+    aliases: { password: 'ownerPassword', email: 'ownerEmail', name: 'ownerName' },
+    summary: true
+  })
   const [busy, setBusy] = useState(false)
   const formRef = useRef<HTMLFormElement>(null)
   const [refused, setRefused] = useState(0)
@@ -41,7 +44,6 @@ export function SetupScreen(): JSX.Element {
     if (confirm !== ownerPassword) local.confirm = 'The passwords do not match'
     if (Object.keys(local).length > 0) {
       setErrors(local)
-      setMessage(null)
       setRefused((n) => n + 1)
       return
     }
@@ -59,11 +61,8 @@ export function SetupScreen(): JSX.Element {
       setupCompleted(result.value.recoveryKey, result.value.session)
       return
     }
-    const found = fieldErrors(result.error, FIELDS, { password: 'ownerPassword', email: 'ownerEmail', name: 'ownerName' })
-    setErrors(found)
-    // Field messages say it better than the envelope's one-line summary of the first problem.
-    const count = Object.keys(found).length
-    setMessage(count > 1 ? 'Check the highlighted fields.' : result.error.message)
+    // Every problem beside its field; the banner only for what no field shows.
+    refuse(result.error)
     setRefused((n) => n + 1)
   }
 
@@ -77,7 +76,10 @@ export function SetupScreen(): JSX.Element {
           name="accountName"
           autoComplete="organization"
           value={accountName}
-          onChange={(e) => setAccountName(e.target.value)}
+          onChange={(e) => {
+            setAccountName(e.target.value)
+            edited('accountName')
+          }}
           error={errors.accountName}
           required
           autoFocus
@@ -88,7 +90,16 @@ export function SetupScreen(): JSX.Element {
             <div className="segmented">
               {(['trial', 'paid'] as const).map((value) => (
                 <label key={value}>
-                  <input type="radio" name="plan" value={value} checked={plan === value} onChange={() => setPlan(value)} />
+                  <input
+                    type="radio"
+                    name="plan"
+                    value={value}
+                    checked={plan === value}
+                    onChange={() => {
+                      setPlan(value)
+                      edited('plan')
+                    }}
+                  />
                   {value === 'trial' ? 'Trial' : 'Paid'}
                 </label>
               ))}
@@ -102,7 +113,10 @@ export function SetupScreen(): JSX.Element {
             inputMode="numeric"
             min={1}
             value={seats}
-            onChange={(e) => setSeats(e.target.value)}
+            onChange={(e) => {
+              setSeats(e.target.value)
+              edited('seats')
+            }}
             error={errors.seats}
             required
           />
@@ -113,7 +127,10 @@ export function SetupScreen(): JSX.Element {
           name="ownerName"
           autoComplete="name"
           value={ownerName}
-          onChange={(e) => setOwnerName(e.target.value)}
+          onChange={(e) => {
+            setOwnerName(e.target.value)
+            edited('ownerName')
+          }}
           error={errors.ownerName}
           required
         />
@@ -123,7 +140,10 @@ export function SetupScreen(): JSX.Element {
           type="email"
           autoComplete="email"
           value={ownerEmail}
-          onChange={(e) => setOwnerEmail(e.target.value)}
+          onChange={(e) => {
+            setOwnerEmail(e.target.value)
+            edited('ownerEmail')
+          }}
           error={errors.ownerEmail}
           required
         />
@@ -133,7 +153,10 @@ export function SetupScreen(): JSX.Element {
           type="password"
           autoComplete="new-password"
           value={ownerPassword}
-          onChange={(e) => setOwnerPassword(e.target.value)}
+          onChange={(e) => {
+            setOwnerPassword(e.target.value)
+            edited('ownerPassword')
+          }}
           error={errors.ownerPassword}
           hint="At least 12 characters, not your email address and not a commonly used password."
           required
@@ -144,7 +167,10 @@ export function SetupScreen(): JSX.Element {
           type="password"
           autoComplete="new-password"
           value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
+          onChange={(e) => {
+            setConfirm(e.target.value)
+            edited('confirm')
+          }}
           error={errors.confirm}
           required
         />

@@ -4,12 +4,11 @@ import { Banner } from '../../components/banner'
 import { CredentialFields } from './credential-fields'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import { openInviteRoute } from '../invitations/accept-invitation-screen'
 import { SupportSignInForm, startsInSupportMode } from './support-sign-in-form'
 
 const FIELDS = ['email', 'password'] as const
-type Field = (typeof FIELDS)[number]
 
 export function SignInScreen(): JSX.Element {
   const signedIn = useSession((s) => s.signedIn)
@@ -17,8 +16,7 @@ export function SignInScreen(): JSX.Element {
   const accounts = useSession((s) => s.accounts)
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [errors, setErrors] = useState<FieldErrors<Field>>({})
-  const [message, setMessage] = useState<string | null>(null)
+  const { fields: errors, banner: message, refuse, edited } = useFormErrors(FIELDS)
   const [busy, setBusy] = useState(false)
   const passwordRef = useRef<HTMLInputElement>(null)
   const [refused, setRefused] = useState(0)
@@ -39,9 +37,8 @@ export function SignInScreen(): JSX.Element {
       signedIn(result.value)
       return
     }
-    setErrors(fieldErrors(result.error, FIELDS))
-    // The core's words: "wrong email or password", or locked and until when.
-    setMessage(result.error.message)
+    // The core's words: "wrong email or password", or locked and until when; a malformed field beside it.
+    refuse(result.error)
     setPassword('')
     setRefused((n) => n + 1)
   }
@@ -56,8 +53,14 @@ export function SignInScreen(): JSX.Element {
         <CredentialFields
           email={email}
           password={password}
-          onEmail={setEmail}
-          onPassword={setPassword}
+          onEmail={(value) => {
+            setEmail(value)
+            edited('email')
+          }}
+          onPassword={(value) => {
+            setPassword(value)
+            edited('password')
+          }}
           errors={errors}
           passwordRef={passwordRef}
         />

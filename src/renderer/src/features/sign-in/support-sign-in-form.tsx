@@ -4,7 +4,7 @@ import { Banner } from '../../components/banner'
 import { CredentialFields } from './credential-fields'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import './support-sign-in.css'
 
 const FIELDS = ['email', 'password', 'account'] as const
@@ -14,7 +14,6 @@ let lastSignInWasSupport = false
 export function startsInSupportMode(): boolean {
   return lastSignInWasSupport
 }
-type Field = (typeof FIELDS)[number]
 
 /**
  * "Sign in as support agent": a vendor agent into one account whose Owner has turned support access
@@ -27,8 +26,7 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [account, setAccount] = useState(accounts.length === 1 ? (accounts[0]?.id ?? '') : '')
-  const [errors, setErrors] = useState<FieldErrors<Field>>({})
-  const [message, setMessage] = useState<string | null>(null)
+  const { fields: errors, banner: message, refuse, set: setErrors, edited } = useFormErrors(FIELDS)
   const [busy, setBusy] = useState(false)
   const [refused, setRefused] = useState(0)
   const passwordRef = useRef<HTMLInputElement>(null)
@@ -53,8 +51,7 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
       signedIn(result.value)
       return
     }
-    setErrors(fieldErrors(result.error, FIELDS))
-    setMessage(result.error.message)
+    refuse(result.error)
     setPassword('')
     setRefused((n) => n + 1)
   }
@@ -73,7 +70,10 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
             id={accountId}
             className="select support-account-select"
             value={account}
-            onChange={(event) => setAccount(event.target.value)}
+            onChange={(event) => {
+              setAccount(event.target.value)
+              edited('account')
+            }}
             aria-invalid={accountError ? true : undefined}
             aria-describedby={accountError ? `${accountId}-error` : undefined}
           >
@@ -95,8 +95,14 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
         <CredentialFields
           email={email}
           password={password}
-          onEmail={setEmail}
-          onPassword={setPassword}
+          onEmail={(value) => {
+            setEmail(value)
+            edited('email')
+          }}
+          onPassword={(value) => {
+            setPassword(value)
+            edited('password')
+          }}
           errors={errors}
           passwordRef={passwordRef}
         />

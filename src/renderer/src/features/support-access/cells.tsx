@@ -1,5 +1,6 @@
 import type { JSX } from 'react'
-import { formatAbsolute, formatShort } from '../../components/format'
+import { DateTime } from '../../components/date-time'
+import { formatCount } from '../../components/format'
 
 /** A cell that ellipsizes and keeps the whole text on hover. */
 export function TextCell({ text }: { text: string }): JSX.Element {
@@ -10,13 +11,9 @@ export function TextCell({ text }: { text: string }): JSX.Element {
   )
 }
 
-/** Short on screen ("Nov 23, 10:51 AM"), to the second on hover. */
+/** A moment with its time zone ("1 Dec 2026, 14:05 CET"): sign-ins and access changes are evidence. */
 export function TimeCell({ ms }: { ms: number }): JSX.Element {
-  return (
-    <time className="truncate tabular" dateTime={new Date(ms).toISOString()} title={formatAbsolute(ms)}>
-      {formatShort(ms)}
-    </time>
-  )
+  return <DateTime className="truncate tabular" ms={ms} zone />
 }
 
 /** A person on two lines: name, then email (both kept whole on hover). */
@@ -37,7 +34,7 @@ export function formatSessionLength(ms: number): string {
   const minutes = Math.floor(ms / MINUTE)
   const hours = Math.floor(minutes / 60)
   const days = Math.floor(hours / 24)
-  if (days > 0) return `${days} d ${hours % 24} h`
+  if (days > 0) return `${formatCount(days)} d ${hours % 24} h`
   if (hours > 0) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
   return `${minutes} min`
 }

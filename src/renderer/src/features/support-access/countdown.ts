@@ -1,4 +1,5 @@
 import type { SupportAccessStatus } from '../../../../shared/contract/support-access'
+import { formatDateTime } from '../../components/format'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -16,9 +17,19 @@ export function formatRemaining(ms: number): string {
   return unit(minutes, 'minute')
 }
 
-/** The core's status line with the countdown brought up to date locally. */
+/** When access ends, in the console's one date-time format with the zone the line was asked in. */
+export function endsAtText(status: SupportAccessStatus): string | null {
+  return status.endsAt === null ? null : formatDateTime(status.endsAt, { zone: true, timeZone: status.lineParts.timeZone })
+}
+
+/**
+ * The status line, "On — read-only — ends in 6 days 23 hours (30 Nov 2026, 14:02 CET)": the core's
+ * pieces, with the countdown brought up to date locally and the end in the console's format. Lines
+ * without an end (off, no end date, the trial) are the core's as they are.
+ */
 export function statusLine(status: SupportAccessStatus, remainingMs: number | null): string {
-  const remaining = status.lineParts.remaining
-  if (status.state !== 'on' || remaining === null || remainingMs === null) return status.line
-  return status.line.replace(`ends in ${remaining}`, `ends in ${formatRemaining(remainingMs)}`)
+  const { scope, remaining } = status.lineParts
+  const ends = endsAtText(status)
+  if (status.state !== 'on' || status.trial || remaining === null || remainingMs === null || ends === null || scope === null) return status.line
+  return `On — ${scope} — ends in ${formatRemaining(remainingMs)} (${ends})`
 }

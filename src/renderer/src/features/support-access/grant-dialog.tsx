@@ -1,8 +1,9 @@
 import { useId, useState, type JSX } from 'react'
 import { Dialog } from '../../components/dialog'
 import { Banner } from '../../components/banner'
-import { formatAbsolute } from '../../components/format'
+import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
+import { useFormErrors } from '../../app/field-errors'
 import {
   SUPPORT_DURATIONS,
   SUPPORT_DURATION_LABELS,
@@ -11,6 +12,8 @@ import {
   type SupportDuration,
   type SupportScope
 } from '../../../../shared/contract/support-access'
+
+const FIELDS = ['duration', 'scope', 'reason'] as const
 
 const SCOPE_TEXT: Record<SupportScope, { label: string; hint: string }> = {
   'read-only': { label: 'Read-only', hint: 'Support can look at users, teams and the audit log, and change nothing.' },
@@ -33,7 +36,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
   const [scope, setScope] = useState<SupportScope>(mode === 'change' && status.scope ? status.scope : 'read-only')
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { fields: errors, banner: error, refuse, edited } = useFormErrors(FIELDS)
   const reasonId = useId()
   const options = new Map(status.changeOptions.map((option) => [option.duration, option]))
 
@@ -44,7 +47,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
     const result = await getBridge().invoke(mode === 'extend' ? 'support-access:extend' : 'support-access:change', input)
     setBusy(false)
     if (result.ok) onDone(result.value.status)
-    else setError(result.error.message)
+    else refuse(result.error)
   }
 
   return (
@@ -64,7 +67,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
       }
     >
       {mode === 'change' && status.startedAt !== null ? (
-        <p className="muted sa-dialog-note">A new duration counts from when access was turned on ({formatAbsolute(status.startedAt)}).</p>
+        <p className="muted sa-dialog-note">A new duration counts from when access was turned on ({formatDateTime(status.startedAt, { zone: true })}).</p>
       ) : null}
       <fieldset className="sa-choice-group">
         <legend className="field-label">Duration</legend>
@@ -78,8 +81,8 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
               : option.endsAt === null
                 ? 'no end date'
                 : refused
-                  ? `not available: it would have ended ${formatAbsolute(option.endsAt)}, already past`
-                  : `ends ${formatAbsolute(option.endsAt)}`
+                  ? `not available: it would have ended ${formatDateTime(option.endsAt, { zone: true })}, already past`
+                  : `ends ${formatDateTime(option.endsAt, { zone: true })}`
           return (
             <label key={value} className={`sa-choice${refused ? ' sa-choice-disabled' : ''}`}>
               <input
@@ -88,7 +91,10 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
                 value={value}
                 checked={duration === value}
                 disabled={refused}
-                onChange={() => setDuration(value)}
+                onChange={() => {
+                  setDuration(value)
+                  edited('duration')
+                }}
               />
               <span className="sa-choice-text">
                 <span>{SUPPORT_DURATION_LABELS[value]}</span>
@@ -97,18 +103,29 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
             </label>
           )
         })}
+        {errors.duration ? <p className="field-error">{errors.duration}</p> : null}
       </fieldset>
       <fieldset className="sa-choice-group">
         <legend className="field-label">Scope</legend>
         {SUPPORT_SCOPES.map((value) => (
           <label key={value} className="sa-choice">
-            <input type="radio" name="scope" value={value} checked={scope === value} onChange={() => setScope(value)} />
+            <input
+              type="radio"
+              name="scope"
+              value={value}
+              checked={scope === value}
+              onChange={() => {
+                setScope(value)
+                edited('scope')
+              }}
+            />
             <span className="sa-choice-text">
               <span>{SCOPE_TEXT[value].label}</span>
               <span className="sa-choice-hint">{SCOPE_TEXT[value].hint}</span>
             </span>
           </label>
         ))}
+        {errors.scope ? <p className="field-error">{errors.scope}</p> : null}
       </fieldset>
       <div className="field">
         <label className="field-label" htmlFor={reasonId}>
@@ -119,9 +136,19 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
           className="textarea"
           maxLength={500}
           value={reason}
-          onChange={(event) => setReason(event.target.value)}
+          onChange={(event) => {
+            setReason(event.target.value)
+            edited('reason')
+          }}
           placeholder="e.g. Ticket #4821: SSO login loop"
+          aria-invalid={errors.reason ? true : undefined}
+          aria-describedby={errors.reason ? `${reasonId}-error` : undefined}
         />
+        {errors.reason ? (
+          <p className="field-error" id={`${reasonId}-error`}>
+            {errors.reason}
+          </p>
+        ) : null}
       </div>
       {error ? <Banner tone="error">{error}</Banner> : null}
     </Dialog>

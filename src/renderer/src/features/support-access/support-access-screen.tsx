@@ -10,7 +10,7 @@ import { SupportLogTab } from './support-log-tab'
 import { SupportLoginsTab } from './support-logins-tab'
 import { useSupportStatus } from './use-support-status'
 import { statusLine } from './countdown'
-import { formatAbsolute } from '../../components/format'
+import { formatCount, formatDateTime, plural } from '../../components/format'
 import './support-access.css'
 
 type Open = 'extend' | 'change' | 'disable' | null
@@ -105,9 +105,9 @@ function StatusCard(props: { status: SupportAccessStatus; remainingMs: number | 
         ) : (
           <p className="muted sa-meta">
             {status.changedBy && status.changedAt !== null
-              ? `Last changed by ${status.changedBy.name} on ${formatAbsolute(status.changedAt)}. `
+              ? `Last changed by ${status.changedBy.name} on ${formatDateTime(status.changedAt, { zone: true })}. `
               : 'Support agents cannot sign in to this account until you turn access on. '}
-            {on ? `${status.liveSessions === 1 ? '1 support session' : `${status.liveSessions} support sessions`} live now.` : null}
+            {on ? `${plural(status.liveSessions, 'support session', 'support sessions')} live now.` : null}
           </p>
         )}
         {on && status.reason ? <p className="sa-meta muted">Reason: {status.reason}</p> : null}
@@ -147,7 +147,7 @@ function DisableDialog(props: { liveSessions: number; onCancel(): void; onDone(s
     if (result.ok) props.onDone(result.value.status)
     else setError(result.error.message)
   }
-  const live = props.liveSessions === 1 ? '1 live now' : `${props.liveSessions} live now`
+  const live = `${formatCount(props.liveSessions)} live now`
   return (
     <ConfirmDialog
       title="Turn off support access?"

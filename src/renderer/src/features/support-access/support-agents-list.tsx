@@ -1,7 +1,7 @@
 import type { JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Badge } from '../../components/badge'
-import { formatAbsolute } from '../../components/format'
+import { formatCount, formatDateTime } from '../../components/format'
 import type { SupportAgentRow } from '../../../../shared/contract/support-access'
 
 /** The vendor's agents, read-only here: the vendor provisions them from its command line. */
@@ -9,7 +9,7 @@ export function SupportAgentsList({ agents }: { agents: SupportAgentRow[] }): JS
   return (
     <section className="sa-agents" aria-labelledby="sa-agents-title">
       <h2 id="sa-agents-title" className="sa-card-title">
-        Support agents <span className="muted sa-agents-count">{agents.length}</span>
+        Support agents <span className="muted sa-agents-count">{formatCount(agents.length)}</span>
       </h2>
       <p className="muted sa-meta">The vendor adds and removes its support agents; they use no seat in this account.</p>
       {agents.length === 0 ? (
@@ -28,7 +28,7 @@ export function SupportAgentsList({ agents }: { agents: SupportAgentRow[] }): JS
                 </span>
               </span>
               <span className="sa-agent-last muted">
-                {agent.lastLoginAt === null ? 'Never signed in here' : `Last sign-in ${formatAbsolute(agent.lastLoginAt)}`}
+                {agent.lastLoginAt === null ? 'Never signed in here' : `Last sign-in ${formatDateTime(agent.lastLoginAt, { zone: true })}`}
               </span>
               {agent.liveSessions > 0 ? <Badge tone="green">Signed in now</Badge> : null}
             </li>

@@ -52,7 +52,7 @@ const columns = helper.columns([
     cell: (info) => <span className="tabular">{formatCount(info.getValue())}</span>
   })
 ])
-const GRID = '120px 84px minmax(150px, 1.4fr) 80px 72px 120px minmax(100px, 1fr) 116px'
+const GRID = '164px 84px minmax(150px, 1.4fr) 80px 72px 164px minmax(100px, 1fr) 116px'
 
 /** The support-access log: every Extend, Change, Disable, Expire and Trial conversion, newest first. */
 export function SupportLogTab({ changes }: { changes: number }): JSX.Element {

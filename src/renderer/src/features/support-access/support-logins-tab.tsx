@@ -56,7 +56,7 @@ const columns = helper.columns([
   helper.accessor('ip', { header: 'IP address', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
   helper.accessor('device', { header: 'Device', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> })
 ])
-const GRID = 'minmax(170px, 1.5fr) 120px 120px 76px 124px 100px minmax(100px, 1fr)'
+const GRID = 'minmax(170px, 1.5fr) 164px 164px 76px 124px 100px minmax(100px, 1fr)'
 
 const PERIODS = {
   all: { label: 'Any time', ms: null },

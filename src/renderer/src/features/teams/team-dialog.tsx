@@ -3,12 +3,11 @@ import { Dialog } from '../../components/dialog'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
-import { fieldErrors, type FieldErrors } from '../../app/field-errors'
+import { useFormErrors } from '../../app/field-errors'
 import type { TeamDto } from '../../../../shared/contract/teams'
 import { MemberPicker } from './member-picker'
 
-const FIELDS = ['name', 'description'] as const
-type Field = (typeof FIELDS)[number]
+const FIELDS = ['name', 'description', 'membershipIds'] as const
 
 /** Create a team (with members) or edit one's name and description. */
 export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClose(created?: TeamDto): void }): JSX.Element {
@@ -16,22 +15,20 @@ export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClos
   const [name, setName] = useState(team?.name ?? props.initialName ?? '')
   const [description, setDescription] = useState(team?.description ?? '')
   const [members, setMembers] = useState<{ id: string; label: string }[]>([])
-  const [errors, setErrors] = useState<FieldErrors<Field>>({})
-  const [error, setError] = useState<string | null>(null)
+  const { fields: errors, banner: error, refuse, set: setErrors, edited } = useFormErrors(FIELDS)
   const [busy, setBusy] = useState(false)
 
   async function submit(): Promise<void> {
     if (busy) return
     setBusy(true)
-    setError(null)
     const result = team
       ? await getBridge().invoke('teams:update', { teamId: team.id, name, description })
       : await getBridge().invoke('teams:create', { name, description, membershipIds: members.map((m) => m.id) })
     setBusy(false)
     if (!result.ok) {
-      const mapped = fieldErrors(result.error, FIELDS)
-      setErrors(mapped)
-      if (Object.keys(mapped).length === 0) setError(result.error.message)
+      // A name already taken (CONFLICT) is about the name: it goes beside the name.
+      if (result.error.code === 'CONFLICT') setErrors({ name: result.error.message })
+      else refuse(result.error)
       return
     }
     onClose(team ? undefined : result.value)
@@ -54,9 +51,38 @@ export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClos
       }
     >
       {error ? <Banner tone="error">{error}</Banner> : null}
-      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoFocus maxLength={80} />
-      <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={errors.description} hint="Optional: what this team handles." />
-      {team ? null : <MemberPicker label="Members (optional)" chosen={members} onChange={setMembers} />}
+      <TextField
+        label="Name"
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value)
+          edited('name')
+        }}
+        error={errors.name}
+        autoFocus
+        maxLength={80}
+      />
+      <TextField
+        label="Description"
+        value={description}
+        onChange={(e) => {
+          setDescription(e.target.value)
+          edited('description')
+        }}
+        error={errors.description}
+        hint="Optional: what this team handles."
+      />
+      {team ? null : (
+        <MemberPicker
+          label="Members (optional)"
+          chosen={members}
+          onChange={(value) => {
+            setMembers(value)
+            edited('membershipIds')
+          }}
+        />
+      )}
+      {errors.membershipIds ? <p className="field-error">{errors.membershipIds}</p> : null}
     </Dialog>
   )
 }

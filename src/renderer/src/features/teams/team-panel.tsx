@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState, type JSX } from 'react'
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Banner } from '../../components/banner'
 import { ConfirmDialog } from '../../components/dialog'
 import { CloseIcon } from '../../components/icons'
-import { plural } from '../../components/format'
+import { formatCount, plural } from '../../components/format'
+import { useDismiss } from '../../components/use-dismiss'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import type { TeamDto } from '../../../../shared/contract/teams'
@@ -22,6 +23,9 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
   const [editing, setEditing] = useState(false)
   const [deleting, setDeleting] = useState(false)
   const [busy, setBusy] = useState(false)
+  const panelRef = useRef<HTMLElement>(null)
+  // Escape (when no dialog is open) and the close button; focus goes back to the row.
+  const close = useDismiss(panelRef, onClose)
 
   const [version, setVersion] = useState(0)
   const load = useCallback(() => setVersion((v) => v + 1), [])
@@ -31,8 +35,10 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
       .invoke('users:list', { teamId: team.id, sort: 'name', direction: 'asc', limit: MEMBERS_SHOWN })
       .then((result) => {
         if (!live) return
-        if (result.ok) setMembers(result.value.rows)
-        else setError(result.error.message)
+        if (result.ok) {
+          setMembers(result.value.rows)
+          setError(null)
+        } else setError(`Could not load the members: ${result.error.message}`)
       })
     return () => {
       live = false
@@ -67,14 +73,14 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
       return
     }
     setDeleting(false)
-    onClose()
+    close()
   }
 
   return (
-    <aside className="side-panel" aria-label={`Team ${team.name}`}>
+    <aside ref={panelRef} className="side-panel" aria-label={`Team ${team.name}`}>
       <header className="panel-header">
         <h2 className="panel-title truncate">{team.name}</h2>
-        <button type="button" className="button button-ghost button-sm" onClick={onClose} aria-label="Close team">
+        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close team">
           <CloseIcon />
         </button>
       </header>
@@ -111,12 +117,20 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
             {members.length === 0 ? <li className="muted">Nobody yet.</li> : null}
           </ul>
           {team.memberCount > members.length && members.length > 0 ? (
-            <p className="muted panel-meta">Showing the first {members.length}; filter the Users screen by this team to see everyone.</p>
+            <p className="muted panel-meta">Showing the first {formatCount(members.length)}; filter the Users screen by this team to see everyone.</p>
           ) : null}
         </section>
         {canManage ? (
           <section className="panel-section">
-            <MemberPicker label="Add members" chosen={adding} onChange={setAdding} exclude={new Set(members.map((m) => m.id))} />
+            <MemberPicker
+              label="Add members"
+              chosen={adding}
+              onChange={(value) => {
+                setAdding(value)
+                setError(null)
+              }}
+              exclude={new Set(members.map((m) => m.id))}
+            />
             <div className="panel-row">
               <button type="button" className="button button-sm button-primary" disabled={adding.length === 0} onClick={() => void add()}>
                 Add {adding.length > 0 ? plural(adding.length, 'person', 'people') : 'members'}

@@ -50,7 +50,7 @@ export function BulkBar(): JSX.Element {
     }
     setAction(null)
     setSelected([])
-    setDone(`${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${result.value.unchanged} already so` : ''}.`)
+    setDone(`${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${formatCount(result.value.unchanged)} already so` : ''}.`)
   }
 
   const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
@@ -79,7 +79,7 @@ export function BulkBar(): JSX.Element {
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions">
       <span className="bulk-bar-count" aria-live="polite">
-        {count} selected
+        {formatCount(count)} selected
       </span>
       <label className="visually-hidden" htmlFor="bulk-role">
         Change role of selected

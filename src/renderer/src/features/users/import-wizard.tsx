@@ -15,7 +15,7 @@ type Step = { kind: 'choose' } | { kind: 'preview'; csv: string; fileName: strin
 
 const helper = createColumnHelper<DataTableFeatures, ImportRowResult>()
 const previewColumns = helper.columns([
-  helper.accessor('row', { id: 'row', header: 'Row', enableSorting: false, cell: (info) => <span className="muted">{info.getValue()}</span> }),
+  helper.accessor('row', { id: 'row', header: 'Row', enableSorting: false, cell: (info) => <span className="muted tabular">{formatCount(info.getValue())}</span> }),
   helper.accessor('email', {
     id: 'email',
     header: 'Email',
@@ -36,12 +36,25 @@ const previewColumns = helper.columns([
       </span>
     )
   }),
-  helper.accessor('role', { id: 'role', header: 'Role', enableSorting: false, cell: (info) => <span className="truncate">{info.getValue()}</span> }),
+  helper.accessor('role', {
+    id: 'role',
+    header: 'Role',
+    enableSorting: false,
+    cell: (info) => (
+      <span className="truncate" title={info.getValue()}>
+        {info.getValue()}
+      </span>
+    )
+  }),
   helper.accessor('teams', {
     id: 'teams',
     header: 'Teams',
     enableSorting: false,
-    cell: (info) => <span className="truncate">{info.getValue().join(', ')}</span>
+    cell: (info) => (
+      <span className="truncate" title={info.getValue().join(', ')}>
+        {info.getValue().join(', ')}
+      </span>
+    )
   }),
   helper.accessor('status', {
     id: 'status',
@@ -51,13 +64,16 @@ const previewColumns = helper.columns([
       info.getValue() === 'ok' ? (
         <Badge tone="green">Ready</Badge>
       ) : (
-        <span className="import-reason truncate" title={info.row.original.reason ?? ''}>
-          <Badge tone="red">Refused</Badge> {info.row.original.reason}
+        // The reason is never clipped unseen: it ends in "…" where the column is too narrow, and the
+        // whole reason is the cell's tooltip (and its text for screen readers).
+        <span className="import-reason truncate" title={info.row.original.reason ?? undefined}>
+          <Badge tone="red">Refused</Badge>{' '}
+          <span className="truncate">{info.row.original.reason}</span>
         </span>
       )
   })
 ])
-const PREVIEW_GRID = '44px minmax(160px, 1.5fr) minmax(110px, 1fr) 64px minmax(100px, 1fr) minmax(200px, 1.8fr)'
+const PREVIEW_GRID = '52px minmax(160px, 1.5fr) minmax(110px, 1fr) 64px minmax(100px, 1fr) minmax(220px, 2.2fr)'
 
 /** CSV invite: template, upload, a preview of every row, then only the valid rows are sent. */
 export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {

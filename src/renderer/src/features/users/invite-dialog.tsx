@@ -2,12 +2,15 @@ import { useId, useState, type JSX } from 'react'
 import { Dialog } from '../../components/dialog'
 import { Banner } from '../../components/banner'
 import { CopyIcon } from '../../components/icons'
-import { formatShort } from '../../components/format'
+import { formatDateTime, plural } from '../../components/format'
 import { getBridge } from '../../app/bridge'
+import { useFormErrors } from '../../app/field-errors'
 import { AGENT_PERMISSIONS, AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
+
+const FIELDS = ['emails', 'role', 'teamIds', 'permissions'] as const
 
 /** Splits what people paste (one per line, commas, semicolons, spaces) into addresses. */
 export function splitEmails(text: string): string[] {
@@ -26,27 +29,30 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
   const [teamIds, setTeamIds] = useState<string[]>([])
   const [permissions, setPermissions] = useState<AgentPermission[]>([])
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  // The core names every wrong address ("“olivia@” and “bob” are not valid — …") beside the addresses.
+  const { fields: errors, banner: error, refuse, set: setErrors, clear, edited } = useFormErrors(FIELDS)
   const [sent, setSent] = useState<InvitationDelivery[] | null>(null)
 
   async function submit(): Promise<void> {
     if (busy) return
     setBusy(true)
-    setError(null)
     const result = await getBridge().invoke('users:invite', { emails: splitEmails(emails), role, teamIds, permissions: role === 'agent' ? permissions : [] })
     setBusy(false)
     if (!result.ok) {
-      const issue = (result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]
-      setError(issue ? issue.message : result.error.message)
+      // Addresses that already belong to members are named by the core; they too go beside the addresses.
+      const taken = (result.error.details as { emails?: unknown } | undefined)?.emails
+      if (result.error.code === 'CONFLICT' && Array.isArray(taken)) setErrors({ emails: result.error.message })
+      else refuse(result.error)
       return
     }
+    clear()
     setSent(result.value.invited)
   }
 
   if (sent) {
     return (
       <Dialog
-        title={`${sent.length} ${sent.length === 1 ? 'invitation' : 'invitations'} created`}
+        title={`${plural(sent.length, 'invitation', 'invitations')} created`}
         onClose={onClose}
         footer={
           <button type="button" className="button button-primary" onClick={onClose}>
@@ -85,10 +91,19 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
           className="textarea"
           value={emails}
           placeholder="one@example.com, two@example.com"
-          onChange={(e) => setEmails(e.target.value)}
+          onChange={(e) => {
+            setEmails(e.target.value)
+            edited('emails')
+          }}
           autoFocus
-          aria-describedby={`${emailsId}-hint`}
+          aria-invalid={errors.emails ? true : undefined}
+          aria-describedby={errors.emails ? `${emailsId}-error ${emailsId}-hint` : `${emailsId}-hint`}
         />
+        {errors.emails ? (
+          <p className="field-error" id={`${emailsId}-error`}>
+            {errors.emails}
+          </p>
+        ) : null}
         <p className="field-hint" id={`${emailsId}-hint`}>
           Separate addresses with commas or new lines. Invitations are valid for 7 days.
         </p>
@@ -97,17 +112,45 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
         <label className="field-label" htmlFor={roleId}>
           Role
         </label>
-        <select id={roleId} className="select" value={role} onChange={(e) => setRole(e.target.value as AssignableRole)}>
+        <select
+          id={roleId}
+          className="select"
+          value={role}
+          onChange={(e) => {
+            setRole(e.target.value as AssignableRole)
+            edited('role')
+          }}
+          aria-invalid={errors.role ? true : undefined}
+        >
           {ASSIGNABLE_ROLES.map((value) => (
             <option key={value} value={value}>
               {ROLE_LABELS[value]}
             </option>
           ))}
         </select>
+        {errors.role ? <p className="field-error">{errors.role}</p> : null}
         {role === 'admin' ? <p className="field-hint">Admins get full access as soon as they accept.</p> : null}
       </div>
-      {role === 'agent' ? <PermissionPicker value={permissions} onChange={setPermissions} /> : null}
-      <TeamPicker legend="Teams (optional)" teams={teams} value={teamIds} onChange={setTeamIds} />
+      {role === 'agent' ? (
+        <PermissionPicker
+          value={permissions}
+          onChange={(value) => {
+            setPermissions(value)
+            edited('permissions')
+          }}
+        />
+      ) : null}
+      {errors.permissions ? <p className="field-error">{errors.permissions}</p> : null}
+      <TeamPicker
+        legend="Teams (optional)"
+        teams={teams}
+        value={teamIds}
+        onChange={(value) => {
+          setTeamIds(value)
+          edited('teamIds')
+        }}
+      />
+      {errors.teamIds ? <p className="field-error">{errors.teamIds}</p> : null}
     </Dialog>
   )
 }
@@ -141,11 +184,11 @@ export function InvitationResults({ deliveries }: { deliveries: InvitationDelive
         <li key={delivery.membershipId}>
           <p className="invite-result-email">{delivery.email}</p>
           {delivery.delivery === 'email' ? (
-            <p className="muted">Sent by email. The link works until {formatShort(delivery.expiresAt)}.</p>
+            <p className="muted">Sent by email. The link works until {formatDateTime(delivery.expiresAt)}.</p>
           ) : (
             <>
-              {delivery.deliveryError ? <Banner tone="warning">The email could not be sent: {delivery.deliveryError}</Banner> : null}
-              <p className="muted">Pass this link on yourself; it is shown only now and works until {formatShort(delivery.expiresAt)}.</p>
+              {delivery.deliveryError ? <Banner tone="warning">The email could not be sent. {delivery.deliveryError}</Banner> : null}
+              <p className="muted">Pass this link on yourself; it is shown only now and works until {formatDateTime(delivery.expiresAt)}.</p>
               {delivery.link ? <CopyLink link={delivery.link} /> : null}
             </>
           )}

@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useId, useState, type JSX } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Badge } from '../../components/badge'
 import { Banner } from '../../components/banner'
 import { ConfirmDialog } from '../../components/dialog'
 import { TextField } from '../../components/field'
 import { CloseIcon } from '../../components/icons'
-import { formatAbsolute, formatShort } from '../../components/format'
+import { formatDateTime } from '../../components/format'
 import { NameAndPictureForm } from '../../components/name-picture-form'
+import { useDismiss } from '../../components/use-dismiss'
 import { getBridge } from '../../app/bridge'
+import { formErrors, useFormErrors } from '../../app/field-errors'
 import type { InputOf } from '../../../../shared/contract'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
@@ -17,6 +19,8 @@ import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS } from './users-columns'
 import { InvitationResults, PermissionPicker } from './invite-dialog'
+
+const PANEL_FIELDS = ['name', 'avatar', 'role', 'teamIds', 'permissions'] as const
 
 type Confirm = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'revoke' } | { kind: 'transfer' }
 
@@ -29,6 +33,8 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const [user, setUser] = useState<UserDetail | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // A refused name, picture, team list or permission list is shown beside it.
+  const panelForm = useFormErrors(PANEL_FIELDS)
   const [notice, setNotice] = useState<string | null>(null)
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   const [busy, setBusy] = useState(false)
@@ -37,6 +43,9 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const [permissions, setPermissions] = useState<AgentPermission[]>([])
   const [password, setPassword] = useState('')
   const roleId = useId()
+  const panelRef = useRef<HTMLElement>(null)
+  // Escape (when no dialog is open) and the close button; focus goes back to the row.
+  const close = useDismiss(panelRef, onClose)
 
   const adopt = useCallback((detail: UserDetail) => {
     setUser(detail)
@@ -53,8 +62,10 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
       .invoke('users:get', { membershipId })
       .then((result) => {
         if (!live) return
-        if (result.ok) adopt(result.value)
-        else setLoadError(result.error.message)
+        if (result.ok) {
+          adopt(result.value)
+          setLoadError(null)
+        } else setLoadError(result.error.message)
       })
     return () => {
       live = false
@@ -68,11 +79,14 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     setNotice(null)
     const result = await getBridge().invoke('users:update', { membershipId, ...input })
     if (!result.ok) {
-      const issue = (result.error.details as { issues?: { message: string }[] } | undefined)?.issues?.[0]
-      const reason = issue ? issue.message : result.error.message
+      const { fields, banner } = formErrors(result.error, PANEL_FIELDS)
+      panelForm.set(fields)
+      // A role change is confirmed in a dialog: its refusal is said there.
+      const reason = banner ?? fields.role ?? null
       setError(reason)
-      return reason
+      return reason ?? result.error.message
     }
+    panelForm.clear()
     adopt(result.value)
     setNotice(typeof message === 'string' ? message : message(result.value))
     return null
@@ -99,7 +113,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
       if (result.ok) {
         setBusy(false)
         setConfirm(null)
-        onClose()
+        close()
         return
       }
       failure = result.error.message
@@ -126,7 +140,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const header = (
     <header className="panel-header">
       <h2 className="panel-title truncate">{user ? user.name || user.email : 'User'}</h2>
-      <button type="button" className="button button-ghost button-sm" onClick={onClose} aria-label="Close details">
+      <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close details">
         <CloseIcon />
       </button>
     </header>
@@ -134,7 +148,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
   if (!user) {
     return (
-      <aside className="side-panel" aria-label="User details">
+      <aside ref={panelRef} className="side-panel" aria-label="User details">
         {header}
         <div className="panel-body">{loadError ? <Banner tone="error">{loadError}</Banner> : <p className="muted">Loading…</p>}</div>
       </aside>
@@ -151,7 +165,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const permsDirty = [...permissions].sort().join() !== [...user.permissions].sort().join()
 
   return (
-    <aside className="side-panel" aria-label={`Details of ${user.name || user.email}`}>
+    <aside ref={panelRef} className="side-panel" aria-label={`Details of ${user.name || user.email}`}>
       {header}
       <div className="panel-body">
         <div className="panel-identity">
@@ -172,7 +186,18 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
         {error && !confirm ? <Banner tone="error">{error}</Banner> : null}
 
         {canManage && user.role !== 'owner' ? (
-          <NameAndPictureForm className="panel-section" name={user.name} hasPicture={user.avatar !== null} save={save} onError={setError} />
+          <NameAndPictureForm
+            className="panel-section"
+            name={user.name}
+            hasPicture={user.avatar !== null}
+            save={save}
+            onError={setError}
+            errors={panelForm.fields}
+            onEdit={() => {
+              panelForm.edited('name')
+              setError(null)
+            }}
+          />
         ) : null}
 
         <section className="panel-section" aria-label="Role">
@@ -207,7 +232,14 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           <section className="panel-section">
             {can.editAgentPermissions.allowed ? (
               <>
-                <PermissionPicker value={permissions} onChange={setPermissions} />
+                <PermissionPicker
+                  value={permissions}
+                  onChange={(value) => {
+                    setPermissions(value)
+                    panelForm.edited('permissions')
+                  }}
+                />
+                {panelForm.fields.permissions ? <p className="field-error">{panelForm.fields.permissions}</p> : null}
                 <div className="panel-row">
                   <button type="button" className="button button-sm" disabled={!permsDirty} onClick={() => void save({ permissions }, 'Permissions saved.')}>
                     Save permissions
@@ -226,7 +258,16 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
         <section className="panel-section">
           {can.editTeams.allowed ? (
             <>
-              <TeamPicker legend="Teams" teams={teams} value={teamIds} onChange={setTeamIds} />
+              <TeamPicker
+                legend="Teams"
+                teams={teams}
+                value={teamIds}
+                onChange={(value) => {
+                  setTeamIds(value)
+                  panelForm.edited('teamIds')
+                }}
+              />
+              {panelForm.fields.teamIds ? <p className="field-error">{panelForm.fields.teamIds}</p> : null}
               <div className="panel-row">
                 <button type="button" className="button button-sm" disabled={!teamsDirty} onClick={() => void save({ teamIds }, 'Teams saved.')}>
                   Save teams
@@ -245,9 +286,9 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           <section className="panel-section" aria-label="Invitation">
             <p className="field-label">Invitation</p>
             <p className="panel-value">
-              {user.invitation.state === 'expired' ? 'Expired' : 'Pending'} — sent {formatShort(user.invitation.sentAt)}
+              {user.invitation.state === 'expired' ? 'Expired' : 'Pending'} — sent {formatDateTime(user.invitation.sentAt)}
               {user.invitation.invitedBy ? ` by ${user.invitation.invitedBy}` : ''}, {user.invitation.state === 'expired' ? 'expired' : 'valid until'}{' '}
-              {formatShort(user.invitation.expiresAt)}
+              {formatDateTime(user.invitation.expiresAt)}
             </p>
             {canManage ? (
               <div className="panel-row">
@@ -265,8 +306,8 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
         <section className="panel-section">
           <p className="muted panel-meta">
-            Last login: {user.lastLoginAt ? formatAbsolute(user.lastLoginAt) : 'never'}
-            {user.deactivatedAt ? ` · Deactivated ${formatAbsolute(user.deactivatedAt)}` : ''}
+            Last login: {user.lastLoginAt ? formatDateTime(user.lastLoginAt, { zone: true }) : 'never'}
+            {user.deactivatedAt ? ` · Deactivated ${formatDateTime(user.deactivatedAt, { zone: true })}` : ''}
           </p>
           {can.reactivate.allowed || can.deactivate.allowed ? (
             <div className="panel-row">

@@ -2,7 +2,7 @@ import type { JSX } from 'react'
 import { createColumnHelper } from '@tanstack/react-table'
 import { Avatar } from '../../components/avatar'
 import { Badge, type BadgeTone } from '../../components/badge'
-import { formatAbsolute, formatRelative } from '../../components/format'
+import { formatDateTime, formatRelative, isoDateTime } from '../../components/format'
 import type { DataTableFeatures } from '../../components/data-table'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import type { UserRow } from '../../../../shared/contract/users'
@@ -33,9 +33,10 @@ function SelectCell({ row }: { row: UserRow }): JSX.Element {
       className="row-check"
       aria-label={`Select ${row.name || row.email}`}
       checked={checked}
+      // Inside the grid (one tab stop): reached by clicking, or ticked with Space on the row.
+      tabIndex={-1}
       // The row opens the detail panel on click; ticking must not.
       onClick={(event) => event.stopPropagation()}
-      onKeyDown={(event) => event.stopPropagation()}
       onChange={() => toggle(row.id)}
     />
   )
@@ -52,6 +53,8 @@ function SelectAllHeader(): JSX.Element {
       className="row-check"
       aria-label="Select all loaded users"
       checked={all}
+      // Reached with the arrow keys from the first row (the grid is one tab stop).
+      tabIndex={-1}
       ref={(input) => {
         if (input) input.indeterminate = !all && selected.size > 0
       }}
@@ -127,7 +130,7 @@ const baseColumns = helper.columns([
       return at === null ? (
         <span className="muted">Never</span>
       ) : (
-        <time className="truncate" dateTime={new Date(at).toISOString()} title={formatAbsolute(at)}>
+        <time className="truncate" dateTime={isoDateTime(at)} title={formatDateTime(at, { zone: true })}>
           {formatRelative(at)}
         </time>
       )

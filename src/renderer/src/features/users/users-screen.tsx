@@ -222,7 +222,7 @@ function SeatMeter({ seats }: { seats: SeatUse | null }): JSX.Element | null {
   if (!seats) return null
   const full = seats.used >= seats.total
   return (
-    <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={`${seats.active} active, ${seats.invited} invited`}>
+    <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={`${formatCount(seats.active)} active, ${formatCount(seats.invited)} invited`}>
       {formatCount(seats.used)} of {formatCount(seats.total)} seats
     </p>
   )

@@ -1,0 +1,12 @@
+import type { JSX } from 'react'
+import { formatDateTime, isoDateTime } from './format'
+
+/** A moment in the console's one format ("1 Dec 2026, 14:05 CET" with `zone`), kept whole on hover where it is cut. */
+export function DateTime({ ms, zone = false, className }: { ms: number; zone?: boolean; className?: string }): JSX.Element {
+  const text = formatDateTime(ms, { zone })
+  return (
+    <time className={className} dateTime={isoDateTime(ms)} title={text}>
+      {text}
+    </time>
+  )
+}

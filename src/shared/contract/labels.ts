@@ -1,0 +1,102 @@
+/**
+ * What each input field is called in words, for validation messages ("Email address: enter a
+ * valid email address"). One map by field name, because the same names recur across channels
+ * (`email`, `membershipId`, `limit`, …), and a few per-channel entries where a name means something
+ * else there. Nested fields use their dotted path (`smtp.host`); a path not listed takes its
+ * parent's label (`after.id` is "Page position"). test/unit/core/contract-validation.test.ts
+ * fails when a channel's input has a field without a label.
+ */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  // auth
+  accountName: 'Account name',
+  plan: 'Plan',
+  seats: 'Seats',
+  ownerName: "Owner's full name",
+  ownerEmail: "Owner's email address",
+  ownerPassword: "Owner's password",
+  email: 'Email address',
+  password: 'Password',
+  account: 'Account',
+  // invitations, profile
+  token: 'Invitation link',
+  name: 'Name',
+  avatar: 'Picture',
+  theme: 'Theme',
+  current: 'Current password',
+  next: 'New password',
+  // settings
+  smtp: 'Mail server settings',
+  'smtp.host': 'Mail server',
+  'smtp.port': 'Port',
+  'smtp.tls': 'Encryption',
+  'smtp.user': 'User name',
+  'smtp.password': 'Mail server password',
+  'smtp.from': 'From address',
+  'smtp.fromName': 'From name',
+  toMembershipId: 'New owner',
+  // users, teams
+  search: 'Search',
+  status: 'Status',
+  role: 'Role',
+  teamId: 'Team',
+  teamIds: 'Teams',
+  membershipId: 'Person',
+  membershipIds: 'People',
+  emails: 'Email addresses',
+  permissions: 'Agent permissions',
+  description: 'Description',
+  csv: 'CSV file',
+  sort: 'Sort order',
+  direction: 'Sort direction',
+  // paging and filters
+  after: 'Page position',
+  before: 'Page position',
+  limit: 'Page size',
+  action: 'Action',
+  actorId: 'Actor',
+  from: 'Start of the period',
+  to: 'End of the period',
+  agentId: 'Agent',
+  // support access
+  timeZone: 'Time zone',
+  duration: 'Duration',
+  scope: 'Scope',
+  reason: 'Reason'
+}
+
+/** Where a field name means something else on one channel. */
+const CHANNEL_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'teams:create': { name: 'Team name' },
+  'teams:update': { name: 'Team name' },
+  'invitations:accept': { name: 'Your name' },
+  'account:transfer-ownership': { password: 'Your password' },
+  'settings:smtp-test': { to: 'Send a test email to' }
+}
+
+/** The label given to a problem with the input as a whole (not one field of it). */
+export const REQUEST_LABEL = 'Request'
+
+/** The label of `path` (dotted, no list positions) on `channel`, or null when none is listed. */
+export function listedLabel(channel: string, path: string): string | null {
+  const own = Object.prototype.hasOwnProperty
+  for (let at = path; at !== ''; at = at.includes('.') ? at.slice(0, at.lastIndexOf('.')) : '') {
+    const byChannel = own.call(CHANNEL_LABELS, channel) ? CHANNEL_LABELS[channel] : undefined
+    if (byChannel && own.call(byChannel, at)) return byChannel[at] ?? null
+    if (own.call(FIELD_LABELS, at)) return FIELD_LABELS[at] ?? null
+  }
+  return null
+}
+
+/** The label of a field in words; an unlisted name is spelt out ("fromName" → "From name"). */
+export function fieldLabel(channel: string, path: string): string {
+  if (path === '') return REQUEST_LABEL
+  const listed = listedLabel(channel, path)
+  if (listed) return listed
+  const last = path.slice(path.lastIndexOf('.') + 1)
+  const words = last
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase()
+  return words ? words[0]!.toUpperCase() + words.slice(1) : 'Field'
+}
