@@ -88,6 +88,18 @@ export const OWNER_AUDIT_PERMISSION: Permission = 'support-access:manage'
 /** Actions only the Owner (holder of 'support-access:manage') may read. */
 export const OWNER_ONLY_ACTIONS: readonly AuditAction[] = AUDIT_ACTION_CODES.filter((code) => AUDIT_ACTIONS[code].readers === 'owner')
 
+/** Actions every holder of 'audit:read' may read; anything else (Owner-only, or a code not in the catalog) only the Owner. */
+export const AUDIT_READER_ACTIONS: readonly AuditAction[] = AUDIT_ACTION_CODES.filter((code) => AUDIT_ACTIONS[code].readers === 'audit')
+
+/**
+ * The one rule of who reads what: the codes a session holding `permissions` may read, or null for
+ * every code (the Owner). Codes not in the catalog are the Owner's.
+ */
+export function readableAuditActions(permissions: readonly Permission[]): readonly AuditAction[] | null {
+  if (permissions.includes(OWNER_AUDIT_PERMISSION)) return null
+  return permissions.includes('audit:read') ? AUDIT_READER_ACTIONS : []
+}
+
 /** The filter groups in catalog order, each with its codes. */
 export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: string; actions: readonly AuditAction[] }> = AUDIT_ACTION_CODES.reduce<
   Array<{ group: string; actions: AuditAction[] }>
@@ -103,9 +115,3 @@ export function isAuditAction(code: string): code is AuditAction {
   return Object.prototype.hasOwnProperty.call(AUDIT_ACTIONS, code)
 }
 
-/** May a session holding `permissions` read events of `code`? Unknown codes are treated as Owner-only. */
-export function mayReadAuditAction(code: string, permissions: readonly Permission[]): boolean {
-  if (!permissions.includes('audit:read')) return false
-  if (isAuditAction(code) && AUDIT_ACTIONS[code].readers === 'audit') return true
-  return permissions.includes(OWNER_AUDIT_PERMISSION)
-}

@@ -215,6 +215,45 @@ describe('Support Team Access: extend, change, disable', () => {
     const { status: s } = await extend(w, 'indefinite', 'full')
     expect(s).toMatchObject({ line: 'On — full — no end date', endsAt: null, remainingMs: null })
   })
+
+  it('keeps racing changes consistent: an Extend or Change never undoes a Disable that committed between its check and its write, and each success writes one log row', async () => {
+    type Step = [string, unknown]
+    const CHANGE: Step = ['support-access:change', { duration: 'month', scope: 'full' }]
+    const EXTEND: Step = ['support-access:extend', { duration: 'day', scope: 'full' }]
+    const DISABLE: Step = ['support-access:disable', {}]
+    const races: Array<{ on: boolean; steps: [Step, Step] }> = [
+      { on: true, steps: [CHANGE, DISABLE] },
+      { on: true, steps: [DISABLE, CHANGE] },
+      { on: true, steps: [DISABLE, EXTEND] },
+      { on: true, steps: [EXTEND, DISABLE] },
+      { on: false, steps: [EXTEND, EXTEND] },
+      { on: false, steps: [EXTEND, CHANGE] }
+    ]
+    for (const race of races) {
+      const w = await world()
+      if (race.on) await extend(w, 'week', 'read-only')
+      const second = w.t.core.connect(META)
+      await call(w.t.core, second, 'auth:sign-in', { email: OWNER.email, password: OWNER.password })
+      const before = (await logRows(w.t.core)).length
+      // Both start before either is awaited: their checks and writes interleave.
+      const results = await Promise.all([w.t.core.dispatch(w.owner, ...race.steps[0]), w.t.core.dispatch(second, ...race.steps[1])])
+      const label = race.steps.map((s) => s[0]).join(' ∥ ')
+      for (const r of results) if (!r.ok) expect(r.error.code, label).toBe('CONFLICT')
+      const added = (await logRows(w.t.core)).slice(before)
+      expect(added, label).toHaveLength(results.filter((r) => r.ok).length)
+      // The log is the commit order: every change fits the state the one before it left.
+      let on = race.on
+      for (const row of added) {
+        if (row.action === 'disable' || row.action === 'change') expect(on, `${label}: ${row.action} while off`).toBe(true)
+        if (row.action === 'extend') expect(on, `${label}: extend while on`).toBe(false)
+        on = row.action !== 'disable'
+      }
+      const grant = await testDb(w.t.core).get<{ state: string }>('SELECT state FROM support_access WHERE account_id = ?', w.account)
+      expect(grant?.state ?? 'off', label).toBe(on ? 'on' : 'off')
+      expect((await status(w)).state, label).toBe(on ? 'on' : 'off')
+      expect((await verifyLedger(w.t.core.store.db)).ok).toBe(true)
+    }
+  })
 })
 
 describe('Support Team Access: support agents inside the account', () => {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHash } from 'node:crypto'
 import type { InvitationDelivery } from '../../../src/shared/contract/users'
 import { META, TEST_STORE, filesContaining, sqliteOf, testDb } from '../../support/core'
+import { cheapHash } from '../support-access-fixtures'
 import { accountTemplate, auditSince, expectError, expectOk, ledgerSize, quickMember, sessionOf, tokenOf, type FreshCore } from '../../support/users'
 
 const DAY = 86_400_000
@@ -123,6 +124,24 @@ describe('invitations', () => {
     expectError(await accept(token, 'Rules', 'short').result, 'VALIDATION', /12 characters/)
     expectError(await accept(token, 'Rules', 'rules@example.com').result, 'VALIDATION')
     expectOk(await accept(token, 'Rules Person').result)
+  })
+
+  it('locks an existing person after five wrong passwords on an invitation link, even for the right one, and locks sign-in too', async () => {
+    const token = tokenOf((await invite(['known@example.com'])).invited[0]!.link)
+    // Someone who already has a Gatehouse password proves it instead of choosing one.
+    await testDb(t.core).run('UPDATE persons SET password_hash = ? WHERE email = ?', cheapHash(PASSWORD), 'known@example.com')
+    expect(expectOk(await t.core.dispatch(t.core.connect(META), 'invitations:inspect', { token }))).toMatchObject({ choosesPassword: false })
+    for (let i = 1; i <= 4; i++) expectError(await accept(token, 'Known', `wrong-password-guess-${i}`).result, 'UNAUTHENTICATED', /already use/)
+    expectError(await accept(token, 'Known', 'wrong-password-guess-5').result, 'LOCKED')
+    expectError(await accept(token, 'Known', PASSWORD).result, 'LOCKED')
+    expectError(await t.core.dispatch(t.core.connect(META), 'auth:sign-in', { email: 'known@example.com', password: PASSWORD }), 'LOCKED')
+    const events = await testDb(t.core).all<{ result: string }>("SELECT result FROM login_events WHERE email_tried = 'known@example.com' ORDER BY login_event_id")
+    expect(events.map((e) => e.result)).toEqual([...Array(5).fill('failure'), 'locked', 'locked'])
+    expect((await testDb(t.core).get<{ status: string }>("SELECT status FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE p.email = 'known@example.com'"))!.status).toBe('invited')
+    // Past the lock the right password accepts the invitation, and the count starts again.
+    t.clock.advance(16 * 60_000)
+    expectOk(await accept(token, 'Known', PASSWORD).result)
+    expect(await testDb(t.core).get("SELECT email FROM identity_locks WHERE email = 'known@example.com'")).toBeUndefined()
   })
 
   it('refuses inviting past the seat limit with the figure, and inviting an existing member; nothing is written', async () => {

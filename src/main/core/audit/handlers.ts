@@ -1,8 +1,8 @@
-import { OWNER_AUDIT_PERMISSION, OWNER_ONLY_ACTIONS } from '../../../shared/audit-actions'
+import { readableAuditActions } from '../../../shared/audit-actions'
 import type { AuditEventDto } from '../../../shared/contract/audit'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
-import { hasPermission } from '../kernel/permissions'
+import { permissionsOf } from '../kernel/permissions'
 import { listAuditEvents, type AuditListRow } from './repository'
 
 export function auditRowToDto(row: AuditListRow): AuditEventDto {
@@ -30,15 +30,15 @@ export function auditRowToDto(row: AuditListRow): AuditEventDto {
 export function registerAuditHandlers(kernel: Kernel): void {
   kernel.handle('audit:list', async (ctx, input) => {
     // Support Team Access is the Owner's alone (SPEC): which actions others may read is the typed
-    // catalog's decision (src/shared/audit-actions.ts). What agents change in the account stays visible to all.
-    const ownerReader = hasPermission(ctx.principal!, OWNER_AUDIT_PERMISSION)
+    // catalog's decision (src/shared/audit-actions.ts): a code it does not list is the Owner's.
+    // What agents change in the account stays visible to all.
     const rows = await listAuditEvents(kernel.store.db, {
       accountId: accountOf(ctx),
       before: input.before,
       action: input.action,
       actorId: input.actorId,
       limit: input.limit,
-      hiddenActions: ownerReader ? null : OWNER_ONLY_ACTIONS
+      readableActions: readableAuditActions(permissionsOf(ctx.principal!))
     })
     const last = rows[rows.length - 1]
     return { rows: rows.map(auditRowToDto), next: rows.length === input.limit && last ? last.seq : null }

@@ -11,13 +11,16 @@ export interface AuditListQuery {
   action?: string
   actorId?: string
   limit: number
-  /** Actions the caller may not read (the catalog's Owner-only codes), excluded with the traces below. */
-  hiddenActions: readonly AuditAction[] | null
+  /**
+   * The only actions the caller may read (the catalog's codes for audit readers), or null for all
+   * (the Owner). A code outside the list, catalogued or not, stays hidden, as do the traces below.
+   */
+  readableActions: readonly AuditAction[] | null
 }
 
 /**
  * Newest first, keyset on the sequence number; each filter has its own (account, x, seq) index.
- * Hidden: the given codes, and the traces of support sessions written before their own codes
+ * Readable: the given codes only, without the traces of support sessions written before their own codes
  * existed (`auth.signed-out` by a support actor, `auth.locked` of a support agent).
  */
 export async function listAuditEvents(q: Executor, query: AuditListQuery): Promise<AuditListRow[]> {
@@ -25,8 +28,8 @@ export async function listAuditEvents(q: Executor, query: AuditListQuery): Promi
   if (query.before !== undefined) where.push(sql`seq < ${query.before}`)
   if (query.action !== undefined) where.push(sql`action = ${query.action}`)
   if (query.actorId !== undefined) where.push(sql`actor_id = ${query.actorId}`)
-  if (query.hiddenActions) {
-    where.push(sql`action NOT IN ${inList(query.hiddenActions)}`)
+  if (query.readableActions) {
+    where.push(sql`action IN ${inList(query.readableActions)}`)
     where.push(sql`NOT (action IN ('auth.signed-out', 'auth.locked') AND (actor_kind = 'support' OR target_type = 'support-agent'))`)
   }
   const rows = await all(

@@ -1,15 +1,16 @@
 import type { OutputOf, ParsedInputOf } from '../../../shared/contract'
 import { AppError } from '../../../shared/contract/result'
 import type { InvitationDelivery } from '../../../shared/contract/users'
-import { recordLoginEvent } from '../auth/login-events-repository'
+import { identityKey, oneAtATime, recordFailure, recordSuccess, refuseIfLocked, type LoginAttempt } from '../auth/lockout'
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords'
 import { loadMemberPrincipal } from '../auth/principals-repository'
 import { sessionInfoOf } from '../auth/session-info'
 import type { CallContext } from '../context'
 import { accountOf, auditBase, plural } from '../kernel/call'
-import type { Kernel } from '../kernel/kernel'
+import type { Executor, Kernel } from '../kernel/kernel'
 import { getTeams } from '../teams/service'
-import { assertSeats, effectiveStatus, findMember, getMember, memberTarget, roleLabel, seats, teamsOfMember } from '../users/members'
+import { findMemberRow } from '../users/members-repository'
+import { assertSeats, effectiveStatus, getMember, memberTarget, roleLabel, seats, teamsOfMember, type MemberRecord } from '../users/members'
 import * as repo from './repository'
 import {
   createInvitation,
@@ -120,7 +121,7 @@ export async function inspectInvitation(kernel: Kernel, ctx: CallContext, token:
   const row = await repo.findInvitationByHash(q, hashToken(token))
   if (!row) throw new AppError('NOT_FOUND', UNKNOWN_LINK)
   const accountName = (await repo.accountName(q, row.accountId))!
-  const member = row.membershipId ? await findMember(q, row.accountId, row.membershipId) : undefined
+  const member = row.membershipId ? await findMemberRow(q, row.accountId, row.membershipId) : undefined
   const person = await repo.findPersonByEmail(q, row.email)
   return {
     accountName,
@@ -142,26 +143,29 @@ export async function acceptInvitation(kernel: Kernel, ctx: CallContext, input: 
     return { row, member }
   }
   const { member } = await check(kernel.store.db)
+  // One attempt per identity at a time, under the sign-in lockout: an invitation link is no way
+  // around it for someone who already has a password.
+  return oneAtATime(kernel, identityKey('member', member.email), () => acceptOnce(kernel, ctx, input, member, check))
+}
+
+async function acceptOnce(
+  kernel: Kernel,
+  ctx: CallContext,
+  input: ParsedInputOf<'invitations:accept'>,
+  member: MemberRecord,
+  check: (q: Executor) => Promise<{ row: repo.InvitationRow }>
+): Promise<OutputOf<'invitations:accept'>> {
+  const attempt: LoginAttempt = { kind: 'member', method: 'password', email: member.email, personId: member.personId, accountId: member.accountId }
   const existingHash = await repo.findPasswordHash(kernel.store.db, member.personId)
   let passwordHash: string | null = null
   // Hashing and verifying happen before any transaction (scrypt is slow).
   if (existingHash) {
     // Someone who already has a Gatehouse password (another account) proves it instead of replacing it.
+    await refuseIfLocked(kernel, ctx, attempt)
     if (!(await verifyPassword(input.password, existingHash))) {
-      await kernel.tx((t) =>
-        recordLoginEvent(t, {
-          accountId: member.accountId,
-          time: ctx.now,
-          personId: member.personId,
-          kind: 'member',
-          email: member.email,
-          method: 'password',
-          result: 'failure',
-          reason: 'invitation: wrong password',
-          ip: ctx.meta.ip,
-          device: ctx.meta.device
-        })
-      )
+      if (await recordFailure(kernel, ctx, { ...attempt, reason: 'invitation: wrong password' })) {
+        throw new AppError('LOCKED', 'Too many failed attempts: sign-in for this email is locked for 15 minutes.')
+      }
       throw new AppError('UNAUTHENTICATED', 'Wrong password: enter the Gatehouse password you already use.')
     }
   } else {
@@ -173,18 +177,7 @@ export async function acceptInvitation(kernel: Kernel, ctx: CallContext, input: 
     // Checked again inside the write: the link may have been used, revoked or resent meanwhile.
     const { row } = await check(t)
     await repo.markAccepted(t, { personId: member.personId, membershipId: member.membershipId, invitationId: row.invitationId, name: input.name, passwordHash, now })
-    await recordLoginEvent(t, {
-      accountId: member.accountId,
-      time: now,
-      personId: member.personId,
-      kind: 'member',
-      email: member.email,
-      method: 'password',
-      result: 'success',
-      reason: 'invitation accepted',
-      ip: ctx.meta.ip,
-      device: ctx.meta.device
-    })
+    await recordSuccess(t, { ...ctx, now }, { ...attempt, reason: 'invitation accepted' })
     const name = passwordHash ? input.name : member.name
     await kernel.ledger.append(t, {
       accountId: member.accountId,

@@ -6,6 +6,7 @@ import type { CallContext } from '../context'
 import { accountOf, auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { createMailer, loadSmtp, removeSmtp, saveSmtp, testMessage, type SmtpConfig } from '../mail/mailer'
+import { transferRefusal } from '../users/manage-service'
 import { getMember, memberTarget, notifySessionChanged, seats } from '../users/members'
 import { findAccountFacts, findAccountOwner, setOwnershipRole } from './repository'
 
@@ -108,19 +109,17 @@ export async function testSmtp(kernel: Kernel, ctx: CallContext, input: ParsedIn
 /** The Owner hands the account to an active Admin (password re-entry, under the lockout rule) and becomes an Admin. */
 export async function transferOwnership(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'account:transfer-ownership'>) {
   const principal = ctx.principal!
-  if (principal.kind !== 'member' || principal.role !== 'owner') throw new AppError('FORBIDDEN', 'Only the Owner can transfer ownership.')
+  // Only the Owner gets here (the channel needs 'account:owner'): this narrows the type. The rule
+  // itself, caller and target, is transferRefusal's, checked inside the transaction.
+  if (principal.kind !== 'member') throw new AppError('FORBIDDEN', 'Only the Owner can transfer ownership.')
   const accountId = principal.accountId
   // Re-confirmed under the sign-in lockout rule (auth/reauth.ts).
   await confirmPassword(kernel, ctx, input.password, 'transfer-ownership')
   const target = await kernel.tx(async (t) => {
     const target = await getMember(t, accountId, input.toMembershipId)
-    if (target.membershipId === principal.membershipId) throw new AppError('CONFLICT', 'You are already the Owner.')
-    if (target.role !== 'admin' || target.status !== 'active') {
-      throw new AppError(
-        'CONFLICT',
-        `Ownership can go only to an active Admin; ${target.name || target.email} is ${target.status === 'active' ? `an ${target.role === 'agent' ? 'Agent' : 'Viewer'}` : target.status}.`
-      )
-    }
+    // The same rule as the capability the Users screen shows (users/manage-service.ts).
+    const refusal = transferRefusal(principal, target)
+    if (refusal) throw refusal
     // The demotion first: at most one Owner per account, even inside the transaction.
     await setOwnershipRole(t, principal.membershipId, 'admin')
     await setOwnershipRole(t, target.membershipId, 'owner')

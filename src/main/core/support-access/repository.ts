@@ -1,6 +1,7 @@
 import type { SessionEndReason } from '../../../shared/contract/events'
 import type { SupportDuration, SupportLogAction, SupportScope } from '../../../shared/contract/support-access'
-import type { Executor } from '../store/port'
+import { DIALECT_SQL } from '../store/dialects'
+import type { Dialect, Executor } from '../store/port'
 import { all, one, run, sql } from '../store/sql'
 
 /** All SQL of Support Team Access: grants, the log, agents, and the support login history. */
@@ -80,6 +81,17 @@ export async function findAccount(q: Executor, accountId: string): Promise<Accou
   return one(
     q,
     sql<AccountRow>`SELECT account_id, name, plan, idle_timeout_minutes, created_at FROM accounts WHERE account_id = ${accountId}`
+  )
+}
+
+/**
+ * The account, its row held until commit (PostgreSQL; SQLite has one writer): every change of the
+ * account's support access takes it first, so their checks and writes never interleave.
+ */
+export async function lockAccount(q: Executor, dialect: Dialect, accountId: string): Promise<AccountRow | undefined> {
+  return one(
+    q,
+    sql<AccountRow>`SELECT account_id, name, plan, idle_timeout_minutes, created_at FROM accounts WHERE account_id = ${accountId}${DIALECT_SQL[dialect].forUpdate}`
   )
 }
 

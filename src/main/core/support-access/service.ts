@@ -14,6 +14,7 @@ import {
   findAgent,
   findGrant,
   insertLogRow,
+  lockAccount,
   turnGrantOff,
   upsertGrant,
   type AccountRow,
@@ -221,7 +222,7 @@ export async function settle(kernel: Kernel, accountId: string, now: number): Pr
   // Most calls find nothing due: only then a write transaction (which checks again).
   if (!isDue(await findGrant(kernel.store.db, accountId), now)) return false
   const expired = await kernel.tx(async (t) => {
-    const account = await findAccount(t, accountId)
+    const account = await lockAccount(t, kernel.store.dialect, accountId)
     if (!account || account.plan !== 'paid') return false
     const row = await findGrant(t, accountId)
     if (!row || !isDue(row, now)) return false
@@ -346,22 +347,36 @@ export interface GrantInput {
   reason?: string
 }
 
-/** Extend (turn on) and Change (while on) write the grant, its log row and its audit event alike. */
+/** What an Extend or a Change writes, decided from the grant as it stands inside the write transaction. */
+interface GrantPlan {
+  /** Null for an Extend; for a Change, when access was turned on and the grant before it. */
+  change: { startedAt: number; before: unknown } | null
+  endsAt: number | null
+}
+
+/**
+ * Extend (turn on) and Change (while on) write the grant, its log row and its audit event alike.
+ * `decide` checks the grant read with the transaction handle and refuses or plans the write, so a
+ * change committed meanwhile (a Disable in another window) is seen, never undone.
+ */
 async function writeGrant(
   kernel: Kernel,
   ctx: CallContext,
   owner: { principal: MemberPrincipal; account: AccountRow },
   input: GrantInput,
-  change: { startedAt: number; before: unknown } | null,
-  endsAt: number | null
+  decide: (grant: EffectiveGrant) => GrantPlan
 ): Promise<SupportLogRow> {
-  const { principal, account } = owner
-  const startedAt = change ? change.startedAt : ctx.now
+  const { principal } = owner
   const reason = input.reason ? input.reason : null
-  const summary = change
-    ? `${principal.name} changed support access to ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
-    : `${principal.name} turned on support access: ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
   return kernel.tx(async (t) => {
+    // The plan and the grant as they stand now, read with the transaction handle (a trial refuses).
+    const account = (await lockAccount(t, kernel.store.dialect, owner.account.account_id)) ?? owner.account
+    refuseOnTrial(account)
+    const { change, endsAt } = decide(await grantOf(t, account))
+    const startedAt = change ? change.startedAt : ctx.now
+    const summary = change
+      ? `${principal.name} changed support access to ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
+      : `${principal.name} turned on support access: ${grantSummary(input.scope, input.duration, endsAt)}.${reasonSuffix(reason)}`
     await upsertGrant(t, {
       accountId: account.account_id,
       state: 'on',
@@ -400,11 +415,10 @@ async function writeGrant(
 /** Turn access on (paid accounts, while off). */
 export async function extendAccess(kernel: Kernel, ctx: CallContext, input: GrantInput): Promise<{ accountId: string; entry: SupportLogRow }> {
   const owner = await ownerCall(kernel, ctx)
-  refuseOnTrial(owner.account)
-  if ((await grantOf(kernel.store.db, owner.account)).state === 'on') {
-    throw new AppError('CONFLICT', 'Support access is already on; change its duration or scope instead.')
-  }
-  const entry = await writeGrant(kernel, ctx, owner, input, null, addDuration(ctx.now, input.duration))
+  const entry = await writeGrant(kernel, ctx, owner, input, (grant) => {
+    if (grant.state === 'on') throw new AppError('CONFLICT', 'Support access is already on; change its duration or scope instead.')
+    return { change: null, endsAt: addDuration(ctx.now, input.duration) }
+  })
   // The Owner's other windows refresh (the declared 'audit' topic is the core's).
   await notifyOwners(kernel, owner.account.account_id, ctx.connectionId)
   return { accountId: owner.account.account_id, entry }
@@ -413,27 +427,20 @@ export async function extendAccess(kernel: Kernel, ctx: CallContext, input: Gran
 /** While on: a new duration (counted from when access was turned on) and/or scope. */
 export async function changeAccess(kernel: Kernel, ctx: CallContext, input: GrantInput): Promise<{ accountId: string; entry: SupportLogRow }> {
   const owner = await ownerCall(kernel, ctx)
-  refuseOnTrial(owner.account)
-  const grant = await grantOf(kernel.store.db, owner.account)
-  const row = grant.row
-  if (grant.state !== 'on' || !row) throw new AppError('CONFLICT', 'Support access is off; turn it on first.')
-  // A Change counts from when access was turned on, so it can shorten as well as extend.
-  const endsAt = addDuration(row.started_at, input.duration)
-  if (endsAt !== null && endsAt <= ctx.now) {
-    throw new AppError(
-      'CONFLICT',
-      `${SUPPORT_DURATION_LABELS[input.duration]} from when access was turned on ends at ${readableUtc(endsAt)}, which has already passed. Choose a longer duration, or turn access off.`,
-      { endsAt }
-    )
-  }
-  const entry = await writeGrant(
-    kernel,
-    ctx,
-    owner,
-    input,
-    { startedAt: row.started_at, before: { state: 'on', scope: row.scope, duration: row.duration, endsAt: row.ends_at, reason: row.reason } },
-    endsAt
-  )
+  const entry = await writeGrant(kernel, ctx, owner, input, (grant) => {
+    const row = grant.row
+    if (grant.state !== 'on' || !row) throw new AppError('CONFLICT', 'Support access is off; turn it on first.')
+    // A Change counts from when access was turned on, so it can shorten as well as extend.
+    const endsAt = addDuration(row.started_at, input.duration)
+    if (endsAt !== null && endsAt <= ctx.now) {
+      throw new AppError(
+        'CONFLICT',
+        `${SUPPORT_DURATION_LABELS[input.duration]} from when access was turned on ends at ${readableUtc(endsAt)}, which has already passed. Choose a longer duration, or turn access off.`,
+        { endsAt }
+      )
+    }
+    return { change: { startedAt: row.started_at, before: { state: 'on', scope: row.scope, duration: row.duration, endsAt: row.ends_at, reason: row.reason } }, endsAt }
+  })
   await notifyOwners(kernel, owner.account.account_id, ctx.connectionId)
   // Support windows re-read their permissions (a narrower scope applies at their next call).
   tellSupportSessions(kernel, owner.account.account_id)
@@ -449,7 +456,10 @@ export async function disableAccess(kernel: Kernel, ctx: CallContext, input: { r
   refuseOnTrial(account)
   const reason = input?.reason ? input.reason : null
   const entry = await kernel.tx(async (t) => {
-    const grant = await grantOf(t, account)
+    // Held until commit, as every change of the grant does (lockAccount): checks and writes never interleave.
+    const current = (await lockAccount(t, kernel.store.dialect, account.account_id)) ?? account
+    refuseOnTrial(current)
+    const grant = await grantOf(t, current)
     const row = grant.row
     if (grant.state !== 'on' || !row) throw new AppError('CONFLICT', 'Support access is already off.')
     const { ends, counted } = planEnds(supportSessions(kernel, account.account_id), account, ctx.now, 'support-access-disabled')
@@ -486,6 +496,7 @@ export async function convertToPaid(kernel: Kernel, ctx: CallContext): Promise<{
   const { principal, account } = await ownerCall(kernel, ctx)
   if (account.plan !== 'trial') throw new AppError('CONFLICT', 'The account is already on a paid plan.')
   const counted = await kernel.tx(async (t) => {
+    await lockAccount(t, kernel.store.dialect, account.account_id)
     if ((await convertAccountToPaid(t, account.account_id)) === 0) throw new AppError('CONFLICT', 'The account is already on a paid plan.')
     const { ends, counted } = planEnds(supportSessions(kernel, account.account_id), account, ctx.now, 'support-access-disabled')
     await upsertGrant(t, {

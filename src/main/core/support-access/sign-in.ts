@@ -23,19 +23,18 @@ async function supportSignInOnce(kernel: Kernel, ctx: CallContext, input: { emai
   const q = kernel.store.db
   const email = input.email
   const account = await accountOf(q, input.account)
-  const known = await findActiveAgentByEmail(q, email)
-  const attempt = { kind: 'support' as const, method: 'support' as const, email, personId: known?.agent_id, accountId: account?.account_id ?? null }
-  await refuseIfLocked(kernel, ctx, attempt)
   const agent = await findActiveAgentByEmail(q, email)
+  const attempt = { kind: 'support' as const, method: 'support' as const, email, personId: agent?.agent_id, accountId: account?.account_id ?? null }
+  await refuseIfLocked(kernel, ctx, attempt)
   const passwordOk = await verifyPassword(input.password, agent?.password_hash ?? null)
   if (!passwordOk || !agent) {
-    if (await recordFailure(kernel, ctx, { ...attempt, personId: agent?.agent_id, reason: agent ? 'wrong password' : 'unknown email' })) {
+    if (await recordFailure(kernel, ctx, { ...attempt, reason: agent ? 'wrong password' : 'unknown email' })) {
       throw new AppError('LOCKED', 'Too many failed attempts: sign-in for this email is locked for 15 minutes.')
     }
     throw new AppError('UNAUTHENTICATED', 'Wrong email or password.')
   }
   if (!account) {
-    await kernel.tx((t) => logAttempt(t, ctx, { ...attempt, personId: agent.agent_id, reason: 'unknown account' }, 'failure'))
+    await kernel.tx((t) => logAttempt(t, ctx, { ...attempt, reason: 'unknown account' }, 'failure'))
     throw new AppError('NOT_FOUND', 'That account does not exist in this installation.')
   }
   // The clock of the call, after the (slow) password check: a grant that ran out meanwhile is expired first.
@@ -45,7 +44,7 @@ async function supportSignInOnce(kernel: Kernel, ctx: CallContext, input: { emai
   if (!isOpen(grant, ctx.now)) {
     const expired = grant.row?.changed_by_kind === 'system'
     await kernel.tx((t) =>
-      logAttempt(t, ctx, { ...attempt, personId: agent.agent_id, reason: expired ? 'support access expired' : 'support access off' }, 'failure')
+      logAttempt(t, ctx, { ...attempt, reason: expired ? 'support access expired' : 'support access off' }, 'failure')
     )
     throw new AppError(
       'FORBIDDEN',
@@ -57,7 +56,7 @@ async function supportSignInOnce(kernel: Kernel, ctx: CallContext, input: { emai
   }
   const principal = principalFor(agent, current, grant)
   await kernel.tx(async (t) => {
-    await recordSuccess(t, ctx, { ...attempt, personId: agent.agent_id })
+    await recordSuccess(t, ctx, attempt)
     await kernel.ledger.append(t, {
       accountId: current.account_id,
       actor: actorOf(principal),

@@ -49,12 +49,6 @@ export async function teamMemberCount(q: Executor, teamId: string): Promise<numb
   return Number(row?.n ?? 0)
 }
 
-/** A team's member count, or 0 when the team is not in the account. */
-export async function teamMemberCountIn(q: Executor, accountId: string, teamId: string): Promise<number> {
-  const row = await one(q, sql<{ n: number }>`SELECT member_count AS n FROM teams WHERE team_id = ${teamId} AND account_id = ${accountId}`)
-  return Number(row?.n ?? 0)
-}
-
 export async function insertTeam(q: Executor, accountId: string, team: TeamRecord): Promise<void> {
   await run(
     q,
@@ -70,33 +64,14 @@ export async function deleteTeam(q: Executor, teamId: string): Promise<void> {
   await run(q, sql`DELETE FROM teams WHERE team_id = ${teamId}`)
 }
 
-export interface TeamMembership {
-  accountId: string
-  teamId: string
-  membershipId: string
-  personId: string
-  now: number
-}
-
 /**
  * THE one place that writes team membership (teams, users, CSV import, invitations all call it).
- * Returns true when the person was added, false when they were already in the team. Takes the
- * values positionally or as one object.
+ * Returns true when the person was added, false when they were already in the team.
  */
-export async function addTeamMember(q: Executor, membership: TeamMembership): Promise<boolean>
-export async function addTeamMember(q: Executor, accountId: string, teamId: string, membershipId: string, personId: string, now: number): Promise<boolean>
-export async function addTeamMember(
-  q: Executor,
-  first: string | TeamMembership,
-  teamId?: string,
-  membershipId?: string,
-  personId?: string,
-  now?: number
-): Promise<boolean> {
-  const m: TeamMembership = typeof first === 'string' ? { accountId: first, teamId: teamId!, membershipId: membershipId!, personId: personId!, now: now! } : first
+export async function addTeamMember(q: Executor, accountId: string, teamId: string, membershipId: string, personId: string, now: number): Promise<boolean> {
   const changed = await run(
     q,
-    sql`INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES (${m.accountId}, ${m.teamId}, ${m.membershipId}, ${m.personId}, ${m.now})
+    sql`INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES (${accountId}, ${teamId}, ${membershipId}, ${personId}, ${now})
       ON CONFLICT DO NOTHING`
   )
   return changed > 0

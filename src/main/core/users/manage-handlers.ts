@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/contract/result'
-import type { AgentPermission, UserDetail } from '../../../shared/contract/users'
+import type { AgentPermission, AssignableRole, UserDetail } from '../../../shared/contract/users'
 import type { AuditAction } from '../../../shared/audit-actions'
 import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
@@ -31,17 +31,30 @@ function refuse(refusal: AppError | null): void {
   if (refusal) throw refusal
 }
 
-/** One person's role change, with the agent permissions it clears (written in before/after). */
-async function changeRole(t: Executor, ctx: CallContext, member: MemberRecord, role: Exclude<MemberRecord['role'], 'owner'>): Promise<AuditEntry> {
-  const current = await permissionsOfMember(t, member.membershipId)
+/**
+ * Write a role change and remove the agent permissions it clears (given the member's current
+ * ones); returns those. The single-person edit and the bulk change both write roles through this.
+ */
+async function writeRole(t: Executor, member: MemberRecord, role: AssignableRole, current: readonly AgentPermission[]): Promise<AgentPermission[]> {
   const cleared = clearedByRoleChange(member.role, role, current)
   await setMemberRole(t, member.membershipId, role)
   for (const p of cleared) await removeMemberPermission(t, member.membershipId, p)
+  return cleared
+}
+
+/** "Olivia changed Ada's role from Agent to Viewer[ and updated their name]; their agent permissions were cleared." */
+function roleChangeSummary(actorName: string, member: MemberRecord, role: AssignableRole, cleared: readonly AgentPermission[], also = ''): string {
+  return `${actorName} changed ${nameOf(member)}'s role from ${roleLabel(member.role)} to ${roleLabel(role)}${also}${cleared.length ? '; their agent permissions were cleared' : ''}.`
+}
+
+/** One person's role change (bulk), with the agent permissions it clears (written in before/after). */
+async function changeRole(t: Executor, ctx: CallContext, member: MemberRecord, role: AssignableRole): Promise<AuditEntry> {
+  const cleared = await writeRole(t, member, role, await permissionsOfMember(t, member.membershipId))
   const base = auditBase(ctx)
   return {
     ...base,
     action: 'member.role-changed',
-    summary: `${base.actor.name} changed ${nameOf(member)}'s role from ${roleLabel(member.role)} to ${roleLabel(role)}${cleared.length ? '; their agent permissions were cleared' : ''}.`,
+    summary: roleChangeSummary(base.actor.name, member, role, cleared),
     target: memberTarget(member),
     before: cleared.length ? { role: member.role, permissions: cleared } : { role: member.role },
     after: cleared.length ? { role, permissions: [] } : { role }
@@ -108,7 +121,7 @@ export function registerUserManagement(kernel: Kernel): void {
       }
       if (cleared.length > 0) wantedPermissions = []
       if (roleChanged) {
-        await setMemberRole(t, member.membershipId, input.role!)
+        await writeRole(t, member, input.role!, currentPermissions)
         before.role = member.role
         after.role = input.role
       }
@@ -142,7 +155,8 @@ export function registerUserManagement(kernel: Kernel): void {
       if (wantedPermissions !== null) {
         const wanted = wantedPermissions
         for (const p of wanted) if (!currentPermissions.includes(p)) await addMemberPermission(t, accountId, member.membershipId, p, ctx.now)
-        for (const p of currentPermissions) if (!wanted.includes(p)) await removeMemberPermission(t, member.membershipId, p)
+        // What the role change cleared is already gone.
+        for (const p of currentPermissions) if (!wanted.includes(p) && !cleared.includes(p)) await removeMemberPermission(t, member.membershipId, p)
         if (currentPermissions.join() !== wanted.join()) {
           before.permissions = currentPermissions
           after.permissions = wanted
@@ -153,12 +167,11 @@ export function registerUserManagement(kernel: Kernel): void {
       if (!roleChanged && changed.length === 0) return { detail: await memberDetail(t, member, ctx.now, ctx), notify: false, personId: member.personId }
       const base = auditBase(ctx)
       const also = changed.length ? ` and updated their ${changed.join(', ')}` : ''
-      const clearedNote = cleared.length ? '; their agent permissions were cleared' : ''
       await kernel.ledger.append(t, {
         ...base,
         action: roleChanged ? 'member.role-changed' : 'member.updated',
         summary: roleChanged
-          ? `${base.actor.name} changed ${nameOf(member)}'s role from ${roleLabel(member.role)} to ${roleLabel(input.role!)}${also}${clearedNote}.`
+          ? roleChangeSummary(base.actor.name, member, input.role!, cleared, also)
           : `${base.actor.name} updated ${nameOf(member)}'s ${changed.join(', ')}.`,
         target: memberTarget(member),
         before,

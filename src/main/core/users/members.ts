@@ -45,10 +45,6 @@ export function memberTarget(member: Pick<MemberRecord, 'personId' | 'name' | 'e
   return { type: 'member', id: member.personId, name: member.name || member.email }
 }
 
-export function findMember(q: Executor, accountId: string, membershipId: string): Promise<MemberRecord | undefined> {
-  return findMemberRow(q, accountId, membershipId)
-}
-
 /** The member, or NOT_FOUND. */
 export async function getMember(q: Executor, accountId: string, membershipId: string): Promise<MemberRecord> {
   const member = await findMemberRow(q, accountId, membershipId)
@@ -85,9 +81,6 @@ export async function seatsFrom(q: Executor, accountId: string, counts: Record<U
 export async function seats(q: Executor, accountId: string, now: number): Promise<SeatUse> {
   return seatsFrom(q, accountId, await statusCounts(q, accountId, now))
 }
-
-/** Another name of `seats` (seat use of the account at `now`). */
-export const seatUse = seats
 
 /** The refusal when taking `adding` more seats would pass the limit, with the figure (null when they fit). */
 export function seatsRefusal(seatUse: SeatUse, adding: number, verb = 'inviting'): AppError | null {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEventDto } from '../../../../src/shared/contract/audit'
 import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
-import { OWNER_ONLY_ACTIONS } from '../../../../src/shared/audit-actions'
+import { isAuditAction, OWNER_ONLY_ACTIONS, type AuditAction } from '../../../../src/shared/audit-actions'
 import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, testDb, type TestCore, type TestMember } from '../../../support/core'
 
 interface Page {
@@ -137,6 +137,21 @@ describe('audit:list', () => {
     expect(page.rows[0]).toMatchObject({ action: 'auth.signed-in', actor: { id: viewer.personId, role: 'viewer' } })
   })
 
+  it('shows an action missing from the catalog to the Owner only: readers see just the codes the catalog gives them', async () => {
+    const base = { accountId, ip: null, device: null, actor: { kind: 'system' as const, id: null, name: 'Gatehouse', email: null, role: null } }
+    const unknown = 'billing.invoice-paid' as AuditAction
+    expect(isAuditAction(unknown)).toBe(false)
+    await t.core.tx((tx) => t.core.ledger.append(tx, { ...base, action: unknown, summary: 'An invoice was paid.', target: { type: 'account', id: accountId, name: null } }))
+    const seq = Number((await testDb(t.core).get<{ seq: number }>('SELECT seq FROM audit_events WHERE action = ?', unknown))!.seq)
+    expect((await list({ limit: 50 })).rows.map((r) => r.seq)).toContain(seq)
+    expect((await list({ action: unknown, limit: 5 })).rows.map((r) => r.seq)).toEqual([seq])
+    const adminConn = await signIn(t.core, admin.email, admin.password)
+    const adminRows = (await call<Page>(t.core, adminConn, 'audit:list', { limit: 50 })).rows
+    expect(adminRows.length).toBeGreaterThan(0)
+    expect(adminRows.some((r) => r.seq === seq)).toBe(false)
+    expect((await call<Page>(t.core, adminConn, 'audit:list', { action: unknown, limit: 5 })).rows).toEqual([])
+  })
+
   it('hides the Owner-only actions of the catalog, and older traces of support sessions, from everyone but the Owner', async () => {
     const viewer = await addMember(t.core, { name: 'Vic Viewer', email: 'vic@example.com', role: 'viewer' })
     const support = { kind: 'support' as const, id: 'agent-1', name: 'Sam Support', email: 'sam@support.example', role: null }
@@ -160,7 +175,10 @@ describe('audit:list', () => {
     // The Owner reads all of it.
     expect(everything.filter((r) => r.actor.id === 'agent-1' || r.target.id === 'agent-1').length).toBe(OWNER_ONLY_ACTIONS.length + 2)
     const visible = everything.filter(
-      (r) => !(OWNER_ONLY_ACTIONS as readonly string[]).includes(r.action) && !(['auth.signed-out', 'auth.locked'].includes(r.action) && (r.actor.kind === 'support' || r.target.type === 'support-agent'))
+      (r) =>
+        isAuditAction(r.action) &&
+        !(OWNER_ONLY_ACTIONS as readonly string[]).includes(r.action) &&
+        !(['auth.signed-out', 'auth.locked'].includes(r.action) && (r.actor.kind === 'support' || r.target.type === 'support-agent'))
     )
     for (const who of [admin, viewer]) {
       const connection = await signIn(t.core, who.email, who.password)
