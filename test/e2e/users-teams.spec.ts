@@ -6,6 +6,7 @@ import { UsersPage } from './support/users-page'
 import { AuditPage } from './support/audit-page'
 import { forceCall, tapSocket } from './support/force-call'
 import { Mailbox } from './support/mailbox'
+import { expectAccessible } from './support/axe'
 
 const owner = DEFAULT_OWNER
 const SEATS = 10
@@ -80,6 +81,7 @@ test('teams start empty, with the seed examples one click away', async ({ page }
   await page.getByRole('group', { name: 'Example teams' }).getByRole('button', { name: 'Support Tier 1' }).click()
   const dialog = page.getByRole('dialog', { name: 'New team' })
   await expect(dialog.getByLabel('Name')).toHaveValue('Support Tier 1')
+  await expectAccessible(page, 'team-new-dialog')
   await dialog.getByRole('button', { name: 'Create team' }).click()
   await expect(page.getByRole('complementary', { name: 'Team Support Tier 1' })).toBeVisible()
 
@@ -96,6 +98,7 @@ test('teams start empty, with the seed examples one click away', async ({ page }
   await clash.getByLabel('Name').fill('Billing Team')
   await clash.getByRole('button', { name: 'Create team' }).click()
   await expect(clash.getByText(/already/i)).toBeVisible()
+  await expectAccessible(page, 'team-name-taken')
   await clash.getByRole('button', { name: 'Cancel' }).click()
   await expect(page.getByRole('grid', { name: 'Teams' }).getByRole('row')).toHaveCount(3)
   await screenshot(page, 'teams-list')
@@ -111,6 +114,7 @@ test('a CSV import previews every row, refuses the bad one and emails the others
   const wizard = page.getByRole('dialog', { name: 'Import users from CSV' })
   const [template] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Download template' }).click()])
   expect(template.suggestedFilename()).toBe('gatehouse-users-template.csv')
+  await expectAccessible(page, 'users-import-choose')
 
   const csv =
     '\ufeffemail,name,role,teams\r\n' +
@@ -161,6 +165,7 @@ test('invitees join from the emailed link; roles, teams and deactivation reach o
   await app().open(gracePage)
   await gracePage.getByRole('button', { name: 'Accept an invitation' }).click()
   await gracePage.getByLabel('Invitation link').fill(linkIn((await mailbox.waitFor(grace.email)).text))
+  await expectAccessible(gracePage, 'accept-invitation-link')
   await gracePage.getByRole('button', { name: 'Continue' }).click()
   await expect(gracePage.getByRole('heading', { name: `Join ${owner.account}` })).toBeVisible()
   await expect(gracePage.getByText('invited as Agent')).toBeVisible()
@@ -250,6 +255,10 @@ test('invitees join from the emailed link; roles, teams and deactivation reach o
   await expect(team.getByRole('list').first()).toContainText(alan.name)
   await expect(page.getByRole('grid', { name: 'Teams' }).getByRole('row').filter({ hasText: 'Support Tier 1' })).toContainText('2 members')
   await screenshot(page, 'team-panel')
+  // Escape closes the team panel (focus was inside it: it goes back to the team's row).
+  await page.keyboard.press('Escape')
+  await expect(team).toHaveCount(0)
+  await expect(page.getByRole('grid', { name: 'Teams' }).getByRole('row').filter({ hasText: 'Support Tier 1' })).toBeFocused()
 
   // Bulk: all or nothing — a selection holding the Owner is refused whole, with the core's reason.
   await shell.navLink('Users').click()
@@ -268,6 +277,7 @@ test('invitees join from the emailed link; roles, teams and deactivation reach o
   await page.getByRole('checkbox', { name: `Select ${grace.name}` }).check()
   await page.getByRole('checkbox', { name: `Select ${alan.name}` }).check()
   await bulk.getByLabel('Add selected to team').selectOption({ label: 'billing team' })
+  await expectAccessible(page, 'users-bulk-add-to-team-confirm')
   await page.getByRole('dialog', { name: 'Add 2 people to billing team?' }).getByRole('button', { name: 'Add to team' }).click()
   await expect(bulk).toHaveCount(0)
   await expect(users.rows.filter({ hasText: alan.email })).toContainText('billing team')
@@ -276,8 +286,10 @@ test('invitees join from the emailed link; roles, teams and deactivation reach o
   await users.rows.filter({ hasText: alan.email }).click()
   const alanPanel = page.getByRole('complementary', { name: `Details of ${alan.name}` })
   await alanPanel.getByRole('button', { name: 'Deactivate' }).click()
+  await expectAccessible(page, 'user-panel-deactivate-confirm')
   await page.getByRole('dialog', { name: `Deactivate ${alan.name}?` }).getByRole('button', { name: 'Deactivate' }).click()
   await expect(alanPanel.getByText(/Deactivated: their sessions ended/)).toBeVisible()
+  await expectAccessible(page, 'user-panel-deactivated')
   const alanSignIn = new SignInPage(alanPage)
   await alanSignIn.expectVisible()
   await expect(alanPage.getByRole('alert')).toContainText(/deactivated/i)
@@ -327,6 +339,7 @@ test('without a mail server an invitation shows its link to copy; resend replace
   const invite = page.getByRole('dialog', { name: 'Invite users' })
   await invite.getByLabel('Email addresses').fill('katherine.johnson@northwind.example')
   await invite.getByLabel('Role').selectOption('viewer')
+  await expectAccessible(page, 'invite-dialog')
   await invite.getByRole('button', { name: 'Send invitations' }).click()
   const created = page.getByRole('dialog', { name: '1 invitation created' })
   const first = await created.getByTestId('invite-link').textContent()
@@ -344,6 +357,7 @@ test('without a mail server an invitation shows its link to copy; resend replace
   expect(second).not.toBe(first)
   await screenshot(page, 'user-panel-invited')
   await panel.getByRole('button', { name: 'Revoke invitation' }).click()
+  await expectAccessible(page, 'user-panel-revoke-confirm')
   await page.getByRole('dialog', { name: /^Revoke the invitation/ }).getByRole('button', { name: 'Revoke' }).click()
   await expect(users.rows.filter({ hasText: 'katherine.johnson' })).toHaveCount(0)
 })
@@ -399,6 +413,7 @@ test('personal settings: name, theme kept in the profile, password change', asyn
   await change.getByLabel('Repeat the new password').fill(`${grace.password}-2`)
   await change.getByRole('button', { name: 'Change password' }).click()
   await expect(change.getByText(/Password changed\. 1 other session was signed out/)).toBeVisible()
+  await expectAccessible(page, 'personal-settings-password-changed')
   await new SignInPage(other).expectVisible()
   await other.context().close()
   expect(problems).toEqual([])

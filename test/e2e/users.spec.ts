@@ -105,6 +105,76 @@ test('rows are reachable by keyboard and the list keeps loading as focus moves d
   await expect.poll(() => users.loaded()).toBeGreaterThanOrEqual(200)
   await page.keyboard.press('PageDown')
   await expect(page.locator(':focus')).toHaveAttribute('data-index', /^1\d\d$/)
+  await page.keyboard.press('Home')
+  await expect(page.locator('[data-index="0"]')).toBeFocused()
+})
+
+test('the grid is one tab stop: arrows move inside, Space ticks, Enter opens, Escape closes', async ({ page }) => {
+  const users = new UsersPage(page)
+  await users.expectVisible()
+  await users.settled()
+  const focusedInGrid = users.grid.locator(':focus')
+
+  // Tab from the search box reaches the grid once, on a row; the next Tab leaves it, whatever the row holds (a checkbox).
+  await users.search.focus()
+  for (let i = 0; i < 20 && (await focusedInGrid.count()) === 0; i++) await page.keyboard.press('Tab')
+  await expect(users.rows.first()).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  await expect(page.locator('[data-index="2"]')).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(focusedInGrid).toHaveCount(0)
+  // Shift+Tab comes back to the row that was active, not to the first one.
+  await page.keyboard.press('Shift+Tab')
+  await expect(page.locator('[data-index="2"]')).toBeFocused()
+
+  // Space ticks the row's checkbox (the bulk bar appears) and unticks it; focus stays on the row.
+  const third = page.locator('[data-index="2"]')
+  await page.keyboard.press('Space')
+  await expect(third.getByRole('checkbox')).toBeChecked()
+  await expect(page.getByRole('region', { name: 'Bulk actions' })).toContainText('1 selected')
+  await expect(third).toBeFocused()
+  await page.keyboard.press('Space')
+  await expect(third.getByRole('checkbox')).not.toBeChecked()
+
+  // Up from the first row reaches the header's controls; Left/Right move between them, Down returns.
+  await page.keyboard.press('Home')
+  await page.keyboard.press('ArrowUp')
+  await expect(page.getByRole('checkbox', { name: 'Select all loaded users' })).toBeFocused()
+  await page.keyboard.press('ArrowRight')
+  await expect(users.sortButton('Name')).toBeFocused()
+  await page.keyboard.press('ArrowRight')
+  await expect(users.sortButton('Email')).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(users.rows.first()).toBeFocused()
+
+  // Enter opens the person's panel; Escape closes it and focus is back on the row.
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  const panel = page.getByRole('complementary', { name: /^Details of / })
+  await expect(panel).toBeVisible()
+  await screenshot(page, 'users-panel-keyboard')
+  await page.keyboard.press('Escape')
+  await expect(panel).toHaveCount(0)
+  await expect(page.locator('[data-index="1"]')).toBeFocused()
+
+  // Escape from inside the panel closes it too, and focus returns to the row rather than being lost.
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await panel.getByRole('button', { name: 'Close details' }).focus()
+  await page.keyboard.press('Escape')
+  await expect(panel).toHaveCount(0)
+  await expect(page.locator('[data-index="1"]')).toBeFocused()
+
+  // A dialog takes its own Escape: the panel behind it stays open.
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await page.getByRole('button', { name: 'Invite users' }).click()
+  const invite = page.getByRole('dialog', { name: 'Invite users' })
+  await expect(invite).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(invite).toHaveCount(0)
+  await expect(panel).toBeVisible()
 })
 
 test('long names ellipsize in the sidebar and the table', async ({ page }) => {
@@ -135,9 +205,14 @@ test('the audit log pages back through thousands of demo events', async ({ page 
   await expect(audit.footer).toContainText('100 events loaded')
   await audit.scrollToEnd()
   await expect(audit.footer).toContainText('200 events loaded')
+  const shown = await audit.rows.first().getAttribute('data-index')
   await audit.rows.first().click()
   await expect(audit.detail).toBeVisible()
   await screenshot(page, 'audit-demo')
+  // Escape closes the event's detail; focus stays on the row that showed it.
+  await page.keyboard.press('Escape')
+  await expect(audit.detail).toHaveCount(0)
+  await expect(audit.grid.locator(`[data-index="${shown}"]`)).toBeFocused()
 })
 
 function zip<A, B>(a: A[], b: B[]): [A, B][] {

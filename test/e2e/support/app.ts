@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test as base, type Page } from '@playwright/test'
 import { createTestDatabase } from '../../support/postgres'
+import { expectAccessible } from './axe'
 
 /** The build under test; `GATEHOUSE_E2E_BUILD` points elsewhere (e.g. a private build) when needed. */
 const BUILD_DIR = resolve(process.env.GATEHOUSE_E2E_BUILD ?? 'out')
@@ -204,7 +205,11 @@ export function useApp(options: AppOptions = {}): () => App {
   }
 }
 
-/** Full-page screenshot kept as a CI artifact under test-results/screenshots. */
+/**
+ * Full-page screenshot kept as a CI artifact under test-results/screenshots, and the axe check of the
+ * same screen in both themes (support/axe.ts): every screen the suite shows is checked.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`), fullPage: true })
+  await expectAccessible(page, name)
 }
