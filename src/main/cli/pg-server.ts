@@ -101,11 +101,13 @@ export interface PgServer {
  * Start the server. `stop` shuts it down and removes its folder; a process that exits without
  * calling it still stops the server (immediate shutdown) and removes the folder.
  */
-export async function startPgServer(): Promise<PgServer> {
+export async function startPgServer(options: { durable?: boolean } = {}): Promise<PgServer> {
   if (!postgresInstalled()) throw new Error(`PostgreSQL 15 is not installed (${POSTGRES_BIN}): apt-get install postgresql, or pass GATEHOUSE_BENCH_POSTGRES=postgres://…`)
+  // The bench keeps durability on (it compares durable commits); the test harness turns it off.
+  const durable = options.durable ?? true
   const user = serverUser()
   // The postgres OS user must be able to reach the folder: /tmp rather than a root-only TMPDIR.
-  const dir = await mkdtemp(join(user ? '/tmp' : tmpdir(), 'gatehouse-bench-pg-'))
+  const dir = await mkdtemp(join(user ? '/tmp' : tmpdir(), durable ? 'gatehouse-bench-pg-' : 'gatehouse-pg-'))
   const data = join(dir, 'data')
   if (user) await chown(dir, user.uid, user.gid)
   await chmod(dir, 0o700)
@@ -118,9 +120,11 @@ export async function startPgServer(): Promise<PgServer> {
     spawnSync('rm', ['-rf', dir])
   }
   process.once('exit', stopSync)
-  const settings = ['shared_buffers=512MB', 'max_wal_size=4GB', 'fsync=on', 'synchronous_commit=on']
+  const settings = durable
+    ? ['shared_buffers=512MB', 'max_wal_size=4GB', 'fsync=on', 'synchronous_commit=on', 'max_connections=100']
+    : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300']
   try {
-    await run(user, dir, 'initdb', ['-D', data, '-U', 'gatehouse', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'])
+    await run(user, dir, 'initdb', ['-D', data, '-U', 'gatehouse', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions', ...(durable ? [] : ['--no-sync'])])
     let url = ''
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
@@ -130,8 +134,7 @@ export async function startPgServer(): Promise<PgServer> {
         `-c unix_socket_directories=${dir}`,
         ...settings.map((s) => `-c ${s}`),
         // Seeding writes about a gigabyte: checkpoints by time, not every few hundred megabytes.
-        '-c checkpoint_timeout=15min',
-        '-c max_connections=100'
+        '-c checkpoint_timeout=15min'
       ].join(' ')
       try {
         await run(user, dir, 'pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', options])
