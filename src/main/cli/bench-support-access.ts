@@ -1,12 +1,12 @@
+import { sql } from 'kysely'
 import { randomBytes, randomUUID, scryptSync } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
-import type { CoreClient } from '../core/host'
+import type { CoreClient, KeySource } from '../core/host'
 import { createInProcessCore, openCore } from '../core/in-process'
-import type { SqliteStore } from '../core/store/sqlite-store'
 import { startCoreWorker } from '../core/worker-client'
 import { startWebHost } from '../web-host/server'
 
@@ -17,6 +17,8 @@ export interface SupportRevocationOptions {
   agents?: number
   /** The built worker (out/main/worker.js): measure the core in its worker thread, as `gatehouse serve` runs it. Absent: in-process. */
   workerPath?: string
+  /** An empty PostgreSQL database (postgres://…) to run on; absent: a fresh encrypted SQLite file. */
+  store?: string
   log?: (line: string) => void
 }
 
@@ -131,7 +133,9 @@ export async function benchSupportRevocation(options: SupportRevocationOptions =
   const log = options.log ?? (() => {})
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-support-'))
   const dataDir = join(dir, 'data')
-  const key = randomBytes(32)
+  const store = options.store
+  // A new PostgreSQL store wraps its key with a passphrase; the SQLite file takes the key itself (no scrypt).
+  const keySource: KeySource = store ? { kind: 'passphrase', passphrase: randomBytes(18).toString('base64url') } : { kind: 'key', key: randomBytes(32) }
   let core: CoreClient | null = null
   let host: Awaited<ReturnType<typeof startWebHost>> | null = null
   const clients: Client[] = []
@@ -139,7 +143,7 @@ export async function benchSupportRevocation(options: SupportRevocationOptions =
     // The web host wants a renderer folder; the bench loads no page.
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>')
     // Set the store up in this thread (account, Owner, agents), then serve it as `gatehouse serve` would.
-    const setup = await openCore({ dataDir, keySource: { kind: 'key', key }, tickMs: 0 })
+    const setup = await openCore({ dataDir, store, keySource, tickMs: 0 })
     let accountId: string
     try {
       const conn = setup.connect({ transport: 'cli', ip: null, device: 'bench' })
@@ -152,20 +156,18 @@ export async function benchSupportRevocation(options: SupportRevocationOptions =
         ownerPassword: OWNER.password
       })
       if (!result.ok) throw new Error(`setup failed: ${result.error.message}`)
-      const raw = (setup.store as SqliteStore).raw
-      accountId = (raw.prepare('SELECT account_id FROM accounts').get() as { account_id: string }).account_id
+      const db = setup.store.db
+      accountId = (await sql<{ account_id: string }>`SELECT account_id FROM accounts`.execute(db)).rows[0]!.account_id
       const now = setup.clock.now()
-      // The raw SQLite connection, outside the store's transactions (nothing else runs on it now).
-      const insert = raw.prepare('INSERT INTO support_agents (agent_id, account_id, email, name, password_hash, created_at) VALUES (?, NULL, ?, ?, ?, ?)')
-      raw.transaction(() => {
-        for (let i = 0; i < agents; i++) insert.run(randomUUID(), `agent${i}@vendor.example`, `Bench Agent ${i}`, cheapHash(AGENT_PASSWORD), now)
-      })()
+      // The bench's own rows, on the store handle (nothing else runs on it now).
+      const agentRows = Array.from({ length: agents }, (_, i) => sql`(${randomUUID()}, NULL, ${`agent${i}@vendor.example`}, ${`Bench Agent ${i}`}, ${cheapHash(AGENT_PASSWORD)}, ${now})`)
+      await sql`INSERT INTO support_agents (agent_id, account_id, email, name, password_hash, created_at) VALUES ${sql.join(agentRows)}`.execute(db)
     } finally {
       await setup.close()
     }
     core = options.workerPath
-      ? await startCoreWorker({ dataDir, keySource: { kind: 'key', key }, workerPath: options.workerPath, create: false })
-      : await createInProcessCore({ dataDir, keySource: { kind: 'key', key }, create: false })
+      ? await startCoreWorker({ dataDir, store, keySource, workerPath: options.workerPath, create: false })
+      : await createInProcessCore({ dataDir, store, keySource, create: false })
     host = await startWebHost({ core, rendererDir: dir })
     const owner = await Client.open(host.port, host.token)
     clients.push(owner)

@@ -4,8 +4,10 @@ import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import type { Executor } from '../store/port'
 import {
+  accountFigures,
   countByStatus,
   countRows,
+  countsInPage,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
   unmatchableTerm,
@@ -13,17 +15,15 @@ import {
   type PeopleSearch,
   type RawUserRow
 } from './list-repository'
-import { accountSeats, countExpiredInvitations, memberCountsRow } from './members-repository'
 import { postgresSearch } from './search.postgres'
 import { sqliteSearch } from './search.sqlite'
 
 type ListOutput = OutputOf<'users:list'>
 
-/** Members per status as the chips show them without filters (trigger-kept totals; expiry applied at `now`). */
-async function accountStatusCounts(q: Executor, accountId: string, now: number): Promise<Record<UserStatus, number>> {
-  const row = (await memberCountsRow(q, accountId)) ?? { active: 0, invited: 0, deactivated: 0 }
-  const expired = row.invited > 0 ? await countExpiredInvitations(q, accountId, now) : 0
-  return { active: row.active, invited: row.invited - expired, expired, deactivated: row.deactivated }
+/** Members per status as the chips show them without filters (trigger-kept totals; expiry applied at `now`), and the seats. */
+async function accountStatusCounts(q: Executor, accountId: string, now: number): Promise<{ counts: Record<UserStatus, number>; seats: number }> {
+  const f = await accountFigures(q, accountId, now)
+  return { counts: { active: f.active, invited: f.invited - f.expired, expired: f.expired, deactivated: f.deactivated }, seats: f.seats }
 }
 
 function toUserRow(r: RawUserRow, teams: UserRow['teams'], now: number): UserRow {
@@ -50,27 +50,42 @@ const EMPTY_COUNTS = Object.fromEntries(USER_STATUSES.map((s) => [s, 0])) as Rec
  * One users page: keyset paging on (sort value, person id), never OFFSET, so page 1,000 costs what
  * page 1 does. Totals, status counts and seats come only with the first page. The status counts
  * follow the role, team and search filters (never the status filter: the chips choose it); without
- * any of those they are the trigger-kept account totals.
+ * any of those they are the trigger-kept account totals. A search is counted up to
+ * SEARCH_COUNT_CAP matches ("200+"), on both stores.
  */
-export async function listUsers(q: Executor, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
-  const seatsOf = async (counts: Record<UserStatus, number>): Promise<SeatUse> => {
-    const accountCounts = input.search || input.role || input.teamId ? await accountStatusCounts(q, accountId, now) : counts
-    return { used: accountCounts.active + accountCounts.invited, total: await accountSeats(q, accountId), active: accountCounts.active, invited: accountCounts.invited }
-  }
+export function listUsers(q: Executor, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
   // No name or email holds a NUL (PostgreSQL refuses it in text; SQLite would cut the term there).
   if (input.search && unmatchableTerm(input.search)) {
-    if (input.after) return { rows: [], next: null, total: null, counts: null, seats: null }
+    if (input.after) return Promise.resolve({ rows: [], next: null, total: null, counts: null, seats: null })
     const counts = { ...EMPTY_COUNTS }
-    return { rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(counts) }
+    return seatsOf(q, accountId, now).then((seats) => ({ rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats }))
   }
+  return search.read(q, input, (r) => listPage(r, search, input, accountId, now))
+}
 
-  const plan = await search.plan(q, input.search)
+/** Seat use: the account's, whatever the filters (the counts given are the account's when no filter narrows them). */
+async function seatsOf(q: Executor, accountId: string, now: number, account?: { counts: Record<UserStatus, number>; seats: number }): Promise<SeatUse> {
+  const { counts, seats } = account ?? (await accountStatusCounts(q, accountId, now))
+  return { used: counts.active + counts.invited, total: seats, active: counts.active, invited: counts.invited }
+}
+
+/** Capped counts: lower bounds over the first matches found, none above the cap. */
+function capCounts(counts: Record<UserStatus, number>): Record<UserStatus, number> {
+  return Object.fromEntries(USER_STATUSES.map((s) => [s, Math.min(counts[s], SEARCH_COUNT_CAP)])) as Record<UserStatus, number>
+}
+
+async function listPage(q: Executor, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
+  const plan = await search.plan(q, input, accountId, now)
   const raw = await search.page(q, input, accountId, now, plan)
   const teamsByMember = new Map<string, UserRow['teams']>()
-  for (const t of await teamsOfMemberships(q, raw.map((r) => r.id))) {
-    const list = teamsByMember.get(t.membershipId) ?? []
-    list.push({ id: t.id, name: t.name })
-    teamsByMember.set(t.membershipId, list)
+  if (raw.length > 0 && raw[0]!.teams !== undefined) {
+    for (const r of raw) teamsByMember.set(r.id, r.teams ?? [])
+  } else {
+    for (const t of await teamsOfMemberships(q, raw.map((r) => r.id))) {
+      const list = teamsByMember.get(t.membershipId) ?? []
+      list.push({ id: t.id, name: t.name })
+      teamsByMember.set(t.membershipId, list)
+    }
   }
   const rows = raw.map((r) => toUserRow(r, teamsByMember.get(r.id) ?? [], now))
   const last = raw[raw.length - 1]
@@ -82,18 +97,44 @@ export async function listUsers(q: Executor, search: PeopleSearch, input: ListIn
 
   if (!input.search && !input.role && !input.teamId) {
     // Trigger-kept: one row read at any size.
-    const counts = await accountStatusCounts(q, accountId, now)
+    const account = await accountStatusCounts(q, accountId, now)
+    const counts = account.counts
     const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
-    return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(counts) }
+    return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
   }
 
-  // The chips under the role, team and search filters, counted like the total (capped for broad searches).
-  const all = search.matches(input, accountId, now, plan, false)
-  const grouped = await countByStatus(q, all.from, all.where, now, plan.countLimit)
-  let counts = grouped.counts
+  if (!next && !input.status) {
+    // The page holds every match (no status filter narrowed it): its rows are the counts.
+    const tally = Object.fromEntries(USER_STATUSES.map((s) => [s, 0])) as Record<UserStatus, number>
+    for (const row of rows) tally[row.status] += 1
+    // Counted like any search (up to the cap), so a long page reports what a short one would.
+    const capped = plan.countLimit !== null && rows.length > plan.countLimit
+    const counts = capped ? capCounts(tally) : tally
+    return { rows, next, total: capped ? SEARCH_COUNT_CAP : rows.length, totalCapped: capped, counts, countsCapped: capped, seats: await seatsOf(q, accountId, now) }
+  }
+
+  // The chips under the role, team and search filters, counted like the total (capped for searches);
+  // a plan that read every match for the page counted them there.
+  const inPage = input.status ? null : countsInPage(raw)
+  let grouped: { counts: Record<UserStatus, number>; over: boolean }
+  if (inPage) {
+    const sum = USER_STATUSES.reduce((n, s) => n + inPage[s], 0)
+    grouped = { counts: inPage, over: plan.countLimit !== null && sum > plan.countLimit }
+  } else {
+    const all = search.matches(input, accountId, now, plan, false)
+    const limit = plan.countLimit
+    if (limit !== null && limit > SEARCH_COUNT_CAP && !input.role && !input.teamId) {
+      // Whether there are more matches than the limit needs no membership row (the account's
+      // (account_id, person_id) index answers it); past the limit the chips are lower bounds
+      // anyway, so they are counted over the first SEARCH_COUNT_CAP + 1 matches only.
+      const present = await countRows(q, all.from, all.where, limit)
+      grouped = present > limit ? { ...(await countByStatus(q, all.from, all.where, now, SEARCH_COUNT_CAP)), over: true } : await countByStatus(q, all.from, all.where, now, null)
+    } else {
+      grouped = await countByStatus(q, all.from, all.where, now, limit)
+    }
+  }
   const countsCapped = grouped.over
-  // Capped counts are lower bounds over the first matches found; none reads more than the cap.
-  if (countsCapped) counts = Object.fromEntries(USER_STATUSES.map((s) => [s, Math.min(counts[s], SEARCH_COUNT_CAP)])) as Record<UserStatus, number>
+  const counts = countsCapped ? capCounts(grouped.counts) : grouped.counts
 
   let total: number
   let totalCapped = false
@@ -108,7 +149,7 @@ export async function listUsers(q: Executor, search: PeopleSearch, input: ListIn
     totalCapped = plan.countLimit !== null && n > plan.countLimit
     total = totalCapped ? SEARCH_COUNT_CAP : n
   }
-  return { rows, next, total, totalCapped, counts, countsCapped, seats: await seatsOf(counts) }
+  return { rows, next, total, totalCapped, counts, countsCapped, seats: await seatsOf(q, accountId, now) }
 }
 
 /** The users list (`users:list`), on the store's own people-search plans. */

@@ -24,12 +24,29 @@ export interface RawUserRow {
   lastLoginAt: number
   createdAt: number
   avatar: string | null
+  /**
+   * Set when the page query counted every match per shown status itself (a plan that reads every
+   * match anyway: a first page built from sorted matches, without a status filter).
+   */
+  nActive?: number
+  nInvited?: number
+  nExpired?: number
+  nDeactivated?: number
+  /** Set when the page query carried each row's teams (by name), so no second query reads them. */
+  teams?: Array<{ id: string; name: string }>
 }
 
 /** Terms of three characters or more go through the trigram index (migration 0006). */
 export const MIN_INDEXED_SEARCH = 3
-/** Broad searches are counted up to this many matches ("200+"). */
+/** A capped count is reported as this many, capped ("200+"). */
 export const SEARCH_COUNT_CAP = 200
+/**
+ * A term the trigram index serves is counted exactly up to this many matches (reading at most
+ * this many, whatever the term); a shorter term up to SEARCH_COUNT_CAP. Past the limit either is
+ * reported as SEARCH_COUNT_CAP, capped. Both stores count alike: the same term gives the same
+ * total on either.
+ */
+export const INDEXED_COUNT_LIMIT = 1_000
 
 /**
  * How one dialect runs a users search. `countLimit`: matches are counted only up to this many
@@ -40,15 +57,64 @@ export interface SearchPlan {
   readonly countLimit: number | null
 }
 
-/** The per-dialect half of the users list (search.sqlite.ts, search.postgres.ts). */
+/**
+ * The per-dialect half of the users list (search.sqlite.ts, search.postgres.ts). Every plan of a
+ * dialect returns the same rows in the same order: plans differ only in what they read to find them.
+ */
 export interface PeopleSearch {
-  /** How this term is searched (SQLite reads trigram frequencies; PostgreSQL decides by length). */
-  plan(q: Executor, term: string | undefined): Promise<SearchPlan>
+  /** Run the reads of one users call (PostgreSQL: one read-only transaction with the plans' planner settings). */
+  read<T>(q: Executor, input: ListInput, fn: (q: Executor) => Promise<T>): Promise<T>
+  /** How this call is searched (both dialects estimate the matches from the trigram index first). */
+  plan(q: Executor, input: ListInput, accountId: string, now: number): Promise<SearchPlan>
   /** One page in sort order, keyset after `input.after`. */
   page(q: Executor, input: ListInput, accountId: string, now: number, plan: SearchPlan): Promise<RawUserRow[]>
-  /** FROM and WHERE of every match (`withStatus`: with the status filter) for counting. */
+  /** FROM and WHERE of every match (`withStatus`: with the status filter) for counting, in the order that finds matches fastest. */
   matches(input: ListInput, accountId: string, now: number, plan: SearchPlan, withStatus: boolean): { from: RawBuilder<unknown>; where: RawBuilder<unknown> }
 }
+
+/** A term's estimated matches and the people there are: what a plan is chosen by. */
+export interface MatchEstimate {
+  matches: number
+  people: number
+}
+
+const ESTIMATE_TTL_MS = 60_000
+const ESTIMATES_KEPT = 500
+const estimates = new Map<string, { at: number; estimate: MatchEstimate }>()
+
+/**
+ * A search's estimate: a first page samples it and keeps it a minute (per store dialect, account
+ * and term); the later pages of the visit plan with it instead of sampling again. It only picks
+ * the plan (every plan returns the same rows): one a little out of date costs time, never a row.
+ */
+export async function cachedEstimate(key: string, input: ListInput, now: number, estimate: () => Promise<MatchEstimate>): Promise<MatchEstimate> {
+  const kept = estimates.get(key)
+  if (input.after && kept && now - kept.at >= 0 && now - kept.at < ESTIMATE_TTL_MS) return kept.estimate
+  const fresh = await estimate()
+  estimates.delete(key)
+  estimates.set(key, { at: now, estimate: fresh })
+  // Oldest first out (a Map keeps insertion order).
+  while (estimates.size > ESTIMATES_KEPT) estimates.delete(estimates.keys().next().value!)
+  return fresh
+}
+
+/**
+ * The walk estimate assumes matches spread evenly over the sort order; they often are not (a term
+ * that starts a common first name sits in one stretch of the alphabet, so a walk by name reads
+ * through everything before it). Sorting the matches costs what it costs, wherever they are.
+ */
+const WALK_RISK = 1.5
+
+/**
+ * The walk a plan reads, in rows, so each dialect can weigh its plans with its own per-row costs:
+ * a page found by walking the sort order reads about limit × people / matches rows (more when the
+ * role, team or status filters drop some of the matches).
+ */
+export function walkedRows(input: ListInput, people: number, matches: number): number {
+  const filtered = input.role || input.teamId || input.status ? 4 : 1
+  return (WALK_RISK * input.limit * Math.max(1, people) * filtered) / Math.max(1, matches)
+}
+
 
 /** A search term no name or email can contain: PostgreSQL refuses NUL in text, SQLite cuts strings at it. */
 export function unmatchableTerm(term: string): boolean {
@@ -84,8 +150,45 @@ export function memberFilters(input: ListInput, accountId: string, now: number, 
   return where
 }
 
+/**
+ * Window counts of every match per shown status, for a page query that reads every match anyway
+ * (see RawUserRow.nActive): no second pass to count them.
+ */
+export function matchCountColumns(now: number): RawBuilder<unknown> {
+  const bucket = statusBucket(now)
+  return sql`count(*) FILTER (WHERE ${bucket} = 'active') OVER () AS "nActive", count(*) FILTER (WHERE ${bucket} = 'invited') OVER () AS "nInvited",
+    count(*) FILTER (WHERE ${bucket} = 'expired') OVER () AS "nExpired", count(*) FILTER (WHERE ${bucket} = 'deactivated') OVER () AS "nDeactivated"`
+}
+
+/** The counts a page query carried (RawUserRow.nActive …), or null. */
+export function countsInPage(rows: readonly RawUserRow[]): Record<UserStatus, number> | null {
+  const first = rows[0]
+  if (!first || first.nActive === undefined || first.nActive === null) return null
+  return { active: Number(first.nActive), invited: Number(first.nInvited), expired: Number(first.nExpired), deactivated: Number(first.nDeactivated) }
+}
+
 export const USER_ROW_COLUMNS = sql`m.membership_id AS id, p.person_id AS "personId", p.name, p.email, m.role, m.status,
   m.invite_expires_at AS "inviteExpiresAt", m.last_login_at AS "lastLoginAt", m.created_at AS "createdAt", p.avatar`
+
+/**
+ * The account figures a first page shows beside its rows, in one read: the trigger-kept totals per
+ * stored status, the invitations past their end at `now`, and the seats bought.
+ */
+export async function accountFigures(q: Executor, accountId: string, now: number): Promise<{ active: number; invited: number; deactivated: number; expired: number; seats: number }> {
+  const row = await one(
+    q,
+    sql<{ active: number | null; invited: number | null; deactivated: number | null; expired: number; seats: number }>`SELECT mc.active, mc.invited, mc.deactivated, a.seats,
+        (SELECT count(*) FROM memberships e WHERE e.account_id = a.account_id AND e.status = 'invited' AND e.invite_expires_at <= ${now}) AS expired
+      FROM accounts a LEFT JOIN member_counts mc ON mc.account_id = a.account_id WHERE a.account_id = ${accountId}`
+  )
+  return {
+    active: Number(row?.active ?? 0),
+    invited: Number(row?.invited ?? 0),
+    deactivated: Number(row?.deactivated ?? 0),
+    expired: Number(row?.expired ?? 0),
+    seats: Number(row?.seats ?? 0)
+  }
+}
 
 /** Teams of the listed memberships, by name. */
 export async function teamsOfMemberships(q: Executor, membershipIds: readonly string[]): Promise<Array<{ membershipId: string; id: string; name: string }>> {

@@ -1,11 +1,15 @@
 import type { RawBuilder } from 'kysely'
 import { all, one, sql } from '../store/sql'
 import {
+  cachedEstimate,
   likeContains,
+  matchCountColumns,
   MIN_INDEXED_SEARCH,
   memberFilters,
+  INDEXED_COUNT_LIMIT,
   SEARCH_COUNT_CAP,
   USER_ROW_COLUMNS,
+  walkedRows,
   type ListInput,
   type PeopleSearch,
   type RawUserRow,
@@ -13,27 +17,64 @@ import {
 } from './list-repository'
 
 /**
- * The people search on SQLite: an FTS5 trigram index of persons (migration 0006) and its vocabulary
- * (how many people hold each trigram), which picks the plan before the search runs.
+ * The people search on SQLite: an FTS5 trigram index of persons (migration 0006) finds the
+ * people whose name or email holds a term of three characters or more; LIKE (ASCII case folding,
+ * as PostgreSQL's lower() under the C collation) decides, so every plan returns exactly the
+ * people a LIKE '%term%' over name and email would, in the same order.
  *
  * - none: no search; the sort's own index drives the page;
- * - like: a short or broad term, tested row by row while walking the sort index (matches are dense,
- *   so a page is found after a few hundred rows); counted up to SEARCH_COUNT_CAP;
- * - sparse: a term some trigram of which few people hold: built from the trigram index's matches
- *   (then sorted), counted exactly;
- * - dense: the trigram index's match set probed while walking the sort index (kept for EXPLAIN tests).
+ * - like: the sort's own index drives the page and each row is tested by LIKE (short terms, which
+ *   the trigram index cannot serve, and broad ones, whose matches are dense in any order);
+ * - dense: the sort's own index drives the page and each entry is probed against the trigram
+ *   index's match set (materialised once per statement, held as rowids: the walk reads the index
+ *   only, and only matches reach the table) — pages in sort order without sorting the matches;
+ * - denseIds (by last login): the same, the set held as person ids (one person row read per
+ *   match to build it), so a walked membership is probed without looking its person up;
+ * - sparse: few matches: read them from the trigram index, then sort them (a small temp b-tree).
+ *
+ * The plan is chosen per call from an estimate of the matches (the first SAMPLE_MATCHES of the
+ * trigram index, exact below that) and the per-row costs below, so a term held by 1,000–5,000
+ * people pages in sort order instead of sorting every match.
  */
-export type SqliteSearchKind = 'none' | 'like' | 'sparse' | 'dense'
+export type SqliteSearchKind = 'none' | 'like' | 'sparse' | 'dense' | 'denseIds'
 
-/** Up to this many matches, a page is built from the matches (then sorted); above, from the sort index. */
-export const SPARSE_MATCHES = 5_000
+/** Matches read from the trigram index to estimate a term's matches (exact when fewer). */
+export const SAMPLE_MATCHES = 2_000
 
-const PLANS: Record<SqliteSearchKind, SearchPlan & { kind: SqliteSearchKind }> = {
-  none: { kind: 'none', countLimit: null },
-  like: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
-  sparse: { kind: 'sparse', countLimit: null },
-  dense: { kind: 'dense', countLimit: null }
+/**
+ * Per-row costs of the plans in microseconds, measured on the bench store (100,000 people,
+ * encrypted): only their ratios matter.
+ */
+const COST = {
+  /** sparse: a match's person row and membership, then its place in the sort. */
+  sortedMatch: 2.8,
+  /** dense: a match put into the probe set. */
+  probeSetEntry: 0.05,
+  /** dense: an entry of persons_name / persons_email walked and probed. */
+  probedPersonEntry: 0.09,
+  /** dense by last login: an entry of memberships_last_login walked, its person's rowid looked up, probed. */
+  probedMembershipEntry: 0.95,
+  /** denseIds: a match's person row read, its id put into the probe set. */
+  idSetEntry: 1.0,
+  /** denseIds: an entry of memberships_last_login walked and probed. */
+  probedIdEntry: 0.4,
+  /** like: a person row read and tested, walking persons_name / persons_email. */
+  likePersonRow: 1.0,
+  /** like by last login: a membership walked, its person row read and tested. */
+  likeMembershipRow: 2.0,
+  /** a first page's count: a match read and counted (sparse counts in the page query itself). */
+  countedMatch: 1.3
 }
+
+const PLANS = {
+  none: { kind: 'none', countLimit: null },
+  /** A term too short for the trigram index: walked, counted up to SEARCH_COUNT_CAP. */
+  short: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
+  like: { kind: 'like', countLimit: INDEXED_COUNT_LIMIT },
+  sparse: { kind: 'sparse', countLimit: INDEXED_COUNT_LIMIT },
+  dense: { kind: 'dense', countLimit: INDEXED_COUNT_LIMIT },
+  denseIds: { kind: 'denseIds', countLimit: INDEXED_COUNT_LIMIT }
+} as const satisfies Record<string, SearchPlan & { kind: SqliteSearchKind }>
 
 /** An FTS5 phrase: the term matched as a substring of name or email, quotes escaped. */
 export function searchPhrase(term: string): string {
@@ -46,9 +87,20 @@ function kindOf(plan: SearchPlan, input: ListInput): SqliteSearchKind {
   return input.search ? (plan.kind as SqliteSearchKind) : 'none'
 }
 
+function likeCondition(term: string): RawBuilder<unknown> {
+  const pattern = likeContains(term)
+  return sql`(p.name LIKE ${pattern} ESCAPE '\\' OR p.email LIKE ${pattern} ESCAPE '\\')`
+}
+
+/** The trigram index's matches of the term, as persons rowids. */
+function matchRowids(term: string): RawBuilder<unknown> {
+  return sql`SELECT rowid FROM persons_search WHERE persons_search MATCH ${searchPhrase(term)}`
+}
+
 /**
  * The FROM and WHERE of one users page for these filters (exported so tests can EXPLAIN the page):
- * the sort's own index drives the loop, filters are probes, keyset on (sort value, person id).
+ * the sort's own index drives the loop (named, so no plan sorts), filters are probes, keyset on
+ * (sort value, person id); a sparse search starts from its matches instead.
  */
 export function usersPageQuery(
   input: ListInput,
@@ -57,33 +109,33 @@ export function usersPageQuery(
   kind: SqliteSearchKind = input.search ? 'like' : 'none',
   withStatus = true
 ): { page: RawBuilder<RawUserRow>; from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
-  // Without a search, or with a row-by-row one, the sort's own index drives the page.
-  const walksSortIndex = kind === 'none' || kind === 'like'
+  const walksSortIndex = kind !== 'sparse'
   const where = memberFilters(input, accountId, now, { withStatus, teamPerson: input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p' })
-  if (input.search && kind === 'like') {
-    const pattern = likeContains(input.search)
-    where.splice(1, 0, sql`(p.name LIKE ${pattern} ESCAPE '\\' OR p.email LIKE ${pattern} ESCAPE '\\')`)
-  } else if (input.search && kind === 'dense') {
-    // Many matches: walk the sort index and probe the (materialised) match set.
-    where.splice(1, 0, sql`p.rowid IN (SELECT rowid FROM persons_search WHERE persons_search MATCH ${searchPhrase(input.search)})`)
+  if (input.search && kind === 'dense') {
+    // Probed from the index entry alone (persons_name and persons_email hold the rowid): a walked
+    // entry that is no match costs no table read.
+    where.splice(1, 0, sql`p.rowid IN (${matchRowids(input.search)})`)
+  } else if (input.search && kind === 'denseIds') {
+    // Probed from memberships_last_login's entry alone (it holds person_id); the unary + keeps the
+    // planner from driving the loop from the set instead of the sort's index.
+    where.splice(1, 0, sql`+m.person_id IN (SELECT sp.person_id FROM (${matchRowids(input.search)}) sm CROSS JOIN persons sp ON sp.rowid = sm.rowid)`)
   }
+  if (input.search && kind !== 'none') where.push(likeCondition(input.search))
   const column = sql.raw(SORT_COLUMNS[input.sort])
   // Ties break on the person id; for last login the membership's copy of it keeps the index order.
   const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
   const desc = input.direction === 'desc'
-  // The sort's own index drives the page (CROSS JOIN fixes the loop order): a page reads about
-  // `limit` matching rows however large the account, never the whole membership table.
-  // By email, persons_email (email, person_id) is named: the planner would pick the unique email
-  // index, which lacks person_id and reads the table for every row it walks.
+  // CROSS JOIN fixes the loop order and INDEXED BY the index: a page reads about `limit` matching
+  // rows (dense and like: the walk until they are found), never the whole membership table. By
+  // email persons_email (email, person_id) is named: the unique email index lacks person_id.
   const from =
     kind === 'sparse'
-      ? // Few matches: start from them and sort what is left (a small temp b-tree).
-        sql`(SELECT rowid AS rid FROM persons_search WHERE persons_search MATCH ${searchPhrase(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rid CROSS JOIN memberships m ON m.person_id = p.person_id`
-      : input.sort === 'lastLogin' && walksSortIndex
-        ? sql`memberships m CROSS JOIN persons p ON p.person_id = m.person_id`
-        : input.sort === 'email' && walksSortIndex
+      ? sql`(${matchRowids(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rowid CROSS JOIN memberships m ON m.person_id = p.person_id`
+      : input.sort === 'lastLogin'
+        ? sql`memberships m INDEXED BY memberships_last_login CROSS JOIN persons p ON p.person_id = m.person_id`
+        : input.sort === 'email'
           ? sql`persons p INDEXED BY persons_email CROSS JOIN memberships m ON m.person_id = p.person_id`
-          : sql`persons p CROSS JOIN memberships m ON m.person_id = p.person_id`
+          : sql`persons p INDEXED BY persons_name CROSS JOIN memberships m ON m.person_id = p.person_id`
   const filter = sql.join(where, sql` AND `)
   const pageWhere = [filter]
   if (input.after) {
@@ -91,7 +143,9 @@ export function usersPageQuery(
     pageWhere.push(sql`(${column}, ${tieBreak}) ${sql.raw(desc ? '<' : '>')} (${afterValue}, ${input.after.id})`)
   }
   const order = sql.raw(desc ? 'DESC' : 'ASC')
-  const page = sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS}
+  // Sorting every match reads every match: a first page counts them on the way (no second pass).
+  const counted = kind === 'sparse' && !input.after && !input.status ? sql`, ${matchCountColumns(now)}` : sql``
+  const page = sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS}${counted}
     FROM ${from}
     WHERE ${sql.join(pageWhere, sql` AND `)}
     ORDER BY ${column} ${order}, ${tieBreak} ${order}
@@ -99,20 +153,44 @@ export function usersPageQuery(
   return { page, from, where: filter }
 }
 
+/** Estimated people matching the term (exact up to SAMPLE_MATCHES), and how many people there are. */
+async function estimateMatches(q: Parameters<PeopleSearch['plan']>[0], term: string): Promise<{ matches: number; people: number }> {
+  // The first matches in rowid order (the order people were added: unrelated to names) show how
+  // dense the term is; below the sample size they are all of them.
+  const row = await one(
+    q,
+    sql<{ people: number | null; n: number; last: number | null }>`SELECT (SELECT max(rowid) FROM persons) AS people, count(*) AS n, max(rowid) AS last
+      FROM (${matchRowids(term)} LIMIT ${SAMPLE_MATCHES})`
+  )
+  const people = Number(row?.people ?? 0)
+  const n = Number(row?.n ?? 0)
+  if (n < SAMPLE_MATCHES) return { matches: n, people }
+  return { matches: Math.min(people, (n * people) / Math.max(1, Number(row?.last ?? people))), people }
+}
+
 export const sqliteSearch: PeopleSearch = {
-  /** An upper bound of the matches: no more people match the term than hold its rarest trigram. */
-  async plan(q, term) {
+  read: (q, _input, fn) => fn(q),
+
+  async plan(q, input, accountId, now) {
+    const term = input.search
     if (!term) return PLANS.none
     // Characters, not UTF-16 units: the trigram tokenizer finds nothing in fewer than three.
-    if ([...term].length < MIN_INDEXED_SEARCH) return PLANS.like
-    const lower = term.toLowerCase()
-    let bound = Infinity
-    for (let i = 0; i + 3 <= lower.length && i < 12; i++) {
-      const row = await one(q, sql<{ doc: number }>`SELECT doc FROM persons_search_terms WHERE term = ${lower.slice(i, i + 3)}`)
-      bound = Math.min(bound, Number(row?.doc ?? 0))
-      if (bound === 0) break
+    if ([...term].length < MIN_INDEXED_SEARCH) return PLANS.short
+    const { matches, people } = await cachedEstimate(`sqlite\u0000${accountId}\u0000${term.toLowerCase()}`, input, now, () => estimateMatches(q, term))
+    const walked = walkedRows(input, people, matches)
+    const byLastLogin = input.sort === 'lastLogin'
+    const cost: Array<[SqliteSearchKind, number]> = [
+      ['sparse', matches * COST.sortedMatch],
+      ['dense', matches * COST.probeSetEntry + walked * (byLastLogin ? COST.probedMembershipEntry : COST.probedPersonEntry)],
+      ['like', walked * (byLastLogin ? COST.likeMembershipRow : COST.likePersonRow)]
+    ]
+    if (byLastLogin) cost.push(['denseIds', matches * COST.idSetEntry + walked * COST.probedIdEntry])
+    // A first page also counts the matches (up to the count limit): sparse does it in the page query.
+    if (!input.after && !input.status) {
+      for (const entry of cost) if (entry[0] !== 'sparse') entry[1] += Math.min(matches, INDEXED_COUNT_LIMIT + 1) * COST.countedMatch
     }
-    return bound <= SPARSE_MATCHES ? PLANS.sparse : PLANS.like
+    cost.sort((a, b) => a[1] - b[1])
+    return PLANS[cost[0]![0]]
   },
 
   async page(q, input, accountId, now, plan) {
@@ -121,9 +199,17 @@ export const sqliteSearch: PeopleSearch = {
 
   matches(input, accountId, now, plan, withStatus) {
     const kind = kindOf(plan, input)
-    const { from, where } = usersPageQuery(input, accountId, now, kind, withStatus)
-    // Counting reads every match: memberships first (status/role indexes) unless a search starts from its matches.
-    if (kind === 'none') return { from: sql`memberships m JOIN persons p ON p.person_id = m.person_id`, where }
-    return { from, where }
+    const where = memberFilters(input, accountId, now, { withStatus, teamPerson: 'p' })
+    // Counting reads every match, up to the cap: memberships first (status/role indexes) without a search.
+    if (kind === 'none') return { from: sql`memberships m JOIN persons p ON p.person_id = m.person_id`, where: sql.join(where, sql` AND `) }
+    where.push(likeCondition(input.search!))
+    // A search counts in the order matches come fastest: from the trigram index when it can
+    // serve the term, else over persons in rowid order (unrelated to any sort, so a term whose
+    // matches cluster in one part of the alphabet is still found at its average density).
+    const from =
+      [...input.search!].length < MIN_INDEXED_SEARCH
+        ? sql`persons p CROSS JOIN memberships m ON m.person_id = p.person_id`
+        : sql`(${matchRowids(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rowid CROSS JOIN memberships m ON m.person_id = p.person_id`
+    return { from, where: sql.join(where, sql` AND `) }
   }
 }
