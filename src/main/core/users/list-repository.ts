@@ -190,6 +190,24 @@ export async function accountFigures(q: Executor, accountId: string, now: number
   }
 }
 
+/**
+ * Every membership of one team matching the role and status filters, for counting: from the
+ * team's own rows (a range of team_members), each membership read by its key, never a pass over
+ * the account's memberships probing each one for the team.
+ */
+export function teamMatches(
+  input: ListInput,
+  accountId: string,
+  now: number,
+  withStatus: boolean,
+  /** The join as the dialect pins the loop order (SQLite: CROSS JOIN; PostgreSQL: the planner's, a plain JOIN). */
+  join: 'CROSS JOIN' | 'JOIN'
+): { from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
+  const where = memberFilters({ ...input, teamId: undefined }, accountId, now, { withStatus, teamPerson: 'm' })
+  where.push(sql`tm.team_id = ${input.teamId}`)
+  return { from: sql`team_members tm ${sql.raw(join)} memberships m ON m.membership_id = tm.membership_id`, where: sql.join(where, sql` AND `) }
+}
+
 /** Teams of the listed memberships, by name. */
 export async function teamsOfMemberships(q: Executor, membershipIds: readonly string[]): Promise<Array<{ membershipId: string; id: string; name: string }>> {
   if (membershipIds.length === 0) return []

@@ -10,6 +10,7 @@ import {
   statusBucket,
   INDEXED_COUNT_LIMIT,
   SEARCH_COUNT_CAP,
+  teamMatches,
   USER_ROW_COLUMNS,
   walkedRows,
   type ListInput,
@@ -319,6 +320,8 @@ export const postgresSearch: PeopleSearch = {
   matches(input, accountId, now, plan, withStatus) {
     const kind = kindOf(plan, input)
     const where = memberFilters(input, accountId, now, { withStatus, teamPerson: 'p' })
+    // Without a search a team's count starts from the team's rows; else memberships first (status/role indexes).
+    if (kind === 'none' && input.teamId) return teamMatches(input, accountId, now, withStatus, 'JOIN')
     if (kind === 'none') return { from: sql`persons p JOIN memberships m ON m.person_id = p.person_id`, where: sql.join(where, sql` AND `) }
     // From the GIN bitmap, or over the table in physical order (a TID range scan, which the
     // search's settings leave on) with the test hidden from the GIN indexes: a term without a

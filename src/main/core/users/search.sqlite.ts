@@ -8,6 +8,7 @@ import {
   memberFilters,
   INDEXED_COUNT_LIMIT,
   SEARCH_COUNT_CAP,
+  teamMatches,
   USER_ROW_COLUMNS,
   walkedRows,
   type ListInput,
@@ -201,6 +202,8 @@ export const sqliteSearch: PeopleSearch = {
     const kind = kindOf(plan, input)
     const where = memberFilters(input, accountId, now, { withStatus, teamPerson: 'p' })
     // Counting reads every match, up to the cap: memberships first (status/role indexes) without a search.
+    // Without a search a team's count starts from the team's rows; else memberships first (status/role indexes).
+    if (kind === 'none' && input.teamId) return teamMatches(input, accountId, now, withStatus, 'CROSS JOIN')
     if (kind === 'none') return { from: sql`memberships m JOIN persons p ON p.person_id = m.person_id`, where: sql.join(where, sql` AND `) }
     where.push(likeCondition(input.search!))
     // A search counts in the order matches come fastest: from the trigram index when it can
