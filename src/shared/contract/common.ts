@@ -6,11 +6,16 @@ export const email = z
   .max(254, 'An email address has at most 254 characters')
   .pipe(z.email({ message: 'Enter a valid email address' }))
 
+/** Control characters a name may not hold (line breaks and tabs may: a quoted CSV cell can span lines). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const NAME_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
 export const personName = z
   .string()
   .trim()
   .min(1, 'Enter a name')
   .max(120, 'A name has at most 120 characters')
+  .refine((name) => !NAME_CONTROL.test(name), 'A name cannot contain control characters (line breaks and tabs are allowed)')
 
 export const password = z.string().min(1, 'Enter a password').max(1024, 'A password has at most 1024 characters')
 

@@ -40,6 +40,17 @@ describe('CSV import and export', () => {
     expect(errors.flat().filter((cell) => /^[=+\-@]/.test(cell))).toEqual([])
   })
 
+  it('refuses a name holding a control character other than a line break or a tab', async () => {
+    const csv = 'email,name,role,teams\r\nbell@example.com,Bell\u0007Ringer,agent,\r\nsep@example.com,A\u0001B,agent,\r\ntab@example.com,Tab\tName,agent,\r\n'
+    const report = expectOk<ImportReport>(await t.core.dispatch(t.owner, 'users:import-preview', { csv }))
+    expect(report.rows.map((r) => [r.email, r.status])).toEqual([
+      ['bell@example.com', 'error'],
+      ['sep@example.com', 'error'],
+      ['tab@example.com', 'ok']
+    ])
+    expect(report.rows[0]!.reason).toMatch(/control character/)
+  })
+
   it('commits only the valid rows, in one transaction, one audit event per person plus one for the import', async () => {
     const { text } = hostileUsersCsv()
     const seq = await ledgerSize(t.core)

@@ -42,6 +42,8 @@ const SPECIFIC_MALFORMED: Partial<Record<ChannelName, Array<[string, unknown]>>>
       ['an unknown plan', { ...setup, plan: 'enterprise' }],
       ['a huge account name', { ...setup, accountName: HUGE }],
       ['a huge owner name', { ...setup, ownerName: HUGE }],
+      ['an owner name with a control character', { ...setup, ownerName: 'Olivia\u0001Stone' }],
+      ['an owner name with a bell', { ...setup, ownerName: 'Olivia\u0007' }],
       ['a huge password', { ...setup, ownerPassword: HUGE }],
       ['a huge email', { ...setup, ownerEmail: `${HUGE}@example.com` }],
       ['an email without @', { ...setup, ownerEmail: 'olivia.example.com' }],

@@ -23,6 +23,12 @@ export interface Store {
    * this one would wait for the transaction that waits for it, so the driver refuses it.
    */
   readonly db: Executor
+  /**
+   * Reads outside a transaction on connections that carry these planner settings (PostgreSQL only:
+   * a small pool of its own, made once per set of settings, so a query shape that must stay an
+   * index walk needs no transaction around it to SET LOCAL). Absent on SQLite (no planner settings).
+   */
+  readonly tunedReader?: (settings: Readonly<Record<string, string>>) => Executor
   /** One write transaction; audit events are appended inside it with the change they record. */
   tx<T>(fn: (t: Executor) => Promise<T>): Promise<T>
   /** Where the data lives, for messages: a file path, or the PostgreSQL URL without its password. */

@@ -20,6 +20,11 @@ export interface PostgresStore extends Store {
   readonly dialect: 'postgres'
 }
 
+/** Idle connections are closed after this long (pg's default, 10 s, makes every pause cost a cold server process). */
+const IDLE_MS = 10 * 60_000
+/** Connections of each tuned reader (store.tunedReader). */
+const READER_CONNECTIONS = 4
+
 /** The URL with its password removed, for messages and logs. */
 export function redactUrl(url: string): string {
   try {
@@ -66,7 +71,11 @@ export function poolConfig(url: string): pg.PoolConfig {
     database: options.database ?? undefined,
     application_name: options.application_name ?? 'gatehouse',
     connectionTimeoutMillis: options.connect_timeout ? Number(options.connect_timeout) * 1000 : 10_000,
-    max: 10
+    max: 10,
+    // A new server process answers its first queries several times slower (its catalog caches and
+    // its view of shared memory start cold): connections stay open while the console is in use.
+    idleTimeoutMillis: IDLE_MS,
+    min: 1
   }
   if (local) {
     // On this machine TLS is the URL's choice (loopback traffic never leaves it).
@@ -178,6 +187,25 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       if (sealed) box.unseal(sealed.private_key, { legacyPlaintext: false })
     }
     let closed = false
+    const readers = new Map<string, Executor>()
+    const tunedReader = (settings: Readonly<Record<string, string>>): Executor => {
+      const options = Object.entries(settings)
+        .map(([name, value]) => {
+          if (!/^[a-z_]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value)) throw new AppError('INTERNAL', `Not a planner setting: ${name}=${value}`)
+          return `-c ${name}=${value}`
+        })
+        .sort()
+        .join(' ')
+      let reader = readers.get(options)
+      if (!reader) {
+        if (closed) throw new AppError('INTERNAL', 'The store is closed.')
+        const tunedPool = new pg.Pool({ ...poolConfig(url), max: READER_CONNECTIONS, options, idleTimeoutMillis: IDLE_MS, min: 1 })
+        tunedPool.on('error', () => undefined)
+        reader = new Kysely<never>({ dialect: new PostgresDialect({ pool: tunedPool }) }) as unknown as Executor
+        readers.set(options, reader)
+      }
+      return reader
+    }
     const readEnvelope = async () => {
       const r = (await sql<{ envelope: unknown }>`SELECT envelope FROM gatehouse_store WHERE id = 1`.execute(db)).rows[0]
       return r ? readEnvelopeFrom(r.envelope, location) : null
@@ -188,6 +216,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       location,
       created,
       headDir: null,
+      tunedReader,
       tx: (fn) => db.transaction().execute(fn),
       seal: box.seal,
       // Values a database administrator wrote in the clear are never taken for sealed secrets.
@@ -206,7 +235,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
         closed = true
         // Destroy the lock connection: its session (and the advisory lock) ends with it.
         lockClient?.release(true)
-        await db.destroy()
+        await Promise.all([db.destroy(), ...[...readers.values()].map((r) => r.destroy())])
       }
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { email as emailSchema } from '../../../shared/contract/common'
+import { email as emailSchema, NAME_CONTROL } from '../../../shared/contract/common'
 import { AppError } from '../../../shared/contract/result'
 import { ASSIGNABLE_ROLES, type AssignableRole, type ImportReport, type ImportRowResult, type InvitationDelivery } from '../../../shared/contract/users'
 import type { CallContext } from '../context'
@@ -70,6 +70,7 @@ export async function checkUsersCsv(q: Executor, accountId: string, now: number,
     if (role === 'owner') reasons.push('bad role: the Owner cannot be invited')
     else if (!(ASSIGNABLE_ROLES as readonly string[]).includes(role)) reasons.push(rawRole ? `bad role "${clip(rawRole)}" (use admin, agent or viewer)` : 'bad role (empty; use admin, agent or viewer)')
     if (rawName.length > MAX_NAME) reasons.push(`name too long (at most ${MAX_NAME} characters)`)
+    if (NAME_CONTROL.test(rawName)) reasons.push('name holds a control character (only line breaks and tabs are allowed)')
     const teams: TeamRecord[] = []
     const unknown: string[] = []
     for (const name of teamNames) {

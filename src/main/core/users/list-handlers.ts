@@ -2,12 +2,14 @@ import type { OutputOf } from '../../../shared/contract'
 import { USER_STATUSES, type SeatUse, type UserRow, type UserStatus } from '../../../shared/contract/users'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
-import type { Executor } from '../store/port'
+import type { Executor, Store } from '../store/port'
 import {
   accountFigures,
   countByStatus,
   countRows,
   countsInPage,
+  figuresInPage,
+  type AccountFigures,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
   unmatchableTerm,
@@ -21,8 +23,8 @@ import { sqliteSearch } from './search.sqlite'
 type ListOutput = OutputOf<'users:list'>
 
 /** Members per status as the chips show them without filters (trigger-kept totals; expiry applied at `now`), and the seats. */
-async function accountStatusCounts(q: Executor, accountId: string, now: number): Promise<{ counts: Record<UserStatus, number>; seats: number }> {
-  const f = await accountFigures(q, accountId, now)
+async function accountStatusCounts(q: Executor, accountId: string, now: number, carried?: AccountFigures | null): Promise<{ counts: Record<UserStatus, number>; seats: number }> {
+  const f = carried ?? (await accountFigures(q, accountId, now))
   return { counts: { active: f.active, invited: f.invited - f.expired, expired: f.expired, deactivated: f.deactivated }, seats: f.seats }
 }
 
@@ -53,14 +55,14 @@ const EMPTY_COUNTS = Object.fromEntries(USER_STATUSES.map((s) => [s, 0])) as Rec
  * any of those they are the trigger-kept account totals. A search is counted up to
  * SEARCH_COUNT_CAP matches ("200+"), on both stores.
  */
-export function listUsers(q: Executor, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
+export function listUsers(store: Store, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
   // No name or email holds a NUL (PostgreSQL refuses it in text; SQLite would cut the term there).
   if (input.search && unmatchableTerm(input.search)) {
     if (input.after) return Promise.resolve({ rows: [], next: null, total: null, counts: null, seats: null })
     const counts = { ...EMPTY_COUNTS }
-    return seatsOf(q, accountId, now).then((seats) => ({ rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats }))
+    return seatsOf(store.db, accountId, now).then((seats) => ({ rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats }))
   }
-  return search.read(q, input, (r) => listPage(r, search, input, accountId, now))
+  return search.read(store, input, (r) => listPage(r, search, input, accountId, now))
 }
 
 /** Seat use: the account's, whatever the filters (the counts given are the account's when no filter narrows them). */
@@ -94,10 +96,10 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
       ? { value: input.sort === 'lastLogin' ? Number(last.lastLoginAt) : input.sort === 'email' ? last.email : last.name, id: last.personId }
       : null
   if (input.after) return { rows, next, total: null, counts: null, seats: null }
+  const account = await accountStatusCounts(q, accountId, now, figuresInPage(raw))
 
   if (!input.search && !input.role && !input.teamId) {
     // Trigger-kept: one row read at any size.
-    const account = await accountStatusCounts(q, accountId, now)
     const counts = account.counts
     const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
     return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
@@ -110,7 +112,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     // Counted like any search (up to the cap), so a long page reports what a short one would.
     const capped = plan.countLimit !== null && rows.length > plan.countLimit
     const counts = capped ? capCounts(tally) : tally
-    return { rows, next, total: capped ? SEARCH_COUNT_CAP : rows.length, totalCapped: capped, counts, countsCapped: capped, seats: await seatsOf(q, accountId, now) }
+    return { rows, next, total: capped ? SEARCH_COUNT_CAP : rows.length, totalCapped: capped, counts, countsCapped: capped, seats: await seatsOf(q, accountId, now, account) }
   }
 
   // The chips under the role, team and search filters, counted like the total (capped for searches);
@@ -122,16 +124,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     grouped = { counts: inPage, over: plan.countLimit !== null && sum > plan.countLimit }
   } else {
     const all = search.matches(input, accountId, now, plan, false)
-    const limit = plan.countLimit
-    if (limit !== null && limit > SEARCH_COUNT_CAP && !input.role && !input.teamId) {
-      // Whether there are more matches than the limit needs no membership row (the account's
-      // (account_id, person_id) index answers it); past the limit the chips are lower bounds
-      // anyway, so they are counted over the first SEARCH_COUNT_CAP + 1 matches only.
-      const present = await countRows(q, all.from, all.where, limit)
-      grouped = present > limit ? { ...(await countByStatus(q, all.from, all.where, now, SEARCH_COUNT_CAP)), over: true } : await countByStatus(q, all.from, all.where, now, null)
-    } else {
-      grouped = await countByStatus(q, all.from, all.where, now, limit)
-    }
+    grouped = await countByStatus(q, all.from, all.where, now, plan.countLimit)
   }
   const countsCapped = grouped.over
   const counts = countsCapped ? capCounts(grouped.counts) : grouped.counts
@@ -149,11 +142,11 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     totalCapped = plan.countLimit !== null && n > plan.countLimit
     total = totalCapped ? SEARCH_COUNT_CAP : n
   }
-  return { rows, next, total, totalCapped, counts, countsCapped, seats: await seatsOf(q, accountId, now) }
+  return { rows, next, total, totalCapped, counts, countsCapped, seats: await seatsOf(q, accountId, now, account) }
 }
 
 /** The users list (`users:list`), on the store's own people-search plans. */
 export function registerUsersList(kernel: Kernel): void {
   const search = kernel.store.dialect === 'postgres' ? postgresSearch : sqliteSearch
-  kernel.handle('users:list', (ctx, input) => listUsers(kernel.store.db, search, input, accountOf(ctx), ctx.now))
+  kernel.handle('users:list', (ctx, input) => listUsers(kernel.store, search, input, accountOf(ctx), ctx.now))
 }

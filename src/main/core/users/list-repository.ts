@@ -1,7 +1,7 @@
 import type { RawBuilder } from 'kysely'
 import type { ParsedInputOf } from '../../../shared/contract'
 import { USER_STATUSES, type UserRow, type UserStatus } from '../../../shared/contract/users'
-import type { Executor } from '../store/port'
+import type { Executor, Store } from '../store/port'
 import { all, inList, one, sql } from '../store/sql'
 
 /**
@@ -34,19 +34,22 @@ export interface RawUserRow {
   nDeactivated?: number
   /** Set when the page query carried each row's teams (by name), so no second query reads them. */
   teams?: Array<{ id: string; name: string }>
+  /** Set when the page query carried the account's figures (accountFiguresJoin), so no second query reads them. */
+  fActive?: number | null
+  fInvited?: number | null
+  fDeactivated?: number | null
+  fExpired?: number
+  fSeats?: number
 }
 
 /** Terms of three characters or more go through the trigram index (migration 0006). */
 export const MIN_INDEXED_SEARCH = 3
-/** A capped count is reported as this many, capped ("200+"). */
-export const SEARCH_COUNT_CAP = 200
 /**
- * A term the trigram index serves is counted exactly up to this many matches (reading at most
- * this many, whatever the term); a shorter term up to SEARCH_COUNT_CAP. Past the limit either is
- * reported as SEARCH_COUNT_CAP, capped. Both stores count alike: the same term gives the same
- * total on either.
+ * A search is counted up to this many matches (reading at most one more, whatever the term);
+ * past it the total and the chips are reported as lower bounds ("200+"). Both stores count alike:
+ * the same term gives the same total on either.
  */
-export const INDEXED_COUNT_LIMIT = 1_000
+export const SEARCH_COUNT_CAP = 200
 
 /**
  * How one dialect runs a users search. `countLimit`: matches are counted only up to this many
@@ -62,8 +65,8 @@ export interface SearchPlan {
  * dialect returns the same rows in the same order: plans differ only in what they read to find them.
  */
 export interface PeopleSearch {
-  /** Run the reads of one users call (PostgreSQL: one read-only transaction with the plans' planner settings). */
-  read<T>(q: Executor, input: ListInput, fn: (q: Executor) => Promise<T>): Promise<T>
+  /** Run the reads of one users call on the executor the plans were made for (PostgreSQL: a reader with their planner settings). */
+  read<T>(store: Store, input: ListInput, fn: (q: Executor) => Promise<T>): Promise<T>
   /** How this call is searched (both dialects estimate the matches from the trigram index first). */
   plan(q: Executor, input: ListInput, accountId: string, now: number): Promise<SearchPlan>
   /** One page in sort order, keyset after `input.after`. */
@@ -83,13 +86,14 @@ const ESTIMATES_KEPT = 500
 const estimates = new Map<string, { at: number; estimate: MatchEstimate }>()
 
 /**
- * A search's estimate: a first page samples it and keeps it a minute (per store dialect, account
- * and term); the later pages of the visit plan with it instead of sampling again. It only picks
+ * A search's estimate: sampled once and kept a minute (per store dialect, account and term); the
+ * visit's later pages, and the same term under another sort or filter, plan with it instead of
+ * sampling again. It only picks
  * the plan (every plan returns the same rows): one a little out of date costs time, never a row.
  */
 export async function cachedEstimate(key: string, input: ListInput, now: number, estimate: () => Promise<MatchEstimate>): Promise<MatchEstimate> {
   const kept = estimates.get(key)
-  if (input.after && kept && now - kept.at >= 0 && now - kept.at < ESTIMATE_TTL_MS) return kept.estimate
+  if (kept && now - kept.at >= 0 && now - kept.at < ESTIMATE_TTL_MS) return kept.estimate
   const fresh = await estimate()
   estimates.delete(key)
   estimates.set(key, { at: now, estimate: fresh })
@@ -116,9 +120,13 @@ export function walkedRows(input: ListInput, people: number, matches: number): n
 }
 
 
-/** A search term no name or email can contain: PostgreSQL refuses NUL in text, SQLite cuts strings at it. */
+/**
+ * A search term no name or email can contain: one with NUL (PostgreSQL refuses it in text, SQLite
+ * cuts strings at it) or U+0001 (names refuse it; it separates name from email in PostgreSQL's
+ * search_text, so a term holding it must not match there, nor on SQLite).
+ */
 export function unmatchableTerm(term: string): boolean {
-  return term.includes('\u0000')
+  return term.includes('\u0000') || term.includes('\u0001')
 }
 
 /** LIKE with `ESCAPE '\'`: %, _ and \ taken literally. */
@@ -170,24 +178,56 @@ export function countsInPage(rows: readonly RawUserRow[]): Record<UserStatus, nu
 export const USER_ROW_COLUMNS = sql`m.membership_id AS id, p.person_id AS "personId", p.name, p.email, m.role, m.status,
   m.invite_expires_at AS "inviteExpiresAt", m.last_login_at AS "lastLoginAt", m.created_at AS "createdAt", p.avatar`
 
-/**
- * The account figures a first page shows beside its rows, in one read: the trigger-kept totals per
- * stored status, the invitations past their end at `now`, and the seats bought.
- */
-export async function accountFigures(q: Executor, accountId: string, now: number): Promise<{ active: number; invited: number; deactivated: number; expired: number; seats: number }> {
-  const row = await one(
-    q,
-    sql<{ active: number | null; invited: number | null; deactivated: number | null; expired: number; seats: number }>`SELECT mc.active, mc.invited, mc.deactivated, a.seats,
-        (SELECT count(*) FROM memberships e WHERE e.account_id = a.account_id AND e.status = 'invited' AND e.invite_expires_at <= ${now}) AS expired
-      FROM accounts a LEFT JOIN member_counts mc ON mc.account_id = a.account_id WHERE a.account_id = ${accountId}`
-  )
+export interface AccountFigures {
+  active: number
+  invited: number
+  deactivated: number
+  expired: number
+  seats: number
+}
+
+/** The trigger-kept totals per stored status, the invitations past their end at `now`, and the seats bought: columns f* of one row. */
+function accountFiguresSelect(accountId: string, now: number): RawBuilder<unknown> {
+  return sql`SELECT mc.active AS "fActive", mc.invited AS "fInvited", mc.deactivated AS "fDeactivated", a.seats AS "fSeats",
+      (SELECT count(*) FROM memberships e WHERE e.account_id = a.account_id AND e.status = 'invited' AND e.invite_expires_at <= ${now}) AS "fExpired"
+    FROM accounts a LEFT JOIN member_counts mc ON mc.account_id = a.account_id WHERE a.account_id = ${accountId}`
+}
+
+function toFigures(row: Pick<RawUserRow, 'fActive' | 'fInvited' | 'fDeactivated' | 'fExpired' | 'fSeats'> | undefined): AccountFigures {
   return {
-    active: Number(row?.active ?? 0),
-    invited: Number(row?.invited ?? 0),
-    deactivated: Number(row?.deactivated ?? 0),
-    expired: Number(row?.expired ?? 0),
-    seats: Number(row?.seats ?? 0)
+    active: Number(row?.fActive ?? 0),
+    invited: Number(row?.fInvited ?? 0),
+    deactivated: Number(row?.fDeactivated ?? 0),
+    expired: Number(row?.fExpired ?? 0),
+    seats: Number(row?.fSeats ?? 0)
   }
+}
+
+/** The account figures a first page shows beside its rows, in one read. */
+export async function accountFigures(q: Executor, accountId: string, now: number): Promise<AccountFigures> {
+  return toFigures(await one(q, sql<RawUserRow>`${accountFiguresSelect(accountId, now)}`))
+}
+
+/** The same figures as a CROSS JOIN of a page query (one round trip for the page and its figures): columns f.* on every row. */
+export function accountFiguresJoin(accountId: string, now: number): RawBuilder<unknown> {
+  // OFFSET 0 keeps it one row computed once: flattened, its expired count ran once per page row.
+  return sql` CROSS JOIN (${accountFiguresSelect(accountId, now)} OFFSET 0) f`
+}
+
+/** The figures a page query carried (accountFiguresJoin), or null. */
+export function figuresInPage(rows: readonly RawUserRow[]): AccountFigures | null {
+  const first = rows[0]
+  return first && first.fSeats !== undefined ? toFigures(first) : null
+}
+
+/**
+ * Counts per shown status of FROM/WHERE over at most `limit` + 1 rows, as a CROSS JOIN of a page
+ * query: columns c."nActive" … on every row (see countsInPage).
+ */
+export function countsJoin(from: RawBuilder<unknown>, where: RawBuilder<unknown>, now: number, limit: number | null, orderBy?: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql` CROSS JOIN (SELECT count(*) FILTER (WHERE b = 'active') AS "nActive", count(*) FILTER (WHERE b = 'invited') AS "nInvited",
+      count(*) FILTER (WHERE b = 'expired') AS "nExpired", count(*) FILTER (WHERE b = 'deactivated') AS "nDeactivated"
+    FROM (SELECT ${statusBucket(now)} AS b FROM ${from} WHERE ${where}${orderBy ? sql` ORDER BY ${orderBy}` : sql``}${limit === null ? sql`` : sql` LIMIT ${limit + 1}`} OFFSET 0) x) c`
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   matchCountColumns,
   MIN_INDEXED_SEARCH,
   memberFilters,
-  INDEXED_COUNT_LIMIT,
   SEARCH_COUNT_CAP,
   teamMatches,
   USER_ROW_COLUMNS,
@@ -71,10 +70,10 @@ const PLANS = {
   none: { kind: 'none', countLimit: null },
   /** A term too short for the trigram index: walked, counted up to SEARCH_COUNT_CAP. */
   short: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
-  like: { kind: 'like', countLimit: INDEXED_COUNT_LIMIT },
-  sparse: { kind: 'sparse', countLimit: INDEXED_COUNT_LIMIT },
-  dense: { kind: 'dense', countLimit: INDEXED_COUNT_LIMIT },
-  denseIds: { kind: 'denseIds', countLimit: INDEXED_COUNT_LIMIT }
+  like: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
+  sparse: { kind: 'sparse', countLimit: SEARCH_COUNT_CAP },
+  dense: { kind: 'dense', countLimit: SEARCH_COUNT_CAP },
+  denseIds: { kind: 'denseIds', countLimit: SEARCH_COUNT_CAP }
 } as const satisfies Record<string, SearchPlan & { kind: SqliteSearchKind }>
 
 /** An FTS5 phrase: the term matched as a substring of name or email, quotes escaped. */
@@ -170,7 +169,7 @@ async function estimateMatches(q: Parameters<PeopleSearch['plan']>[0], term: str
 }
 
 export const sqliteSearch: PeopleSearch = {
-  read: (q, _input, fn) => fn(q),
+  read: (store, _input, fn) => fn(store.db),
 
   async plan(q, input, accountId, now) {
     const term = input.search
@@ -188,7 +187,7 @@ export const sqliteSearch: PeopleSearch = {
     if (byLastLogin) cost.push(['denseIds', matches * COST.idSetEntry + walked * COST.probedIdEntry])
     // A first page also counts the matches (up to the count limit): sparse does it in the page query.
     if (!input.after && !input.status) {
-      for (const entry of cost) if (entry[0] !== 'sparse') entry[1] += Math.min(matches, INDEXED_COUNT_LIMIT + 1) * COST.countedMatch
+      for (const entry of cost) if (entry[0] !== 'sparse') entry[1] += Math.min(matches, SEARCH_COUNT_CAP + 1) * COST.countedMatch
     }
     cost.sort((a, b) => a[1] - b[1])
     return PLANS[cost[0]![0]]
