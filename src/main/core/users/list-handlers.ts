@@ -12,6 +12,7 @@ import {
   type AccountFigures,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
+  teamStatusCounts,
   unmatchableTerm,
   type ListInput,
   type PeopleSearch,
@@ -101,6 +102,13 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
   if (!input.search && !input.role && !input.teamId) {
     // Trigger-kept: one row read at any size.
     const counts = account.counts
+    const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
+    return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
+  }
+
+  if (!input.search && !input.role && input.teamId) {
+    // Trigger-kept per team: one row and one index range read at any team size.
+    const counts = (await teamStatusCounts(q, accountId, input.teamId, now)) ?? { ...EMPTY_COUNTS }
     const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
     return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
   }

@@ -231,6 +231,24 @@ export function countsJoin(from: RawBuilder<unknown>, where: RawBuilder<unknown>
 }
 
 /**
+ * A team's members per shown status at `now` (migration 0009: trigger-kept totals, and the team's
+ * invitations past their end as one range of team_members_status), or null for a team that is not
+ * the account's.
+ */
+export async function teamStatusCounts(q: Executor, accountId: string, teamId: string, now: number): Promise<Record<UserStatus, number> | null> {
+  const row = await one(
+    q,
+    sql<{ active: number; invited: number; deactivated: number; expired: number }>`SELECT t.members_active AS active, t.members_invited AS invited,
+        t.members_deactivated AS deactivated,
+        (SELECT count(*) FROM team_members tm WHERE tm.team_id = t.team_id AND tm.status = 'invited' AND tm.invite_expires_at <= ${now}) AS expired
+      FROM teams t WHERE t.team_id = ${teamId} AND t.account_id = ${accountId}`
+  )
+  if (!row) return null
+  const expired = Number(row.expired)
+  return { active: Number(row.active), invited: Number(row.invited) - expired, expired, deactivated: Number(row.deactivated) }
+}
+
+/**
  * Every membership of one team matching the role and status filters, for counting: from the
  * team's own rows (a range of team_members), each membership read by its key, never a pass over
  * the account's memberships probing each one for the team.

@@ -217,4 +217,25 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
     await q("DELETE FROM memberships WHERE membership_id = 'm-st'")
     await q("UPDATE persons SET name = 'Bo Jones', email = 'bo@acme.test' WHERE person_id = 'p2'")
   })
+
+  it('keeps the status counts of each team and the copies of status and end of invitation on its members', async () => {
+    const kept = async () =>
+      (await q<{ active: number; invited: number; deactivated: number }>("SELECT members_active AS active, members_invited AS invited, members_deactivated AS deactivated FROM teams WHERE team_id = 'tc1'"))[0]
+    await q("INSERT INTO teams (team_id, account_id, name, created_at) VALUES ('tc1', 'a2', 'Counted', 0)")
+    await q(`INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, created_at) VALUES
+      ('mc1', 'a2', 'p2', 'agent', 'active', NULL, 0), ('mc2', 'a2', 'p3', 'agent', 'invited', 100, 0)`)
+    await q("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a2', 'tc1', 'mc1', 'p2', 0), ('a2', 'tc1', 'mc2', 'p3', 0)")
+    expect(await kept()).toEqual({ active: 1, invited: 1, deactivated: 0 })
+    expect((await q("SELECT status, invite_expires_at FROM team_members WHERE membership_id = 'mc2'"))[0]).toEqual({ status: 'invited', invite_expires_at: '100' })
+    await q("UPDATE memberships SET status = 'deactivated' WHERE membership_id = 'mc1'")
+    await q("UPDATE memberships SET invite_expires_at = 500 WHERE membership_id = 'mc2'")
+    expect(await kept()).toEqual({ active: 0, invited: 1, deactivated: 1 })
+    expect((await q("SELECT invite_expires_at FROM team_members WHERE membership_id = 'mc2'"))[0]).toEqual({ invite_expires_at: '500' })
+    await q("DELETE FROM memberships WHERE membership_id = 'mc2'")
+    expect(await kept()).toEqual({ active: 0, invited: 0, deactivated: 1 })
+    await q("DELETE FROM team_members WHERE membership_id = 'mc1'")
+    expect(await kept()).toEqual({ active: 0, invited: 0, deactivated: 0 })
+    await q("DELETE FROM memberships WHERE membership_id = 'mc1'")
+    await q("DELETE FROM teams WHERE team_id = 'tc1'")
+  })
 })
