@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   CompiledQuery,
+  Kysely,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryResult
 } from 'kysely'
 import type Database from 'better-sqlite3-multiple-ciphers'
@@ -62,14 +62,19 @@ class Mutex {
   }
 }
 
-class SqliteDriver implements Driver {
-  private readonly mutex = new Mutex()
-  private release: (() => void) | null = null
-  private readonly connection: SqliteConnection
-
-  constructor(private readonly db: Db) {
+/** What the store handle and the transactions share: the one connection (and its statements) and the lock. */
+class Shared {
+  readonly mutex = new Mutex()
+  readonly connection: SqliteConnection
+  constructor(readonly db: Db) {
     this.connection = new SqliteConnection(db)
   }
+}
+
+class SqliteDriver implements Driver {
+  private release: (() => void) | null = null
+
+  constructor(private readonly shared: Shared) {}
 
   async init(): Promise<void> {}
 
@@ -77,8 +82,8 @@ class SqliteDriver implements Driver {
     if (inTransaction.getStore()) {
       throw new Error('A query on the store handle inside a transaction: use the transaction handle (it would wait for itself).')
     }
-    this.release = await this.mutex.lock()
-    return this.connection
+    this.release = await this.shared.mutex.lock()
+    return this.shared.connection
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -91,7 +96,7 @@ class SqliteDriver implements Driver {
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     // A failed statement may already have rolled the transaction back (SQLITE_FULL, for instance).
-    if (this.db.inTransaction) await connection.executeQuery(CompiledQuery.raw('ROLLBACK'))
+    if (this.shared.db.inTransaction) await connection.executeQuery(CompiledQuery.raw('ROLLBACK'))
   }
 
   async releaseConnection(): Promise<void> {
@@ -103,10 +108,34 @@ class SqliteDriver implements Driver {
   async destroy(): Promise<void> {}
 }
 
-export class CachedSqliteDialect implements Dialect {
-  constructor(private readonly db: Db) {}
+/** The driver of the transaction handle: the connection the running transaction holds (the lock is the transaction's). */
+class HeldConnectionDriver implements Driver {
+  constructor(private readonly shared: Shared) {}
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (!this.shared.db.inTransaction) throw new Error('The transaction handle was used outside its transaction.')
+    return this.shared.connection
+  }
+  async beginTransaction(): Promise<void> {
+    throw new Error('A transaction inside a transaction: use the handle you were given.')
+  }
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+/** The handle a `tx` callback receives: a Kysely that says it is a transaction (repositories check). */
+class TransactionHandle<DB> extends Kysely<DB> {
+  override get isTransaction(): boolean {
+    return true
+  }
+}
+
+class Dialectish implements Dialect {
+  constructor(private readonly driver: () => Driver) {}
   createDriver(): Driver {
-    return new SqliteDriver(this.db)
+    return this.driver()
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler()
@@ -119,3 +148,40 @@ export class CachedSqliteDialect implements Dialect {
     return new SqliteIntrospector(db)
   }
 }
+
+/**
+ * The store handle and the transactions of one SQLite connection. A transaction takes the lock,
+ * begins IMMEDIATE and commits on the connection directly, and runs its callback on one handle made
+ * once (Kysely's own transaction builds a new Kysely per transaction: ~50 µs, a sixth of a durable
+ * single-event append).
+ */
+export function sqliteHandles(db: Db): {
+  db: Kysely<never>
+  tx<T>(fn: (t: Kysely<never>) => Promise<T>): Promise<T>
+} {
+  const shared = new Shared(db)
+  const storeHandle = new Kysely<never>({ dialect: new Dialectish(() => new SqliteDriver(shared)) })
+  const txHandle = new TransactionHandle<never>({ dialect: new Dialectish(() => new HeldConnectionDriver(shared)) })
+  return {
+    db: storeHandle,
+    async tx(fn) {
+      if (inTransaction.getStore()) throw new Error('A transaction inside a transaction: use the handle you were given.')
+      const release = await shared.mutex.lock()
+      try {
+        db.exec('BEGIN IMMEDIATE')
+        try {
+          const result = await inTransaction.run(true, () => fn(txHandle))
+          db.exec('COMMIT')
+          return result
+        } catch (error) {
+          // A failed statement may already have rolled the transaction back (SQLITE_FULL, for instance).
+          if (db.inTransaction) db.exec('ROLLBACK')
+          throw error
+        }
+      } finally {
+        release()
+      }
+    }
+  }
+}
+

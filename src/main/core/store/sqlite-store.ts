@@ -1,4 +1,3 @@
-import { Kysely } from 'kysely'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/contract/result'
@@ -8,7 +7,7 @@ import { inspectWal } from './wal-check'
 import { readEnvelope, wrapWithSecret, writeEnvelope } from './key-envelope'
 import type { Store } from './port'
 import { secretBox } from './secrets'
-import { CachedSqliteDialect, inTransaction } from './sqlite-driver'
+import { sqliteHandles } from './sqlite-driver'
 import { compareWithHead, lossRefusal, readHeadFile, type LedgerLoss } from './head-file'
 import { treeHeadMessage } from '../audit/ledger'
 import { takeWriterLock, WRITER_LOCK_FILE } from './writer-lock'
@@ -33,7 +32,8 @@ export interface SqliteStoreOptions {
 
 /** Wrap an open better-sqlite3 connection as the store port. */
 export function sqliteStoreOver(raw: Db, options: { key: Buffer; file: string; dataDir: string; created: boolean; release?: () => void }): SqliteStore {
-  const db = new Kysely<never>({ dialect: new CachedSqliteDialect(raw) }) as unknown as Store['db']
+  const handles = sqliteHandles(raw)
+  const db = handles.db as unknown as Store['db']
   const box = secretBox(options.key)
   let closed = false
   return {
@@ -45,7 +45,7 @@ export function sqliteStoreOver(raw: Db, options: { key: Buffer; file: string; d
     headDir: options.dataDir,
     location: options.file,
     created: options.created,
-    tx: (fn) => db.transaction().execute((t) => inTransaction.run(true, () => fn(t))),
+    tx: (fn) => handles.tx((t) => fn(t as unknown as Store['db'])),
     seal: box.seal,
     unseal: box.unseal,
     readEnvelope: async () => readEnvelope(options.dataDir),
