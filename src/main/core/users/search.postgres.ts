@@ -271,10 +271,11 @@ export const postgresSearch: PeopleSearch = {
         : kind === 'like'
           ? likePage(input, accountId, now)
           : sparsePage(input, accountId, now)
-    // A first page of a search carries the account's figures, and a walk its counts (sparse and
-    // dense count in the page query itself), so the whole page is one round trip.
+    // A first page carries the account's figures, and a search by a walk or by name/email its
+    // counts (sparse by last login counts in the page query itself), so a search's first page is one
+    // round trip.
     const carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }> = []
-    if (!input.after && kind !== 'none') {
+    if (!input.after) {
       if ((kind === 'like' || (kind === 'sparse' && input.sort !== 'lastLogin')) && !input.status) {
         const all = postgresSearch.matches(input, accountId, now, plan, false)
         // A walk counts along memberships_last_login (it covers the test and the status): named by its order.
