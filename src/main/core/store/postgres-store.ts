@@ -199,7 +199,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       let reader = readers.get(options)
       if (!reader) {
         if (closed) throw new AppError('INTERNAL', 'The store is closed.')
-        const tunedPool = new pg.Pool({ ...poolConfig(url), max: READER_CONNECTIONS, options, idleTimeoutMillis: IDLE_MS, min: 1 })
+        const tunedPool = new pg.Pool({ ...poolConfig(url), max: READER_CONNECTIONS, options })
         tunedPool.on('error', () => undefined)
         reader = new Kysely<never>({ dialect: new PostgresDialect({ pool: tunedPool }) }) as unknown as Executor
         readers.set(options, reader)

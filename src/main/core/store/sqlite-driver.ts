@@ -86,18 +86,14 @@ class SqliteDriver implements Driver {
     return this.shared.connection
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
+  // Transactions go through store.tx (sqliteHandles below): Kysely's own would skip the guard above.
+  async beginTransaction(): Promise<void> {
+    throw new Error('Use store.tx for a transaction on the SQLite store.')
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('COMMIT'))
-  }
+  async commitTransaction(): Promise<void> {}
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    // A failed statement may already have rolled the transaction back (SQLITE_FULL, for instance).
-    if (this.shared.db.inTransaction) await connection.executeQuery(CompiledQuery.raw('ROLLBACK'))
-  }
+  async rollbackTransaction(): Promise<void> {}
 
   async releaseConnection(): Promise<void> {
     const release = this.release

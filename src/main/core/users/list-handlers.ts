@@ -1,5 +1,5 @@
 import type { OutputOf } from '../../../shared/contract'
-import { USER_STATUSES, type SeatUse, type UserRow, type UserStatus } from '../../../shared/contract/users'
+import { USER_STATUSES, type UserRow, type UserStatus } from '../../../shared/contract/users'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import type { Executor, Store } from '../store/port'
@@ -9,7 +9,6 @@ import {
   countRows,
   countsInPage,
   figuresInPage,
-  type AccountFigures,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
   teamStatusCounts,
@@ -18,16 +17,11 @@ import {
   type PeopleSearch,
   type RawUserRow
 } from './list-repository'
+import { seats, seatUseOf, statusCountsOf } from './members'
 import { postgresSearch } from './search.postgres'
 import { sqliteSearch } from './search.sqlite'
 
 type ListOutput = OutputOf<'users:list'>
-
-/** Members per status as the chips show them without filters (trigger-kept totals; expiry applied at `now`), and the seats. */
-async function accountStatusCounts(q: Executor, accountId: string, now: number, carried?: AccountFigures | null): Promise<{ counts: Record<UserStatus, number>; seats: number }> {
-  const f = carried ?? (await accountFigures(q, accountId, now))
-  return { counts: { active: f.active, invited: f.invited - f.expired, expired: f.expired, deactivated: f.deactivated }, seats: f.seats }
-}
 
 function toUserRow(r: RawUserRow, teams: UserRow['teams'], now: number): UserRow {
   const inviteExpiresAt = r.inviteExpiresAt === null ? null : Number(r.inviteExpiresAt)
@@ -61,15 +55,14 @@ export function listUsers(store: Store, search: PeopleSearch, input: ListInput, 
   if (input.search && unmatchableTerm(input.search)) {
     if (input.after) return Promise.resolve({ rows: [], next: null, total: null, counts: null, seats: null })
     const counts = { ...EMPTY_COUNTS }
-    return seatsOf(store.db, accountId, now).then((seats) => ({ rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats }))
+    return seats(store.db, accountId, now).then((seatUse) => ({ rows: [], next: null, total: 0, totalCapped: false, counts, countsCapped: false, seats: seatUse }))
   }
   return search.read(store, input, (r) => listPage(r, search, input, accountId, now))
 }
 
-/** Seat use: the account's, whatever the filters (the counts given are the account's when no filter narrows them). */
-async function seatsOf(q: Executor, accountId: string, now: number, account?: { counts: Record<UserStatus, number>; seats: number }): Promise<SeatUse> {
-  const { counts, seats } = account ?? (await accountStatusCounts(q, accountId, now))
-  return { used: counts.active + counts.invited, total: seats, active: counts.active, invited: counts.invited }
+/** The total a first page shows: the chip of the status filter, or every chip. */
+function totalOf(counts: Record<UserStatus, number>, status: ListInput['status']): number {
+  return status ? counts[status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
 }
 
 /** Capped counts: lower bounds over the first matches found, none above the cap. */
@@ -97,20 +90,19 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
       ? { value: input.sort === 'lastLogin' ? Number(last.lastLoginAt) : input.sort === 'email' ? last.email : last.name, id: last.personId }
       : null
   if (input.after) return { rows, next, total: null, counts: null, seats: null }
-  const account = await accountStatusCounts(q, accountId, now, figuresInPage(raw))
+  const figures = figuresInPage(raw) ?? (await accountFigures(q, accountId, now))
+  const seatUse = seatUseOf(statusCountsOf(figures), figures.seats)
 
   if (!input.search && !input.role && !input.teamId) {
     // Trigger-kept: one row read at any size.
-    const counts = account.counts
-    const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
-    return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
+    const counts = statusCountsOf(figures)
+    return { rows, next, total: totalOf(counts, input.status), totalCapped: false, counts, countsCapped: false, seats: seatUse }
   }
 
   if (!input.search && !input.role && input.teamId) {
     // Trigger-kept per team: one row and one index range read at any team size.
     const counts = (await teamStatusCounts(q, accountId, input.teamId, now)) ?? { ...EMPTY_COUNTS }
-    const total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
-    return { rows, next, total, totalCapped: false, counts, countsCapped: false, seats: await seatsOf(q, accountId, now, account) }
+    return { rows, next, total: totalOf(counts, input.status), totalCapped: false, counts, countsCapped: false, seats: seatUse }
   }
 
   if (!next && !input.status) {
@@ -120,7 +112,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     // Counted like any search (up to the cap), so a long page reports what a short one would.
     const capped = plan.countLimit !== null && rows.length > plan.countLimit
     const counts = capped ? capCounts(tally) : tally
-    return { rows, next, total: capped ? SEARCH_COUNT_CAP : rows.length, totalCapped: capped, counts, countsCapped: capped, seats: await seatsOf(q, accountId, now, account) }
+    return { rows, next, total: capped ? SEARCH_COUNT_CAP : rows.length, totalCapped: capped, counts, countsCapped: capped, seats: seatUse }
   }
 
   // The chips under the role, team and search filters, counted like the total (capped for searches);
@@ -140,7 +132,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
   let total: number
   let totalCapped = false
   if (!countsCapped) {
-    total = input.status ? counts[input.status] : USER_STATUSES.reduce((sum, s) => sum + counts[s], 0)
+    total = totalOf(counts, input.status)
   } else if (!input.status) {
     total = SEARCH_COUNT_CAP
     totalCapped = true
@@ -150,7 +142,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     totalCapped = plan.countLimit !== null && n > plan.countLimit
     total = totalCapped ? SEARCH_COUNT_CAP : n
   }
-  return { rows, next, total, totalCapped, counts, countsCapped, seats: await seatsOf(q, accountId, now, account) }
+  return { rows, next, total, totalCapped, counts, countsCapped, seats: seatUse }
 }
 
 /** The users list (`users:list`), on the store's own people-search plans. */

@@ -57,22 +57,6 @@ export async function permissionsOfMember(q: Executor, membershipId: string): Pr
 }
 
 /** Trigger-kept totals per stored status. */
-export async function memberCountsRow(q: Executor, accountId: string): Promise<{ active: number; invited: number; deactivated: number } | undefined> {
-  const row = await one(q, sql<{ active: number; invited: number; deactivated: number }>`SELECT active, invited, deactivated FROM member_counts WHERE account_id = ${accountId}`)
-  return row && { active: Number(row.active), invited: Number(row.invited), deactivated: Number(row.deactivated) }
-}
-
-/** Invitations past their end: a short range of memberships_status_expiry. */
-export async function countExpiredInvitations(q: Executor, accountId: string, now: number): Promise<number> {
-  const row = await one(q, sql<{ n: number }>`SELECT count(*) AS n FROM memberships WHERE account_id = ${accountId} AND status = 'invited' AND invite_expires_at <= ${now}`)
-  return Number(row?.n ?? 0)
-}
-
-export async function accountSeats(q: Executor, accountId: string): Promise<number> {
-  const row = await one(q, sql<{ seats: number }>`SELECT seats FROM accounts WHERE account_id = ${accountId}`)
-  return Number(row?.seats ?? 0)
-}
-
 /** The current (open, latest) invitation of a membership. */
 export async function currentInvitationOf(
   q: Executor,

@@ -6,13 +6,11 @@ import { ROLE_LABELS } from '../../../shared/permissions'
 import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
 import type { Executor, Kernel } from '../kernel/kernel'
+import { accountFigures, type AccountFigures } from './list-repository'
 import {
-  accountSeats,
-  countExpiredInvitations,
   currentInvitationOf,
   findMemberRow,
   findMemberRows,
-  memberCountsRow,
   permissionsOfMember,
   teamsOfMember,
   type MemberRecord
@@ -66,20 +64,19 @@ export async function getMembers(q: Executor, accountId: string, membershipIds: 
   return rows
 }
 
-/** Members per status as the users screen shows them (trigger-kept totals; expiry applied at `now`). */
-export async function statusCounts(q: Executor, accountId: string, now: number): Promise<Record<UserStatus, number>> {
-  const row = (await memberCountsRow(q, accountId)) ?? { active: 0, invited: 0, deactivated: 0 }
-  const expired = row.invited > 0 ? await countExpiredInvitations(q, accountId, now) : 0
-  return { active: row.active, invited: row.invited - expired, expired, deactivated: row.deactivated }
+/** Members per status as the users screen shows them, from the account's figures (expiry applied when they were read). */
+export function statusCountsOf(f: AccountFigures): Record<UserStatus, number> {
+  return { active: f.active, invited: f.invited - f.expired, expired: f.expired, deactivated: f.deactivated }
 }
 
-export async function seatsFrom(q: Executor, accountId: string, counts: Record<UserStatus, number>): Promise<SeatUse> {
-  const total = await accountSeats(q, accountId)
+/** Seat use from the account's status counts and the seats bought. */
+export function seatUseOf(counts: Record<UserStatus, number>, total: number): SeatUse {
   return { used: counts.active + counts.invited, total, active: counts.active, invited: counts.invited }
 }
 
 export async function seats(q: Executor, accountId: string, now: number): Promise<SeatUse> {
-  return seatsFrom(q, accountId, await statusCounts(q, accountId, now))
+  const f = await accountFigures(q, accountId, now)
+  return seatUseOf(statusCountsOf(f), f.seats)
 }
 
 /** The refusal when taking `adding` more seats would pass the limit, with the figure (null when they fit). */

@@ -25,6 +25,8 @@ function sqliteSchema(): { columns: Map<string, string[]>; indexes: string[]; tr
 
 const serverUrl = inject('postgresUrl')
 
+// Skipped in the sqlite project only: these need the PostgreSQL server that the postgres project's
+// global setup starts (test/support/postgres-global-setup.ts); `npm test` runs both projects.
 describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
   let client: pg.Client
   let drop: () => Promise<void>
