@@ -1,7 +1,7 @@
 import type { RawBuilder } from 'kysely'
 import type { AuditRow, HeadRow } from './ledger'
 import type { Executor } from '../store/port'
-import { all, one, run, sql } from '../store/sql'
+import { all, one, run, runFixed, sql } from '../store/sql'
 
 /** The ledger's SQL: its state row, events, signed heads and the installation key. */
 
@@ -10,8 +10,17 @@ export async function readLedgerState(q: Executor, lock: RawBuilder<unknown> = s
   return { size: Number(state!.size), frontier: Buffer.from(state!.frontier) }
 }
 
-export async function writeLedgerState(t: Executor, size: number, frontier: Buffer): Promise<void> {
-  await run(t, sql`UPDATE ledger_state SET tree_size = ${size}, frontier = ${frontier} WHERE ledger_id = 1`)
+/** Move the ledger state from `from` to `to`; false (nothing written) when the row no longer holds `from`. */
+export async function advanceLedgerState(t: Executor, from: { size: number; frontier: Buffer }, to: { size: number; frontier: Buffer }): Promise<boolean> {
+  const changed = await runFixed(
+    t,
+    'ledger-state-advance',
+    [to.size, to.frontier, from.size, from.frontier],
+    ([toSize, toFrontier, fromSize, fromFrontier]) =>
+      sql`UPDATE ledger_state SET tree_size = ${toSize}, frontier = ${toFrontier}
+          WHERE ledger_id = 1 AND tree_size = ${fromSize} AND frontier = ${fromFrontier}`
+  )
+  return changed === 1
 }
 
 /** Rows per INSERT of `insertAuditEvents` (18 columns each: well under both stores' parameter limits). */
@@ -19,6 +28,16 @@ const EVENTS_PER_STATEMENT = 200
 
 /** Events in sequence order, many rows per statement (seeding and bulk appends write thousands at once). */
 export async function insertAuditEvents(t: Executor, events: ReadonlyArray<{ row: Omit<AuditRow, 'leaf_hash'>; leaf: Buffer }>): Promise<void> {
+  if (events.length === 1) {
+    // One event per audited change, nearly always: the same text every time.
+    const { row: r, leaf } = events[0]!
+    const values = [r.seq, r.account_id, r.time, r.actor_kind, r.actor_id, r.actor_name, r.actor_email, r.actor_role,
+      r.action, r.summary, r.target_type, r.target_id, r.target_name, r.before_json, r.after_json, r.ip, r.device, leaf]
+    await runFixed(t, 'audit-event-insert', values, (v) => sql`INSERT INTO audit_events (seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role,
+          action, summary, target_type, target_id, target_name, before_json, after_json, ip, device, leaf_hash)
+        VALUES (${sql.join(v.map((x) => sql`${x}`))})`)
+    return
+  }
   for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
     const values = events
       .slice(i, i + EVENTS_PER_STATEMENT)

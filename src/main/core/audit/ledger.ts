@@ -18,7 +18,7 @@ import {
   ledgerSigningKey,
   readLedgerState,
   sealedPrivateKey,
-  writeLedgerState
+  advanceLedgerState
 } from './ledger-repository'
 import { leafHash, MerkleFrontier } from './merkle'
 
@@ -121,6 +121,8 @@ function toJson(value: unknown): string | null {
  */
 export class Ledger {
   private signingKey: { keyId: string; privateKey: ReturnType<typeof createPrivateKey> } | null = null
+  /** The ledger state as this core's last append left it (a guess: the append checks it in its write). */
+  private lastState: { size: number; frontier: Buffer } | null = null
 
   constructor(
     private readonly store: Store,
@@ -132,40 +134,58 @@ export class Ledger {
     return this.appendMany(t, [entry])
   }
 
-  /** Append several events with one read and one write of the frontier; returns the last seq. */
+  /**
+   * Append several events with one write of the frontier; returns the last seq. The state the
+   * last append left is kept here, and the write moves the row only from exactly that state
+   * (size and frontier): when it is stale (that transaction rolled back, another process appended)
+   * the write changes nothing and the state is read afresh, on PostgreSQL under a row lock.
+   */
   async appendMany(t: Executor, entries: Iterable<AuditEntry>): Promise<number> {
     if (!t.isTransaction) throw new Error('Ledger.append must run inside the mutation transaction')
-    const state = await readLedgerState(t, DIALECT_SQL[this.store.dialect].forUpdate)
-    const frontier = MerkleFrontier.decode(state.size, state.frontier)
-    const events: Array<{ row: Omit<AuditRow, 'leaf_hash'>; leaf: Buffer }> = []
-    for (const entry of entries) {
-      const row: Omit<AuditRow, 'leaf_hash'> = {
-        seq: frontier.size + 1,
-        account_id: entry.accountId,
-        time: entry.time ?? this.clock.now(),
-        actor_kind: entry.actor.kind,
-        actor_id: entry.actor.id,
-        actor_name: entry.actor.name,
-        actor_email: entry.actor.email,
-        actor_role: entry.actor.role,
-        action: entry.action,
-        summary: entry.summary,
-        target_type: entry.target.type,
-        target_id: entry.target.id,
-        target_name: entry.target.name,
-        before_json: toJson(entry.before),
-        after_json: toJson(entry.after),
-        ip: entry.ip,
-        device: entry.device
+    const list = [...entries]
+    let state = this.lastState
+    this.lastState = null
+    for (let attempt = 0; attempt < 2; attempt++) {
+      state ??= await readLedgerState(t, DIALECT_SQL[this.store.dialect].forUpdate)
+      const frontier = MerkleFrontier.decode(state.size, state.frontier)
+      const events = list.map((entry) => {
+        const row = this.rowOf(entry, frontier.size + 1)
+        const leaf = leafHash(canonicalEventJson(row))
+        frontier.append(leaf)
+        return { row, leaf }
+      })
+      const encoded = frontier.encode()
+      if (await advanceLedgerState(t, state, { size: frontier.size, frontier: encoded })) {
+        // Many rows per statement: a seeding batch of 5,000 events is 25 statements, not 5,000.
+        await insertAuditEvents(t, events)
+        this.lastState = { size: frontier.size, frontier: encoded }
+        return frontier.size
       }
-      const leaf = leafHash(canonicalEventJson(row))
-      events.push({ row, leaf })
-      frontier.append(leaf)
+      state = null
     }
-    // Many rows per statement: a seeding batch of 5,000 events is 25 statements, not 5,000.
-    await insertAuditEvents(t, events)
-    await writeLedgerState(t, frontier.size, frontier.encode())
-    return frontier.size
+    throw new Error('The audit ledger state changed while it was locked for an append')
+  }
+
+  private rowOf(entry: AuditEntry, seq: number): Omit<AuditRow, 'leaf_hash'> {
+    return {
+      seq,
+      account_id: entry.accountId,
+      time: entry.time ?? this.clock.now(),
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      actor_name: entry.actor.name,
+      actor_email: entry.actor.email,
+      actor_role: entry.actor.role,
+      action: entry.action,
+      summary: entry.summary,
+      target_type: entry.target.type,
+      target_id: entry.target.id,
+      target_name: entry.target.name,
+      before_json: toJson(entry.before),
+      after_json: toJson(entry.after),
+      ip: entry.ip,
+      device: entry.device
+    }
   }
 
   async size(q: Executor = this.store.db): Promise<number> {

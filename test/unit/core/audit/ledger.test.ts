@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { CompiledQuery } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { canonicalEventJson, canonicalEventJsonReference, treeHeadMessage, verifyLedger, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
+import { canonicalEventJson, canonicalEventJsonReference, Ledger, treeHeadMessage, verifyLedger, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
 import { leafHash, MerkleFrontier } from '../../../../src/main/core/audit/merkle'
 import type { Core } from '../../../../src/main/core/core'
 import type { Executor } from '../../../../src/main/core/store/port'
@@ -275,6 +275,50 @@ describe('audit ledger', () => {
     await t.core.tick()
     expect(await heads()).toHaveLength(before + 1)
     expect(await verify()).toMatchObject({ ok: true, count: 14, unsignedTail: 0 })
+  })
+})
+
+describe('appends from several writers', () => {
+  it('gives consecutive sequence numbers when ledgers with stale guesses append at once, with rollbacks between', async () => {
+    // Each ledger keeps the state its last append left as a guess; the other's appends and its own
+    // rolled-back ones make that guess stale, and the guarded write must notice and read afresh
+    // (on PostgreSQL the transactions run at once on the pool's connections, under the row lock).
+    const t = await openTestCore()
+    try {
+      const ledgers = [t.core.ledger, new Ledger(t.core.store, t.clock)]
+      const event = (writer: number, i: number): AuditEntry => ({
+        accountId: null,
+        actor: { kind: 'system', id: null, name: 'Gatehouse', email: null, role: null },
+        action: 'member.role-changed',
+        summary: `writer ${writer} event ${i}`,
+        target: { type: 'member', id: `m-${writer}-${i}`, name: null },
+        ip: null,
+        device: null
+      })
+      const start = await t.core.ledger.size()
+      const appends = async (writer: number) => {
+        const ledger = ledgers[writer]!
+        for (let i = 0; i < 25; i++) {
+          if (i % 5 === 4) {
+            await expect(
+              t.core.tx(async (tx) => {
+                await ledger.append(tx, event(writer, -i))
+                throw new Rollback()
+              })
+            ).rejects.toBeInstanceOf(Rollback)
+          }
+          await t.core.tx((tx) => (i % 7 === 3 ? ledger.appendMany(tx, [event(writer, i), event(writer, i + 100)]) : ledger.append(tx, event(writer, i))))
+        }
+      }
+      await Promise.all([appends(0), appends(1)])
+      const rows = await testDb(t.core).all<{ seq: number; summary: string }>('SELECT seq, summary FROM audit_events WHERE seq > ? ORDER BY seq', start)
+      expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 58 }, (_, i) => start + i + 1))
+      expect(rows.filter((r) => r.summary.includes('event -'))).toEqual([])
+      expect(await verifyLedger(t.core.store.db)).toMatchObject({ ok: true, count: start + 58 })
+      expect(await ledgers[1]!.size()).toBe(start + 58)
+    } finally {
+      await t.dispose()
+    }
   })
 })
 
