@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { parse as parseConnectionString } from 'pg-connection-string'
@@ -7,6 +8,7 @@ import { MIGRATIONS } from './migrations'
 import { generateKey, unwrapWithPassphrase, wrapWithSecret, type KeyEnvelope } from './key-envelope'
 import type { Executor, Store } from './port'
 import { secretBox } from './secrets'
+import { PREPARED_MARK } from './sql'
 
 // BIGINT (times in ms, counts) and NUMERIC (sums) come back as JS numbers, as they do from SQLite.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -24,6 +26,34 @@ export interface PostgresStore extends Store {
 const IDLE_MS = 10 * 60_000
 /** Connections of each tuned reader (store.tunedReader). */
 const READER_CONNECTIONS = 4
+
+/**
+ * pg's client, preparing the statements marked with `prepared` (store/sql.ts) once per connection
+ * under a name made from their text, and reusing them; every other statement is parsed and planned
+ * for its values each time.
+ */
+class PreparingClient extends pg.Client {
+  private static readonly names = new Map<string, string>()
+
+  private static nameOf(text: string): string {
+    let name = PreparingClient.names.get(text)
+    if (!name) {
+      name = `gh_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`
+      // Marked texts are a handful of fixed statements; the bound only guards against misuse.
+      if (PreparingClient.names.size < 1_000) PreparingClient.names.set(text, name)
+    }
+    return name
+  }
+
+  // pg's overloads are many; Kysely calls query(text, values) and every other shape passes through.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && config.startsWith(PREPARED_MARK) && Array.isArray(values)) {
+      return super.query({ name: PreparingClient.nameOf(config), text: config, values }, callback)
+    }
+    return super.query(config, values, callback)
+  }
+}
 
 /** The URL with its password removed, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -128,7 +158,7 @@ function readEnvelopeFrom(value: unknown, location: string): KeyEnvelope {
 /** The shared directory: a PostgreSQL database (created schema on first use, the envelope inside it). */
 export async function openPostgresStore(url: string, source: KeySource, options: { create?: boolean; readonly?: boolean } = {}): Promise<PostgresStore> {
   const location = redactUrl(url)
-  const pool = new pg.Pool(poolConfig(url))
+  const pool = new pg.Pool({ ...poolConfig(url), Client: PreparingClient })
   pool.on('error', () => {
     // An idle client lost its server; the next query reports it.
   })
@@ -199,7 +229,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       let reader = readers.get(options)
       if (!reader) {
         if (closed) throw new AppError('INTERNAL', 'The store is closed.')
-        const tunedPool = new pg.Pool({ ...poolConfig(url), max: READER_CONNECTIONS, options })
+        const tunedPool = new pg.Pool({ ...poolConfig(url), Client: PreparingClient, max: READER_CONNECTIONS, options })
         tunedPool.on('error', () => undefined)
         reader = new Kysely<never>({ dialect: new PostgresDialect({ pool: tunedPool }) }) as unknown as Executor
         readers.set(options, reader)

@@ -186,10 +186,24 @@ export interface AccountFigures {
   seats: number
 }
 
+/**
+ * Invitations of `alias` (a table with status and invite_expires_at) still open at `now`: two
+ * ranges of its (…, status, invite_expires_at) index. Those past their end are the stored
+ * invitations minus these: open ones are at most an invitation lifetime's worth, while ended ones
+ * pile up until revoked (3,940 of them in the bench's account cost 0.7 ms to count per first page).
+ */
+function openInvitations(table: string, alias: string, scope: RawBuilder<unknown>, now: number): RawBuilder<unknown> {
+  const from = sql.raw(`${table} ${alias}`)
+  const status = sql.raw(`${alias}.status = 'invited'`)
+  const expires = sql.raw(`${alias}.invite_expires_at`)
+  return sql`((SELECT count(*) FROM ${from} WHERE ${scope} AND ${status} AND ${expires} > ${now})
+    + (SELECT count(*) FROM ${from} WHERE ${scope} AND ${status} AND ${expires} IS NULL))`
+}
+
 /** The trigger-kept totals per stored status, the invitations past their end at `now`, and the seats bought: columns f* of one row. */
 function accountFiguresSelect(accountId: string, now: number): RawBuilder<unknown> {
   return sql`SELECT mc.active AS "fActive", mc.invited AS "fInvited", mc.deactivated AS "fDeactivated", a.seats AS "fSeats",
-      (SELECT count(*) FROM memberships e WHERE e.account_id = a.account_id AND e.status = 'invited' AND e.invite_expires_at <= ${now}) AS "fExpired"
+      coalesce(mc.invited, 0) - ${openInvitations('memberships', 'e', sql`e.account_id = a.account_id`, now)} AS "fExpired"
     FROM accounts a LEFT JOIN member_counts mc ON mc.account_id = a.account_id WHERE a.account_id = ${accountId}`
 }
 
@@ -232,7 +246,7 @@ export function countsJoin(from: RawBuilder<unknown>, where: RawBuilder<unknown>
 
 /**
  * A team's members per shown status at `now` (migration 0009: trigger-kept totals, and the team's
- * invitations past their end as one range of team_members_status), or null for a team that is not
+ * open invitations as ranges of team_members_status), or null for a team that is not
  * the account's.
  */
 export async function teamStatusCounts(q: Executor, accountId: string, teamId: string, now: number): Promise<Record<UserStatus, number> | null> {
@@ -240,7 +254,7 @@ export async function teamStatusCounts(q: Executor, accountId: string, teamId: s
     q,
     sql<{ active: number; invited: number; deactivated: number; expired: number }>`SELECT t.members_active AS active, t.members_invited AS invited,
         t.members_deactivated AS deactivated,
-        (SELECT count(*) FROM team_members tm WHERE tm.team_id = t.team_id AND tm.status = 'invited' AND tm.invite_expires_at <= ${now}) AS expired
+        t.members_invited - ${openInvitations('team_members', 'tm', sql`tm.team_id = t.team_id`, now)} AS expired
       FROM teams t WHERE t.team_id = ${teamId} AND t.account_id = ${accountId}`
   )
   if (!row) return null

@@ -120,6 +120,9 @@ function membershipOf(accountId: string, personId: string): RawBuilder<unknown> 
   return sql`JOIN memberships m ON m.account_id = ${accountId} AND m.person_id = ${sql.raw(personId)}`
 }
 
+/** A page row's columns, with its team chips as the membership keeps them (migration 0010). */
+const ROW_COLUMNS = sql`${USER_ROW_COLUMNS}, m.team_chips AS teams`
+
 const desc = (input: ListInput) => input.direction === 'desc'
 const order = (input: ListInput) => sql.raw(desc(input) ? 'DESC' : 'ASC')
 const after = (input: ListInput) => sql.raw(desc(input) ? '<' : '>')
@@ -139,7 +142,7 @@ function likePage(input: ListInput, accountId: string, now: number): RawBuilder<
   if (input.sort === 'lastLogin') {
     const walk = [rowLike('m', term), ...memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'm' })]
     if (input.after) walk.push(sql`(m.last_login_at, m.person_id) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
-    return sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS} FROM (
+    return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM (
         SELECT m.last_login_at, m.person_id FROM memberships m
         WHERE ${sql.join(walk, sql` AND `)}
         ORDER BY m.last_login_at ${order(input)}, m.person_id ${order(input)} LIMIT ${input.limit}
@@ -150,7 +153,7 @@ function likePage(input: ListInput, accountId: string, now: number): RawBuilder<
   // The membership is probed only for entries that hold the term (the test runs on the index entry).
   const walk = [rowLike('k', term), ...memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'm' })]
   if (input.after) walk.push(sql`(k.${column}, k.person_id) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
-  return sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS} FROM (
+  return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM (
       SELECT m.* FROM persons k ${membershipOf(accountId, 'k.person_id')}
       WHERE ${sql.join(walk, sql` AND `)}
       ORDER BY k.${column} ${order(input)}, k.person_id ${order(input)} LIMIT ${input.limit}
@@ -171,7 +174,7 @@ function sparsePage(input: ListInput, accountId: string, now: number): RawBuilde
     const where = [indexedLike('p', input.search!), ...filters]
     if (input.after) where.push(sql`(${key}, m.person_id) ${after(input)} (${afterValue(input)}::bigint, ${input.after.id})`)
     const counted = !input.after && !input.status ? sql`, ${matchCountColumns(now)}` : sql``
-    return sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS}${counted} FROM persons p ${membershipOf(accountId, 'p.person_id')}
+    return sql<RawUserRow>`SELECT ${ROW_COLUMNS}${counted} FROM persons p ${membershipOf(accountId, 'p.person_id')}
       WHERE ${sql.join(where, sql` AND `)}
       ORDER BY ${key} ${order(input)}, m.person_id ${order(input)} LIMIT ${input.limit}`
   }
@@ -179,7 +182,7 @@ function sparsePage(input: ListInput, accountId: string, now: number): RawBuilde
   const key = sql`lower(${sql.raw(`q.${input.sort}`)}::text)`
   const where = [indexedLike('q', input.search!)]
   if (input.after) where.push(sql`(${key}, q.person_id) ${after(input)} (lower(${afterValue(input)}::text), ${input.after.id})`)
-  return sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS} FROM (
+  return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM (
       SELECT q.person_id, ${key} AS k FROM persons q WHERE ${sql.join(where, sql` AND `)} ORDER BY k ${order(input)}, q.person_id ${order(input)}
     ) s JOIN persons p ON p.person_id = s.person_id ${membershipOf(accountId, 's.person_id')}
     WHERE ${sql.join(filters, sql` AND `)}
@@ -192,20 +195,20 @@ function plainPage(input: ListInput, accountId: string, now: number): RawBuilder
   const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
   const where = memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'p' })
   if (input.after) where.push(sql`(${column}, ${tieBreak}) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
-  return sql<RawUserRow>`SELECT ${USER_ROW_COLUMNS} FROM persons p JOIN memberships m ON m.person_id = p.person_id
+  return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM persons p JOIN memberships m ON m.person_id = p.person_id
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${column} ${order(input)}, ${tieBreak} ${order(input)} LIMIT ${input.limit}`
 }
 
 /**
- * The page's rows with their teams (by name, as JSON), in the same statement: one round trip and
- * no list of a hundred ids to bind (the SQLite store reads them with a second, cheap query).
+ * The page with what a first page carries beside it (counts, account figures) in the same
+ * statement: one round trip. The rows bring their team chips (ROW_COLUMNS).
  */
-function withTeams(input: ListInput, page: RawBuilder<RawUserRow>, carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }>): RawBuilder<RawUserRow> {
+function withCarried(input: ListInput, page: RawBuilder<RawUserRow>, carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }>): RawBuilder<RawUserRow> {
+  if (carried.length === 0) return page
   const key = { name: 'page.name', email: 'page.email', lastLogin: 'page."lastLoginAt"' }[input.sort]
   const columns = carried.map((c) => sql.raw(`, ${c.alias}.*`))
-  return sql<RawUserRow>`SELECT page.*, (SELECT coalesce(json_agg(json_build_object('id', t.team_id, 'name', t.name) ORDER BY t.name, t.team_id), '[]'::json)
-      FROM team_members tm JOIN teams t ON t.team_id = tm.team_id WHERE tm.membership_id = page.id) AS teams${sql.join(columns, sql``)}
+  return sql<RawUserRow>`SELECT page.*${sql.join(columns, sql``)}
     FROM (${page}) page${sql.join(carried.map((c) => c.join), sql``)} ORDER BY ${sql.raw(key)} ${order(input)}, page."personId" ${order(input)}`
 }
 
@@ -284,7 +287,7 @@ export const postgresSearch: PeopleSearch = {
       }
       carried.push({ alias: 'f', join: accountFiguresJoin(accountId, now) })
     }
-    return all(q, withTeams(input, page, carried))
+    return all(q, withCarried(input, page, carried))
   },
 
   matches(input, accountId, now, plan, withStatus) {

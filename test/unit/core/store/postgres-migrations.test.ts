@@ -77,14 +77,15 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
     const postgres = new Map<string, string[]>()
     for (const r of rows) postgres.set(r.table_name, [...(postgres.get(r.table_name) ?? []), r.column_name])
     expect([...postgres.keys()].sort()).toEqual([...sqlite.columns.keys()].sort())
-    // The search text and its copy exist on PostgreSQL only (SQLite's FTS5 index does their job there).
-    const postgresOnly = new Set(['persons.search_text', 'memberships.search_text'])
+    // The search text and its copy exist on PostgreSQL only (SQLite's FTS5 index does their job
+    // there), and the team chips kept on memberships (SQLite reads them with one more query).
+    const postgresOnly = new Set(['persons.search_text', 'memberships.search_text', 'memberships.team_chips'])
     for (const [table, columns] of sqlite.columns) {
       expect({ table, columns: postgres.get(table)?.filter((c) => !postgresOnly.has(`${table}.${c}`)).sort() }).toEqual({ table, columns })
     }
   })
 
-  it('creates the same named indexes (plus the trigram one) and triggers (plus those keeping the search text)', async () => {
+  it('creates the same named indexes (plus the trigram one) and triggers (plus those keeping the search text and the team chips)', async () => {
     const sqlite = sqliteSchema()
     const indexes = await q<{ name: string }>(
       `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
@@ -92,7 +93,9 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
     )
     expect(indexes.map((r) => r.name)).toEqual([...sqlite.indexes, 'persons_search_trgm'].sort())
     const triggers = await q<{ name: string }>("SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
-    expect(triggers.map((r) => r.name)).toEqual([...sqlite.triggers, 'memberships_search_text', 'persons_search_text_copies'].sort())
+    expect(triggers.map((r) => r.name)).toEqual(
+      [...sqlite.triggers, 'memberships_search_text', 'persons_search_text_copies', 'team_members_chips_delete', 'team_members_chips_insert', 'teams_chips_rename'].sort()
+    )
   })
 
   it('stores times and growing counters as BIGINT', async () => {
