@@ -81,3 +81,55 @@ export async function measureTeamPages(
   }
   return { first, next }
 }
+
+/**
+ * Ordinary calls while heavy ones run: `heavy` connections each preview a large users CSV over
+ * and over (one at a time each, as a window does), while one more connection asks for the first
+ * users page and auth:status in turn. Returns the ordinary calls' times, the previews finished and
+ * refused (the core's limit on heavy work), the CSV's size and the process's peak memory.
+ */
+export async function measureHeavyLoad(
+  core: Core,
+  connect: () => Promise<string>,
+  options: { heavy?: number; samples?: number; rows?: number } = {}
+): Promise<{ ordinary: number[]; finished: number; refused: number; csvBytes: number; peakRssMb: number }> {
+  const heavy = options.heavy ?? 10
+  const samples = options.samples ?? 200
+  const csv = makeUsersCsv(options.rows ?? 45_000, { tag: `heavy${core.clock.now().toString(36)}` })
+  const connections = [] as string[]
+  for (let i = 0; i < heavy + 1; i++) connections.push(await connect())
+  const [ordinaryConnection, ...heavyConnections] = connections as [string, ...string[]]
+  let stop = false
+  let finished = 0
+  let refused = 0
+  let peakRss = process.memoryUsage().rss
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
+  const loops = heavyConnections.map(async (connectionId) => {
+    while (!stop) {
+      const result = await core.dispatch(connectionId, 'users:import-preview', { csv })
+      if (result.ok) finished += 1
+      else if (result.error.code === 'LIMIT') refused += 1
+      else throw new Error(`users:import-preview failed: ${result.error.code} ${result.error.message}`)
+    }
+  })
+  const ordinary: number[] = []
+  try {
+    // The heavy calls are under way (the first two running, the rest in line) before timing starts.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    for (let i = 0; i < samples; i++) {
+      const start = performance.now()
+      if (i % 2 === 0) unwrap(await core.dispatch(ordinaryConnection, 'users:list', { sort: 'name', direction: 'asc', limit: 100 }), 'users:list')
+      else unwrap(await core.dispatch(ordinaryConnection, 'auth:status', {}), 'auth:status')
+      ordinary.push(performance.now() - start)
+      // A person clicks; calls are not back to back.
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  } finally {
+    stop = true
+    await Promise.allSettled(loops)
+    clearInterval(sampler)
+  }
+  await Promise.all(loops)
+  for (const connectionId of connections) await core.disconnect(connectionId)
+  return { ordinary, finished, refused, csvBytes: Buffer.byteLength(csv), peakRssMb: peakRss / 1e6 }
+}

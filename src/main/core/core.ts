@@ -11,6 +11,9 @@ import { Ledger } from './audit/ledger'
 import { SYSTEM_ACTOR } from './context'
 import type { Executor, Store } from './store/port'
 import { FEATURES } from './features'
+import { runJob } from './jobs/catalog'
+import { HeavyJobs, JobRunner } from './jobs/jobs'
+import type { JobKind, JobTypes } from './jobs/protocol'
 import type { Handler, Kernel, LiveSession, PrincipalResolver, Sessions } from './kernel/kernel'
 import { hasPermission, supportMayMutate } from './kernel/permissions'
 import { closeLeftOpenSessions, insertSession, recordSessionEnd } from './kernel/sessions-repository'
@@ -60,6 +63,9 @@ export class Core implements Kernel {
   private readonly tickHooks: Array<(now: number) => Promise<void>> = []
   private readonly checkOutputs: boolean
   private readonly headKeeper: HeadKeeper | null
+  /** The global limit on heavy channels, and the worker their heavy reads run on. */
+  private readonly heavy = new HeavyJobs()
+  private readonly jobs: JobRunner | null
   private timer: NodeJS.Timeout | null = null
   private closing = false
   private readonly inFlight = new Set<Promise<Result<unknown>>>()
@@ -104,6 +110,7 @@ export class Core implements Kernel {
     this.checkOutputs = deps.checkOutputs ?? false
     this.ledger = new Ledger(this.store, this.clock)
     this.headKeeper = this.store.headDir ? new HeadKeeper(this.store.headDir, this.ledger) : null
+    this.jobs = this.store.readerSpec ? new JobRunner(this.store.readerSpec) : null
     this.sessions = this.sessionApi()
     for (const register of FEATURES) register(this)
     const missing = (Object.keys(channels) as ChannelName[]).filter((c) => !this.handlers.has(c))
@@ -115,6 +122,10 @@ export class Core implements Kernel {
   handle<C extends ChannelName>(channel: C, handler: Handler<C>): void {
     if (this.handlers.has(channel)) throw new Error(`Two handlers for ${channel}`)
     this.handlers.set(channel, handler as unknown as Handler<ChannelName>)
+  }
+
+  offload<K extends JobKind>(kind: K, input: JobTypes[K]['input']): Promise<JobTypes[K]['output']> {
+    return this.jobs ? this.jobs.run(kind, input) : runJob(this.store.db, kind, input)
   }
 
   async tx<T>(fn: (t: Executor) => Promise<T>): Promise<T> {
@@ -298,7 +309,8 @@ export class Core implements Kernel {
       }
       if (connection.session) connection.session.lastSeenAt = now
       const ctx: CallContext = { connectionId, meta: connection.meta, now, session: connection.session, principal }
-      const value = await this.handlers.get(channel)!(ctx, input as never)
+      const handler = this.handlers.get(channel)!
+      const value = 'heavy' in def && def.heavy ? await this.heavy.run(connectionId, async () => handler(ctx, input as never)) : await handler(ctx, input as never)
       if (this.checkOutputs) {
         const checked = def.output.safeParse(value)
         if (!checked.success) throw new Error(`${channel} returned what its contract does not allow: ${checked.error.message}`)
@@ -333,6 +345,7 @@ export class Core implements Kernel {
       this.connections.delete(id)
     }
     this.closed = true
+    await this.jobs?.close()
     await this.headKeeper?.flush()
     await this.store.close()
   }

@@ -1,22 +1,12 @@
 import { Worker } from 'node:worker_threads'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { AppError, fail, type Result } from '../../shared/contract/result'
 import type { CoreClient, CoreEvent, CoreOptions } from './host'
+import { workerEntry } from './worker-entry'
 import type { FromWorker, ToWorker } from './worker-protocol'
 
 type Pending = (value: unknown) => void
 type Request = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never
-
-/**
- * Source runs (tests) load the TypeScript worker through tsx. Node 20 ignores `--import` in a
- * worker's execArgv (nodejs/node#47747), so a tiny ESM entry registers tsx's hooks and then
- * imports the worker.
- */
-function tsxBootstrap(path: string): URL {
-  const api = import.meta.resolve('tsx/esm/api')
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(pathToFileURL(path).href)});\n`
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
-}
 
 /**
  * Start the core in a worker thread. Resolves once the store is open; rejects with the store's
@@ -25,7 +15,7 @@ function tsxBootstrap(path: string): URL {
 export function startCoreWorker(options: CoreOptions & { workerPath?: string; tickMs?: number }): Promise<CoreClient> {
   const path = options.workerPath ?? fileURLToPath(new URL('./worker.js', import.meta.url))
   const { workerPath: _w, ...data } = options
-  const worker = new Worker(path.endsWith('.ts') ? tsxBootstrap(path) : path, { workerData: data })
+  const worker = new Worker(workerEntry(path), { workerData: data })
   const pending = new Map<number, Pending>()
   const listeners = new Set<(event: CoreEvent) => void>()
   let nextId = 1

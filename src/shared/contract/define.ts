@@ -13,6 +13,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   invalidates?: readonly Topic[]
   /** The caller's own connection is not told (it refreshes what it shows itself). */
   exceptCaller?: boolean
+  /**
+   * Heavy work (imports, exports): the core runs a few at once, one per connection, and refuses
+   * more with LIMIT, so one caller's file never stalls everyone else (core/jobs/jobs.ts).
+   */
+  heavy?: boolean
 }
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {

@@ -269,7 +269,8 @@ export const supportAccessChannels = {
     input: z.object({}).strict().optional(),
     output: csvExport,
     access: 'support-access:manage',
-    mutates: false
+    mutates: false,
+    heavy: true
   }),
   /** Support login history (one row per support session), newest first, keyset paged. */
   'support-access:logins': channel({
@@ -283,7 +284,8 @@ export const supportAccessChannels = {
     input: z.object(loginFilters).strict(),
     output: csvExport,
     access: 'support-access:manage',
-    mutates: false
+    mutates: false,
+    heavy: true
   }),
   /**
    * "Sign in as support agent": a vendor agent into one account (`account` is its id, from

@@ -326,7 +326,8 @@ export const usersChannels = {
     input: z.object({ csv: csvText }).strict(),
     output: importReport,
     access: 'users:manage',
-    mutates: false
+    mutates: false,
+    heavy: true
   }),
   /** Validate again and invite every ok row in one transaction (all or nothing); refused rows are reported, never written. */
   'users:import-commit': channel({
@@ -334,6 +335,7 @@ export const usersChannels = {
     output: importReport.extend({ invited: z.array(invitationDelivery.extend({ row: z.number().int() })) }),
     access: 'users:manage',
     mutates: true,
+    heavy: true,
     invalidates: ['users', 'teams', 'audit']
   }),
   /**
@@ -344,6 +346,7 @@ export const usersChannels = {
     input: z.object({}).strict().optional(),
     output: z.object({ csv: z.string(), rows: z.number().int(), fileName: z.string() }),
     access: 'reports:export',
-    mutates: false
+    mutates: false,
+    heavy: true
   })
 } as const

@@ -1,6 +1,6 @@
 import type { AgentPermission, AssignableRole } from '../../../shared/contract/users'
 import type { Executor } from '../store/port'
-import { one, run, sql } from '../store/sql'
+import { all, inList, one, run, sql } from '../store/sql'
 
 /** Every statement of the invitations feature: links (only their SHA-256), and the invitee's person and membership. */
 
@@ -42,6 +42,27 @@ export async function lookupEmail(
       SELECT p.person_id AS "personId", m.membership_id AS "membershipId", m.status
       FROM persons p LEFT JOIN memberships m ON m.person_id = p.person_id AND m.account_id = ${accountId} WHERE p.email = ${email}`
   )
+}
+
+/** `lookupEmail` for many emails at once, a few hundred per statement: rows keyed by the email as stored. */
+export async function lookupEmails(
+  q: Executor,
+  accountId: string,
+  emails: readonly string[]
+): Promise<Array<{ email: string; personId: string; membershipId: string | null; status: string | null }>> {
+  const found: Array<{ email: string; personId: string; membershipId: string | null; status: string | null }> = []
+  for (let i = 0; i < emails.length; i += 500) {
+    found.push(
+      ...(await all(
+        q,
+        sql<{ email: string; personId: string; membershipId: string | null; status: string | null }>`
+          SELECT p.email, p.person_id AS "personId", m.membership_id AS "membershipId", m.status
+          FROM persons p LEFT JOIN memberships m ON m.person_id = p.person_id AND m.account_id = ${accountId}
+          WHERE p.email IN ${inList(emails.slice(i, i + 500))}`
+      ))
+    )
+  }
+  return found
 }
 
 export async function findPersonIdByEmail(q: Executor, email: string): Promise<string | null> {

@@ -112,6 +112,25 @@ export async function lookupInvitee(
   return { personId: row.personId, membership: row.membershipId ? { membershipId: row.membershipId, status: row.status! } : null }
 }
 
+/** Emails compare without case on both stores, for ASCII letters only (SQLite NOCASE; citext under the C collation). */
+function emailKey(email: string): string {
+  return email.replace(/[A-Z]/g, (c) => c.toLowerCase())
+}
+
+/** `lookupInvitee` for many emails (a CSV import's): a few statements, not one per row. */
+export async function lookupInvitees(
+  q: Executor,
+  accountId: string,
+  emails: readonly string[]
+): Promise<(email: string) => { personId: string | null; membership: { membershipId: string; status: string } | null }> {
+  const byKey = new Map((await repo.lookupEmails(q, accountId, emails)).map((row) => [emailKey(row.email), row]))
+  return (email) => {
+    const row = byKey.get(emailKey(email))
+    if (!row) return { personId: null, membership: null }
+    return { personId: row.personId, membership: row.membershipId ? { membershipId: row.membershipId, status: row.status! } : null }
+  }
+}
+
 /**
  * A person (new, or existing from another account) invited into this account, inside the caller's
  * transaction `t`. Callers check `lookupInvitee` first (per email or per CSV row); the unique

@@ -3,6 +3,7 @@ import type { EventName, EventPayload, SessionEndReason } from '../../../shared/
 import type { Topic } from '../../../shared/contract/topics'
 import type { AuditEntry, Ledger } from '../audit/ledger'
 import type { Clock } from '../clock'
+import type { JobKind, JobTypes } from '../jobs/protocol'
 import type { ActiveSession, CallContext, ResolvedPrincipal } from '../context'
 import type { Executor, Store } from '../store/port'
 
@@ -21,6 +22,13 @@ export interface Kernel {
 
   /** Register the handler of a channel; input arrives parsed, the output is checked against the contract. */
   handle<C extends ChannelName>(channel: C, handler: Handler<C>): void
+
+  /**
+   * A heavy read (an import's preview) on the job worker: its own thread and read-only
+   * connection, so the core's thread and connection stay free for everyone else (on a store that
+   * offers no reader, here).
+   */
+  offload<K extends JobKind>(kind: K, input: JobTypes[K]['input']): Promise<JobTypes[K]['output']>
 
   /** One write transaction (see `Store.tx`). */
   tx<T>(fn: (t: Executor) => Promise<T>): Promise<T>

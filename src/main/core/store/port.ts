@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { LedgerLoss } from './head-file'
 import type { KeyEnvelope, ScryptSlot } from './key-envelope'
+import type { ReaderSpec } from '../jobs/protocol'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -29,6 +30,11 @@ export interface Store {
    * index walk needs no transaction around it to SET LOCAL). Absent on SQLite (no planner settings).
    */
   readonly tunedReader?: (settings: Readonly<Record<string, string>>) => Executor
+  /**
+   * How a job worker opens a read-only connection of its own to this store (heavy reads run
+   * there, off the core's thread and connection); absent: heavy work runs in the core.
+   */
+  readonly readerSpec?: ReaderSpec
   /** One write transaction; audit events are appended inside it with the change they record. */
   tx<T>(fn: (t: Executor) => Promise<T>): Promise<T>
   /** Where the data lives, for messages: a file path, or the PostgreSQL URL without its password. */

@@ -247,6 +247,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       created,
       headDir: null,
       tunedReader,
+      readerSpec: { dialect: 'postgres', url },
       tx: (fn) => db.transaction().execute(fn),
       seal: box.seal,
       // Values a database administrator wrote in the clear are never taken for sealed secrets.

@@ -31,7 +31,10 @@ export interface SqliteStoreOptions {
 }
 
 /** Wrap an open better-sqlite3 connection as the store port. */
-export function sqliteStoreOver(raw: Db, options: { key: Buffer; file: string; dataDir: string; created: boolean; release?: () => void }): SqliteStore {
+export function sqliteStoreOver(
+  raw: Db,
+  options: { key: Buffer; file: string; dataDir: string; created: boolean; release?: () => void; nativeBinding?: string; encrypted?: boolean }
+): SqliteStore {
   const handles = sqliteHandles(raw)
   const db = handles.db as unknown as Store['db']
   const box = secretBox(options.key)
@@ -45,6 +48,7 @@ export function sqliteStoreOver(raw: Db, options: { key: Buffer; file: string; d
     headDir: options.dataDir,
     location: options.file,
     created: options.created,
+    readerSpec: { dialect: 'sqlite', file: options.file, key: options.encrypted === false ? null : options.key, nativeBinding: options.nativeBinding },
     tx: (fn) => handles.tx((t) => fn(t as unknown as Store['db'])),
     seal: box.seal,
     unseal: box.unseal,
@@ -105,7 +109,7 @@ export function openSqliteStore(dataDir: string, source: KeySource, options: Sql
           }
         : undefined
     })
-    const store = sqliteStoreOver(opened.db, { key: opened.key, file: opened.file, dataDir, created: opened.created, release })
+    const store = sqliteStoreOver(opened.db, { key: opened.key, file: opened.file, dataDir, created: opened.created, release, nativeBinding: options.nativeBinding })
     return { ...store, ledgerLoss: loss }
   } catch (error) {
     release?.()

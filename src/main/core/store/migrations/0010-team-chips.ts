@@ -25,12 +25,14 @@ export const migration0010: Migration = {
       FROM (SELECT tm.membership_id, json_agg(json_build_object('id', t.team_id, 'name', t.name) ORDER BY t.name, t.team_id) AS chips
             FROM team_members tm JOIN teams t ON t.team_id = tm.team_id GROUP BY tm.membership_id) c
       WHERE c.membership_id = m.membership_id;
-    CREATE FUNCTION memberships_team_chips(ids text[]) RETURNS void LANGUAGE sql AS $$
+    -- plpgsql, not sql: its plan is kept for the session (a SQL function's UPDATE is planned anew on every call).
+    CREATE FUNCTION memberships_team_chips(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
       UPDATE memberships m SET team_chips = coalesce((
           SELECT json_agg(json_build_object('id', t.team_id, 'name', t.name) ORDER BY t.name, t.team_id)
           FROM team_members tm JOIN teams t ON t.team_id = tm.team_id WHERE tm.membership_id = m.membership_id), '[]'::json)
         WHERE m.membership_id = ANY (ids);
-    $$;
+    END $$;
     CREATE FUNCTION team_members_chips_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       PERFORM memberships_team_chips(ARRAY(SELECT DISTINCT membership_id FROM added));

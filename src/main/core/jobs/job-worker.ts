@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3-multiple-ciphers'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { parentPort, workerData } from 'node:worker_threads'
+import { AppError } from '../../../shared/contract/result'
+import { openDatabase } from '../store/connection'
+import type { Executor } from '../store/port'
+import { poolConfig } from '../store/postgres-store'
+import { sqliteHandles } from '../store/sqlite-driver'
+import { runJob } from './catalog'
+import type { FromJobWorker, ReaderSpec, ToJobWorker } from './protocol'
+
+/**
+ * The job worker: heavy reads (an import's preview) on a thread and a read-only connection of
+ * their own, so a 10 MB CSV never holds the core's thread or its connection. It writes nothing.
+ */
+const port = parentPort
+if (!port) throw new Error('job-worker.ts must run in a worker thread')
+const post = (message: FromJobWorker) => port.postMessage(message)
+
+function openReader(spec: ReaderSpec): Executor {
+  if (spec.dialect === 'postgres') {
+    // Two connections: the core's global limit runs at most two heavy jobs at once.
+    const pool = new pg.Pool({ ...poolConfig(spec.url), max: 2, min: 0 })
+    pool.on('error', () => undefined)
+    return new Kysely<never>({ dialect: new PostgresDialect({ pool }) }) as unknown as Executor
+  }
+  const raw = spec.key
+    ? openDatabase(spec.file, Buffer.from(spec.key), { readonly: true, nativeBinding: spec.nativeBinding })
+    : new Database(spec.file, { readonly: true, fileMustExist: true, nativeBinding: spec.nativeBinding })
+  return sqliteHandles(raw).db as unknown as Executor
+}
+
+let db: Executor
+try {
+  db = openReader(workerData as ReaderSpec)
+  post({ type: 'ready' })
+} catch (error) {
+  post({ type: 'open-error', message: (error as Error).message })
+  process.exit(0)
+}
+
+port.on('message', async (message: ToJobWorker) => {
+  try {
+    post({ type: 'done', id: message.id, value: await runJob(db, message.kind, message.input) })
+  } catch (error) {
+    if (error instanceof AppError) post({ type: 'failed', id: message.id, error: { code: error.code, message: error.message, details: error.details } })
+    else {
+      console.error(`[jobs] ${message.kind} failed:`, error)
+      post({ type: 'failed', id: message.id, error: { code: 'INTERNAL', message: 'Something went wrong inside Gatehouse; nothing was changed.' } })
+    }
+  }
+})
