@@ -20,8 +20,9 @@ const post = (message: FromJobWorker) => port.postMessage(message)
 
 function openReader(spec: ReaderSpec): Executor {
   if (spec.dialect === 'postgres') {
-    // Two connections: the core's global limit runs at most two heavy jobs at once.
-    const pool = new pg.Pool({ ...poolConfig(spec.url), max: 2, min: 0 })
+    // Two connections (the core's limit runs at most two heavy jobs at once), read-only by the
+    // server's own rule: a job never writes outside the core's transactions.
+    const pool = new pg.Pool({ ...poolConfig(spec.url), max: 2, min: 0, options: '-c default_transaction_read_only=on' })
     pool.on('error', () => undefined)
     return new Kysely<never>({ dialect: new PostgresDialect({ pool }) }) as unknown as Executor
   }

@@ -59,58 +59,70 @@ export class HeavyJobs {
  * AppErrors the work would have thrown in the core.
  */
 export class JobRunner {
-  private worker: Promise<Worker> | null = null
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
-  private nextId = 1
+  private current: { worker: Promise<Worker>; run: (message: Omit<ToJobWorker, 'id'>) => Promise<unknown> } | null = null
   private closed = false
 
   constructor(private readonly spec: ReaderSpec) {}
 
   async run<K extends JobKind>(kind: K, input: JobTypes[K]['input']): Promise<JobTypes[K]['output']> {
     if (this.closed) throw new AppError('INTERNAL', 'Gatehouse is shutting down.')
-    const worker = await (this.worker ??= this.start())
-    const id = this.nextId++
-    return new Promise<JobTypes[K]['output']>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      worker.postMessage({ id, kind, input } satisfies ToJobWorker)
-    })
+    const current = (this.current ??= this.start())
+    return (await current.run({ kind, input })) as JobTypes[K]['output']
   }
 
-  private start(): Promise<Worker> {
-    const worker = new Worker(workerEntry(new URL(import.meta.url.endsWith('.ts') ? './job-worker.ts' : './job-worker.js', import.meta.url)), {
+  /** One worker and what is waiting on it: its handlers touch only its own jobs, and forget it only if it is still the current one. */
+  private start(): NonNullable<JobRunner['current']> {
+    const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
+    let nextId = 1
+    const thread = new Worker(workerEntry(new URL(import.meta.url.endsWith('.ts') ? './job-worker.ts' : './job-worker.js', import.meta.url)), {
       workerData: this.spec
     })
-    return new Promise<Worker>((resolve, reject) => {
-      const failAll = (message: string) => {
-        this.worker = null
-        for (const p of this.pending.values()) p.reject(new AppError('INTERNAL', message))
-        this.pending.clear()
-      }
-      worker.on('message', (message: FromJobWorker) => {
-        if (message.type === 'ready') resolve(worker)
+    const forget = (message: string) => {
+      if (this.current === started) this.current = null
+      for (const p of pending.values()) p.reject(new AppError('INTERNAL', message))
+      pending.clear()
+    }
+    const worker = new Promise<Worker>((resolve, reject) => {
+      thread.on('message', (message: FromJobWorker) => {
+        if (message.type === 'ready') resolve(thread)
         else if (message.type === 'open-error') reject(new AppError('INTERNAL', `The job worker could not open the store: ${message.message}`))
         else {
-          const p = this.pending.get(message.id)
-          this.pending.delete(message.id)
+          const p = pending.get(message.id)
+          pending.delete(message.id)
           if (message.type === 'done') p?.resolve(message.value)
           else p?.reject(new AppError(message.error.code, message.error.message, message.error.details))
         }
       })
-      worker.on('error', (error) => {
+      thread.on('error', (error) => {
         reject(new AppError('INTERNAL', `The job worker failed: ${error.message}`))
-        failAll(`The job worker failed: ${error.message}`)
+        forget(`The job worker failed: ${error.message}`)
       })
-      worker.on('exit', () => failAll('The job worker stopped before finishing; nothing was changed. Try again.'))
-    }).catch((error: unknown) => {
-      this.worker = null
-      throw error
+      thread.on('exit', () => {
+        reject(new AppError('INTERNAL', 'The job worker stopped before it was ready.'))
+        forget('The job worker stopped before finishing; nothing was changed. Try again.')
+      })
     })
+    const started: NonNullable<JobRunner['current']> = {
+      worker,
+      run: async (message) => {
+        const ready = await worker.catch((error: unknown) => {
+          forget((error as Error).message)
+          throw error
+        })
+        const id = nextId++
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject })
+          ready.postMessage({ ...message, id } as ToJobWorker)
+        })
+      }
+    }
+    return started
   }
 
   async close(): Promise<void> {
     this.closed = true
-    const worker = this.worker
-    this.worker = null
-    if (worker) await (await worker.catch(() => null))?.terminate()
+    const current = this.current
+    this.current = null
+    if (current) await (await current.worker.catch(() => null))?.terminate()
   }
 }

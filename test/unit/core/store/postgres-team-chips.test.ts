@@ -10,6 +10,7 @@ const serverUrl = inject('postgresUrl')
 describe.skipIf(!serverUrl)('migration 0010 team-chips (PostgreSQL)', () => {
   let client: pg.Client
   let drop: () => Promise<void>
+  let url = ''
   const q = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows
   /** The chips as kept, and as the subquery they replace computes them. */
   const chips = async () =>
@@ -33,7 +34,8 @@ describe.skipIf(!serverUrl)('migration 0010 team-chips (PostgreSQL)', () => {
   beforeAll(async () => {
     const database = await createTestDatabase(serverUrl)
     drop = database.drop
-    client = new pg.Client({ connectionString: database.url })
+    url = database.url
+    client = new pg.Client({ connectionString: url })
     await client.connect()
     const apply = async (version: number) => {
       await q('BEGIN')
@@ -60,6 +62,27 @@ describe.skipIf(!serverUrl)('migration 0010 team-chips (PostgreSQL)', () => {
       { id: 't1', name: 'Tier 2' }
     ])
     expect(await chipsOf('c')).toEqual([])
+    await expectKept()
+  })
+
+  it('keeps both teams when two transactions add one person to two teams at once', async () => {
+    for (const statement of member('e')) await q(statement)
+    const other = new pg.Client({ connectionString: url })
+    await other.connect()
+    try {
+      await q('BEGIN')
+      await q("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a1', 't1', 'm-e', 'p-e', 0)")
+      await other.query('BEGIN')
+      // Waits for the first transaction's lock on the membership, then must see its team.
+      const second = other.query("INSERT INTO team_members (account_id, team_id, membership_id, person_id, added_at) VALUES ('a1', 't2', 'm-e', 'p-e', 0)")
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await q('COMMIT')
+      await second
+      await other.query('COMMIT')
+    } finally {
+      await other.end()
+    }
+    expect((await chipsOf('e')).map((c: { id: string }) => c.id).sort()).toEqual(['t1', 't2'])
     await expectKept()
   })
 

@@ -25,9 +25,14 @@ export const migration0010: Migration = {
       FROM (SELECT tm.membership_id, json_agg(json_build_object('id', t.team_id, 'name', t.name) ORDER BY t.name, t.team_id) AS chips
             FROM team_members tm JOIN teams t ON t.team_id = tm.team_id GROUP BY tm.membership_id) c
       WHERE c.membership_id = m.membership_id;
-    -- plpgsql, not sql: its plan is kept for the session (a SQL function's UPDATE is planned anew on every call).
+    -- plpgsql, not sql: its plans are kept for the session (a SQL function's UPDATE is planned anew
+    -- on every call). The rows are locked first, in a statement of their own: two transactions
+    -- changing one person's teams at once then run one after the other, and the UPDATE's fresh
+    -- snapshot (a new statement) sees the other's committed team_members rows. Had the UPDATE
+    -- waited for the lock itself, its SET would have read the teams as they were before that wait.
     CREATE FUNCTION memberships_team_chips(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
+      PERFORM 1 FROM memberships WHERE membership_id = ANY (ids) ORDER BY membership_id FOR UPDATE;
       UPDATE memberships m SET team_chips = coalesce((
           SELECT json_agg(json_build_object('id', t.team_id, 'name', t.name) ORDER BY t.name, t.team_id)
           FROM team_members tm JOIN teams t ON t.team_id = tm.team_id WHERE tm.membership_id = m.membership_id), '[]'::json)
