@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Result } from '../../shared/contract/result'
 import { auditRowToDto } from '../core/audit/handlers'
-import { canonicalEventJson, verifyLedger, type AuditEntry, type AuditRow } from '../core/audit/ledger'
+import { auditRowOf, canonicalEventJson, verifyLedger, type AuditEntry, type AuditRow } from '../core/audit/ledger'
 import { leafHash, MerkleFrontier } from '../core/audit/merkle'
 import { systemClock } from '../core/clock'
 import { Core } from '../core/core'
@@ -641,25 +641,8 @@ function appendBeforePort(db: Db): (entry: AuditEntry) => void {
   const append = db.transaction((e: AuditEntry) => {
     const state = readState.get() as { size: number; frontier: Buffer }
     const frontier = MerkleFrontier.decode(state.size, state.frontier)
-    const row: Omit<AuditRow, 'leaf_hash'> = {
-      seq: frontier.size + 1,
-      account_id: e.accountId,
-      time: Date.now(),
-      actor_kind: e.actor.kind,
-      actor_id: e.actor.id,
-      actor_name: e.actor.name,
-      actor_email: e.actor.email,
-      actor_role: e.actor.role,
-      action: e.action,
-      summary: e.summary,
-      target_type: e.target.type,
-      target_id: e.target.id,
-      target_name: e.target.name,
-      before_json: e.before === undefined ? null : JSON.stringify(e.before),
-      after_json: e.after === undefined ? null : JSON.stringify(e.after),
-      ip: e.ip,
-      device: e.device
-    }
+    // The row as the ledger builds it: what differs is only the statements around it.
+    const row = auditRowOf(e, frontier.size + 1, Date.now())
     const leaf = leafHash(canonicalEventJson(row))
     insert.run({ ...row, leaf_hash: leaf })
     frontier.append(leaf)

@@ -114,6 +114,29 @@ function toJson(value: unknown): string | null {
   return value === undefined || value === null ? null : canonicalize(value)!
 }
 
+/** The stored row of an event at `seq` (`now` unless the entry brings its time): what the leaf hashes. */
+export function auditRowOf(entry: AuditEntry, seq: number, now: number): Omit<AuditRow, 'leaf_hash'> {
+  return {
+    seq,
+    account_id: entry.accountId,
+    time: entry.time ?? now,
+    actor_kind: entry.actor.kind,
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name,
+    actor_email: entry.actor.email,
+    actor_role: entry.actor.role,
+    action: entry.action,
+    summary: entry.summary,
+    target_type: entry.target.type,
+    target_id: entry.target.id,
+    target_name: entry.target.name,
+    before_json: toJson(entry.before),
+    after_json: toJson(entry.after),
+    ip: entry.ip,
+    device: entry.device
+  }
+}
+
 /**
  * The append-only audit log. Appends run inside the caller's transaction (with the change they
  * record); on PostgreSQL the ledger state row is locked for the append, so concurrent writers get
@@ -149,7 +172,7 @@ export class Ledger {
       state ??= await readLedgerState(t, DIALECT_SQL[this.store.dialect].forUpdate)
       const frontier = MerkleFrontier.decode(state.size, state.frontier)
       const events = list.map((entry) => {
-        const row = this.rowOf(entry, frontier.size + 1)
+        const row = auditRowOf(entry, frontier.size + 1, this.clock.now())
         const leaf = leafHash(canonicalEventJson(row))
         frontier.append(leaf)
         return { row, leaf }
@@ -166,27 +189,7 @@ export class Ledger {
     throw new Error('The audit ledger state changed while it was locked for an append')
   }
 
-  private rowOf(entry: AuditEntry, seq: number): Omit<AuditRow, 'leaf_hash'> {
-    return {
-      seq,
-      account_id: entry.accountId,
-      time: entry.time ?? this.clock.now(),
-      actor_kind: entry.actor.kind,
-      actor_id: entry.actor.id,
-      actor_name: entry.actor.name,
-      actor_email: entry.actor.email,
-      actor_role: entry.actor.role,
-      action: entry.action,
-      summary: entry.summary,
-      target_type: entry.target.type,
-      target_id: entry.target.id,
-      target_name: entry.target.name,
-      before_json: toJson(entry.before),
-      after_json: toJson(entry.after),
-      ip: entry.ip,
-      device: entry.device
-    }
-  }
+
 
   async size(q: Executor = this.store.db): Promise<number> {
     return (await readLedgerState(q)).size

@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3-multiple-ciphers'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../shared/contract/result'
 import { openDatabase } from '../store/connection'
 import type { Executor } from '../store/port'
-import { poolConfig } from '../store/postgres-store'
+import { postgresReader } from '../store/postgres-store'
 import { sqliteHandles } from '../store/sqlite-driver'
 import { runJob } from './catalog'
 import type { FromJobWorker, ReaderSpec, ToJobWorker } from './protocol'
@@ -22,9 +20,7 @@ function openReader(spec: ReaderSpec): Executor {
   if (spec.dialect === 'postgres') {
     // Two connections (the core's limit runs at most two heavy jobs at once), read-only by the
     // server's own rule: a job never writes outside the core's transactions.
-    const pool = new pg.Pool({ ...poolConfig(spec.url), max: 2, min: 0, options: '-c default_transaction_read_only=on' })
-    pool.on('error', () => undefined)
-    return new Kysely<never>({ dialect: new PostgresDialect({ pool }) }) as unknown as Executor
+    return postgresReader(spec.url, { max: 2, options: '-c default_transaction_read_only=on' })
   }
   const raw = spec.key
     ? openDatabase(spec.file, Buffer.from(spec.key), { readonly: true, nativeBinding: spec.nativeBinding })

@@ -121,6 +121,17 @@ export function poolConfig(url: string): pg.PoolConfig {
   return { ...base, ssl: tlsOptions(options.ssl) }
 }
 
+/**
+ * A small pool of reading connections beside the store's own (the users list's tuned readers, the
+ * job worker's read-only one): `options` carries their settings in the startup packet.
+ */
+export function postgresReader(url: string, settings: { max: number; options: string }): Executor {
+  const pool = new pg.Pool({ ...poolConfig(url), Client: PreparingClient, ...settings })
+  // An idle client lost its server; the next query reports it.
+  pool.on('error', () => undefined)
+  return new Kysely<never>({ dialect: new PostgresDialect({ pool }) }) as unknown as Executor
+}
+
 /** TLS that verifies the server's certificate and host name, with the URL's CA file if it names one. */
 function tlsOptions(ssl: unknown): pg.PoolConfig['ssl'] {
   const ca = typeof ssl === 'object' && ssl !== null && 'ca' in ssl ? (ssl as { ca?: string }).ca : undefined
@@ -229,9 +240,7 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       let reader = readers.get(options)
       if (!reader) {
         if (closed) throw new AppError('INTERNAL', 'The store is closed.')
-        const tunedPool = new pg.Pool({ ...poolConfig(url), Client: PreparingClient, max: READER_CONNECTIONS, options })
-        tunedPool.on('error', () => undefined)
-        reader = new Kysely<never>({ dialect: new PostgresDialect({ pool: tunedPool }) }) as unknown as Executor
+        reader = postgresReader(url, { max: READER_CONNECTIONS, options })
         readers.set(options, reader)
       }
       return reader

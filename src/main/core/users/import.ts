@@ -39,15 +39,11 @@ export async function checkUsersCsv(q: Executor, accountId: string, now: number,
   }
   const teamByName = new Map((await allTeams(q, accountId)).map((t) => [t.name.toLowerCase(), t]))
   // Who already exists, for every well-formed email of the file: a few statements, not one per row.
-  const emailAt = (cells: string[]) => emailSchema.safeParse((at.email >= 0 ? (cells[at.email] ?? '') : '').trim())
-  const invitee = await lookupInvitees(
-    q,
-    accountId,
-    [...new Set(parsed.records.map((r) => emailAt(r.cells)).flatMap((e) => (e.success ? [e.data] : [])))]
-  )
+  const emails = parsed.records.map(({ cells }) => emailSchema.safeParse((at.email >= 0 ? (cells[at.email] ?? '') : '').trim()))
+  const invitee = await lookupInvitees(q, accountId, [...new Set(emails.flatMap((e) => (e.success ? [e.data] : [])))])
   const firstRowOf = new Map<string, number>()
   const rows: CheckedRow[] = []
-  for (const { row, cells, malformed } of parsed.records) {
+  for (const [i, { row, cells, malformed }] of parsed.records.entries()) {
     const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '')
     const rawEmail = cell(at.email)
     const rawName = cell(at.name)
@@ -58,7 +54,7 @@ export async function checkUsersCsv(q: Executor, accountId: string, now: number,
       .filter((t) => t.length > 0)
     const reasons: string[] = []
     if (malformed) reasons.push('malformed quotes')
-    const parsedEmail = emailAt(cells)
+    const parsedEmail = emails[i]!
     const email = parsedEmail.success ? parsedEmail.data : null
     let personId: string | null = null
     if (!email) reasons.push(rawEmail ? 'bad email' : 'missing email')

@@ -7,6 +7,8 @@ const serverUrl = inject('postgresUrl')
 
 // Migration 0010 is PostgreSQL's only (SQLite's schema is unchanged by it): this file runs in the
 // postgres project alone, on the server its global setup starts.
+// Skipped only when the run has no PostgreSQL server (no postgres project, e.g. a filtered local
+// run): the sqlite project never loads this file, and `npm test` always starts the server.
 describe.skipIf(!serverUrl)('migration 0010 team-chips (PostgreSQL)', () => {
   let client: pg.Client
   let drop: () => Promise<void>

@@ -38,20 +38,16 @@ export const migration0010: Migration = {
           FROM team_members tm JOIN teams t ON t.team_id = tm.team_id WHERE tm.membership_id = m.membership_id), '[]'::json)
         WHERE m.membership_id = ANY (ids);
     END $$;
-    CREATE FUNCTION team_members_chips_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- One function for both triggers: each names its transition table "changed".
+    CREATE FUNCTION team_members_chips() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      PERFORM memberships_team_chips(ARRAY(SELECT DISTINCT membership_id FROM added));
+      PERFORM memberships_team_chips(ARRAY(SELECT DISTINCT membership_id FROM changed));
       RETURN NULL;
     END $$;
-    CREATE TRIGGER team_members_chips_insert AFTER INSERT ON team_members REFERENCING NEW TABLE AS added
-      FOR EACH STATEMENT EXECUTE FUNCTION team_members_chips_insert();
-    CREATE FUNCTION team_members_chips_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM memberships_team_chips(ARRAY(SELECT DISTINCT membership_id FROM removed));
-      RETURN NULL;
-    END $$;
-    CREATE TRIGGER team_members_chips_delete AFTER DELETE ON team_members REFERENCING OLD TABLE AS removed
-      FOR EACH STATEMENT EXECUTE FUNCTION team_members_chips_delete();
+    CREATE TRIGGER team_members_chips_insert AFTER INSERT ON team_members REFERENCING NEW TABLE AS changed
+      FOR EACH STATEMENT EXECUTE FUNCTION team_members_chips();
+    CREATE TRIGGER team_members_chips_delete AFTER DELETE ON team_members REFERENCING OLD TABLE AS changed
+      FOR EACH STATEMENT EXECUTE FUNCTION team_members_chips();
     CREATE FUNCTION teams_chips_rename() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       PERFORM memberships_team_chips(ARRAY(SELECT tm.membership_id FROM team_members tm WHERE tm.team_id = NEW.team_id));
