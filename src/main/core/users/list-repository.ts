@@ -222,7 +222,7 @@ export async function accountFigures(q: Executor, accountId: string, now: number
   return toFigures(await one(q, sql<RawUserRow>`${accountFiguresSelect(accountId, now)}`))
 }
 
-/** The same figures as a CROSS JOIN of a page query (one round trip for the page and its figures): columns f.* on every row. */
+/** The same figures as a CROSS JOIN (PostgreSQL reads them beside a first page: search.postgres.ts pageBeside): columns f.*. */
 export function accountFiguresJoin(accountId: string, now: number): RawBuilder<unknown> {
   // OFFSET 0 keeps it one row computed once: flattened, its expired count ran once per page row.
   return sql` CROSS JOIN (${accountFiguresSelect(accountId, now)} OFFSET 0) f`
@@ -235,8 +235,8 @@ export function figuresInPage(rows: readonly RawUserRow[]): AccountFigures | nul
 }
 
 /**
- * Counts per shown status of FROM/WHERE over at most `limit` + 1 rows, as a CROSS JOIN of a page
- * query: columns c."nActive" … on every row (see countsInPage).
+ * Counts per shown status of FROM/WHERE over at most `limit` + 1 rows, as a CROSS JOIN (read beside
+ * a first page on PostgreSQL): columns c."nActive" … (see countsInPage).
  */
 export function countsJoin(from: RawBuilder<unknown>, where: RawBuilder<unknown>, now: number, limit: number | null, orderBy?: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql` CROSS JOIN (SELECT count(*) FILTER (WHERE b = 'active') AS "nActive", count(*) FILTER (WHERE b = 'invited') AS "nInvited",
