@@ -52,6 +52,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   after: 'Page position',
   before: 'Page position',
   limit: 'Page size',
+  offset: 'Position in the list',
   action: 'Action',
   actorId: 'Actor',
   from: 'Start of the period',

@@ -161,26 +161,36 @@ const bulkResult = z.object({ changed: z.number().int(), unchanged: z.number().i
 /** Opaque keyset cursor: the last row's sort value and id. */
 export const userCursor = z.object({ value: z.union([z.string(), z.number(), z.null()]), id }).strict()
 
+/** The users list's filters: its pages and "Select all N matching" take the same ones. */
+const usersFilters = {
+  search: z.string().trim().max(200).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  role: z.enum(ROLES).optional(),
+  /** Only members of this team. */
+  teamId: id.optional()
+}
+
 export const usersChannels = {
   /** One page of the account's people (keyset paging). Agents are refused: they see only their profile. */
   'users:list': channel({
     input: z
       .object({
-        search: z.string().trim().max(200).optional(),
-        status: z.enum(USER_STATUSES).optional(),
-        role: z.enum(ROLES).optional(),
-        /** Only members of this team. */
-        teamId: id.optional(),
+        ...usersFilters,
         sort: z.enum(USER_SORTS).default('name'),
         direction: z.enum(['asc', 'desc']).default('asc'),
         after: userCursor.optional(),
+        /**
+         * A page by its position in the sorted list instead of a cursor (the list's scrollbar, End,
+         * a jump), only without a search and never with `after`. Later pages continue by cursor.
+         */
+        offset: z.number().int('The position must be a whole number').min(0, 'The position cannot be negative').max(10_000_000).optional(),
         limit: pageLimit
       })
       .strict(),
     output: z.object({
       rows: z.array(userRow),
       next: userCursor.nullable(),
-      /** Rows matching the filters; only on the first page (null when `after` is given). */
+      /** Rows matching the filters; only on the first page (null when `after` or an `offset` is given). */
       total: z.number().int().nullable(),
       /**
        * True when a broad search was counted only up to `total` ("200+ matches"): counting every
@@ -201,6 +211,18 @@ export const usersChannels = {
       seats: seatUse.nullable()
     }),
     access: 'users:read',
+    mutates: false
+  }),
+  /**
+   * Every person matching the list's filters (search, status, role, team; uncapped: not the list's
+   * "200+"), for "Select all N matching": their membership ids and roles (the bulk confirmation
+   * names the Agents among them). The Owner and the caller, whom a bulk change refuses, are left
+   * out and counted in `leftOut`. More than a bulk change takes (CSV_MAX_ROWS) is a LIMIT.
+   */
+  'users:list-ids': channel({
+    input: z.object(usersFilters).strict(),
+    output: z.object({ members: z.array(z.object({ id, role: z.enum(ROLES) })), leftOut: z.object({ owner: z.boolean(), you: z.boolean() }) }),
+    access: 'users:manage',
     mutates: false
   }),
   /** One person of the account, for the detail panel. */

@@ -4,6 +4,7 @@
  */
 declare global {
   function getComputedStyle(element: unknown): { textOverflow: string; backgroundColor: string }
+  function requestAnimationFrame(callback: (now: number) => void): number
 }
 
 export {}

@@ -30,10 +30,16 @@ export class UsersPage {
     return Number(text.replace(/[^\d]/g, ''))
   }
 
-  /** How many rows are loaded so far ("Showing 200 of 2,001" → 200). */
-  async loaded(): Promise<number> {
-    const match = /Showing ([\d,]+) of/.exec((await this.footer.textContent()) ?? '')
-    return match ? Number(match[1]!.replace(/,/g, '')) : 0
+  /** The first row in view, from the footer ("Rows 12,001–12,016 of 20,001" → index 12,000). */
+  async firstInView(): Promise<number> {
+    const match = /Rows ([\d,]+)–/.exec((await this.footer.textContent()) ?? '')
+    if (!match) throw new Error('The footer names no rows in view')
+    return Number(match[1]!.replace(/,/g, '')) - 1
+  }
+
+  /** The checkbox of the row at this place in the whole list (0-based). */
+  checkboxAt(index: number): Locator {
+    return this.grid.locator(`[data-index="${index}"]`).getByRole('checkbox')
   }
 
   filter(label: string): Locator {

@@ -64,6 +64,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   'users:list': { spec: 'seeUsersTeams', input: () => ({ limit: 5 }) },
   'users:get': { spec: 'seeUsersTeams', input: async (fx) => ({ membershipId: await fx.target() }) },
   'users:seats': { spec: 'seeUsersTeams', input: () => ({}) },
+  'users:list-ids': { spec: 'manageUsers', input: () => ({ status: 'active' }) },
   'users:invite': { spec: 'manageUsers', input: () => ({ emails: [`inv-${randomUUID().slice(0, 8)}@example.com`], role: 'agent' }) },
   'users:resend-invitation': {
     spec: 'manageUsers',

@@ -80,7 +80,11 @@ const SPECIFIC_MALFORMED: Partial<Record<ChannelName, Array<[string, unknown]>>>
       ['a cursor with an object value', { after: { value: { $gt: '' }, id: 'x' } }],
       ['a cursor with an empty id', { after: { value: 'Ann', id: '' } }],
       ['a cursor with a huge id', { after: { value: 'Ann', id: HUGE } }],
-      ['an offset', { offset: 100 }]
+      // A position exists (the scrollbar's jumps); a malformed one is refused.
+      ['a negative offset', { offset: -1 }],
+      ['a fractional offset', { offset: 1.5 }],
+      ['an offset as a string', { offset: '100' }],
+      ['an offset past any list', { offset: 10_000_001 }]
     ],
     'audit:list': [
       ['before 0', { before: 0 }],

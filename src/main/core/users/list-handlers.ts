@@ -1,6 +1,7 @@
-import type { OutputOf } from '../../../shared/contract'
-import { USER_STATUSES, type UserRow, type UserStatus } from '../../../shared/contract/users'
-import { accountOf } from '../kernel/call'
+import type { OutputOf, ParsedInputOf } from '../../../shared/contract'
+import { CSV_MAX_ROWS, USER_STATUSES, type UserRow, type UserStatus } from '../../../shared/contract/users'
+import { AppError } from '../../../shared/contract/result'
+import { accountOf, selfMembershipId } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import type { Executor, Store } from '../store/port'
 import {
@@ -9,6 +10,7 @@ import {
   countRows,
   countsInPage,
   figuresInPage,
+  membersOf,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
   teamStatusCounts,
@@ -51,6 +53,11 @@ const EMPTY_COUNTS = Object.fromEntries(USER_STATUSES.map((s) => [s, 0])) as Rec
  * SEARCH_COUNT_CAP matches ("200+"), on both stores.
  */
 export function listUsers(store: Store, search: PeopleSearch, input: ListInput, accountId: string, now: number): Promise<ListOutput> {
+  if (input.offset !== undefined && input.search) {
+    // A search's plans walk or sort its matches from the start; a position in them has no index to seek.
+    throw new AppError('VALIDATION', 'A position in the list can be asked for only without a search; a search continues page by page.')
+  }
+  if (input.offset !== undefined && input.after) throw new AppError('VALIDATION', 'Ask for a page either after a row or at a position, not both.')
   // No name or email holds a NUL (PostgreSQL refuses it in text; SQLite would cut the term there).
   if (input.search && unmatchableTerm(input.search)) {
     if (input.after) return Promise.resolve({ rows: [], next: null, total: null, counts: null, seats: null })
@@ -89,7 +96,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     raw.length === input.limit && last
       ? { value: input.sort === 'lastLogin' ? Number(last.lastLoginAt) : input.sort === 'email' ? last.email : last.name, id: last.personId }
       : null
-  if (input.after) return { rows, next, total: null, counts: null, seats: null }
+  if (input.after || input.offset) return { rows, next, total: null, counts: null, seats: null }
   const figures = figuresInPage(raw) ?? (await accountFigures(q, accountId, now))
   const seatUse = seatUseOf(statusCountsOf(figures), figures.seats)
 
@@ -145,8 +152,36 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
   return { rows, next, total, totalCapped, counts, countsCapped, seats: seatUse }
 }
 
-/** The users list (`users:list`), on the store's own people-search plans. */
+/**
+ * Every person matching the list's filters, uncapped (`users:list-ids`, "Select all N matching"):
+ * the same matches the list pages through, read by the dialect's counting plan, up to what one bulk
+ * change takes.
+ */
+export function listMemberIds(
+  store: Store,
+  search: PeopleSearch,
+  filters: ParsedInputOf<'users:list-ids'>,
+  accountId: string,
+  self: string | null,
+  now: number
+): Promise<OutputOf<'users:list-ids'>> {
+  if (filters.search && unmatchableTerm(filters.search)) return Promise.resolve({ members: [], leftOut: { owner: false, you: false } })
+  const input: ListInput = { ...filters, sort: 'name', direction: 'asc', limit: 100 }
+  return search.read(store, input, async (q) => {
+    const plan = await search.plan(q, input, accountId, now)
+    const { from, where } = search.matches(input, accountId, now, plan, true)
+    const matched = await membersOf(q, from, where, CSV_MAX_ROWS + 2)
+    const members = matched.filter((m) => m.role !== 'owner' && m.id !== self)
+    if (members.length > CSV_MAX_ROWS) {
+      throw new AppError('LIMIT', `More than ${CSV_MAX_ROWS.toLocaleString('en-US')} people match; a bulk change takes at most ${CSV_MAX_ROWS.toLocaleString('en-US')} at once. Narrow the filters (status, role, team or a search) and select again.`)
+    }
+    return { members, leftOut: { owner: matched.some((m) => m.role === 'owner'), you: matched.some((m) => m.id === self && m.role !== 'owner') } }
+  })
+}
+
+/** The users list (`users:list`, `users:list-ids`), on the store's own people-search plans. */
 export function registerUsersList(kernel: Kernel): void {
   const search = kernel.store.dialect === 'postgres' ? postgresSearch : sqliteSearch
   kernel.handle('users:list', (ctx, input) => listUsers(kernel.store, search, input, accountOf(ctx), ctx.now))
+  kernel.handle('users:list-ids', (ctx, input) => listMemberIds(kernel.store, search, input, accountOf(ctx), selfMembershipId(ctx), ctx.now))
 }

@@ -291,6 +291,11 @@ export async function teamsOfMemberships(q: Executor, membershipIds: readonly st
   )
 }
 
+/** Membership ids and roles of FROM/WHERE (alias m), at most `limit` + 1 of them, in no particular order. */
+export function membersOf(q: Executor, from: RawBuilder<unknown>, where: RawBuilder<unknown>, limit: number): Promise<Array<{ id: string; role: UserRow['role'] }>> {
+  return all(q, sql<{ id: string; role: UserRow['role'] }>`SELECT m.membership_id AS id, m.role FROM ${from} WHERE ${where} LIMIT ${limit + 1}`)
+}
+
 /** Rows of FROM/WHERE, counted up to `limit` + 1 (null: all of them). */
 export async function countRows(q: Executor, from: RawBuilder<unknown>, where: RawBuilder<unknown>, limit: number | null): Promise<number> {
   const row =

@@ -189,7 +189,7 @@ function sparsePage(input: ListInput, accountId: string, now: number): RawBuilde
     ORDER BY s.k ${order(input)}, s.person_id ${order(input)} LIMIT ${input.limit}`
 }
 
-/** no search: the sort's index, the planner's choice (unchanged). */
+/** no search: the sort's index, the planner's choice (unchanged); a position (input.offset) skips along it. */
 function plainPage(input: ListInput, accountId: string, now: number): RawBuilder<RawUserRow> {
   const column = sql.raw({ name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' }[input.sort])
   const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
@@ -197,7 +197,7 @@ function plainPage(input: ListInput, accountId: string, now: number): RawBuilder
   if (input.after) where.push(sql`(${column}, ${tieBreak}) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
   return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM persons p JOIN memberships m ON m.person_id = p.person_id
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY ${column} ${order(input)}, ${tieBreak} ${order(input)} LIMIT ${input.limit}`
+    ORDER BY ${column} ${order(input)}, ${tieBreak} ${order(input)} LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
 }
 
 /**

@@ -149,7 +149,7 @@ export function usersPageQuery(
     FROM ${from}
     WHERE ${sql.join(pageWhere, sql` AND `)}
     ORDER BY ${column} ${order}, ${tieBreak} ${order}
-    LIMIT ${input.limit}`
+    LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
   return { page, from, where: filter }
 }
 

@@ -19,6 +19,15 @@ interface DataTableProps<TData extends RowData, TSelected> {
   rowHeight: number
   /** All rows matching the query on the server (for aria-rowcount), when known. */
   totalRows?: number
+  /**
+   * Rows the list has places for (default: the table's rows). More than the table holds when the
+   * list knows its whole result but holds only some of it: the table then holds the rows near the
+   * viewport, `indexOf` gives each its place, and a place without a row shows as loading.
+   */
+  rowCount?: number
+  indexOf?(row: TData): number
+  /** The rows in view changed (first and last index). */
+  onRangeChange?(start: number, end: number): void
   hasMore: boolean
   loading: boolean
   /** The shown rows answer an older query while a new one loads: dim them. */
@@ -46,14 +55,18 @@ function headerControls(head: HTMLElement | null): HTMLElement[] {
  * small overscan) are in the DOM, so 100,000 rows cost the same as 100.
  *
  * The grid is one tab stop (a roving tabindex on the rows; every control inside has tabIndex -1):
- * Up/Down move between rows, Page Up/Down by a screenful, Home/End to the first/last loaded row,
+ * Up/Down move between rows, Page Up/Down by a screenful, Home/End to the first/last row (of the whole result when the list has a place for every row),
  * Enter opens the row, Space ticks the row's checkbox (or opens it when it has none). Up from the
  * first row reaches the header's controls (Left/Right between them, Down back to the rows).
  */
 export function DataTable<TData extends RowData, TSelected>(props: DataTableProps<TData, TSelected>): JSX.Element {
-  const { table, label, columns, rowHeight, totalRows, hasMore, loading, stale, onEndReached, onRowActivate, selectedRowId, resetKey, empty } =
+  const { table, label, columns, rowHeight, totalRows, indexOf, onRangeChange, hasMore, loading, stale, onEndReached, onRowActivate, selectedRowId, resetKey, empty } =
     props
   const rows = table.getRowModel().rows
+  const count = props.rowCount ?? rows.length
+  // Each table row at its place in the list (rows near the viewport only, when indexOf is given).
+  const rowAt = indexOf ? new Map(rows.map((row) => [indexOf(row.original), row])) : null
+  const at = (index: number) => (rowAt ? rowAt.get(index) : rows[index])
   const scrollRef = useRef<HTMLDivElement>(null)
   const headRef = useRef<HTMLDivElement>(null)
   const focusPending = useRef<number | null>(null)
@@ -67,10 +80,11 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
   // The build does not use React Compiler, so its memoization warning about Virtual does not apply.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    // By place: a row arriving in a loading place keeps its element (and its focus).
+    getItemKey: (index) => index,
     overscan: 12,
     // The header sticks to the top of the same scroller: rows start below it and must not hide under it.
     scrollMargin: HEADER_HEIGHT,
@@ -78,14 +92,21 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
   })
   const items = virtualizer.getVirtualItems()
   const lastVisible = items.at(-1)?.index ?? -1
+  // The rows in view, overscan not included (the footer names them; the list fetches around them).
+  const viewStart = virtualizer.range?.startIndex ?? -1
+  const viewEnd = virtualizer.range?.endIndex ?? -1
+
+  useEffect(() => {
+    if (onRangeChange && viewEnd >= 0) onRangeChange(viewStart, viewEnd)
+  }, [onRangeChange, viewStart, viewEnd])
 
   useEffect(() => {
     if (scrollRef.current) scrollRef.current.scrollTop = 0
   }, [resetKey])
 
   useEffect(() => {
-    if (hasMore && !loading && rows.length > 0 && lastVisible >= rows.length - PREFETCH_ROWS) onEndReached()
-  }, [hasMore, loading, rows.length, lastVisible, onEndReached])
+    if (hasMore && !loading && count > 0 && lastVisible >= count - PREFETCH_ROWS) onEndReached()
+  }, [hasMore, loading, count, lastVisible, onEndReached])
 
   // Focus follows the keyboard only once the target row has been rendered by the virtualizer.
   useEffect(() => {
@@ -99,8 +120,8 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
   })
 
   function moveTo(index: number): void {
-    if (rows.length === 0) return
-    const next = Math.max(0, Math.min(rows.length - 1, index))
+    if (count === 0) return
+    const next = Math.max(0, Math.min(count - 1, index))
     setActiveIndex(next)
     virtualizer.scrollToIndex(next, { align: 'auto' })
     // A rendered row takes focus now (also when it is already the active one: no re-render follows);
@@ -110,7 +131,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     else focusPending.current = next
   }
 
-  function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number, data: TData): void {
+  function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number, data: TData | undefined): void {
     if (event.altKey || event.ctrlKey || event.metaKey) return
     if (event.key === 'ArrowUp' && index === 0) {
       const first = headerControls(headRef.current)[0]
@@ -127,7 +148,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
       PageDown: index + page,
       PageUp: index - page,
       Home: 0,
-      End: rows.length - 1
+      End: count - 1
     }
     const target = moves[event.key]
     if (target !== undefined) {
@@ -141,7 +162,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     if (checkbox) {
       event.preventDefault()
       checkbox.click()
-    } else if ((event.key === 'Enter' || event.key === ' ') && onRowActivate) {
+    } else if ((event.key === 'Enter' || event.key === ' ') && onRowActivate && data !== undefined) {
       event.preventDefault()
       onRowActivate(data)
     }
@@ -154,7 +175,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
       event.preventDefault()
       controls[Math.max(0, Math.min(controls.length - 1, at + (event.key === 'ArrowLeft' ? -1 : 1)))]?.focus()
-    } else if (event.key === 'ArrowDown' && rows.length > 0) {
+    } else if (event.key === 'ArrowDown' && count > 0) {
       event.preventDefault()
       moveTo(activeIndex)
     }
@@ -206,7 +227,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
             </div>
           ))}
         </div>
-        {rows.length === 0 && !loading ? (
+        {count === 0 && !loading ? (
           // Inside a grid only rows may hold content: the empty state is one row with one cell across every column.
           <div className="dt-empty-body" role="rowgroup">
             <div className="dt-empty-row" role="row">
@@ -218,30 +239,38 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
         ) : (
           <div className="dt-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
-              const row = rows[item.index]
-              if (!row) return null
-              const selected = selectedRowId !== undefined ? selectedRowId === row.id : undefined
+              const row = at(item.index)
+              const selected = row && selectedRowId !== undefined ? selectedRowId === row.id : undefined
               return (
                 <div
                   key={item.key}
-                  className="dt-row dt-body-row"
+                  className={`dt-row dt-body-row${row ? '' : ' dt-placeholder-row'}`}
                   role="row"
                   data-index={item.index}
                   aria-rowindex={item.index + 2}
                   aria-selected={selected}
+                  aria-busy={row ? undefined : true}
                   tabIndex={item.index === tabStop ? 0 : -1}
                   style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
                   onFocus={() => {
                     if (activeIndex !== item.index) setActiveIndex(item.index)
                   }}
-                  onClick={onRowActivate ? () => onRowActivate(row.original) : undefined}
-                  onKeyDown={(event) => onRowKeyDown(event, item.index, row.original)}
+                  onClick={onRowActivate && row ? () => onRowActivate(row.original) : undefined}
+                  onKeyDown={(event) => onRowKeyDown(event, item.index, row?.original)}
                 >
-                  {row.getAllCells().map((cell) => (
-                    <div key={cell.id} className="dt-cell" role="gridcell">
-                      <table.FlexRender cell={cell} />
+                  {row ? (
+                    row.getAllCells().map((cell) => (
+                      <div key={cell.id} className="dt-cell" role="gridcell">
+                        <table.FlexRender cell={cell} />
+                      </div>
+                    ))
+                  ) : (
+                    // A place whose row is on its way: one cell across the row.
+                    <div className="dt-cell dt-placeholder" role="gridcell" aria-colspan={table.getAllLeafColumns().length}>
+                      <span className="visually-hidden">Loading row {(item.index + 1).toLocaleString('en-US')}…</span>
+                      <span className="dt-placeholder-bar" aria-hidden="true" />
                     </div>
-                  ))}
+                  )}
                 </div>
               )
             })}

@@ -248,6 +248,62 @@ describe('users:list', () => {
     expect(now).toBe(t.clock.now())
   })
 
+  it('gives the page at a position (the scrollbar, End, a jump) with the rows the cursor reaches there, and refuses a position in a search', async () => {
+    for (const sort of USER_SORTS) {
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const filters of [{}, { status: 'active' }, { role: 'viewer' }]) {
+          const { rows } = await walk({ ...filters, sort, direction })
+          for (const offset of [0, 50, 137, rows.length - 7, rows.length]) {
+            const page = await list({ ...filters, sort, direction, offset, limit: 50 })
+            expect(page.rows.map((r) => r.id), `${sort} ${direction} ${JSON.stringify(filters)} at ${offset}`).toEqual(rows.slice(offset, offset + 50).map((r) => r.id))
+            if (offset > 0) expect(page.total).toBeNull()
+            // Paging on from a position by cursor continues in order.
+            if (page.next) expect((await list({ ...filters, sort, direction, after: page.next, limit: 50 })).rows[0]?.id).toBe(rows[offset + 50]?.id)
+          }
+        }
+      }
+    }
+    const refused = await t.core.dispatch(conn, 'users:list', { search: 'ann', offset: 100 })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('only without a search') })
+    const both = await t.core.dispatch(conn, 'users:list', { offset: 100, after: { value: 'a', id: 'x' } })
+    expect(both.ok).toBe(false)
+    const negative = await t.core.dispatch(conn, 'users:list', { offset: -1 })
+    expect(negative.ok).toBe(false)
+  })
+
+  it('lists the ids of every match for "Select all N matching", uncapped, with their roles, and nobody else', async () => {
+    type Members = { members: Array<{ id: string; role: string }>; leftOut: { owner: boolean; you: boolean } }
+    const ids = (input: Record<string, unknown>) => call<Members>(t.core, conn, 'users:list-ids', input)
+    // The caller here is the Owner: a bulk change never takes them, so they are left out, and said so.
+    const listedAll = await walk({})
+    const everyone = { rows: listedAll.rows.filter((r) => r.role !== 'owner') }
+    const all = await ids({})
+    expect(all.leftOut).toEqual({ owner: true, you: false })
+    expect((await ids({ role: 'viewer' })).leftOut).toEqual({ owner: false, you: false })
+    expect(new Set(all.members.map((m) => m.id))).toEqual(new Set(everyone.rows.map((r) => r.id)))
+    expect(all.members.length).toBe(everyone.rows.length)
+    const byId = new Map(everyone.rows.map((r) => [r.id, r.role]))
+    for (const m of all.members) expect(m.role).toBe(byId.get(m.id))
+    // A broad search: its list counts "200+", its ids are all of its matches.
+    for (const search of ['a', 'an', 'example', 'ann', 'son']) {
+      for (const filters of [{}, { status: 'active' }, { role: 'viewer' }, { status: 'expired' }]) {
+        const listed = (await walk({ search, ...filters })).rows.filter((r) => r.role !== 'owner')
+        const got = await ids({ search, ...filters })
+        expect(new Set(got.members.map((m) => m.id)), `${search} ${JSON.stringify(filters)}`).toEqual(new Set(listed.map((r) => r.id)))
+      }
+    }
+    expect((await ids({ search: 'abc\u0000' })).members).toEqual([])
+    // An Admin asking: they are left out as well as the Owner.
+    const admin = await addMember(t.core, { name: 'Ada Bulkwell', email: 'ada.bulk@wild.example', role: 'admin', password: 'ledger-harbour-violet-77' })
+    const adminConn = await signIn(t.core, 'ada.bulk@wild.example', 'ledger-harbour-violet-77')
+    const asAdmin = await call<Members>(t.core, adminConn, 'users:list-ids', { search: 'bulkwell' })
+    expect(asAdmin).toEqual({ members: [], leftOut: { owner: false, you: true } })
+    const admins = await call<Members>(t.core, adminConn, 'users:list-ids', { role: 'admin' })
+    expect(admins.members.map((m) => m.id)).not.toContain(admin.membershipId)
+    expect(admins.leftOut.you).toBe(true)
+  })
+
   it('finds nobody for a search holding a NUL or U+0001 (never INTERNAL, never everyone)', async () => {
     for (const search of ['\u0000', 'abc\u0000', '\u0000olivia', 'oli\u0000via', '\u0000\u0000\u0000', 'olivia\u0001', '\u0001example', 'a\u0001o']) {
       const page = await list({ search })

@@ -9,31 +9,41 @@ import { useUsers } from './users-store'
 
 type Action = { kind: 'role'; role: AssignableRole } | { kind: 'add-team'; teamId: string } | { kind: 'remove-team'; teamId: string } | { kind: 'deactivate' }
 
-/** Acts on the ticked people at once; the core applies all or nothing and says why when it refuses. */
-export function BulkBar(): JSX.Element {
+/**
+ * Acts on the ticked people at once; the core applies all or nothing and says why when it refuses.
+ * What a change did stays on screen after the bar closes (the users store's notice).
+ */
+export function BulkBar({ matching }: { matching: { n: number; capped: boolean } | null }): JSX.Element {
   const selected = useUsers((s) => s.selected)
-  const rows = useUsers((s) => s.rows)
-  const setSelected = useUsers((s) => s.setSelected)
+  const allMatching = useUsers((s) => s.allMatching)
+  const { setSelected, selectAllMatching, setNotice } = useUsers.getState()
   const teams = useTeams((s) => s.teams)
   const [action, setAction] = useState<Action | null>(null)
   const [busy, setBusy] = useState(false)
+  const [selecting, setSelecting] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [done, setDone] = useState<string | null>(null)
   const count = selected.size
   const who = plural(count, 'person', 'people')
-  // Ticks exist only on loaded rows, so their roles are known here.
-  const agents = rows.filter((row) => selected.has(row.id) && row.role === 'agent').length
+  // The selection keeps each ticked person's role (ticked rows, or every match as the core listed them).
+  let agents = 0
+  for (const role of selected.values()) if (role === 'agent') agents += 1
   const teamName = (id: string): string => teams.find((team) => team.id === id)?.name ?? 'the team'
 
   function choose(next: Action): void {
     setError(null)
-    setDone(null)
+    setNotice(null)
     setAction(next)
+  }
+
+  async function selectAll(): Promise<void> {
+    setSelecting(true)
+    await selectAllMatching()
+    setSelecting(false)
   }
 
   async function run(current: Action): Promise<void> {
     setBusy(true)
-    const membershipIds = [...selected]
+    const membershipIds = [...selected.keys()]
     const bridge = getBridge()
     const result =
       current.kind === 'role'
@@ -50,7 +60,7 @@ export function BulkBar(): JSX.Element {
     }
     setAction(null)
     setSelected([])
-    setDone(`${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${formatCount(result.value.unchanged)} already so` : ''}.`)
+    setNotice({ tone: 'success', text: `${doneText(current)}: ${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${formatCount(result.value.unchanged)} already so` : ''}.` })
   }
 
   const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
@@ -75,12 +85,27 @@ export function BulkBar(): JSX.Element {
     })
   }
   const text = action ? confirmText[action.kind]() : null
+  const doneText = (done: Action): string =>
+    done.kind === 'role'
+      ? `Role changed to ${ROLE_LABELS[done.role]}`
+      : done.kind === 'add-team'
+        ? `Added to ${teamName(done.teamId)}`
+        : done.kind === 'remove-team'
+          ? `Removed from ${teamName(done.teamId)}`
+          : 'Deactivated'
+  // "Select all N matching" when more match than are ticked (a capped search names no exact N).
+  const offerAll = !allMatching && matching !== null && (matching.capped || matching.n > count)
 
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions">
       <span className="bulk-bar-count" aria-live="polite">
-        {formatCount(count)} selected
+        {allMatching ? `All ${formatCount(count)} matching selected` : `${formatCount(count)} selected`}
       </span>
+      {offerAll ? (
+        <button type="button" className="button button-sm button-ghost" disabled={selecting} onClick={() => void selectAll()}>
+          {selecting ? 'Selecting…' : matching!.capped ? 'Select every match' : `Select all ${formatCount(matching!.n)} matching`}
+        </button>
+      ) : null}
       <label className="visually-hidden" htmlFor="bulk-role">
         Change role of selected
       </label>
@@ -120,11 +145,6 @@ export function BulkBar(): JSX.Element {
       <button type="button" className="button button-sm button-ghost" onClick={() => setSelected([])}>
         Clear selection
       </button>
-      {done ? (
-        <span role="status" className="muted">
-          {done}
-        </span>
-      ) : null}
       {action && text ? (
         <ConfirmDialog
           title={text.title}

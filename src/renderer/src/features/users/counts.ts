@@ -28,6 +28,11 @@ export function showingLine(loaded: number, count: ShownCount): string {
   return `Showing ${formatCount(loaded)} of ${formatCapped(count.n, count.capped)}`
 }
 
+/** "Rows 1–16 of 20,004": the rows in view of the whole result (0-based indexes in). */
+export function rowsLine(first: number, last: number, count: ShownCount): string {
+  return `Rows ${formatCount(first + 1)}–${formatCount(last + 1)} of ${formatCapped(count.n, count.capped)}`
+}
+
 /** The count on a status chip: a capped chip count is a lower bound ("37+"). */
 export function chipCount(count: number | null, capped: boolean): string {
   return count === null ? '–' : formatCapped(count, capped)

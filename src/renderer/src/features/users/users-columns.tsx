@@ -1,4 +1,4 @@
-import type { JSX } from 'react'
+import { useRef, type JSX } from 'react'
 import { createColumnHelper } from '@tanstack/react-table'
 import { Avatar } from '../../components/avatar'
 import { Badge, type BadgeTone } from '../../components/badge'
@@ -27,6 +27,8 @@ const helper = createColumnHelper<DataTableFeatures, UserRow>()
 function SelectCell({ row }: { row: UserRow }): JSX.Element {
   const checked = useUsers((s) => s.selected.has(row.id))
   const toggle = useUsers((s) => s.toggleSelected)
+  // A Shift-click ticks (or unticks) every row from the last one ticked to this one.
+  const shift = useRef(false)
   return (
     <input
       type="checkbox"
@@ -36,8 +38,14 @@ function SelectCell({ row }: { row: UserRow }): JSX.Element {
       // Inside the grid (one tab stop): reached by clicking, or ticked with Space on the row.
       tabIndex={-1}
       // The row opens the detail panel on click; ticking must not.
-      onClick={(event) => event.stopPropagation()}
-      onChange={() => toggle(row.id)}
+      onClick={(event) => {
+        event.stopPropagation()
+        shift.current = event.shiftKey
+      }}
+      onChange={() => {
+        void toggle(row, shift.current)
+        shift.current = false
+      }}
     />
   )
 }
@@ -46,7 +54,8 @@ function SelectAllHeader(): JSX.Element {
   const rows = useUsers((s) => s.rows)
   const selected = useUsers((s) => s.selected)
   const setSelected = useUsers((s) => s.setSelected)
-  const all = rows.length > 0 && rows.every((row) => selected.has(row.id))
+  const loaded = rows.filter((row): row is UserRow => row !== undefined)
+  const all = loaded.length > 0 && loaded.every((row) => selected.has(row.id))
   return (
     <input
       type="checkbox"
@@ -58,7 +67,7 @@ function SelectAllHeader(): JSX.Element {
       ref={(input) => {
         if (input) input.indeterminate = !all && selected.size > 0
       }}
-      onChange={() => setSelected(all ? [] : rows.map((row) => row.id))}
+      onChange={() => setSelected(all ? [] : loaded)}
     />
   )
 }
@@ -158,7 +167,9 @@ export function userColumns(
 
 const GRID = 'minmax(170px, 1.4fr) minmax(200px, 1.8fr) 64px minmax(120px, 1fr) 140px minmax(100px, 0.8fr)'
 const COMPACT_GRID = 'minmax(130px, 1.2fr) minmax(150px, 1.6fr) 64px 140px'
-export function userGrid(selectable: boolean, compact: boolean): string {
-  const grid = compact ? COMPACT_GRID : GRID
+/** A window narrower than NARROW_WINDOW (down to 1024 px): every column, narrower (names and emails truncate with their full text on hover). */
+const NARROW_GRID = 'minmax(120px, 1.3fr) minmax(130px, 1.5fr) 64px minmax(80px, 1fr) 132px minmax(96px, 0.8fr)'
+export function userGrid(selectable: boolean, compact: boolean, narrow = false): string {
+  const grid = compact ? COMPACT_GRID : narrow ? NARROW_GRID : GRID
   return selectable ? `20px ${grid}` : grid
 }

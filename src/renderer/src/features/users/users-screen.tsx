@@ -6,21 +6,22 @@ import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
 import { SearchIcon } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
+import { NARROW_WINDOW, useMediaQuery } from '../../components/use-media-query'
 import { downloadText } from '../../components/download'
 import { formatCount } from '../../components/format'
 import { useDataChanged } from '../../app/data-events'
 import { getBridge } from '../../app/bridge'
 import { hasPermission, useSession } from '../../app/session-store'
-import { USER_STATUSES, type SeatUse } from '../../../../shared/contract/users'
+import { USER_STATUSES, type SeatUse, type UserRow } from '../../../../shared/contract/users'
 import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/permissions'
 import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS, userColumns, userGrid } from './users-columns'
-import { useUsers, type UserSort, type UserStatus } from './users-store'
+import { PAGE_SIZE, useUsers, type UserSort, type UserStatus } from './users-store'
 import { BulkBar } from './bulk-bar'
 import { InviteDialog } from './invite-dialog'
 import { ImportWizard } from './import-wizard'
 import { UserPanel } from './user-panel'
-import { chipCount, showingLine, shownTotal, usersLine } from './counts'
+import { chipCount, rowsLine, showingLine, shownTotal, usersLine, type ShownCount } from './counts'
 import './users.css'
 
 const SEARCH_DEBOUNCE_MS = 200
@@ -35,10 +36,12 @@ const EMPTY_NOUNS: Record<UserStatus, string> = {
 type Modal = 'invite' | 'import' | null
 
 export function UsersScreen(): JSX.Element {
-  const { query, rows, next, total, totalCapped, counts, countsCapped, seats, loading, error, shownQuery, selectedCount } = useUsers(
+  const { query, mode, rows, loadedCount, next, total, totalCapped, counts, countsCapped, seats, loading, error, shownQuery, selectedCount, notice } = useUsers(
     useShallow((s) => ({
       query: s.query,
+      mode: s.mode,
       rows: s.rows,
+      loadedCount: s.loadedCount,
       next: s.next,
       total: s.total,
       totalCapped: s.totalCapped,
@@ -48,10 +51,15 @@ export function UsersScreen(): JSX.Element {
       loading: s.loading,
       error: s.error,
       shownQuery: s.shownQuery,
-      selectedCount: s.selected.size
+      selectedCount: s.selected.size,
+      notice: s.notice
     }))
   )
-  const { setSearch, setStatus, setRole, setTeam, setSort, clearFilters, load, loadMore } = useUsers.getState()
+  // The table holds the rows of the blocks around the viewport only: a screenful's cost at any size
+  // (the screen renders again only when the view crosses into another block, not on every scroll).
+  const viewBlockStart = useUsers((s) => Math.floor(s.visible[0] / PAGE_SIZE))
+  const viewBlockEnd = useUsers((s) => Math.floor(s.visible[1] / PAGE_SIZE))
+  const { setSearch, setStatus, setRole, setTeam, setSort, clearFilters, refresh, loadMore, showRange, setNotice } = useUsers.getState()
   const session = useSession((s) => s.session)
   const canManage = hasPermission(session, 'users:manage')
   const canExport = hasPermission(session, 'reports:export')
@@ -59,21 +67,38 @@ export function UsersScreen(): JSX.Element {
   const [modal, setModal] = useState<Modal>(null)
   const [openId, setOpenId] = useState<string | null>(null)
   const [exportError, setExportError] = useState<string | null>(null)
+  // In a narrow window the panel overlays the list, so the list keeps every column.
+  const narrow = useMediaQuery(NARROW_WINDOW)
+  const compact = openId !== null && !narrow
 
   useEffect(() => {
     void useUsers.getState().load()
     void useTeams.getState().load()
     return () => useUsers.getState().reset()
   }, [])
-  useDataChanged('users', () => void load())
+  // Someone changed people (here or in another window): the same query again, in the same place.
+  useDataChanged('users', () => void refresh())
   useDataChanged('teams', () => void useTeams.getState().load())
 
   const sorting = useMemo<SortingState>(() => [{ id: query.sort, desc: query.direction === 'desc' }], [query.sort, query.direction])
+  const slice = useMemo(() => {
+    const start = mode === 'positions' ? Math.max(0, (viewBlockStart - 1) * PAGE_SIZE) : 0
+    const end = mode === 'positions' ? Math.min(rows.length, (viewBlockEnd + 2) * PAGE_SIZE) : rows.length
+    const data: UserRow[] = []
+    const places = new Map<UserRow, number>()
+    for (let i = start; i < end; i++) {
+      const row = rows[i]
+      if (!row) continue
+      data.push(row)
+      places.set(row, i)
+    }
+    return { data, indexOf: (row: UserRow) => places.get(row) ?? -1 }
+  }, [mode, rows, viewBlockStart, viewBlockEnd])
   const table = useTable(
     {
       features: dataTableFeatures,
-      columns: userColumns(canManage, openId !== null),
-      data: rows,
+      columns: userColumns(canManage, compact),
+      data: slice.data,
       getRowId: (row) => row.id,
       manualSorting: true,
       enableMultiSort: false,
@@ -99,7 +124,7 @@ export function UsersScreen(): JSX.Element {
   }
 
   // A capped total is shown as a lower bound ("200+ users"), never as an exact figure.
-  const shown = shownTotal(total, totalCapped, rows.length, next !== null)
+  const shown = shownTotal(total, totalCapped, loadedCount, mode === 'pages' && next !== null)
   // Without a status filter the "All" chip is the total itself; with one, the sum of the chips.
   const all =
     query.status === null && shown
@@ -175,13 +200,21 @@ export function UsersScreen(): JSX.Element {
             ))}
           </div>
         </div>
-        {canManage && selectedCount > 0 ? <BulkBar /> : null}
+        {canManage && selectedCount > 0 ? <BulkBar matching={shown} /> : null}
+        {notice ? (
+          <div className={`users-notice users-notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+            <span>{notice.text}</span>
+            <button type="button" className="button button-sm button-ghost" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </div>
+        ) : null}
         {exportError ? <Banner tone="error">Could not export: {exportError}</Banner> : null}
         {error ? (
           <Banner
             tone="error"
             action={
-              <button type="button" className="button button-sm" onClick={() => void load()}>
+              <button type="button" className="button button-sm" onClick={() => void refresh()}>
                 Retry
               </button>
             }
@@ -192,10 +225,13 @@ export function UsersScreen(): JSX.Element {
         <DataTable
           table={table}
           label="Users"
-          columns={userGrid(canManage, openId !== null)}
+          columns={userGrid(canManage, compact, narrow)}
           rowHeight={44}
           totalRows={shown && !shown.capped ? shown.n : undefined}
-          hasMore={next !== null}
+          rowCount={rows.length}
+          indexOf={mode === 'positions' ? slice.indexOf : undefined}
+          onRangeChange={showRange}
+          hasMore={mode === 'pages' && next !== null}
           loading={loading !== null}
           stale={loading === 'first' && rows.length > 0}
           onEndReached={loadMore}
@@ -204,17 +240,29 @@ export function UsersScreen(): JSX.Element {
           resetKey={shownQuery}
           empty={<UsersEmpty search={query.search} filtered={query.status !== null || query.role !== null || query.teamId !== null} status={query.status} onClear={clearFilters} failed={error !== null} />}
         />
-        <footer className="screen-footer" aria-live="polite">
-          {loading === 'first' && rows.length === 0 ? <Spinner label="Loading users…" /> : null}
-          {rows.length > 0 && shown ? <span>{showingLine(rows.length, shown)}</span> : null}
-          {loading === 'more' ? <Spinner label="Loading more…" /> : null}
-          {loading === 'first' && rows.length > 0 ? <Spinner label="Updating…" /> : null}
-        </footer>
+        <UsersFooter shown={shown} />
       </section>
       {openId ? <UserPanel key={openId} membershipId={openId} onClose={() => setOpenId(null)} /> : null}
       {modal === 'invite' ? <InviteDialog onClose={() => setModal(null)} /> : null}
       {modal === 'import' ? <ImportWizard onClose={() => setModal(null)} /> : null}
     </div>
+  )
+}
+
+/** Where the list is: the rows in view of the whole result, or (a search) the rows loaded so far. */
+function UsersFooter({ shown }: { shown: ShownCount | null }): JSX.Element {
+  const { mode, count, loadedCount, visible, loading, fetchingBlocks } = useUsers(
+    useShallow((s) => ({ mode: s.mode, count: s.rows.length, loadedCount: s.loadedCount, visible: s.visible, loading: s.loading, fetchingBlocks: s.fetchingBlocks }))
+  )
+  const [first, last] = visible
+  return (
+    <footer className="screen-footer" aria-live="polite">
+      {loading === 'first' && count === 0 ? <Spinner label="Loading users…" /> : null}
+      {mode === 'positions' && count > 0 && shown ? <span>{rowsLine(first, Math.min(last, count - 1), shown)}</span> : null}
+      {mode === 'pages' && count > 0 && shown ? <span>{showingLine(loadedCount, shown)}</span> : null}
+      {loading === 'more' || fetchingBlocks ? <Spinner label="Loading more…" /> : null}
+      {loading === 'first' && count > 0 ? <Spinner label="Updating…" /> : null}
+    </footer>
   )
 }
 

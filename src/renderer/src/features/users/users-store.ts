@@ -8,6 +8,7 @@ export type UserStatus = (typeof USER_STATUSES)[number]
 export type UserSort = (typeof USER_SORTS)[number]
 export type SortDirection = 'asc' | 'desc'
 type Page = OutputOf<'users:list'>
+type Cursor = NonNullable<Page['next']>
 
 export interface UsersQuery {
   search: string
@@ -18,11 +19,30 @@ export interface UsersQuery {
   direction: SortDirection
 }
 
-const PAGE_SIZE = 100
+export const PAGE_SIZE = 100
+/** Blocks asked for at once while the viewport moves (a drag of the scrollbar lands on a few). */
+const MAX_IN_FLIGHT = 3
+/** Rows above and below the viewport fetched ahead, so a slow scroll never shows a loading row. */
+const PREFETCH_ROWS = 40
+/** A reload that keeps its place in a search reads at most this many pages again. */
+const REFRESH_PAGES = 10
+
+/**
+ * How the rows arrive. `positions` (no search: the total is exact): the list has a slot for every
+ * row of the result, and the block of 100 the viewport lands on is fetched by its position (or by
+ * cursor after the block before it), so End, the scrollbar or a jump reach row 20,001 at once.
+ * `pages` (a search: counted only up to "200+"): page after page by cursor as the list scrolls.
+ */
+export type ListMode = 'positions' | 'pages'
 
 interface UsersState {
   query: UsersQuery
-  rows: UserRow[]
+  mode: ListMode
+  /** One slot per row in list order; undefined until its block has arrived (positions mode). */
+  rows: ReadonlyArray<UserRow | undefined>
+  /** Slots filled. */
+  loadedCount: number
+  /** pages mode: the cursor of the next page (null: every match is in). */
   next: Page['next']
   total: number | null
   /** The core counted a broad search only up to `total`: it is a lower bound ("200+"). */
@@ -32,30 +52,50 @@ interface UsersState {
   /** The counts are lower bounds over the first matches (a broad search). */
   countsCapped: boolean
   seats: SeatUse | null
-  /** Membership ids ticked in the checkbox column (kept across pages, cleared when the query changes). */
-  selected: ReadonlySet<string>
+  /** Ticked people (membership id → role), kept across pages and scrolling, cleared when the query changes. */
+  selected: ReadonlyMap<string, Role>
+  /** The row last ticked or unticked: the start of a Shift-click range. */
+  anchor: string | null
+  /** "All N matching" ticked by "Select all": the selection is every match, not only rows seen. */
+  allMatching: boolean
+  /** The rows in view (first, last), for the footer. */
+  visible: readonly [number, number]
+  /** What the last bulk change did, kept after its bar closes until dismissed or the next change. */
+  notice: { tone: 'success' | 'error'; text: string } | null
   loading: 'first' | 'more' | null
+  /** A block fetched by position is on its way. */
+  fetchingBlocks: boolean
   error: string | null
   /** Bumped per query; a reply for an older one is dropped. */
   generation: number
-  /** The query the shown rows answer (changes when a first page lands). */
+  /** The query the shown rows answer (changes when a first page lands; a refresh keeps it). */
   shownQuery: string
   setSearch(search: string): void
   setStatus(status: UserStatus | null): void
   setRole(role: Role | null): void
   setTeam(teamId: string | null): void
-  toggleSelected(id: string): void
-  setSelected(ids: Iterable<string>): void
+  /** Tick or untick one row; with `range`, every row from the anchor to this one takes its new state. */
+  toggleSelected(row: UserRow, range?: boolean): Promise<void>
+  setSelected(rows: Iterable<Pick<UserRow, 'id' | 'role'>>): void
+  /** Every match of the query (the core lists their ids), minus the Owner and the caller. */
+  selectAllMatching(): Promise<void>
   setSort(sort: UserSort, direction: SortDirection): void
   clearFilters(): void
+  setNotice(notice: UsersState['notice']): void
+  /** A new query: the first page, scrolled to the top. */
   load(): Promise<void>
+  /** The same query again after a change (a bulk action, another window's edit): the list keeps its place. */
+  refresh(): Promise<void>
+  /** pages mode: the next page by cursor. */
   loadMore(): Promise<void>
+  /** positions mode: the viewport shows rows [start, end]; fetch the blocks they fall in. */
+  showRange(start: number, end: number): void
   reset(): void
 }
 
 const initialQuery: UsersQuery = { search: '', status: null, role: null, teamId: null, sort: 'name', direction: 'asc' }
 
-function request(query: UsersQuery, after?: Page['next']): InputOf<'users:list'> {
+function request(query: UsersQuery, at?: { after: Cursor } | { offset: number }): InputOf<'users:list'> {
   return {
     search: query.search || undefined,
     status: query.status ?? undefined,
@@ -63,33 +103,169 @@ function request(query: UsersQuery, after?: Page['next']): InputOf<'users:list'>
     teamId: query.teamId ?? undefined,
     sort: query.sort,
     direction: query.direction,
-    after: after ?? undefined,
+    ...at,
     limit: PAGE_SIZE
   }
 }
 
+/** The keyset cursor after a row, as the core builds it (sort value, person id). */
+function cursorAfter(row: UserRow, sort: UserSort): Cursor {
+  return { value: sort === 'lastLogin' ? (row.lastLoginAt ?? 0) : sort === 'email' ? row.email : row.name, id: row.personId }
+}
+
+function filled(rows: ReadonlyArray<UserRow | undefined>): number {
+  let n = 0
+  for (const row of rows) if (row) n += 1
+  return n
+}
+
+/** The first page's figures, as the state keeps them. */
+function figures(page: Page): Pick<UsersState, 'total' | 'totalCapped' | 'counts' | 'countsCapped' | 'seats'> {
+  return { total: page.total, totalCapped: page.totalCapped ?? false, counts: page.counts, countsCapped: page.countsCapped ?? false, seats: page.seats }
+}
+
 /**
  * View state of the Users list. Filtering, sorting and paging all happen in the core (keyset
- * cursors); this store only holds the pages fetched so far for the current query.
+ * cursors, or a position without a search); this store holds the rows fetched so far for the
+ * current query, in their places.
  */
 export const useUsers = create<UsersState>()((set, get) => {
+  /** positions mode: blocks asked for or in, per block index, for the current generation. */
+  let blocks = new Map<number, 'loading' | 'loaded'>()
+  let inFlight = 0
+  /** The last range the viewport asked for: fetched as blocks come back. */
+  let wanted: [number, number] = [0, 0]
+
   // Any filter change clears the selection and reloads from the first page.
   function setFilter<K extends 'search' | 'status' | 'role' | 'teamId'>(key: K, value: UsersQuery[K]): void {
     if (value === get().query[key]) return
-    set((s) => ({ query: { ...s.query, [key]: value }, selected: new Set() }))
+    set((s) => ({ query: { ...s.query, [key]: value }, selected: new Map(), anchor: null, allMatching: false }))
     void get().load()
   }
+
+  /** One block by position: by cursor after the block before it when that one is in (a cursor seeks; a position skips). */
+  async function fetchBlock(block: number, generation: number): Promise<void> {
+    blocks.set(block, 'loading')
+    inFlight += 1
+    set({ fetchingBlocks: true })
+    const { query, rows } = get()
+    const start = block * PAGE_SIZE
+    const before = start > 0 && blocks.get(block - 1) === 'loaded' ? rows[start - 1] : undefined
+    const result = await getBridge().invoke('users:list', request(query, before ? { after: cursorAfter(before, query.sort) } : { offset: start }))
+    // A reply for an older query counts nowhere (a new query starts its own count).
+    if (get().generation !== generation) return
+    inFlight -= 1
+    if (!result.ok) {
+      blocks.delete(block)
+      set({ error: result.error.message, fetchingBlocks: inFlight > 0 })
+      return
+    }
+    blocks.set(block, 'loaded')
+    const next = get().rows.slice()
+    result.value.rows.forEach((row, i) => {
+      if (start + i < next.length) next[start + i] = row
+    })
+    set({ rows: next, loadedCount: filled(next), fetchingBlocks: inFlight > 0 })
+    fetchWanted(generation)
+  }
+
+  /** Ask for the blocks of the wanted range not yet asked for, nearest the viewport first. */
+  function fetchWanted(generation: number): void {
+    const { mode, rows, error } = get()
+    if (mode !== 'positions' || error || rows.length === 0) return
+    const [start, end] = wanted
+    const first = Math.floor(Math.max(0, start) / PAGE_SIZE)
+    const last = Math.floor(Math.min(rows.length - 1, end) / PAGE_SIZE)
+    for (let block = first; block <= last && inFlight < MAX_IN_FLIGHT; block++) {
+      if (!blocks.has(block)) void fetchBlock(block, generation)
+    }
+  }
+
+  /** Rows [from, to] all in (positions mode fetches the missing blocks first); null if the query changed meanwhile. */
+  async function rowsBetween(from: number, to: number): Promise<UserRow[] | null> {
+    const generation = get().generation
+    if (get().mode === 'positions') {
+      const missing: number[] = []
+      for (let block = Math.floor(from / PAGE_SIZE); block <= Math.floor(to / PAGE_SIZE); block++) if (blocks.get(block) !== 'loaded') missing.push(block)
+      for (const block of missing) {
+        if (get().generation !== generation) return null
+        await fetchBlock(block, generation)
+      }
+    }
+    if (get().generation !== generation) return null
+    return get()
+      .rows.slice(from, to + 1)
+      .filter((row): row is UserRow => row !== undefined)
+  }
+
+  /** The first page of the current query; `keepPlace`: the same query again, rows kept where they are until replaced. */
+  async function firstPage(keepPlace: boolean): Promise<void> {
+    const generation = get().generation + 1
+    const { query, mode: previousMode, rows: previousRows, loadedCount: previousLoaded } = get()
+    const mode: ListMode = query.search ? 'pages' : 'positions'
+    blocks = new Map()
+    inFlight = 0
+    // A new query starts at the top (the list scrolls there when its first page lands).
+    if (!keepPlace) wanted = [0, PAGE_SIZE - 1]
+    set({ generation, loading: 'first', error: null, fetchingBlocks: false })
+    const result = await getBridge().invoke('users:list', request(query))
+    if (get().generation !== generation) return
+    if (!result.ok) {
+      // The totals and chips described the previous query; none is known for this one.
+      set({ loading: null, error: result.error.message, total: null, totalCapped: false, counts: null, countsCapped: false })
+      return
+    }
+    const page = result.value
+    if (mode === 'positions') {
+      const count = page.total ?? page.rows.length
+      // Kept rows stay in view (stale until their block is fetched again); the rest are empty slots.
+      const rows: Array<UserRow | undefined> = keepPlace && previousMode === 'positions' ? previousRows.slice(0, count) : []
+      rows.length = count
+      page.rows.forEach((row, i) => (rows[i] = row))
+      blocks.set(0, 'loaded')
+      set({
+        mode,
+        rows,
+        loadedCount: filled(rows),
+        next: null,
+        ...figures(page),
+        loading: null,
+        ...(keepPlace ? {} : { shownQuery: `${generation}` })
+      })
+      fetchWanted(generation)
+      return
+    }
+    let rows = page.rows
+    let next = page.next
+    // A refresh in a search reads again the pages that were in (up to REFRESH_PAGES), so the list keeps its place.
+    for (let pages = 1; keepPlace && next && rows.length < previousLoaded && pages < REFRESH_PAGES; pages++) {
+      const more = await getBridge().invoke('users:list', request(query, { after: next }))
+      if (get().generation !== generation) return
+      if (!more.ok) break
+      rows = rows.concat(more.value.rows)
+      next = more.value.next
+    }
+    set({ mode, rows, loadedCount: rows.length, next, ...figures(page), loading: null, ...(keepPlace ? {} : { shownQuery: `${generation}` }) })
+  }
+
   return {
     query: initialQuery,
+    mode: 'positions',
     rows: [],
+    loadedCount: 0,
     next: null,
     total: null,
     totalCapped: false,
     counts: null,
     countsCapped: false,
     seats: null,
-    selected: new Set(),
+    selected: new Map(),
+    anchor: null,
+    allMatching: false,
+    visible: [0, 0],
+    notice: null,
     loading: null,
+    fetchingBlocks: false,
     error: null,
     generation: 0,
     shownQuery: '',
@@ -98,16 +274,47 @@ export const useUsers = create<UsersState>()((set, get) => {
     setStatus: (status) => setFilter('status', status),
     setRole: (role) => setFilter('role', role),
     setTeam: (teamId) => setFilter('teamId', teamId),
-    toggleSelected(id) {
+
+    async toggleSelected(row, range = false) {
+      const { selected, anchor, rows } = get()
+      const checked = !selected.has(row.id)
+      const from = range && anchor ? rows.findIndex((r) => r?.id === anchor) : -1
+      const to = from >= 0 ? rows.findIndex((r) => r?.id === row.id) : -1
+      const span = from >= 0 && to >= 0 ? await rowsBetween(Math.min(from, to), Math.max(from, to)) : [row]
+      if (!span) return
       set((s) => {
-        const selected = new Set(s.selected)
-        if (selected.has(id)) selected.delete(id)
-        else selected.add(id)
-        return { selected }
+        const next = new Map(s.selected)
+        for (const r of span) {
+          if (checked) next.set(r.id, r.role)
+          else next.delete(r.id)
+        }
+        return { selected: next, anchor: row.id, allMatching: false }
       })
     },
-    setSelected(ids) {
-      set({ selected: new Set(ids) })
+    setSelected(rows) {
+      set({ selected: new Map([...rows].map((row) => [row.id, row.role])), anchor: null, allMatching: false })
+    },
+    async selectAllMatching() {
+      const { query, generation } = get()
+      const result = await getBridge().invoke('users:list-ids', {
+        search: query.search || undefined,
+        status: query.status ?? undefined,
+        role: query.role ?? undefined,
+        teamId: query.teamId ?? undefined
+      })
+      if (get().generation !== generation) return
+      if (!result.ok) {
+        set({ notice: { tone: 'error', text: `Could not select every match: ${result.error.message}` } })
+        return
+      }
+      const { members, leftOut } = result.value
+      const out = [leftOut.owner ? 'the Owner' : null, leftOut.you ? 'you' : null].filter(Boolean).join(' and ')
+      set({
+        selected: new Map(members.map((m) => [m.id, m.role])),
+        anchor: null,
+        allMatching: true,
+        notice: out ? { tone: 'success', text: `Every match is selected except ${out}: a bulk change never includes ${leftOut.you && !leftOut.owner ? 'yourself' : 'them'}.` } : null
+      })
     },
     setSort(sort, direction) {
       const { query } = get()
@@ -116,74 +323,61 @@ export const useUsers = create<UsersState>()((set, get) => {
       void get().load()
     },
     clearFilters() {
-      set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Set() }))
+      set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Map(), anchor: null, allMatching: false }))
       void get().load()
     },
-
-    async load() {
-      const generation = get().generation + 1
-      const { query } = get()
-      set({ generation, loading: 'first', error: null })
-      const result = await getBridge().invoke('users:list', request(query))
-      if (get().generation !== generation) return
-      if (!result.ok) {
-        // The totals and chips described the previous query; none is known for this one.
-        set({ loading: null, error: result.error.message, total: null, totalCapped: false, counts: null, countsCapped: false })
-        return
-      }
-      const page = result.value
-      set({
-        rows: page.rows,
-        next: page.next,
-        total: page.total,
-        totalCapped: page.totalCapped ?? false,
-        // The chips answer this query: never a previous query's counts.
-        counts: page.counts,
-        countsCapped: page.countsCapped ?? false,
-        seats: page.seats,
-        // A reload after a change keeps ticks only on people still listed.
-        selected: new Set([...get().selected].filter((id) => page.rows.some((row) => row.id === id))),
-        loading: null,
-        shownQuery: `${generation}`
-      })
+    setNotice(notice) {
+      set({ notice })
     },
 
+    load: () => firstPage(false),
+    refresh: () => firstPage(true),
+
     async loadMore() {
-      const { next, loading, generation, query, error } = get()
-      if (!next || loading || error) return
+      const { mode, next, loading, generation, query, error } = get()
+      if (mode !== 'pages' || !next || loading || error) return
       set({ loading: 'more' })
-      const result = await getBridge().invoke('users:list', request(query, next))
+      const result = await getBridge().invoke('users:list', request(query, { after: next }))
       if (get().generation !== generation) return
       if (!result.ok) {
         set({ loading: null, error: result.error.message })
         return
       }
       const page = result.value
-      // Later pages may omit the totals (the core counts once per query); keep the first page's.
-      set((s) => ({
-        rows: s.rows.concat(page.rows),
-        next: page.next,
-        total: page.total ?? s.total,
-        totalCapped: page.total === null ? s.totalCapped : (page.totalCapped ?? false),
-        counts: page.counts ?? s.counts,
-        countsCapped: page.counts === null ? s.countsCapped : (page.countsCapped ?? false),
-        seats: page.seats ?? s.seats,
-        loading: null
-      }))
+      set((s) => {
+        const rows = (s.rows as UserRow[]).concat(page.rows)
+        return { rows, loadedCount: rows.length, next: page.next, loading: null }
+      })
+    },
+
+    showRange(start, end) {
+      const [shownStart, shownEnd] = get().visible
+      if (shownStart !== start || shownEnd !== end) set({ visible: [start, end] })
+      wanted = [Math.max(0, start - PREFETCH_ROWS), end + PREFETCH_ROWS]
+      fetchWanted(get().generation)
     },
 
     reset() {
+      blocks = new Map()
+      inFlight = 0
       set((s) => ({
         query: initialQuery,
+        mode: 'positions',
         rows: [],
+        loadedCount: 0,
         next: null,
         total: null,
         totalCapped: false,
         counts: null,
         countsCapped: false,
         seats: null,
-        selected: new Set(),
+        selected: new Map(),
+        anchor: null,
+        allMatching: false,
+        visible: [0, 0],
+        notice: null,
         loading: null,
+        fetchingBlocks: false,
         error: null,
         generation: s.generation + 1,
         shownQuery: ''
@@ -191,4 +385,3 @@ export const useUsers = create<UsersState>()((set, get) => {
     }
   }
 })
-
