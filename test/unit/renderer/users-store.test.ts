@@ -25,6 +25,8 @@ interface UsersStore {
     showRange(start: number, end: number): void
     setSearch(search: string): void
     setRole(role: string | null): void
+    setSort(sort: 'name' | 'email' | 'lastLogin', direction: 'asc' | 'desc'): void
+    loading: string | null
     toggleSelected(row: UserRow, range?: boolean): Promise<void>
     selectAllMatching(): Promise<void>
     reset(): void
@@ -96,6 +98,20 @@ describe('users list view state over a real core', () => {
     state().rows.forEach((row, i) => {
       if (row) expect(row.id, `row ${i}`).toBe(expected[i]!.id)
     })
+  })
+
+  it('reads a block past the middle from the other end, in the exact order, for every sort and direction', async () => {
+    for (const [sort, direction] of [['name', 'desc'], ['email', 'asc'], ['email', 'desc'], ['lastLogin', 'desc'], ['lastLogin', 'asc']] as const) {
+      const expected = await walk({ sort, direction })
+      state().setSort(sort, direction)
+      await until(() => state().total !== null && state().loading === null, `${sort} ${direction}`)
+      state().showRange(330, 590)
+      await until(() => state().rows.slice(290, expected.length).every((r) => r !== undefined), `rows 290– by ${sort} ${direction}`)
+      state().rows.forEach((row, i) => {
+        if (row) expect(row.id, `${sort} ${direction} row ${i}`).toBe(expected[i]!.id)
+      })
+    }
+    state().setSort('name', 'asc')
   })
 
   it('ticks a Shift-click range over rows not loaded yet, and unticks it the same way', async () => {

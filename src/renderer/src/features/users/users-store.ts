@@ -150,8 +150,19 @@ export const useUsers = create<UsersState>()((set, get) => {
     set({ fetchingBlocks: true })
     const { query, rows } = get()
     const start = block * PAGE_SIZE
+    const count = rows.length
     const before = start > 0 && blocks.get(block - 1) === 'loaded' ? rows[start - 1] : undefined
-    const result = await getBridge().invoke('users:list', request(query, before ? { after: cursorAfter(before, query.sort) } : { offset: start }))
+    // A position skips rows one by one: past the middle the block is read from the other end, the
+    // sort reversed (the order is total, ties broken by person id, so it reverses exactly). End
+    // is then as quick as Home at any size.
+    const fromEnd = !before && start > count / 2
+    const size = Math.min(PAGE_SIZE, count - start)
+    const input = before
+      ? request(query, { after: cursorAfter(before, query.sort) })
+      : fromEnd
+        ? { ...request({ ...query, direction: query.direction === 'asc' ? 'desc' : 'asc' }, { offset: count - start - size }), limit: size }
+        : request(query, { offset: start })
+    const result = await getBridge().invoke('users:list', input)
     // A reply for an older query counts nowhere (a new query starts its own count).
     if (get().generation !== generation) return
     inFlight -= 1
@@ -161,8 +172,9 @@ export const useUsers = create<UsersState>()((set, get) => {
       return
     }
     blocks.set(block, 'loaded')
+    const arrived = fromEnd ? [...result.value.rows].reverse() : result.value.rows
     const next = get().rows.slice()
-    result.value.rows.forEach((row, i) => {
+    arrived.forEach((row, i) => {
       if (start + i < next.length) next[start + i] = row
     })
     set({ rows: next, loadedCount: filled(next), fetchingBlocks: inFlight > 0 })
