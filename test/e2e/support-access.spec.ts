@@ -56,7 +56,7 @@ test.describe('paid account', () => {
     // The Owner finds the screen under Settings → Access Control; access starts off.
     await signInOwner(page, app())
     const shell = new AppShell(page)
-    await shell.navLink('Support Team Access').click()
+    await shell.openSettings('Support Team Access')
     const access = new SupportAccessPage(page)
     await access.expectVisible()
     await expect(page).toHaveURL(/#\/settings\/access-control\/support-access$/)
@@ -107,7 +107,10 @@ test.describe('paid account', () => {
     // When access ends joins the banner once the session carries it (sessionInfo.supportAccessEndsAt).
     await expect(banner).toHaveText(new RegExp(`^Support session — Read-only — ${owner.account}( — access ends \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} \\S+)?$`))
     await expect(agentShell.personRole).toHaveText('Support agent')
-    await expect(agentShell.navLink('Support Team Access')).toHaveCount(0)
+    // Not in the agent's Settings hub either.
+    await agentShell.openSettingsHub()
+    await expect(agentShell.settingsLink('Support Team Access')).toHaveCount(0)
+    await agentShell.navLink('Users').click()
     await expect(agentPage.getByRole('grid', { name: /users/i })).toBeVisible()
     await expect(agentPage.getByRole('grid', { name: /users/i }).locator('.dt-body-row').first()).toBeVisible()
     await screenshot(agentPage, 'support-agent-read-only-users')
@@ -145,7 +148,7 @@ test.describe('paid account', () => {
     await screenshot(page, 'support-access-audited-as-support')
 
     // Turning off asks first and says how many sessions end; the agent's window returns to sign-in by itself.
-    await shell.navLink('Support Team Access').click()
+    await shell.openSettings('Support Team Access')
     await access.expectVisible()
     await access.toggle.click()
     await expect(access.dialog).toContainText('Every live support session ends at once — 1 live now.')
@@ -219,7 +222,10 @@ test.describe('paid account', () => {
     await adminShell.expectVisible()
     await expect(adminShell.personRole).toHaveText('Admin')
     await expect(adminShell.navLink('Users')).toBeVisible()
-    await expect(adminShell.navLink('Support Team Access')).toHaveCount(0)
+    // An Admin's Settings hub has no Support Team Access, and its address leads elsewhere.
+    await adminShell.openSettingsHub()
+    await expect(adminShell.settingsLink('Email delivery')).toBeVisible()
+    await expect(adminShell.settingsLink('Support Team Access')).toHaveCount(0)
     await adminPage.goto(`${new URL(app().url).origin}/${SUPPORT_ACCESS_PATH}`)
     await adminShell.expectVisible()
     await expect(adminPage).not.toHaveURL(/support-access/)
@@ -250,7 +256,7 @@ test.describe('trial account', () => {
     await new SignInPage(page).signIn(trialOwner.email, trialOwner.password)
     const shell = new AppShell(page)
     await shell.expectVisible()
-    await shell.navLink('Support Team Access').click()
+    await shell.openSettings('Support Team Access')
     const access = new SupportAccessPage(page)
     await access.expectVisible()
     await expect(access.status).toHaveText(/^On — full — /)
@@ -258,7 +264,7 @@ test.describe('trial account', () => {
     await expect(access.toggle).toHaveCount(0)
     await screenshot(page, 'support-access-trial')
 
-    await shell.navLink('Account').click()
+    await shell.openSettings('Account and plan')
     await expect(page.getByTestId('account-plan')).toContainText('Trial')
     await page.getByRole('button', { name: 'Convert to paid' }).click()
     const dialog = page.getByRole('dialog')
@@ -270,7 +276,7 @@ test.describe('trial account', () => {
     await expect(page.getByText('Paid plan', { exact: true })).toBeVisible()
     await screenshot(page, 'account-converted')
 
-    await shell.navLink('Support Team Access').click()
+    await shell.openSettings('Support Team Access')
     await expect(access.status).toHaveText('Off')
     await expect(access.toggle).toHaveAttribute('aria-checked', 'false')
     await expect(access.logRows()).toHaveCount(1)

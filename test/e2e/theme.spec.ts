@@ -44,6 +44,19 @@ test('dark theme renders every screen, persists, and "system" follows the OS', a
   await expect(audit.detail).toBeVisible()
   await screenshot(page, 'audit-dark')
 
+  // The Settings hub: every settings page of the Owner, grouped, in the dark theme; a page under it leads back.
+  await shell.openSettingsHub()
+  for (const label of ['Account and plan', 'Email delivery', 'Support Team Access', 'Personal settings']) await expect(shell.settingsLink(label)).toBeVisible()
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Account', 'Access Control', 'Personal'])
+  await screenshot(page, 'settings-hub-dark')
+  await shell.openSettings('Email delivery')
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Settings' }).click()
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+  await shell.setTheme('Light')
+  await expect.poll(() => shell.theme()).toBe('light')
+  await screenshot(page, 'settings-hub-light')
+  await shell.setTheme('Dark')
+
   // The choice survives a reload (localStorage) and applies before sign-in too.
   await shell.signOut()
   await page.reload()

@@ -51,7 +51,7 @@ function linkIn(text: string): string {
 
 test('an Admin sets up SMTP in Settings and a test email arrives', async ({ page }) => {
   const shell = await signIn(app(), page, owner.email, owner.password)
-  await shell.navLink('Email delivery').click()
+  await shell.openSettings('Email delivery')
   await expect(page.getByRole('heading', { name: 'Email delivery', level: 1 })).toBeVisible()
   await expect(page.getByText('No mail server yet')).toBeVisible()
   await screenshot(page, 'settings-email-empty')
@@ -328,7 +328,7 @@ test('invitees join from the emailed link; roles, teams and deactivation reach o
 
 test('without a mail server an invitation shows its link to copy; resend replaces it, revoke removes it', async ({ page }) => {
   const shell = await signIn(app(), page, owner.email, owner.password)
-  await shell.navLink('Email delivery').click()
+  await shell.openSettings('Email delivery')
   await page.getByRole('button', { name: 'Remove mail server' }).click()
   await expect(page.getByText('Mail server removed.')).toBeVisible()
 
@@ -364,7 +364,7 @@ test('without a mail server an invitation shows its link to copy; resend replace
 
 test('personal settings: name, theme kept in the profile, password change', async ({ page, browser }) => {
   const shell = await signIn(app(), page, grace.email, grace.password)
-  await shell.navLink('Personal settings').click()
+  await shell.openSettings('Personal settings')
   await expect(page.getByRole('heading', { name: 'Personal settings' })).toBeVisible()
   await page.getByRole('main').getByRole('radio', { name: 'Dark' }).check()
   await expect.poll(() => shell.theme()).toBe('dark')
@@ -406,7 +406,7 @@ test('personal settings: name, theme kept in the profile, password change', asyn
   await expect.poll(() => otherShell.theme()).toBe('dark')
 
   // Changing the password ends the other session.
-  await shell.navLink('Personal settings').click()
+  await shell.openSettings('Personal settings')
   const change = page.getByRole('form', { name: 'Change password' })
   await change.getByLabel('Current password').fill(grace.password)
   await change.getByLabel('New password', { exact: true }).fill(`${grace.password}-2`)

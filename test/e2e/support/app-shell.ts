@@ -25,6 +25,24 @@ export class AppShell {
     return this.nav.getByRole('link', { name })
   }
 
+  /** The Settings hub (sidebar → Settings). */
+  async openSettingsHub(): Promise<void> {
+    await this.navLink('Settings').click()
+    await expect(this.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+  }
+
+  /** A page's link on the Settings hub (its name starts with the page's label; its description follows). */
+  settingsLink(label: string): Locator {
+    return this.page.getByRole('main').getByRole('link', { name: new RegExp(`^${label}`) })
+  }
+
+  /** A settings page, through the hub, as a person would reach it. */
+  async openSettings(label: 'Account and plan' | 'Email delivery' | 'Support Team Access' | 'Personal settings'): Promise<void> {
+    await this.openSettingsHub()
+    await this.settingsLink(label).click()
+    await expect(this.page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText(label)
+  }
+
   async goTo(name: 'Users' | 'Audit log'): Promise<void> {
     await this.navLink(name).click()
   }

@@ -1,7 +1,8 @@
 import type { JSX } from 'react'
 import { NavLink, Navigate, Route, Routes } from 'react-router'
 import { Avatar } from '../components/avatar'
-import { LogoMark, SignOutIcon } from '../components/icons'
+import { LogoMark, SettingsIcon, SignOutIcon } from '../components/icons'
+import { SettingsHub, SettingsPage } from '../features/settings/settings-hub'
 import { ROLE_LABELS } from '../../../shared/permissions'
 import type { SessionInfo } from '../../../shared/contract/auth'
 import { hasPermission, useSession } from './session-store'
@@ -20,8 +21,11 @@ function principalRole(session: SessionInfo): string {
 export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
   const signOut = useSession((s) => s.signOut)
   const screens = SCREENS.filter((screen) => hasPermission(session, screen.permission))
+  // Settings pages are reached from the Settings hub; the sidebar has one Settings link for them.
+  const settingsPages = screens.filter((screen) => screen.settings)
+  const navScreens = screens.filter((screen) => !screen.settings)
   const { principal } = session
-  const home = screens[0]
+  const home = navScreens[0] ?? settingsPages[0]
   useProfileTheme(session.principal.personId)
 
   return (
@@ -37,7 +41,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
           </div>
         </div>
         <ul className="nav-list">
-          {screens.map((screen) => (
+          {navScreens.map((screen) => (
             <li key={screen.path}>
               <NavLink to={`/${screen.path}`} className="nav-link">
                 <screen.icon />
@@ -45,6 +49,15 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
               </NavLink>
             </li>
           ))}
+          {settingsPages.length > 0 ? (
+            <li>
+              {/* Active on the hub and on every page under it. */}
+              <NavLink to="/settings" className="nav-link">
+                <SettingsIcon />
+                <span>Settings</span>
+              </NavLink>
+            </li>
+          ) : null}
         </ul>
         <div className="sidebar-footer">
           <ThemeSwitch />
@@ -68,8 +81,20 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
       <main className="content">
         {principal.kind === 'support' ? <SupportSessionBanner session={session} /> : null}
         <Routes>
-          {screens.map((screen) => (
+          {navScreens.map((screen) => (
             <Route key={screen.path} path={`/${screen.path}`} element={<screen.element />} />
+          ))}
+          {settingsPages.length > 0 ? <Route path="/settings" element={<SettingsHub pages={settingsPages} />} /> : null}
+          {settingsPages.map((screen) => (
+            <Route
+              key={screen.path}
+              path={`/${screen.path}`}
+              element={
+                <SettingsPage page={screen}>
+                  <screen.element />
+                </SettingsPage>
+              }
+            />
           ))}
           <Route path="*" element={home ? <Navigate to={`/${home.path}`} replace /> : <NothingToShow session={session} />} />
         </Routes>

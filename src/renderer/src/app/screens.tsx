@@ -10,6 +10,10 @@ import { SupportAccessIcon } from '../features/support-access/support-access-ico
 import { AccountPlanScreen } from '../features/settings/account-plan'
 import { AccountIcon } from '../features/settings/account-icon'
 
+/** The groups of the Settings hub, in its order. */
+export const SETTINGS_SECTIONS = ['Account', 'Access Control', 'Personal'] as const
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
+
 export interface ScreenEntry {
   path: string
   label: string
@@ -17,6 +21,8 @@ export interface ScreenEntry {
   permission: Permission
   icon: () => JSX.Element
   element: () => JSX.Element
+  /** A settings page: reached from the Settings hub (its group there), not from the sidebar. */
+  settings?: { section: SettingsSection; description: string }
 }
 
 /** Screens that exist, in navigation order. A feature adds its entry here when it ships. */
@@ -24,17 +30,40 @@ export const SCREENS: readonly ScreenEntry[] = [
   { path: 'users', label: 'Users', permission: 'users:read', icon: UsersIcon, element: UsersScreen },
   { path: 'teams', label: 'Teams', permission: 'users:read', icon: TeamsIcon, element: TeamsScreen },
   { path: 'audit', label: 'Audit log', permission: 'audit:read', icon: AuditIcon, element: AuditScreen },
+  // Settings → Account (plan; the Owner converts a trial here). settings:account needs users:read.
+  {
+    path: 'settings/account',
+    label: 'Account and plan',
+    permission: 'users:read',
+    icon: AccountIcon,
+    element: AccountPlanScreen,
+    settings: { section: 'Account', description: 'The account, its plan and seats, and who owns it.' }
+  },
+  // Settings → Account → Email delivery (SMTP for invitations).
+  {
+    path: 'settings/email',
+    label: 'Email delivery',
+    permission: 'users:manage',
+    icon: SettingsIcon,
+    element: EmailSettingsScreen,
+    settings: { section: 'Account', description: 'The mail server that sends invitations; without one, invitations show a link to copy.' }
+  },
   // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
   {
     path: 'settings/access-control/support-access',
     label: 'Support Team Access',
     permission: 'support-access:manage',
     icon: SupportAccessIcon,
-    element: SupportAccessScreen
+    element: SupportAccessScreen,
+    settings: { section: 'Access Control', description: "When the vendor's support team may enter this account, for how long, and its log." }
   },
-  // Settings → Account (plan; the Owner converts a trial here). settings:account needs users:read.
-  { path: 'settings/account', label: 'Account', permission: 'users:read', icon: AccountIcon, element: AccountPlanScreen },
-  // Settings → Account → Email delivery (SMTP for invitations) and Settings → Personal (everyone).
-  { path: 'settings/email', label: 'Email delivery', permission: 'users:manage', icon: SettingsIcon, element: EmailSettingsScreen },
-  { path: 'settings/personal', label: 'Personal settings', permission: 'profile:self', icon: SettingsIcon, element: PersonalSettingsScreen }
+  // Settings → Personal: everyone, for themselves.
+  {
+    path: 'settings/personal',
+    label: 'Personal settings',
+    permission: 'profile:self',
+    icon: SettingsIcon,
+    element: PersonalSettingsScreen,
+    settings: { section: 'Personal', description: 'Your name, picture, theme and password.' }
+  }
 ]

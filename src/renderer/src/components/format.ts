@@ -45,6 +45,11 @@ export function formatDateTime(ms: number, options: DateTimeOptions = {}): strin
   return zone && parts.timeZoneName ? `${text} ${parts.timeZoneName}` : text
 }
 
+/** The viewer's time zone as the console's times name it ("UTC", "CET"): for a column header whose cells leave it out. */
+export function viewerZoneName(ms = Date.now()): string {
+  return partsFormat(undefined, true).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? 'local time'
+}
+
 /** An ISO 8601 string for a <time dateTime> attribute. */
 export function isoDateTime(ms: number): string {
   return new Date(ms).toISOString()

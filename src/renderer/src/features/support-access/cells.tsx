@@ -12,8 +12,9 @@ export function TextCell({ text }: { text: string }): JSX.Element {
 }
 
 /** A moment with its time zone ("1 Dec 2026, 14:05 CET"): sign-ins and access changes are evidence. */
-export function TimeCell({ ms }: { ms: number }): JSX.Element {
-  return <DateTime className="truncate tabular" ms={ms} zone />
+/** `zone={false}` where the column's header names the zone (a narrow table). */
+export function TimeCell({ ms, zone = true }: { ms: number; zone?: boolean }): JSX.Element {
+  return <DateTime className="truncate tabular" ms={ms} zone={zone} />
 }
 
 /** A person on two lines: name, then email (both kept whole on hover). */

@@ -33,7 +33,6 @@ export function SupportAccessScreen(): JSX.Element {
     <section className="screen sa-screen" aria-labelledby="sa-title">
       <header className="screen-header">
         <div className="sa-heading">
-          <p className="sa-breadcrumb">Settings › Access Control</p>
           <h1 id="sa-title">Support Team Access</h1>
         </div>
       </header>
