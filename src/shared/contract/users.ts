@@ -216,12 +216,13 @@ export const usersChannels = {
   /**
    * Every person matching the list's filters (search, status, role, team; uncapped: not the list's
    * "200+"), for "Select all N matching": their membership ids and roles (the bulk confirmation
-   * names the Agents among them). The Owner and the caller, whom a bulk change refuses, are left
-   * out and counted in `leftOut`. More than a bulk change takes (CSV_MAX_ROWS) is a LIMIT.
+   * names the Agents among them). `owner` and `you` name the Owner's and the caller's memberships
+   * when they match: a role change or a deactivation never takes them (a team change does). More
+   * than a bulk change takes (CSV_MAX_ROWS) is a LIMIT.
    */
   'users:list-ids': channel({
     input: z.object(usersFilters).strict(),
-    output: z.object({ members: z.array(z.object({ id, role: z.enum(ROLES) })), leftOut: z.object({ owner: z.boolean(), you: z.boolean() }) }),
+    output: z.object({ members: z.array(z.object({ id, role: z.enum(ROLES) })), owner: id.nullable(), you: id.nullable() }),
     access: 'users:manage',
     mutates: false
   }),

@@ -17,6 +17,7 @@ interface UsersStore {
     selected: ReadonlyMap<string, string>
     allMatching: boolean
     notice: { tone: string; text: string } | null
+    unchangeable: { owner: string | null; you: string | null }
     shownQuery: string
     next: unknown
     load(): Promise<void>
@@ -25,6 +26,7 @@ interface UsersStore {
     showRange(start: number, end: number): void
     setSearch(search: string): void
     setRole(role: string | null): void
+    setStatus(status: string | null): void
     setSort(sort: 'name' | 'email' | 'lastLogin', direction: 'asc' | 'desc'): void
     loading: string | null
     toggleSelected(row: UserRow, range?: boolean): Promise<void>
@@ -128,7 +130,7 @@ describe('users list view state over a real core', () => {
     expect(new Set(state().selected.keys())).toEqual(new Set(expected.slice(3, 300).map((r) => r.id)))
   })
 
-  it('selects every match of a filter or a broad search, without the Owner, and says so', async () => {
+  it('selects every match of a filter or a broad search, names the Owner among them, and keeps it through a refresh', async () => {
     await state().load()
     state().setRole('viewer')
     await until(() => state().total !== null && state().rows.every((r) => r === undefined || r.role === 'viewer'), 'the viewer filter')
@@ -136,16 +138,38 @@ describe('users list view state over a real core', () => {
     await state().selectAllMatching()
     expect(state().allMatching).toBe(true)
     expect(new Set(state().selected.keys())).toEqual(new Set(viewers))
-    expect(state().notice).toBeNull()
+    expect(state().unchangeable).toEqual({ owner: null, you: null })
+    // A refresh keeps the ticks (no longer "every match": the matches may have changed).
+    await state().refresh()
+    expect(state().selected.size).toBe(viewers.length)
+    expect(state().allMatching).toBe(false)
     state().setRole(null)
     state().setSearch('a')
     await until(() => state().mode === 'pages' && state().total !== null, 'the search')
-    const matches = (await walk({ search: 'a' })).filter((r) => r.role !== 'owner')
+    const matches = await walk({ search: 'a' })
     expect(matches.length).toBeGreaterThan(200)
     await state().selectAllMatching()
     expect(state().selected.size).toBe(matches.length)
-    expect(state().notice?.text).toMatch(/except the Owner/)
+    const owner = matches.find((r) => r.role === 'owner')
+    expect(state().unchangeable).toEqual({ owner: owner?.id ?? null, you: owner?.id ?? null })
     state().setSearch('')
+  })
+
+  it('never fills a block into the previous result while a new query loads, and a refresh then loads the new query', async () => {
+    const active = (await walk({ status: 'active' })).map((r) => r.id)
+    await state().load()
+    state().setStatus('active')
+    // The view moves while the filtered first page is on its way, and a data event refreshes.
+    state().showRange(300, 320)
+    const refreshed = state().refresh()
+    await refreshed
+    await until(() => state().loading === null && state().rows.length === active.length, 'the active list')
+    state().showRange(300, 320)
+    await until(() => state().rows[320] !== undefined, 'rows 300–320 of the active list')
+    state().rows.forEach((row, i) => {
+      if (row) expect(row.id, `row ${i}`).toBe(active[i])
+    })
+    state().setStatus(null)
   })
 
   it('keeps its place on a refresh: same query, rows where they were, fresh data', async () => {

@@ -96,7 +96,7 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
     raw.length === input.limit && last
       ? { value: input.sort === 'lastLogin' ? Number(last.lastLoginAt) : input.sort === 'email' ? last.email : last.name, id: last.personId }
       : null
-  if (input.after || input.offset) return { rows, next, total: null, counts: null, seats: null }
+  if (input.after || input.offset !== undefined) return { rows, next, total: null, counts: null, seats: null }
   const figures = figuresInPage(raw) ?? (await accountFigures(q, accountId, now))
   const seatUse = seatUseOf(statusCountsOf(figures), figures.seats)
 
@@ -165,17 +165,16 @@ export function listMemberIds(
   self: string | null,
   now: number
 ): Promise<OutputOf<'users:list-ids'>> {
-  if (filters.search && unmatchableTerm(filters.search)) return Promise.resolve({ members: [], leftOut: { owner: false, you: false } })
+  if (filters.search && unmatchableTerm(filters.search)) return Promise.resolve({ members: [], owner: null, you: null })
   const input: ListInput = { ...filters, sort: 'name', direction: 'asc', limit: 100 }
   return search.read(store, input, async (q) => {
     const plan = await search.plan(q, input, accountId, now)
     const { from, where } = search.matches(input, accountId, now, plan, true)
-    const matched = await membersOf(q, from, where, CSV_MAX_ROWS + 2)
-    const members = matched.filter((m) => m.role !== 'owner' && m.id !== self)
+    const members = await membersOf(q, from, where, CSV_MAX_ROWS)
     if (members.length > CSV_MAX_ROWS) {
       throw new AppError('LIMIT', `More than ${CSV_MAX_ROWS.toLocaleString('en-US')} people match; a bulk change takes at most ${CSV_MAX_ROWS.toLocaleString('en-US')} at once. Narrow the filters (status, role, team or a search) and select again.`)
     }
-    return { members, leftOut: { owner: matched.some((m) => m.role === 'owner'), you: matched.some((m) => m.id === self && m.role !== 'owner') } }
+    return { members, owner: members.find((m) => m.role === 'owner')?.id ?? null, you: members.some((m) => m.id === self) ? self : null }
   })
 }
 

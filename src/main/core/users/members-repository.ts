@@ -32,13 +32,23 @@ export async function findMemberRow(q: Executor, accountId: string, membershipId
   return row
 }
 
+/** Membership ids bound in one statement (findMemberRows). */
+export const MEMBER_IDS_PER_STATEMENT = 5_000
+
 export async function findMemberRows(q: Executor, accountId: string, membershipIds: readonly string[]): Promise<MemberRecord[]> {
-  if (membershipIds.length === 0) return []
-  return all(
-    q,
-    sql<MemberRecord>`SELECT ${MEMBER_COLUMNS} FROM memberships m JOIN persons p ON p.person_id = m.person_id
-      WHERE m.account_id = ${accountId} AND m.membership_id IN ${inList(membershipIds)}`
-  )
+  const found: MemberRecord[] = []
+  // In chunks: a statement binds at most 32,766 values on SQLite (65,535 on PostgreSQL), and a bulk
+  // change ("Select all N matching") takes up to 50,000 people.
+  for (let i = 0; i < membershipIds.length; i += MEMBER_IDS_PER_STATEMENT) {
+    found.push(
+      ...(await all(
+        q,
+        sql<MemberRecord>`SELECT ${MEMBER_COLUMNS} FROM memberships m JOIN persons p ON p.person_id = m.person_id
+          WHERE m.account_id = ${accountId} AND m.membership_id IN ${inList(membershipIds.slice(i, i + MEMBER_IDS_PER_STATEMENT))}`
+      ))
+    )
+  }
+  return found
 }
 
 /** Teams of one membership, by name. */

@@ -283,7 +283,7 @@ export const postgresSearch: PeopleSearch = {
     // A first page carries the account's figures, and a search by a walk or by name/email its
     // counts (sparse by last login counts in the page query itself), read beside the page.
     const carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }> = []
-    if (!input.after) {
+    if (!input.after && input.offset === undefined) {
       if ((kind === 'like' || (kind === 'sparse' && input.sort !== 'lastLogin')) && !input.status) {
         const all = postgresSearch.matches(input, accountId, now, plan, false)
         // A walk counts along memberships_last_login (it covers the test and the status): named by its order.

@@ -133,6 +133,11 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
 
   function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number, data: TData | undefined): void {
     if (event.altKey || event.ctrlKey || event.metaKey) return
+    // A place whose row is on its way: Space must not scroll the list.
+    if (data === undefined && (event.key === ' ' || event.key === 'Enter')) {
+      event.preventDefault()
+      return
+    }
     if (event.key === 'ArrowUp' && index === 0) {
       const first = headerControls(headRef.current)[0]
       if (first) {
@@ -161,7 +166,8 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
     const checkbox = event.key === ' ' ? event.currentTarget.querySelector<HTMLInputElement>('input[type="checkbox"]') : null
     if (checkbox) {
       event.preventDefault()
-      checkbox.click()
+      // Shift+Space ticks a range, as a Shift-click does (the click carries the modifier).
+      checkbox.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, shiftKey: event.shiftKey }))
     } else if ((event.key === 'Enter' || event.key === ' ') && onRowActivate && data !== undefined) {
       event.preventDefault()
       onRowActivate(data)

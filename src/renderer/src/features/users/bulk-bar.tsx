@@ -16,6 +16,7 @@ type Action = { kind: 'role'; role: AssignableRole } | { kind: 'add-team'; teamI
 export function BulkBar({ matching }: { matching: { n: number; capped: boolean } | null }): JSX.Element {
   const selected = useUsers((s) => s.selected)
   const allMatching = useUsers((s) => s.allMatching)
+  const unchangeable = useUsers((s) => s.unchangeable)
   const { setSelected, selectAllMatching, setNotice } = useUsers.getState()
   const teams = useTeams((s) => s.teams)
   const [action, setAction] = useState<Action | null>(null)
@@ -41,9 +42,19 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
     setSelecting(false)
   }
 
+  // Every match was selected: a role change or a deactivation leaves out the Owner and the caller
+  // (the core refuses a selection holding them); a team change takes them too. Ticked by hand,
+  // they stay in, and the core says why it refuses.
+  // (The Owner asking is both: one person.)
+  const leftOut = allMatching ? [...new Set([unchangeable.owner, unchangeable.you])].filter((id): id is string => id !== null && selected.has(id)) : []
+  const leavesOut = (kind: Action['kind']) => (kind === 'role' || kind === 'deactivate') && leftOut.length > 0
+  const leftOutText = [unchangeable.owner && leftOut.includes(unchangeable.owner) ? 'the Owner' : null, unchangeable.you && leftOut.includes(unchangeable.you) && unchangeable.you !== unchangeable.owner ? 'you' : null]
+    .filter(Boolean)
+    .join(' and ')
+
   async function run(current: Action): Promise<void> {
     setBusy(true)
-    const membershipIds = [...selected.keys()]
+    const membershipIds = [...selected.keys()].filter((id) => !leavesOut(current.kind) || !leftOut.includes(id))
     const bridge = getBridge()
     const result =
       current.kind === 'role'
@@ -63,6 +74,8 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
     setNotice({ tone: 'success', text: `${doneText(current)}: ${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${formatCount(result.value.unchanged)} already so` : ''}.` })
   }
 
+  const changing = (kind: Action['kind']) => (leavesOut(kind) ? plural(count - leftOut.length, 'person', 'people') : who)
+  const staying = (kind: Action['kind'], change: string) => (leavesOut(kind) ? ` ${capitalize(leftOutText)} ${leftOutText === 'the Owner' ? 'stays' : 'stay'} as before: ${change} never includes the Owner or yourself.` : '')
   const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
     role: () => {
       const role = (action as { role: AssignableRole }).role
@@ -71,16 +84,16 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       // The core clears the agent permissions of an Agent changed to another role.
       const clears = role !== 'agent' && agents > 0 ? ` ${agentsAmong(agents, count)}: their agent permissions will be cleared.` : ''
       return {
-        title: `Make ${who} ${ROLE_LABELS[role]}?`,
-        body: access + clears,
+        title: `Make ${changing('role')} ${ROLE_LABELS[role]}?`,
+        body: access + clears + staying('role', 'a role change'),
         label: `Change role`
       }
     },
     'add-team': () => ({ title: `Add ${who} to ${teamName((action as { teamId: string }).teamId)}?`, body: 'People already in the team stay as they are.', label: 'Add to team' }),
     'remove-team': () => ({ title: `Remove ${who} from ${teamName((action as { teamId: string }).teamId)}?`, body: 'They stay in the account.', label: 'Remove from team' }),
     deactivate: () => ({
-      title: `Deactivate ${who}?`,
-      body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.',
+      title: `Deactivate ${changing('deactivate')}?`,
+      body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.' + staying('deactivate', 'a deactivation'),
       label: 'Deactivate'
     })
   }
@@ -161,6 +174,10 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       ) : null}
     </div>
   )
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 /** "They are an Agent", "All of them are Agents", "2 of them are Agents". */

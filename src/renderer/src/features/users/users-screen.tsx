@@ -256,7 +256,8 @@ function UsersFooter({ shown }: { shown: ShownCount | null }): JSX.Element {
   )
   const [first, last] = visible
   return (
-    <footer className="screen-footer" aria-live="polite">
+    // Not a live region: "Rows a–b" changes on every scroll (the spinners announce themselves).
+    <footer className="screen-footer">
       {loading === 'first' && count === 0 ? <Spinner label="Loading users…" /> : null}
       {mode === 'positions' && count > 0 && shown ? <span>{rowsLine(first, Math.min(last, count - 1), shown)}</span> : null}
       {mode === 'pages' && count > 0 && shown ? <span>{showingLine(loadedCount, shown)}</span> : null}

@@ -26,6 +26,8 @@ const MAX_IN_FLIGHT = 3
 const PREFETCH_ROWS = 40
 /** A reload that keeps its place in a search reads at most this many pages again. */
 const REFRESH_PAGES = 10
+/** A Shift-click range takes at most this many rows (beyond: "Select all N matching", or a filter). */
+export const MAX_RANGE = 5_000
 
 /**
  * How the rows arrive. `positions` (no search: the total is exact): the list has a slot for every
@@ -58,6 +60,8 @@ interface UsersState {
   anchor: string | null
   /** "All N matching" ticked by "Select all": the selection is every match, not only rows seen. */
   allMatching: boolean
+  /** With allMatching: the Owner's and the caller's memberships among the matches (a role change or a deactivation leaves them out). */
+  unchangeable: { owner: string | null; you: string | null }
   /** The rows in view (first, last), for the footer. */
   visible: readonly [number, number]
   /** What the last bulk change did, kept after its bar closes until dismissed or the next change. */
@@ -92,6 +96,8 @@ interface UsersState {
   showRange(start: number, end: number): void
   reset(): void
 }
+
+const NOBODY = { owner: null, you: null }
 
 const initialQuery: UsersQuery = { search: '', status: null, role: null, teamId: null, sort: 'name', direction: 'asc' }
 
@@ -133,13 +139,15 @@ export const useUsers = create<UsersState>()((set, get) => {
   /** positions mode: blocks asked for or in, per block index, for the current generation. */
   let blocks = new Map<number, 'loading' | 'loaded'>()
   let inFlight = 0
+  /** A new query's first page is on its way: a refresh meanwhile must not keep the previous query's rows. */
+  let newQueryPending = false
   /** The last range the viewport asked for: fetched as blocks come back. */
   let wanted: [number, number] = [0, 0]
 
   // Any filter change clears the selection and reloads from the first page.
   function setFilter<K extends 'search' | 'status' | 'role' | 'teamId'>(key: K, value: UsersQuery[K]): void {
     if (value === get().query[key]) return
-    set((s) => ({ query: { ...s.query, [key]: value }, selected: new Map(), anchor: null, allMatching: false }))
+    set((s) => ({ query: { ...s.query, [key]: value }, selected: new Map(), anchor: null, allMatching: false, unchangeable: NOBODY }))
     void get().load()
   }
 
@@ -183,8 +191,9 @@ export const useUsers = create<UsersState>()((set, get) => {
 
   /** Ask for the blocks of the wanted range not yet asked for, nearest the viewport first. */
   function fetchWanted(generation: number): void {
-    const { mode, rows, error } = get()
-    if (mode !== 'positions' || error || rows.length === 0) return
+    const { mode, rows, error, loading } = get()
+    // While a first page is on its way, rows and mode still describe the previous result: it asks again when it lands.
+    if (mode !== 'positions' || error || loading === 'first' || rows.length === 0) return
     const [start, end] = wanted
     const first = Math.floor(Math.max(0, start) / PAGE_SIZE)
     const last = Math.floor(Math.min(rows.length - 1, end) / PAGE_SIZE)
@@ -193,15 +202,17 @@ export const useUsers = create<UsersState>()((set, get) => {
     }
   }
 
-  /** Rows [from, to] all in (positions mode fetches the missing blocks first); null if the query changed meanwhile. */
+  /** Rows [from, to] all in (positions mode fetches the missing blocks first); null if the query changed meanwhile or a block could not be read. */
   async function rowsBetween(from: number, to: number): Promise<UserRow[] | null> {
     const generation = get().generation
+    if (get().loading === 'first') return null
     if (get().mode === 'positions') {
       const missing: number[] = []
       for (let block = Math.floor(from / PAGE_SIZE); block <= Math.floor(to / PAGE_SIZE); block++) if (blocks.get(block) !== 'loaded') missing.push(block)
       for (const block of missing) {
         if (get().generation !== generation) return null
         await fetchBlock(block, generation)
+        if (blocks.get(block) !== 'loaded') return null
       }
     }
     if (get().generation !== generation) return null
@@ -212,6 +223,9 @@ export const useUsers = create<UsersState>()((set, get) => {
 
   /** The first page of the current query; `keepPlace`: the same query again, rows kept where they are until replaced. */
   async function firstPage(keepPlace: boolean): Promise<void> {
+    // A refresh while a new query loads is that new query's load (the rows on screen are the old query's).
+    if (keepPlace && newQueryPending) keepPlace = false
+    newQueryPending = !keepPlace
     const generation = get().generation + 1
     const { query, mode: previousMode, rows: previousRows, loadedCount: previousLoaded } = get()
     const mode: ListMode = query.search ? 'pages' : 'positions'
@@ -222,6 +236,7 @@ export const useUsers = create<UsersState>()((set, get) => {
     set({ generation, loading: 'first', error: null, fetchingBlocks: false })
     const result = await getBridge().invoke('users:list', request(query))
     if (get().generation !== generation) return
+    newQueryPending = false
     if (!result.ok) {
       // The totals and chips described the previous query; none is known for this one.
       set({ loading: null, error: result.error.message, total: null, totalCapped: false, counts: null, countsCapped: false })
@@ -274,6 +289,7 @@ export const useUsers = create<UsersState>()((set, get) => {
     selected: new Map(),
     anchor: null,
     allMatching: false,
+    unchangeable: NOBODY,
     visible: [0, 0],
     notice: null,
     loading: null,
@@ -292,41 +308,43 @@ export const useUsers = create<UsersState>()((set, get) => {
       const checked = !selected.has(row.id)
       const from = range && anchor ? rows.findIndex((r) => r?.id === anchor) : -1
       const to = from >= 0 ? rows.findIndex((r) => r?.id === row.id) : -1
+      if (from >= 0 && to >= 0 && Math.abs(to - from) + 1 > MAX_RANGE) {
+        set({ notice: { tone: 'error', text: `A Shift-click range takes at most ${MAX_RANGE.toLocaleString('en-US')} people; for more, narrow the list with a filter and use "Select all".` } })
+        return
+      }
       const span = from >= 0 && to >= 0 ? await rowsBetween(Math.min(from, to), Math.max(from, to)) : [row]
-      if (!span) return
+      if (!span) {
+        if (range && get().error) set({ notice: { tone: 'error', text: 'The range could not be selected: some of its rows could not be loaded.' } })
+        return
+      }
       set((s) => {
         const next = new Map(s.selected)
         for (const r of span) {
           if (checked) next.set(r.id, r.role)
           else next.delete(r.id)
         }
-        return { selected: next, anchor: row.id, allMatching: false }
+        return { selected: next, anchor: row.id, allMatching: false, unchangeable: NOBODY }
       })
     },
     setSelected(rows) {
-      set({ selected: new Map([...rows].map((row) => [row.id, row.role])), anchor: null, allMatching: false })
+      set({ selected: new Map([...rows].map((row) => [row.id, row.role])), anchor: null, allMatching: false, unchangeable: NOBODY })
     },
     async selectAllMatching() {
-      const { query, generation } = get()
+      const { query } = get()
       const result = await getBridge().invoke('users:list-ids', {
         search: query.search || undefined,
         status: query.status ?? undefined,
         role: query.role ?? undefined,
         teamId: query.teamId ?? undefined
       })
-      if (get().generation !== generation) return
+      // The same query still (a refresh in between changes nothing here; a new filter does).
+      if (get().query !== query) return
       if (!result.ok) {
         set({ notice: { tone: 'error', text: `Could not select every match: ${result.error.message}` } })
         return
       }
-      const { members, leftOut } = result.value
-      const out = [leftOut.owner ? 'the Owner' : null, leftOut.you ? 'you' : null].filter(Boolean).join(' and ')
-      set({
-        selected: new Map(members.map((m) => [m.id, m.role])),
-        anchor: null,
-        allMatching: true,
-        notice: out ? { tone: 'success', text: `Every match is selected except ${out}: a bulk change never includes ${leftOut.you && !leftOut.owner ? 'yourself' : 'them'}.` } : null
-      })
+      const { members, owner, you } = result.value
+      set({ selected: new Map(members.map((m) => [m.id, m.role])), anchor: null, allMatching: true, unchangeable: { owner, you }, notice: null })
     },
     setSort(sort, direction) {
       const { query } = get()
@@ -335,7 +353,7 @@ export const useUsers = create<UsersState>()((set, get) => {
       void get().load()
     },
     clearFilters() {
-      set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Map(), anchor: null, allMatching: false }))
+      set((s) => ({ query: { ...s.query, search: '', status: null, role: null, teamId: null }, selected: new Map(), anchor: null, allMatching: false, unchangeable: NOBODY }))
       void get().load()
     },
     setNotice(notice) {
@@ -343,7 +361,11 @@ export const useUsers = create<UsersState>()((set, get) => {
     },
 
     load: () => firstPage(false),
-    refresh: () => firstPage(true),
+    refresh: () => {
+      // The matches may have changed: the ticks stay, but they are no longer "every match".
+      set({ allMatching: false, unchangeable: NOBODY })
+      return firstPage(true)
+    },
 
     async loadMore() {
       const { mode, next, loading, generation, query, error } = get()
@@ -386,6 +408,7 @@ export const useUsers = create<UsersState>()((set, get) => {
         selected: new Map(),
         anchor: null,
         allMatching: false,
+        unchangeable: NOBODY,
         visible: [0, 0],
         notice: null,
         loading: null,
