@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = {
   'member.reactivated': { label: 'Member reactivated', group: 'Users', readers: 'audit' },
   'users.bulk-role-changed': { label: 'Roles changed (bulk)', group: 'Users', readers: 'audit' },
   'users.bulk-deactivated': { label: 'Members deactivated (bulk)', group: 'Users', readers: 'audit' },
+  'users.bulk-reactivated': { label: 'Members reactivated (bulk)', group: 'Users', readers: 'audit' },
   'users.imported': { label: 'Users imported (CSV)', group: 'Users', readers: 'audit' },
   'users.exported': { label: 'Users exported (CSV)', group: 'Users', readers: 'audit' },
 
@@ -58,6 +59,7 @@ export const AUDIT_ACTIONS = {
   'profile.password-changed': { label: 'Password changed', group: 'Profile', readers: 'audit' },
 
   // --- Settings ------------------------------------------------------------------------------
+  'settings.account-updated': { label: 'Account settings changed', group: 'Settings', readers: 'audit' },
   'settings.smtp-updated': { label: 'Mail server updated', group: 'Settings', readers: 'audit' },
   'settings.smtp-removed': { label: 'Mail server removed', group: 'Settings', readers: 'audit' },
 

@@ -125,6 +125,32 @@ test('Shift-click ticks a range, "Select all N matching" ticks every match, and 
   await confirm.getByRole('button', { name: 'Cancel' }).click()
 })
 
+test('bulk reactivate: every deactivated person is refused past the free seats, a range is reactivated', async ({ page }) => {
+  const users = new UsersPage(page)
+  await users.expectVisible()
+  await users.settled()
+  await users.filter('Deactivated').click()
+  await users.settled()
+  const deactivated = await users.total()
+  const bulk = page.getByRole('region', { name: 'Bulk actions' })
+  await users.checkboxAt(0).check()
+  await bulk.getByRole('button', { name: `Select all ${deactivated.toLocaleString('en-US')} matching` }).click()
+  await bulk.getByRole('button', { name: 'Reactivate' }).click()
+  const confirm = page.getByRole('dialog', { name: `Reactivate ${deactivated.toLocaleString('en-US')} people?` })
+  await confirm.getByRole('button', { name: 'Reactivate' }).click()
+  // More than the free seats: refused whole, in words, nothing changed.
+  await expect(confirm.getByRole('alert')).toContainText(/seat/i)
+  await screenshot(page, 'users-bulk-reactivate-refused')
+  await confirm.getByRole('button', { name: 'Cancel' }).click()
+  await bulk.getByRole('button', { name: 'Clear selection' }).click()
+  await users.checkboxAt(0).check()
+  await users.checkboxAt(2).click({ modifiers: ['Shift'] })
+  await bulk.getByRole('button', { name: 'Reactivate' }).click()
+  await page.getByRole('dialog', { name: 'Reactivate 3 people?' }).getByRole('button', { name: 'Reactivate' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Reactivated: 3 people changed' })).toBeVisible()
+  await expect.poll(() => users.total()).toBe(deactivated - 3)
+})
+
 test('scrolling 20,000 loaded rows costs what scrolling 100 does', async ({ page }) => {
   const users = new UsersPage(page)
   await users.expectVisible()

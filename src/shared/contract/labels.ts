@@ -11,6 +11,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   accountName: 'Account name',
   plan: 'Plan',
   seats: 'Seats',
+  idleTimeoutMinutes: 'Idle timeout',
   ownerName: "Owner's full name",
   ownerEmail: "Owner's email address",
   ownerPassword: "Owner's password",

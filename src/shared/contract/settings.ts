@@ -42,20 +42,48 @@ export type SmtpSettings = z.infer<typeof smtpSettings>
  * Settings → Account. SMTP exists to deliver invitations, so it needs 'users:manage' like inviting.
  * Ownership transfer is the Owner's alone and asks for the password again.
  */
+const accountSettings = z.object({
+  id,
+  name: z.string(),
+  plan,
+  seats: seatUse,
+  idleTimeoutMinutes: z.number().int(),
+  createdAt: z.number(),
+  owner: z.object({ membershipId: id, name: z.string(), email: z.string() })
+})
+
+/** Sessions end after this long without a call: from five minutes to a working day. */
+export const IDLE_TIMEOUT_RANGE = { min: 5, max: 720 } as const
+
 export const settingsChannels = {
   'settings:account': channel({
     input: z.object({}).strict().optional(),
-    output: z.object({
-      id,
-      name: z.string(),
-      plan,
-      seats: seatUse,
-      idleTimeoutMinutes: z.number().int(),
-      createdAt: z.number(),
-      owner: z.object({ membershipId: id, name: z.string(), email: z.string() })
-    }),
+    output: accountSettings,
     access: 'users:read',
     mutates: false
+  }),
+  /**
+   * The Owner changes the account's name, its seats (never below the seats in use) or how long a
+   * session may sit idle; any subset, audited with before and after. Open windows show the new name
+   * at once (session:changed); a shorter idle timeout applies to every session's next call.
+   */
+  'settings:account-update': channel({
+    input: z
+      .object({
+        name: z.string().trim().min(1, 'Enter the account name').max(120, 'At most 120 characters').optional(),
+        seats: z.number().int('Seats must be a whole number').min(1, 'At least one seat').max(100_000, 'At most 100,000 seats').optional(),
+        idleTimeoutMinutes: z
+          .number()
+          .int('Minutes must be a whole number')
+          .min(IDLE_TIMEOUT_RANGE.min, `At least ${IDLE_TIMEOUT_RANGE.min} minutes`)
+          .max(IDLE_TIMEOUT_RANGE.max, `At most ${IDLE_TIMEOUT_RANGE.max} minutes (12 hours)`)
+          .optional()
+      })
+      .strict(),
+    output: accountSettings,
+    access: 'account:owner',
+    mutates: true,
+    invalidates: ['account', 'users', 'audit']
   }),
   /** Null when no mail server is configured (invitations then show their link to copy). */
   'settings:smtp-get': channel({

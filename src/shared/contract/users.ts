@@ -341,6 +341,14 @@ export const usersChannels = {
     mutates: true,
     invalidates: ['users', 'audit']
   }),
+  /** Back to active, all or nothing: refused whole for an invited person (resend instead) or past the free seats. */
+  'users:bulk-reactivate': channel({
+    input: z.object({ membershipIds }).strict(),
+    output: bulkResult,
+    access: 'users:manage',
+    mutates: true,
+    invalidates: ['users', 'audit']
+  }),
   /**
    * Check a CSV (columns email, name, role, teams; header required; UTF-8, BOM and CRLF allowed)
    * and report every row as ok or with its reason. Writes nothing. Over 10 MB or 50,000 rows: LIMIT.

@@ -110,6 +110,25 @@ describe('editing people: roles, deactivation, bulk operations, teams, personal 
     expect(eventsFor(aWindow).map((e) => e.event)).toEqual(['session:ended'])
   })
 
+  it('bulk reactivate is all or nothing: invited people and a selection past the free seats are refused whole', async () => {
+    const a = await quickMember(t.core, { role: 'agent', status: 'deactivated' })
+    const b = await quickMember(t.core, { role: 'viewer', status: 'deactivated' })
+    const active = await quickMember(t.core, { role: 'agent' })
+    const invited = await quickMember(t.core, { role: 'viewer', status: 'invited' })
+    const seq = await ledgerSize(t.core)
+    expectError(await t.core.dispatch(t.owner, 'users:bulk-reactivate', { membershipIds: [a.membershipId, invited.membershipId] }), 'CONFLICT', /resend/)
+    expect(await ledgerSize(t.core)).toBe(seq)
+    // Past the free seats: refused whole, with the figure.
+    const use = expectOk<{ used: number; total: number }>(await t.core.dispatch(t.owner, 'users:seats', {}))
+    await testDb(t.core).run('UPDATE accounts SET seats = ?', use.used + 1)
+    expectError(await t.core.dispatch(t.owner, 'users:bulk-reactivate', { membershipIds: [a.membershipId, b.membershipId] }), 'LIMIT')
+    expect(await ledgerSize(t.core)).toBe(seq)
+    await testDb(t.core).run('UPDATE accounts SET seats = ?', use.total)
+    expect(expectOk(await t.core.dispatch(t.owner, 'users:bulk-reactivate', { membershipIds: [a.membershipId, b.membershipId, active.membershipId] }))).toEqual({ changed: 2, unchanged: 1 })
+    expect((await auditSince(t.core, seq)).map((e) => e.action)).toEqual(['member.reactivated', 'member.reactivated', 'users.bulk-reactivated'])
+    expect(expectOk<{ status: string }>(await t.core.dispatch(t.owner, 'users:get', { membershipId: b.membershipId })).status).toBe('active')
+  })
+
   it('teams: unique names ignoring case; members added from the team and from the person; delete keeps the members', async () => {
     const a = await quickMember(t.core, { role: 'agent', name: 'Anna Agent' })
     const b = await quickMember(t.core, { role: 'agent', name: 'Ben Agent' })

@@ -92,6 +92,10 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     }
   },
   'users:bulk-deactivate': { spec: 'manageUsers', input: async (fx) => ({ membershipIds: [await fx.target(), await fx.target()] }) },
+  'users:bulk-reactivate': {
+    spec: 'manageUsers',
+    input: async (fx) => ({ membershipIds: [(await quickMember(fx.core, { role: 'agent', status: 'deactivated' })).membershipId] })
+  },
   'users:import-preview': { spec: 'manageUsers', input: () => ({ csv: CSV(`csv-${randomUUID().slice(0, 8)}@example.com`) }) },
   'users:import-commit': { spec: 'manageUsers', input: () => ({ csv: CSV(`csv-${randomUUID().slice(0, 8)}@example.com`) }) },
   'users:export': { spec: 'exportReports', input: () => ({}) },
@@ -121,6 +125,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     }
   },
   'settings:account': { spec: 'seeUsersTeams', input: () => ({}) },
+  'settings:account-update': { spec: 'ownerOnly', input: () => ({ idleTimeoutMinutes: 45 }) },
   'settings:smtp-get': { spec: 'manageUsers', input: () => ({}) },
   'settings:smtp-set': { spec: 'manageUsers', input: () => ({ smtp: { host: '127.0.0.1', port: 2525, tls: 'none', from: 'it@example.com' } }) },
   'settings:smtp-test': {

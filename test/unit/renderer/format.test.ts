@@ -99,6 +99,12 @@ describe('refusals beside their fields', () => {
     expect(formErrors(error, ['ownerPassword'] as const, { password: 'ownerPassword' })).toEqual({ fields: { ownerPassword: 'Wrong password' }, banner: error.message })
   })
 
+  it('a rule whose whole sentence already sits beside its field is not said twice', () => {
+    const message = '26 seats are in use (25 active, 1 invited); the account needs at least 26. Deactivate people or revoke invitations first.'
+    const error: ContractError = { code: 'VALIDATION', message, details: { issues: [{ path: 'seats', message }] } }
+    expect(formErrors(error, ['name', 'seats'] as const)).toEqual({ fields: { seats: message }, banner: null })
+  })
+
   it('other refusals are the banner; a lock or a lost connection stays until the next call (sticky)', () => {
     expect(formErrors({ code: 'UNAUTHENTICATED', message: 'Wrong email or password.' }, ['email'] as const)).toEqual({ fields: {}, banner: 'Wrong email or password.', sticky: false })
     expect(formErrors({ code: 'LOCKED', message: 'Locked until 14:20.' }, ['email'] as const)).toMatchObject({ banner: 'Locked until 14:20.', sticky: true })

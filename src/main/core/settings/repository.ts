@@ -29,6 +29,15 @@ export async function findAccountOwner(q: Executor, accountId: string): Promise<
   )
 }
 
+/** The Owner's edit of the account (only the fields given). */
+export async function updateAccount(q: Executor, accountId: string, change: { name?: string; seats?: number; idleTimeoutMinutes?: number }): Promise<void> {
+  const sets = []
+  if (change.name !== undefined) sets.push(sql`name = ${change.name}`)
+  if (change.seats !== undefined) sets.push(sql`seats = ${change.seats}`)
+  if (change.idleTimeoutMinutes !== undefined) sets.push(sql`idle_timeout_minutes = ${change.idleTimeoutMinutes}`)
+  if (sets.length > 0) await run(q, sql`UPDATE accounts SET ${sql.join(sets, sql`, `)} WHERE account_id = ${accountId}`)
+}
+
 /** The two role writes of an ownership transfer (the demotion first: at most one Owner per account). */
 export async function setOwnershipRole(q: Executor, membershipId: string, role: 'owner' | 'admin'): Promise<void> {
   await run(q, sql`UPDATE memberships SET role = ${role} WHERE membership_id = ${membershipId}`)

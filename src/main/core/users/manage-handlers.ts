@@ -76,6 +76,22 @@ async function deactivate(t: Executor, ctx: CallContext, member: MemberRecord): 
   }
 }
 
+/** Back to active (the seat is checked by the caller, once for a whole selection); null when already active. */
+async function reactivate(t: Executor, ctx: CallContext, member: MemberRecord): Promise<AuditEntry | null> {
+  refuse(reactivationRefusal(ctx.principal, member))
+  if (member.status === 'active') return null
+  await setMemberStatus(t, member.membershipId, 'active', null)
+  const base = auditBase(ctx)
+  return {
+    ...base,
+    action: 'member.reactivated',
+    summary: `${base.actor.name} reactivated ${nameOf(member)}.`,
+    target: memberTarget(member),
+    before: { status: 'deactivated' },
+    after: { status: 'active' }
+  }
+}
+
 function bulkEvent(ctx: CallContext, action: AuditAction, summary: string, entries: AuditEntry[], after: Record<string, unknown>): AuditEntry {
   const base = auditBase(ctx)
   return {
@@ -206,16 +222,7 @@ export function registerUserManagement(kernel: Kernel): void {
       refuse(reactivationRefusal(ctx.principal, member))
       if (member.status === 'active') return memberDetail(t, member, ctx.now, ctx)
       await assertSeats(t, accountId, ctx.now, 1, 'reactivating')
-      await setMemberStatus(t, member.membershipId, 'active', null)
-      const base = auditBase(ctx)
-      await kernel.ledger.append(t, {
-        ...base,
-        action: 'member.reactivated',
-        summary: `${base.actor.name} reactivated ${nameOf(member)}.`,
-        target: memberTarget(member),
-        before: { status: 'deactivated' },
-        after: { status: 'active' }
-      })
+      await kernel.ledger.append(t, (await reactivate(t, ctx, member))!)
       return memberDetail(t, await getMember(t, accountId, member.membershipId), ctx.now, ctx)
     })
   })
@@ -284,6 +291,23 @@ export function registerUserManagement(kernel: Kernel): void {
     })
     for (const m of result.targets) await endSessionsOf(kernel, m.personId, accountId, 'deactivated')
     return { changed: result.targets.length, unchanged: result.unchanged }
+  })
+
+  kernel.handle('users:bulk-reactivate', async (ctx, input) => {
+    const accountId = accountOf(ctx)
+    return kernel.tx(async (t) => {
+      const selection = await getMembers(t, accountId, input.membershipIds)
+      // Refused whole: an invited person (resend instead) or a selection past the free seats.
+      for (const member of selection) refuse(reactivationRefusal(ctx.principal, member))
+      const targets = selection.filter((m) => m.status === 'deactivated')
+      if (targets.length > 0) await assertSeats(t, accountId, ctx.now, targets.length, 'reactivating')
+      const entries: AuditEntry[] = []
+      for (const m of targets) entries.push((await reactivate(t, ctx, m))!)
+      if (entries.length > 0) {
+        await kernel.ledger.appendMany(t, [...entries, bulkEvent(ctx, 'users.bulk-reactivated', `reactivated ${plural(entries.length, 'person', 'people')}.`, entries, {})])
+      }
+      return { changed: targets.length, unchanged: selection.length - targets.length }
+    })
   })
 
   kernel.handle('users:export', (ctx) => exportUsersCsv(kernel, ctx))

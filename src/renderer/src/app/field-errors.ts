@@ -71,7 +71,8 @@ export function formErrors<F extends string>(error: ContractError, fields: reado
     else out[field] = out[field] ? `${out[field]}; ${problem.message}` : problem.message
   }
   const labelled = typeof error.details === 'object' && error.details !== null && Array.isArray((error.details as { fields?: unknown }).fields)
-  if (!labelled) return { fields: out, banner: error.message }
+  // A rule the core checks itself: its sentence in the banner too, unless a field already shows it word for word.
+  if (!labelled) return { fields: out, banner: Object.values(out).includes(error.message) ? null : error.message }
   return { fields: out, banner: unplaced.length ? unplaced.join('. ') : null }
 }
 

@@ -47,6 +47,50 @@ describe('account settings', () => {
     expect(await call(t.core, owner, 'settings:account')).toMatchObject({ id: accountId, name: 'Acme Support', plan: 'paid', owner: { email: OWNER.email } })
   })
 
+  it('lets the Owner rename the account, change its seats and idle timeout, audited; never below the seats in use', async () => {
+    const admin = await addMember(t.core, { name: 'Ari Admin', email: 'ari.settings@example.com', role: 'admin' })
+    const adminConn = await signIn(t.core, admin.email, admin.password)
+    const before = await call<{ seats: { used: number; total: number }; idleTimeoutMinutes: number; name: string }>(t.core, owner, 'settings:account')
+    const changed = await call<{ name: string; seats: { total: number }; idleTimeoutMinutes: number }>(t.core, owner, 'settings:account-update', {
+      name: 'Acme Support EMEA',
+      seats: before.seats.total + 5,
+      idleTimeoutMinutes: 45
+    })
+    expect(changed).toMatchObject({ name: 'Acme Support EMEA', seats: { total: before.seats.total + 5 }, idleTimeoutMinutes: 45 })
+    // Open windows learn the new name; the next call's principal carries it.
+    expect(t.events.some((e) => e.connectionId === adminConn && e.event === 'session:changed')).toBe(true)
+    const status = await call<{ session: { principal: { accountName: string }; idleTimeoutMinutes: number } }>(t.core, adminConn, 'auth:status')
+    expect(status.session).toMatchObject({ principal: { accountName: 'Acme Support EMEA' }, idleTimeoutMinutes: 45 })
+    const audit = (await testDb(t.core).get<{ summary: string; before_json: string; after_json: string }>(
+      "SELECT summary, before_json, after_json FROM audit_events WHERE action = 'settings.account-updated' ORDER BY seq DESC LIMIT 1"
+    ))!
+    expect(audit.summary).toContain('renamed the account from Acme Support to Acme Support EMEA')
+    expect(JSON.parse(audit.before_json)).toEqual({ name: 'Acme Support', seats: before.seats.total, idleTimeoutMinutes: before.idleTimeoutMinutes })
+    expect(JSON.parse(audit.after_json)).toEqual({ name: 'Acme Support EMEA', seats: before.seats.total + 5, idleTimeoutMinutes: 45 })
+
+    // Below the seats in use: refused in words, nothing changed, nothing audited.
+    const events = (await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n
+    const below = await t.core.dispatch(owner, 'settings:account-update', { seats: before.seats.used - 1, name: 'Never Applied' })
+    expect(below.ok).toBe(false)
+    if (!below.ok) expect(below.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining(`needs at least ${before.seats.used}`), details: { issues: [{ path: 'seats' }] } })
+    expect((await call<{ name: string }>(t.core, owner, 'settings:account')).name).toBe('Acme Support EMEA')
+    expect((await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n).toBe(events)
+    // Out of range and malformed: VALIDATION naming the field.
+    for (const input of [{ idleTimeoutMinutes: 2 }, { idleTimeoutMinutes: 721 }, { seats: 0 }, { seats: 1.5 }, { name: '   ' }, { plan: 'paid' }]) {
+      const refused = await t.core.dispatch(owner, 'settings:account-update', input)
+      expect(refused.ok, JSON.stringify(input)).toBe(false)
+      if (!refused.ok) expect(refused.error.code).toBe('VALIDATION')
+    }
+    // Only the Owner.
+    const asAdmin = await t.core.dispatch(adminConn, 'settings:account-update', { name: 'Admin Was Here' })
+    expect(asAdmin.ok).toBe(false)
+    if (!asAdmin.ok) expect(asAdmin.error.code).toBe('FORBIDDEN')
+    // Nothing to change: no audit event.
+    await call(t.core, owner, 'settings:account-update', { name: 'Acme Support EMEA' })
+    expect((await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n).toBe(events)
+    await call(t.core, owner, 'settings:account-update', { name: 'Acme Support', idleTimeoutMinutes: before.idleTimeoutMinutes })
+  })
+
   it('changing the password ends the person’s other sessions with password-changed', async () => {
     const m = await addMember(t.core, { name: 'Pat Admin', email: 'pat@example.com', role: 'admin' })
     const a = await signIn(t.core, m.email, m.password)

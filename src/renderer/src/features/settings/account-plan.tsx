@@ -8,9 +8,32 @@ import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
 import type { OutputOf } from '../../../../shared/contract'
+import { IDLE_TIMEOUT_RANGE } from '../../../../shared/contract/settings'
+import { TextField } from '../../components/field'
+import { useFormErrors } from '../../app/field-errors'
 import './account-plan.css'
 
 type Account = OutputOf<'settings:account'>
+
+/** The account as `settings:account` reads it, read again when the account or its people change. */
+function useAccount(): { account: Account | null; error: string | null; reload(): void; replace(account: Account): void } {
+  const [account, setAccount] = useState<Account | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [version, setVersion] = useState(0)
+  const reload = useCallback(() => setVersion((v) => v + 1), [])
+  useEffect(() => {
+    void getBridge()
+      .invoke('settings:account', {})
+      .then((result) => {
+        if (!result.ok) return setError(result.error.message)
+        setError(null)
+        setAccount(result.value)
+      })
+  }, [version])
+  useDataChanged('account', reload)
+  useDataChanged('users', reload)
+  return { account, error, reload, replace: setAccount }
+}
 
 /**
  * Settings → Account, the plan: shown to everyone who may read the account; the Owner of a trial
@@ -18,26 +41,11 @@ type Account = OutputOf<'settings:account'>
  */
 export function AccountPlanSection(): JSX.Element {
   const session = useSession((s) => s.session)
-  const [account, setAccount] = useState<Account | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { account, error, reload: load } = useAccount()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
   const [convertError, setConvertError] = useState<string | null>(null)
   const [converted, setConverted] = useState<number | null>(null)
-
-  const [version, setVersion] = useState(0)
-  const load = useCallback(() => setVersion((v) => v + 1), [])
-  useEffect(() => {
-    void getBridge()
-      .invoke('settings:account', {})
-      .then((result) => {
-        if (result.ok) {
-          setAccount(result.value)
-          setError(null)
-        } else setError(result.error.message)
-      })
-  }, [version])
-  useDataChanged('account', load)
 
   async function convert(): Promise<void> {
     setBusy(true)
@@ -117,19 +125,147 @@ export function AccountPlanSection(): JSX.Element {
   )
 }
 
-/** A minimal Settings → Account screen until the account settings screen mounts the section itself. */
+const ACCOUNT_FIELDS = ['name', 'seats', 'idleTimeoutMinutes'] as const
+
+/**
+ * Settings → Account and plan, the account itself: its name, seats and idle timeout. The Owner
+ * edits them (the core refuses seats below those in use, beside the field); everyone else who may
+ * read the account sees them.
+ */
+export function AccountDetailsSection(): JSX.Element {
+  const session = useSession((s) => s.session)
+  const isOwner = hasPermission(session, 'account:owner')
+  const { account, error: loadError, replace } = useAccount()
+  const [draft, setDraft] = useState({ name: '', seats: '', idleTimeoutMinutes: '' })
+  // Each fresh copy of the account (loaded, saved, changed elsewhere) resets the form to it, unless
+  // the Owner is in the middle of editing (a seat count that moved meanwhile must not wipe their typing).
+  const [draftOf, setDraftOf] = useState<Account | null>(null)
+  if (account !== draftOf) {
+    const untouched = draftOf === null || (draft.name === draftOf.name && draft.seats === String(draftOf.seats.total) && draft.idleTimeoutMinutes === String(draftOf.idleTimeoutMinutes))
+    setDraftOf(account)
+    if (account && untouched) setDraft({ name: account.name, seats: String(account.seats.total), idleTimeoutMinutes: String(account.idleTimeoutMinutes) })
+  }
+  const [busy, setBusy] = useState(false)
+  const [saved, setSaved] = useState<string | null>(null)
+  const form = useFormErrors(ACCOUNT_FIELDS)
+
+  function change(field: (typeof ACCOUNT_FIELDS)[number], value: string): void {
+    setDraft((d) => ({ ...d, [field]: value }))
+    setSaved(null)
+    form.edited(field)
+  }
+
+  async function save(): Promise<void> {
+    setBusy(true)
+    setSaved(null)
+    // Whole numbers as typed; the core checks the ranges (and the seats in use) and says why.
+    const whole = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : null)
+    const seats = whole(draft.seats)
+    const idle = whole(draft.idleTimeoutMinutes)
+    if (seats === null || idle === null) {
+      setBusy(false)
+      form.set({
+        ...(seats === null ? { seats: 'Enter the number of seats as a whole number, for example 25' } : {}),
+        ...(idle === null ? { idleTimeoutMinutes: 'Enter the idle timeout in whole minutes, for example 30' } : {})
+      })
+      return
+    }
+    const result = await getBridge().invoke('settings:account-update', { name: draft.name, seats, idleTimeoutMinutes: idle })
+    setBusy(false)
+    if (!result.ok) {
+      form.refuse(result.error)
+      return
+    }
+    form.clear()
+    replace(result.value)
+    setDraft({ name: result.value.name, seats: String(result.value.seats.total), idleTimeoutMinutes: String(result.value.idleTimeoutMinutes) })
+    setSaved('Saved. Open windows show the new name at once; a new idle timeout applies to every session from its next action.')
+  }
+
+  const unchanged =
+    account !== null && draft.name.trim() === account.name && draft.seats === String(account.seats.total) && draft.idleTimeoutMinutes === String(account.idleTimeoutMinutes)
+  return (
+    <section className="settings-card" aria-labelledby="account-details-title">
+      <h2 id="account-details-title">Account</h2>
+      {loadError ? <Banner tone="error">Could not load the account: {loadError}</Banner> : null}
+      {!account && !loadError ? <Spinner label="Loading the account…" /> : null}
+      {account && !isOwner ? (
+        <dl className="account-facts">
+          <dt>Name</dt>
+          <dd>{account.name}</dd>
+          <dt>Seats</dt>
+          <dd>
+            {formatCount(account.seats.total)} ({formatCount(account.seats.used)} in use)
+          </dd>
+          <dt>Idle timeout</dt>
+          <dd>{plural(account.idleTimeoutMinutes, 'minute', 'minutes')}</dd>
+          <dt>Owner</dt>
+          <dd>
+            {account.owner.name} ({account.owner.email})
+          </dd>
+          <dd className="muted account-facts-note">Only the Owner can change these.</dd>
+        </dl>
+      ) : null}
+      {account && isOwner ? (
+        <form
+          className="settings-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault()
+            void save()
+          }}
+        >
+          {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
+          <TextField label="Account name" value={draft.name} maxLength={120} error={form.fields.name} onChange={(e) => change('name', e.target.value)} />
+          <div className="settings-grid">
+            <TextField
+              label="Seats"
+              inputMode="numeric"
+              value={draft.seats}
+              error={form.fields.seats}
+              hint={`${formatCount(account.seats.used)} in use (${formatCount(account.seats.active)} active, ${formatCount(account.seats.invited)} invited)`}
+              onChange={(e) => change('seats', e.target.value)}
+            />
+            <TextField
+              label="Idle timeout (minutes)"
+              inputMode="numeric"
+              value={draft.idleTimeoutMinutes}
+              error={form.fields.idleTimeoutMinutes}
+              hint={`A session with no action for this long ends (${IDLE_TIMEOUT_RANGE.min}–${IDLE_TIMEOUT_RANGE.max} minutes).`}
+              onChange={(e) => change('idleTimeoutMinutes', e.target.value)}
+            />
+          </div>
+          <div className="settings-actions">
+            <button type="submit" className="button button-primary" disabled={busy || unchanged}>
+              {busy ? 'Saving…' : 'Save'}
+            </button>
+            {saved ? (
+              <span role="status" className="muted">
+                {saved}
+              </span>
+            ) : null}
+          </div>
+        </form>
+      ) : null}
+    </section>
+  )
+}
+
+/** Settings → Account and plan: the account (name, seats, idle timeout) and its plan. */
 export function AccountPlanScreen(): JSX.Element {
   return (
-    <section className="screen account-plan-screen" aria-labelledby="account-title">
+    <section className="screen settings-screen account-plan-screen" aria-labelledby="account-title">
       <header className="screen-header">
-        <div>
-          <p className="account-breadcrumb">Settings</p>
-          <h1 id="account-title" className="account-heading">
-            Account
-          </h1>
+        <div className="screen-heading">
+          <h1 id="account-title">Account and plan</h1>
         </div>
       </header>
-      <AccountPlanSection />
+      <div className="settings-body">
+        <div className="settings-sections">
+          <AccountDetailsSection />
+          <AccountPlanSection />
+        </div>
+      </div>
     </section>
   )
 }

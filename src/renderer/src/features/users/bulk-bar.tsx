@@ -7,7 +7,12 @@ import { ROLE_LABELS } from '../../../../shared/permissions'
 import { useTeams } from '../teams/teams-store'
 import { useUsers } from './users-store'
 
-type Action = { kind: 'role'; role: AssignableRole } | { kind: 'add-team'; teamId: string } | { kind: 'remove-team'; teamId: string } | { kind: 'deactivate' }
+type Action =
+  | { kind: 'role'; role: AssignableRole }
+  | { kind: 'add-team'; teamId: string }
+  | { kind: 'remove-team'; teamId: string }
+  | { kind: 'deactivate' }
+  | { kind: 'reactivate' }
 
 /**
  * Acts on the ticked people at once; the core applies all or nothing and says why when it refuses.
@@ -63,7 +68,9 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
           ? await bridge.invoke('users:bulk-add-team', { membershipIds, teamId: current.teamId })
           : current.kind === 'remove-team'
             ? await bridge.invoke('users:bulk-remove-team', { membershipIds, teamId: current.teamId })
-            : await bridge.invoke('users:bulk-deactivate', { membershipIds })
+            : current.kind === 'reactivate'
+              ? await bridge.invoke('users:bulk-reactivate', { membershipIds })
+              : await bridge.invoke('users:bulk-deactivate', { membershipIds })
     setBusy(false)
     if (!result.ok) {
       setError(result.error.message)
@@ -95,6 +102,11 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       title: `Deactivate ${changing('deactivate')}?`,
       body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.' + staying('deactivate', 'a deactivation'),
       label: 'Deactivate'
+    }),
+    reactivate: () => ({
+      title: `Reactivate ${who}?`,
+      body: 'They can sign in again, and each takes a seat. People already active stay as they are; invited people need their invitation resent instead.',
+      label: 'Reactivate'
     })
   }
   const text = action ? confirmText[action.kind]() : null
@@ -105,7 +117,9 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
         ? `Added to ${teamName(done.teamId)}`
         : done.kind === 'remove-team'
           ? `Removed from ${teamName(done.teamId)}`
-          : 'Deactivated'
+          : done.kind === 'reactivate'
+            ? 'Reactivated'
+            : 'Deactivated'
   // "Select all N matching" when more match than are ticked (a capped search names no exact N).
   const offerAll = !allMatching && matching !== null && (matching.capped || matching.n > count)
 
@@ -154,6 +168,9 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       </select>
       <button type="button" className="button button-sm" onClick={() => choose({ kind: 'deactivate' })}>
         Deactivate
+      </button>
+      <button type="button" className="button button-sm" onClick={() => choose({ kind: 'reactivate' })}>
+        Reactivate
       </button>
       <button type="button" className="button button-sm button-ghost" onClick={() => setSelected([])}>
         Clear selection
