@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel/kernel'
 import { createMailer, loadSmtp, removeSmtp, saveSmtp, testMessage, type SmtpConfig } from '../mail/mailer'
 import { transferRefusal } from '../users/manage-service'
 import { getMember, memberTarget, notifySessionChanged, seats } from '../users/members'
+import { lockAccountSeats } from '../users/members-repository'
 import { findAccountFacts, findAccountOwner, setOwnershipRole, updateAccount } from './repository'
 
 export function toDto(config: SmtpConfig | null): SmtpSettings | null {
@@ -48,7 +49,9 @@ const formatCount = (n: number): string => n.toLocaleString('en-US')
  */
 export async function updateAccountSettings(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'settings:account-update'>) {
   const accountId = accountOf(ctx)
-  await kernel.tx(async (t) => {
+  const changed = await kernel.tx(async (t) => {
+    // Seats are compared with those in use while no invitation or reactivation can take one.
+    await lockAccountSeats(t, accountId)
     const before = (await findAccountFacts(t, accountId))!
     const use = await seats(t, accountId, ctx.now)
     const change: { name?: string; seats?: number; idleTimeoutMinutes?: number } = {}
@@ -62,7 +65,7 @@ export async function updateAccountSettings(kernel: Kernel, ctx: CallContext, in
       change.seats = input.seats
     }
     if (input.idleTimeoutMinutes !== undefined && input.idleTimeoutMinutes !== before.idleTimeoutMinutes) change.idleTimeoutMinutes = input.idleTimeoutMinutes
-    if (Object.keys(change).length === 0) return
+    if (Object.keys(change).length === 0) return false
     await updateAccount(t, accountId, change)
     const base = auditBase(ctx)
     const said = [
@@ -82,9 +85,10 @@ export async function updateAccountSettings(kernel: Kernel, ctx: CallContext, in
       },
       after: change
     })
+    return true
   })
   // Every open window of the account shows the new name (the sidebar reads it from the session).
-  for (const { connectionId } of kernel.sessions.live((session) => session.accountId === accountId)) kernel.emit(connectionId, 'session:changed', {})
+  if (changed) for (const { connectionId } of kernel.sessions.live((session) => session.accountId === accountId)) kernel.emit(connectionId, 'session:changed', {})
   return accountSettings(kernel, ctx)
 }
 

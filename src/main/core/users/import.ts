@@ -8,6 +8,7 @@ import { auditBase, plural } from '../kernel/call'
 import type { Executor, Kernel } from '../kernel/kernel'
 import { allTeams, type TeamRecord } from '../teams/repository'
 import { seats as seatsOf } from './members'
+import { lockAccountSeats } from './members-repository'
 
 const MAX_ECHO = 200
 const MAX_NAME = 120
@@ -136,6 +137,8 @@ export async function commitUsersCsv(
 ): Promise<ImportReport & { invited: Array<InvitationDelivery & { row: number }> }> {
   const accountId = ctx.principal!.accountId
   const { report, pending } = await kernel.tx(async (t) => {
+    // The free seats are counted for the whole file: nobody else takes any until this commits.
+    await lockAccountSeats(t, accountId)
     const { rows, report } = await checkUsersCsv(t, accountId, ctx.now, csv)
     const created: Array<{ row: number } & Awaited<ReturnType<typeof createInvitation>>> = []
     for (const r of rows) {

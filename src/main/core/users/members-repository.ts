@@ -32,6 +32,16 @@ export async function findMemberRow(q: Executor, accountId: string, membershipId
   return row
 }
 
+/**
+ * Holds the account's row until the transaction ends, so that transactions that check the free
+ * seats and then take some (invitations, reactivations, an import) or change the seats run one
+ * after the other: PostgreSQL's default isolation would let two of them read the same free seats.
+ * A no-op UPDATE locks the row on either store (SQLite's one writer already runs them in turn).
+ */
+export async function lockAccountSeats(q: Executor, accountId: string): Promise<void> {
+  await run(q, sql`UPDATE accounts SET seats = seats WHERE account_id = ${accountId}`)
+}
+
 /** Membership ids bound in one statement (findMemberRows). */
 export const MEMBER_IDS_PER_STATEMENT = 5_000
 

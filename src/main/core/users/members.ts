@@ -11,6 +11,7 @@ import {
   currentInvitationOf,
   findMemberRow,
   findMemberRows,
+  lockAccountSeats,
   permissionsOfMember,
   teamsOfMember,
   type MemberRecord
@@ -92,6 +93,8 @@ export function seatsRefusal(seatUse: SeatUse, adding: number, verb = 'inviting'
 
 /** Refuse when taking `adding` more seats would pass the limit, with the figure. */
 export async function assertSeats(q: Executor, accountId: string, now: number, adding: number, verb = 'inviting'): Promise<SeatUse> {
+  // Until this transaction ends, nobody else takes or changes seats of this account.
+  await lockAccountSeats(q, accountId)
   const seatUse = await seats(q, accountId, now)
   const refusal = seatsRefusal(seatUse, adding, verb)
   if (refusal) throw refusal

@@ -1,5 +1,5 @@
 import type { JSX } from 'react'
-import { NavLink, Navigate, Route, Routes } from 'react-router'
+import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router'
 import { Avatar } from '../components/avatar'
 import { LogoMark, SettingsIcon, SignOutIcon } from '../components/icons'
 import { SettingsHub, SettingsPage } from '../features/settings/settings-hub'
@@ -26,6 +26,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
   const navScreens = screens.filter((screen) => !screen.settings)
   const { principal } = session
   const home = navScreens[0] ?? settingsPages[0]
+  const location = useLocation()
   useProfileTheme(session.principal.personId)
 
   return (
@@ -51,8 +52,8 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
           ))}
           {settingsPages.length > 0 ? (
             <li>
-              {/* Active on the hub and on every page under it. */}
-              <NavLink to="/settings" className="nav-link">
+              {/* Active on the hub and on every page under it; the current page only on the hub (a page under it has its breadcrumb). */}
+              <NavLink to="/settings" className="nav-link" aria-current={location.pathname === '/settings' ? 'page' : 'true'}>
                 <SettingsIcon />
                 <span>Settings</span>
               </NavLink>

@@ -72,7 +72,7 @@ export function formErrors<F extends string>(error: ContractError, fields: reado
   }
   const labelled = typeof error.details === 'object' && error.details !== null && Array.isArray((error.details as { fields?: unknown }).fields)
   // A rule the core checks itself: its sentence in the banner too, unless a field already shows it word for word.
-  if (!labelled) return { fields: out, banner: Object.values(out).includes(error.message) ? null : error.message }
+  if (!labelled) return { fields: out, banner: Object.values(out).includes(error.message) ? (unplaced.length ? unplaced.join('. ') : null) : error.message }
   return { fields: out, banner: unplaced.length ? unplaced.join('. ') : null }
 }
 

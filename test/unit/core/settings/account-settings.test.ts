@@ -91,6 +91,19 @@ describe('account settings', () => {
     await call(t.core, owner, 'settings:account-update', { name: 'Acme Support', idleTimeoutMinutes: before.idleTimeoutMinutes })
   })
 
+  it('never leaves more seats in use than the account has when seats change while people are invited', async () => {
+    for (let round = 0; round < 5; round++) {
+      const use = await call<{ used: number; total: number }>(t.core, owner, 'users:seats', {})
+      const results = await Promise.all([
+        t.core.dispatch(owner, 'settings:account-update', { seats: use.used + 1 }),
+        t.core.dispatch(owner, 'users:invite', { emails: [`race-${round}-a@example.com`, `race-${round}-b@example.com`], role: 'viewer' })
+      ])
+      const after = await call<{ used: number; total: number }>(t.core, owner, 'users:seats', {})
+      expect(after.used, `round ${round}: ${JSON.stringify(results.map((r) => r.ok))}`).toBeLessThanOrEqual(after.total)
+      await call(t.core, owner, 'settings:account-update', { seats: after.used + 10 })
+    }
+  })
+
   it('changing the password ends the person’s other sessions with password-changed', async () => {
     const m = await addMember(t.core, { name: 'Pat Admin', email: 'pat@example.com', role: 'admin' })
     const a = await signIn(t.core, m.email, m.password)

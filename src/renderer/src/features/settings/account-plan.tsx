@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type JSX } from 'react'
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react'
 import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { ConfirmDialog } from '../../components/dialog'
@@ -10,21 +10,35 @@ import { hasPermission, useSession } from '../../app/session-store'
 import type { OutputOf } from '../../../../shared/contract'
 import { IDLE_TIMEOUT_RANGE } from '../../../../shared/contract/settings'
 import { TextField } from '../../components/field'
-import { useFormErrors } from '../../app/field-errors'
+import { formErrors, useFormErrors } from '../../app/field-errors'
 import './account-plan.css'
 
 type Account = OutputOf<'settings:account'>
 
-/** The account as `settings:account` reads it, read again when the account or its people change. */
-function useAccount(): { account: Account | null; error: string | null; reload(): void; replace(account: Account): void } {
+interface AccountState {
+  account: Account | null
+  error: string | null
+  reload(): void
+  replace(account: Account): void
+}
+
+/**
+ * The account as `settings:account` reads it, read again when the account or its people change
+ * (a reply to an older read never overwrites a newer one). One per screen: its sections share it.
+ */
+function useAccount(): AccountState {
   const [account, setAccount] = useState<Account | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
   const reload = useCallback(() => setVersion((v) => v + 1), [])
+  // Bumped per read and per save: only the newest answer is kept.
+  const latest = useRef(0)
   useEffect(() => {
+    const mine = ++latest.current
     void getBridge()
       .invoke('settings:account', {})
       .then((result) => {
+        if (mine !== latest.current) return
         if (!result.ok) return setError(result.error.message)
         setError(null)
         setAccount(result.value)
@@ -32,16 +46,21 @@ function useAccount(): { account: Account | null; error: string | null; reload()
   }, [version])
   useDataChanged('account', reload)
   useDataChanged('users', reload)
-  return { account, error, reload, replace: setAccount }
+  // A save's reply is the newest copy: any read still on its way is dropped.
+  const replace = useCallback((next: Account) => {
+    latest.current += 1
+    setAccount(next)
+  }, [])
+  return { account, error, reload, replace }
 }
 
 /**
  * Settings → Account, the plan: shown to everyone who may read the account; the Owner of a trial
  * account can convert it to paid here, which also turns support access off.
  */
-export function AccountPlanSection(): JSX.Element {
+export function AccountPlanSection({ state }: { state: AccountState }): JSX.Element {
   const session = useSession((s) => s.session)
-  const { account, error, reload: load } = useAccount()
+  const { account, error, reload: load } = state
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
   const [convertError, setConvertError] = useState<string | null>(null)
@@ -132,10 +151,11 @@ const ACCOUNT_FIELDS = ['name', 'seats', 'idleTimeoutMinutes'] as const
  * edits them (the core refuses seats below those in use, beside the field); everyone else who may
  * read the account sees them.
  */
-export function AccountDetailsSection(): JSX.Element {
+export function AccountDetailsSection({ state }: { state: AccountState }): JSX.Element {
   const session = useSession((s) => s.session)
   const isOwner = hasPermission(session, 'account:owner')
-  const { account, error: loadError, replace } = useAccount()
+  // The plan section beside it shows a load error; this one does not repeat it.
+  const { account, replace } = state
   const [draft, setDraft] = useState({ name: '', seats: '', idleTimeoutMinutes: '' })
   // Each fresh copy of the account (loaded, saved, changed elsewhere) resets the form to it, unless
   // the Owner is in the middle of editing (a seat count that moved meanwhile must not wipe their typing).
@@ -148,6 +168,13 @@ export function AccountDetailsSection(): JSX.Element {
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState<string | null>(null)
   const form = useFormErrors(ACCOUNT_FIELDS)
+  // A refusal moves focus to the first field it names (its message is that field's description).
+  const inputs = useRef<Partial<Record<(typeof ACCOUNT_FIELDS)[number], HTMLInputElement | null>>>({})
+  function focusRefused(error: Parameters<typeof form.refuse>[0]): void {
+    const named = formErrors(error, ACCOUNT_FIELDS).fields
+    const first = ACCOUNT_FIELDS.find((field) => named[field] !== undefined)
+    if (first) inputs.current[first]?.focus()
+  }
 
   function change(field: (typeof ACCOUNT_FIELDS)[number], value: string): void {
     setDraft((d) => ({ ...d, [field]: value }))
@@ -168,12 +195,20 @@ export function AccountDetailsSection(): JSX.Element {
         ...(seats === null ? { seats: 'Enter the number of seats as a whole number, for example 25' } : {}),
         ...(idle === null ? { idleTimeoutMinutes: 'Enter the idle timeout in whole minutes, for example 30' } : {})
       })
+      inputs.current[seats === null ? 'seats' : 'idleTimeoutMinutes']?.focus()
       return
     }
-    const result = await getBridge().invoke('settings:account-update', { name: draft.name, seats, idleTimeoutMinutes: idle })
+    // Only what the Owner changed here: a value changed meanwhile in another window stays as it is there.
+    const base = draftOf!
+    const result = await getBridge().invoke('settings:account-update', {
+      ...(draft.name.trim() !== base.name ? { name: draft.name } : {}),
+      ...(seats !== base.seats.total ? { seats } : {}),
+      ...(idle !== base.idleTimeoutMinutes ? { idleTimeoutMinutes: idle } : {})
+    })
     setBusy(false)
     if (!result.ok) {
       form.refuse(result.error)
+      focusRefused(result.error)
       return
     }
     form.clear()
@@ -183,12 +218,14 @@ export function AccountDetailsSection(): JSX.Element {
   }
 
   const unchanged =
-    account !== null && draft.name.trim() === account.name && draft.seats === String(account.seats.total) && draft.idleTimeoutMinutes === String(account.idleTimeoutMinutes)
+    account !== null &&
+    draft.name.trim() === account.name &&
+    draft.seats.trim() === String(account.seats.total) &&
+    draft.idleTimeoutMinutes.trim() === String(account.idleTimeoutMinutes)
   return (
     <section className="settings-card" aria-labelledby="account-details-title">
       <h2 id="account-details-title">Account</h2>
-      {loadError ? <Banner tone="error">Could not load the account: {loadError}</Banner> : null}
-      {!account && !loadError ? <Spinner label="Loading the account…" /> : null}
+      {!account && !state.error ? <Spinner label="Loading the account…" /> : null}
       {account && !isOwner ? (
         <dl className="account-facts">
           <dt>Name</dt>
@@ -203,9 +240,9 @@ export function AccountDetailsSection(): JSX.Element {
           <dd>
             {account.owner.name} ({account.owner.email})
           </dd>
-          <dd className="muted account-facts-note">Only the Owner can change these.</dd>
         </dl>
       ) : null}
+      {account && !isOwner ? <p className="muted account-facts-note">Only the Owner can change these.</p> : null}
       {account && isOwner ? (
         <form
           className="settings-form"
@@ -216,10 +253,22 @@ export function AccountDetailsSection(): JSX.Element {
           }}
         >
           {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
-          <TextField label="Account name" value={draft.name} maxLength={120} error={form.fields.name} onChange={(e) => change('name', e.target.value)} />
+          <TextField
+            label="Account name"
+            ref={(el) => {
+              inputs.current.name = el
+            }}
+            value={draft.name}
+            maxLength={120}
+            error={form.fields.name}
+            onChange={(e) => change('name', e.target.value)}
+          />
           <div className="settings-grid">
             <TextField
               label="Seats"
+              ref={(el) => {
+                inputs.current.seats = el
+              }}
               inputMode="numeric"
               value={draft.seats}
               error={form.fields.seats}
@@ -228,6 +277,9 @@ export function AccountDetailsSection(): JSX.Element {
             />
             <TextField
               label="Idle timeout (minutes)"
+              ref={(el) => {
+                inputs.current.idleTimeoutMinutes = el
+              }}
               inputMode="numeric"
               value={draft.idleTimeoutMinutes}
               error={form.fields.idleTimeoutMinutes}
@@ -239,11 +291,10 @@ export function AccountDetailsSection(): JSX.Element {
             <button type="submit" className="button button-primary" disabled={busy || unchanged}>
               {busy ? 'Saving…' : 'Save'}
             </button>
-            {saved ? (
-              <span role="status" className="muted">
-                {saved}
-              </span>
-            ) : null}
+            {/* Always there, so a screen reader hears the text when it appears. */}
+            <span role="status" className="muted">
+              {saved}
+            </span>
           </div>
         </form>
       ) : null}
@@ -253,6 +304,7 @@ export function AccountDetailsSection(): JSX.Element {
 
 /** Settings → Account and plan: the account (name, seats, idle timeout) and its plan. */
 export function AccountPlanScreen(): JSX.Element {
+  const state = useAccount()
   return (
     <section className="screen settings-screen account-plan-screen" aria-labelledby="account-title">
       <header className="screen-header">
@@ -262,8 +314,8 @@ export function AccountPlanScreen(): JSX.Element {
       </header>
       <div className="settings-body">
         <div className="settings-sections">
-          <AccountDetailsSection />
-          <AccountPlanSection />
+          <AccountDetailsSection state={state} />
+          <AccountPlanSection state={state} />
         </div>
       </div>
     </section>

@@ -26,6 +26,7 @@ export function SettingsHub({ pages }: { pages: readonly ScreenEntry[] }): JSX.E
               <h2 id={id}>{section}</h2>
               <ul className="settings-hub-list">
                 {inSection.map((page) => (
+                  // Named by all it shows, label then description (axe: the visible text is the name).
                   <li key={page.path}>
                     <Link to={`/${page.path}`} className="settings-hub-link">
                       <page.icon />

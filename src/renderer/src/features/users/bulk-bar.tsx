@@ -105,7 +105,7 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
     }),
     reactivate: () => ({
       title: `Reactivate ${who}?`,
-      body: 'They can sign in again, and each takes a seat. People already active stay as they are; invited people need their invitation resent instead.',
+      body: 'They can sign in again, and each takes a seat. People already active stay as they are. If any of them is still invited, or there are not enough free seats, nobody is changed (an invitation is resent instead).',
       label: 'Reactivate'
     })
   }
