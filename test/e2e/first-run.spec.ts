@@ -64,7 +64,15 @@ test('first run: setup, recovery key, users, sign out, sign in, audit log, sign 
   await expect(users.rows.first()).toContainText(owner.email)
   await expect(users.rows.first()).toContainText('Owner')
   await expect(users.rows.first()).toContainText('Active')
+  // A new account says what to do first, each a click away.
+  const guide = page.getByRole('region', { name: 'Bring your team in' })
+  await expect(guide).toBeVisible()
+  await expect(guide.getByRole('link', { name: 'Set up email delivery' })).toHaveAttribute('href', /settings\/email/)
   await screenshot(page, 'users-owner-only')
+  await guide.getByRole('button', { name: 'Invite by email' }).click()
+  await expect(page.getByRole('dialog', { name: 'Invite users' })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog', { name: 'Invite users' })).toHaveCount(0)
 
   // The recovery key is gone for good: it is not on the page any more.
   await expect(page.getByText(key)).toHaveCount(0)

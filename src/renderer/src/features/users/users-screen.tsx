@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type JSX } from 'react'
+import { Link } from 'react-router'
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table'
 import { useShallow } from 'zustand/react/shallow'
 import { DataTable, dataTableFeatures } from '../../components/data-table'
@@ -22,6 +23,7 @@ import { InviteDialog } from './invite-dialog'
 import { ImportWizard } from './import-wizard'
 import { UserPanel } from './user-panel'
 import { chipCount, rowsLine, showingLine, shownTotal, usersLine, type ShownCount } from './counts'
+import '../settings/settings.css'
 import './users.css'
 
 const SEARCH_DEBOUNCE_MS = 200
@@ -200,6 +202,9 @@ export function UsersScreen(): JSX.Element {
             ))}
           </div>
         </div>
+        {canManage && total !== null && total <= 1 && !query.search && query.status === null && query.role === null && query.teamId === null ? (
+          <FirstRunGuide onInvite={() => setModal('invite')} onImport={() => setModal('import')} canSetUpEmail={hasPermission(session, 'users:manage')} />
+        ) : null}
         {canManage && selectedCount > 0 ? <BulkBar matching={shown} /> : null}
         {notice ? (
           <div className={`users-notice users-notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
@@ -246,6 +251,47 @@ export function UsersScreen(): JSX.Element {
       {modal === 'invite' ? <InviteDialog onClose={() => setModal(null)} /> : null}
       {modal === 'import' ? <ImportWizard onClose={() => setModal(null)} /> : null}
     </div>
+  )
+}
+
+/**
+ * A new account holds only its Owner: what to do first, each a click away (invite, import a CSV,
+ * the mail server that sends invitations, teams). It goes once someone else is in the account.
+ */
+function FirstRunGuide({ onInvite, onImport, canSetUpEmail }: { onInvite(): void; onImport(): void; canSetUpEmail: boolean }): JSX.Element {
+  return (
+    <section className="settings-card first-run" aria-labelledby="first-run-title">
+      <h2 id="first-run-title">Bring your team in</h2>
+      <p className="muted">You are the only person in this account so far. Start with any of these:</p>
+      <ol className="first-run-steps">
+        <li>
+          <button type="button" className="button button-sm button-primary" onClick={onInvite}>
+            Invite by email
+          </button>
+          <span>with a role and teams; each invitation lasts 7 days.</span>
+        </li>
+        <li>
+          <button type="button" className="button button-sm" onClick={onImport}>
+            Import from a CSV
+          </button>
+          <span>for many people at once (columns email, name, role, teams); every row is checked before anyone is invited.</span>
+        </li>
+        {canSetUpEmail ? (
+          <li>
+            <Link className="button button-sm" to="/settings/email">
+              Set up email delivery
+            </Link>
+            <span>so invitations arrive by email; without a mail server each invitation shows a link to copy.</span>
+          </li>
+        ) : null}
+        <li>
+          <Link className="button button-sm" to="/teams">
+            Create teams
+          </Link>
+          <span>to group people (Billing, Tier 1, …) and filter the list by them.</span>
+        </li>
+      </ol>
+    </section>
   )
 }
 
