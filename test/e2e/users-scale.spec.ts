@@ -192,6 +192,8 @@ test('the list at a 1024 px window: every column fits, the panel overlays, in bo
   })
   expect(overflow).toBeLessThanOrEqual(0)
   await page.locator('.dt-scroll').evaluate((el) => el.scrollTo({ top: 15_000 * 44 }))
+  // The footer names the new place once the list has rendered there (read before, it still says row 1).
+  await expect(users.footer).toContainText(/Rows 1[45],\d{3}–/)
   await expect(page.locator('.dt-placeholder-row')).toHaveCount(0)
   const top = await users.firstInView()
   await users.checkboxAt(top + 1).check()
