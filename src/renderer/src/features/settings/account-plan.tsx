@@ -145,6 +145,17 @@ export function AccountPlanSection({ state }: { state: AccountState }): JSX.Elem
 }
 
 const ACCOUNT_FIELDS = ['name', 'seats', 'idleTimeoutMinutes'] as const
+type AccountDraft = Record<(typeof ACCOUNT_FIELDS)[number], string>
+
+/** The form's text for an account as stored. */
+function draftFrom(account: Account): AccountDraft {
+  return { name: account.name, seats: String(account.seats.total), idleTimeoutMinutes: String(account.idleTimeoutMinutes) }
+}
+
+/** The same values, spaces around them aside. */
+function sameDraft(a: AccountDraft, b: AccountDraft): boolean {
+  return ACCOUNT_FIELDS.every((field) => a[field].trim() === b[field].trim())
+}
 
 /**
  * Settings → Account and plan, the account itself: its name, seats and idle timeout. The Owner
@@ -161,19 +172,20 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
   // the Owner is in the middle of editing (a seat count that moved meanwhile must not wipe their typing).
   const [draftOf, setDraftOf] = useState<Account | null>(null)
   if (account !== draftOf) {
-    const untouched = draftOf === null || (draft.name === draftOf.name && draft.seats === String(draftOf.seats.total) && draft.idleTimeoutMinutes === String(draftOf.idleTimeoutMinutes))
+    const untouched = draftOf === null || sameDraft(draft, draftFrom(draftOf))
     setDraftOf(account)
-    if (account && untouched) setDraft({ name: account.name, seats: String(account.seats.total), idleTimeoutMinutes: String(account.idleTimeoutMinutes) })
+    if (account && untouched) setDraft(draftFrom(account))
   }
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState<string | null>(null)
   const form = useFormErrors(ACCOUNT_FIELDS)
   // A refusal moves focus to the first field it names (its message is that field's description).
-  const inputs = useRef<Partial<Record<(typeof ACCOUNT_FIELDS)[number], HTMLInputElement | null>>>({})
+  const formRef = useRef<HTMLFormElement>(null)
+  const focusField = (field: (typeof ACCOUNT_FIELDS)[number]) => formRef.current?.querySelector<HTMLInputElement>(`input[name="${field}"]`)?.focus()
   function focusRefused(error: Parameters<typeof form.refuse>[0]): void {
     const named = formErrors(error, ACCOUNT_FIELDS).fields
     const first = ACCOUNT_FIELDS.find((field) => named[field] !== undefined)
-    if (first) inputs.current[first]?.focus()
+    if (first) focusField(first)
   }
 
   function change(field: (typeof ACCOUNT_FIELDS)[number], value: string): void {
@@ -195,7 +207,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
         ...(seats === null ? { seats: 'Enter the number of seats as a whole number, for example 25' } : {}),
         ...(idle === null ? { idleTimeoutMinutes: 'Enter the idle timeout in whole minutes, for example 30' } : {})
       })
-      inputs.current[seats === null ? 'seats' : 'idleTimeoutMinutes']?.focus()
+      focusField(seats === null ? 'seats' : 'idleTimeoutMinutes')
       return
     }
     // Only what the Owner changed here: a value changed meanwhile in another window stays as it is there.
@@ -213,15 +225,11 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
     }
     form.clear()
     replace(result.value)
-    setDraft({ name: result.value.name, seats: String(result.value.seats.total), idleTimeoutMinutes: String(result.value.idleTimeoutMinutes) })
+    setDraft(draftFrom(result.value))
     setSaved('Saved. Open windows show the new name at once; a new idle timeout applies to every session from its next action.')
   }
 
-  const unchanged =
-    account !== null &&
-    draft.name.trim() === account.name &&
-    draft.seats.trim() === String(account.seats.total) &&
-    draft.idleTimeoutMinutes.trim() === String(account.idleTimeoutMinutes)
+  const unchanged = account !== null && sameDraft(draft, draftFrom(account))
   return (
     <section className="settings-card" aria-labelledby="account-details-title">
       <h2 id="account-details-title">Account</h2>
@@ -245,6 +253,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
       {account && !isOwner ? <p className="muted account-facts-note">Only the Owner can change these.</p> : null}
       {account && isOwner ? (
         <form
+          ref={formRef}
           className="settings-form"
           noValidate
           onSubmit={(event) => {
@@ -255,9 +264,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
           {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
           <TextField
             label="Account name"
-            ref={(el) => {
-              inputs.current.name = el
-            }}
+            name="name"
             value={draft.name}
             maxLength={120}
             error={form.fields.name}
@@ -266,9 +273,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
           <div className="settings-grid">
             <TextField
               label="Seats"
-              ref={(el) => {
-                inputs.current.seats = el
-              }}
+              name="seats"
               inputMode="numeric"
               value={draft.seats}
               error={form.fields.seats}
@@ -277,9 +282,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
             />
             <TextField
               label="Idle timeout (minutes)"
-              ref={(el) => {
-                inputs.current.idleTimeoutMinutes = el
-              }}
+              name="idleTimeoutMinutes"
               inputMode="numeric"
               value={draft.idleTimeoutMinutes}
               error={form.fields.idleTimeoutMinutes}

@@ -203,7 +203,7 @@ export function UsersScreen(): JSX.Element {
           </div>
         </div>
         {canManage && total !== null && total <= 1 && !query.search && query.status === null && query.role === null && query.teamId === null ? (
-          <FirstRunGuide onInvite={() => setModal('invite')} onImport={() => setModal('import')} canSetUpEmail={hasPermission(session, 'users:manage')} />
+          <FirstRunGuide onInvite={() => setModal('invite')} onImport={() => setModal('import')} />
         ) : null}
         {canManage && selectedCount > 0 ? <BulkBar matching={shown} /> : null}
         {notice ? (
@@ -258,7 +258,7 @@ export function UsersScreen(): JSX.Element {
  * A new account holds only its Owner: what to do first, each a click away (invite, import a CSV,
  * the mail server that sends invitations, teams). It goes once someone else is in the account.
  */
-function FirstRunGuide({ onInvite, onImport, canSetUpEmail }: { onInvite(): void; onImport(): void; canSetUpEmail: boolean }): JSX.Element {
+function FirstRunGuide({ onInvite, onImport }: { onInvite(): void; onImport(): void }): JSX.Element {
   return (
     <section className="settings-card first-run" aria-labelledby="first-run-title">
       <h2 id="first-run-title">Bring your team in</h2>
@@ -276,14 +276,13 @@ function FirstRunGuide({ onInvite, onImport, canSetUpEmail }: { onInvite(): void
           </button>
           <span>for many people at once (columns email, name, role, teams); every row is checked before anyone is invited.</span>
         </li>
-        {canSetUpEmail ? (
-          <li>
-            <Link className="button button-sm" to="/settings/email">
-              Set up email delivery
-            </Link>
-            <span>so invitations arrive by email; without a mail server each invitation shows a link to copy.</span>
-          </li>
-        ) : null}
+        {/* Shown only to people who manage users, who may also set up the mail server (users:manage). */}
+        <li>
+          <Link className="button button-sm" to="/settings/email">
+            Set up email delivery
+          </Link>
+          <span>so invitations arrive by email; without a mail server each invitation shows a link to copy.</span>
+        </li>
         <li>
           <Link className="button button-sm" to="/teams">
             Create teams

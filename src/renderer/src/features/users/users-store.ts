@@ -97,9 +97,37 @@ interface UsersState {
   reset(): void
 }
 
+const initialQuery: UsersQuery = { search: '', status: null, role: null, teamId: null, sort: 'name', direction: 'asc' }
+
 const NOBODY = { owner: null, you: null }
 
-const initialQuery: UsersQuery = { search: '', status: null, role: null, teamId: null, sort: 'name', direction: 'asc' }
+type ListData = Omit<UsersState, { [K in keyof UsersState]: UsersState[K] extends (...args: never[]) => unknown ? K : never }[keyof UsersState] | 'generation'>
+
+/** The list before its first page (at start, and when the screen leaves): the initial query, nothing loaded or ticked. */
+function emptyList(): ListData {
+  return {
+    query: initialQuery,
+    mode: 'positions',
+    rows: [],
+    loadedCount: 0,
+    next: null,
+    total: null,
+    totalCapped: false,
+    counts: null,
+    countsCapped: false,
+    seats: null,
+    selected: new Map(),
+    anchor: null,
+    allMatching: false,
+    unchangeable: NOBODY,
+    visible: [0, 0],
+    notice: null,
+    loading: null,
+    fetchingBlocks: false,
+    error: null,
+    shownQuery: ''
+  }
+}
 
 function request(query: UsersQuery, at?: { after: Cursor } | { offset: number }): InputOf<'users:list'> {
   return {
@@ -276,27 +304,8 @@ export const useUsers = create<UsersState>()((set, get) => {
   }
 
   return {
-    query: initialQuery,
-    mode: 'positions',
-    rows: [],
-    loadedCount: 0,
-    next: null,
-    total: null,
-    totalCapped: false,
-    counts: null,
-    countsCapped: false,
-    seats: null,
-    selected: new Map(),
-    anchor: null,
-    allMatching: false,
-    unchangeable: NOBODY,
-    visible: [0, 0],
-    notice: null,
-    loading: null,
-    fetchingBlocks: false,
-    error: null,
+    ...emptyList(),
     generation: 0,
-    shownQuery: '',
 
     setSearch: (search) => setFilter('search', search),
     setStatus: (status) => setFilter('status', status),
@@ -394,29 +403,7 @@ export const useUsers = create<UsersState>()((set, get) => {
     reset() {
       blocks = new Map()
       inFlight = 0
-      set((s) => ({
-        query: initialQuery,
-        mode: 'positions',
-        rows: [],
-        loadedCount: 0,
-        next: null,
-        total: null,
-        totalCapped: false,
-        counts: null,
-        countsCapped: false,
-        seats: null,
-        selected: new Map(),
-        anchor: null,
-        allMatching: false,
-        unchangeable: NOBODY,
-        visible: [0, 0],
-        notice: null,
-        loading: null,
-        fetchingBlocks: false,
-        error: null,
-        generation: s.generation + 1,
-        shownQuery: ''
-      }))
+      set((s) => ({ ...emptyList(), generation: s.generation + 1 }))
     }
   }
 })
