@@ -103,11 +103,12 @@ export async function cachedEstimate(key: string, input: ListInput, now: number,
 }
 
 /**
- * The walk estimate assumes matches spread evenly over the sort order; they often are not (a term
- * that starts a common first name sits in one stretch of the alphabet, so a walk by name reads
- * through everything before it). Sorting the matches costs what it costs, wherever they are.
+ * The walk estimate assumes matches spread evenly over the sort order; by name or email they often
+ * are not (a term that starts a common first name sits in one stretch of the alphabet, so a walk by
+ * name reads through everything before it). Sorting the matches costs what it costs, wherever they
+ * are. By last login no name clusters: when people last signed in says nothing of their names.
  */
-const WALK_RISK = 1.5
+const WALK_RISK = { name: 1.5, email: 1.5, lastLogin: 1 } as const
 
 /**
  * The walk a plan reads, in rows, so each dialect can weigh its plans with its own per-row costs:
@@ -116,9 +117,8 @@ const WALK_RISK = 1.5
  */
 export function walkedRows(input: ListInput, people: number, matches: number): number {
   const filtered = input.role || input.teamId || input.status ? 4 : 1
-  return (WALK_RISK * input.limit * Math.max(1, people) * filtered) / Math.max(1, matches)
+  return (WALK_RISK[input.sort] * input.limit * Math.max(1, people) * filtered) / Math.max(1, matches)
 }
-
 
 /**
  * A search term no name or email can contain: one with NUL (PostgreSQL refuses it in text, SQLite

@@ -23,20 +23,21 @@ import {
  * people a LIKE '%term%' over name and email would, in the same order.
  *
  * - none: no search; the sort's own index drives the page;
- * - like: the sort's own index drives the page and each row is tested by LIKE (short terms, which
- *   the trigram index cannot serve, and broad ones, whose matches are dense in any order);
- * - dense: the sort's own index drives the page and each entry is probed against the trigram
- *   index's match set (materialised once per statement, held as rowids: the walk reads the index
- *   only, and only matches reach the table) — pages in sort order without sorting the matches;
- * - denseIds (by last login): the same, the set held as person ids (one person row read per
- *   match to build it), so a walked membership is probed without looking its person up;
+ * - like: the sort's own index drives the page and each entry is tested by LIKE, from the index
+ *   alone (persons_name and persons_email hold name and email; memberships_last_login holds the
+ *   membership's copy of both, migration 0011): short terms, which the trigram index cannot serve,
+ *   and broad ones, whose matches are dense in any order;
+ * - dense (by name or email): the sort's own index drives the page and each entry is probed against
+ *   the trigram index's match set (materialised once per statement, held as rowids: the walk reads
+ *   the index only, and only matches reach the table) — pages in sort order without sorting the
+ *   matches, for a term clustered in the alphabet that LIKE would walk far for;
  * - sparse: few matches: read them from the trigram index, then sort them (a small temp b-tree).
  *
  * The plan is chosen per call from an estimate of the matches (the first SAMPLE_MATCHES of the
  * trigram index, exact below that) and the per-row costs below, so a term held by 1,000–5,000
  * people pages in sort order instead of sorting every match.
  */
-export type SqliteSearchKind = 'none' | 'like' | 'sparse' | 'dense' | 'denseIds'
+export type SqliteSearchKind = 'none' | 'like' | 'sparse' | 'dense'
 
 /** Matches read from the trigram index to estimate a term's matches (exact when fewer). */
 export const SAMPLE_MATCHES = 2_000
@@ -52,16 +53,10 @@ const COST = {
   probeSetEntry: 0.05,
   /** dense: an entry of persons_name / persons_email walked and probed. */
   probedPersonEntry: 0.09,
-  /** dense by last login: an entry of memberships_last_login walked, its person's rowid looked up, probed. */
-  probedMembershipEntry: 0.95,
-  /** denseIds: a match's person row read, its id put into the probe set. */
-  idSetEntry: 1.0,
-  /** denseIds: an entry of memberships_last_login walked and probed. */
-  probedIdEntry: 0.4,
-  /** like: a person row read and tested, walking persons_name / persons_email. */
+  /** like: an entry of persons_name / persons_email walked and tested. */
   likePersonRow: 1.0,
-  /** like by last login: a membership walked, its person row read and tested. */
-  likeMembershipRow: 2.0,
+  /** like by last login: an entry of memberships_last_login walked and tested (no table read). */
+  likeMembershipRow: 0.1,
   /** a first page's count: a match read and counted (sparse counts in the page query itself). */
   countedMatch: 1.3
 }
@@ -72,8 +67,7 @@ const PLANS = {
   short: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
   like: { kind: 'like', countLimit: SEARCH_COUNT_CAP },
   sparse: { kind: 'sparse', countLimit: SEARCH_COUNT_CAP },
-  dense: { kind: 'dense', countLimit: SEARCH_COUNT_CAP },
-  denseIds: { kind: 'denseIds', countLimit: SEARCH_COUNT_CAP }
+  dense: { kind: 'dense', countLimit: SEARCH_COUNT_CAP }
 } as const satisfies Record<string, SearchPlan & { kind: SqliteSearchKind }>
 
 /** An FTS5 phrase: the term matched as a substring of name or email, quotes escaped. */
@@ -87,9 +81,13 @@ function kindOf(plan: SearchPlan, input: ListInput): SqliteSearchKind {
   return input.search ? (plan.kind as SqliteSearchKind) : 'none'
 }
 
-function likeCondition(term: string): RawBuilder<unknown> {
+/**
+ * The term in the person's name or email (`p`), or in the membership's copy of both (`m`: one
+ * LIKE over name U+0001 email, which no term matches across: unmatchableTerm).
+ */
+function likeCondition(term: string, alias: 'p' | 'm' = 'p'): RawBuilder<unknown> {
   const pattern = likeContains(term)
-  return sql`(p.name LIKE ${pattern} ESCAPE '\\' OR p.email LIKE ${pattern} ESCAPE '\\')`
+  return alias === 'm' ? sql`m.search_text LIKE ${pattern} ESCAPE '\\'` : sql`(p.name LIKE ${pattern} ESCAPE '\\' OR p.email LIKE ${pattern} ESCAPE '\\')`
 }
 
 /** The trigram index's matches of the term, as persons rowids. */
@@ -111,16 +109,14 @@ export function usersPageQuery(
 ): { page: RawBuilder<RawUserRow>; from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
   const walksSortIndex = kind !== 'sparse'
   const where = memberFilters(input, accountId, now, { withStatus, teamPerson: input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p' })
-  if (input.search && kind === 'dense') {
+  // By last login the entry's own copy is tested (below), cheaper than any probe: dense is like there.
+  if (input.search && kind === 'dense' && input.sort !== 'lastLogin') {
     // Probed from the index entry alone (persons_name and persons_email hold the rowid): a walked
     // entry that is no match costs no table read.
     where.splice(1, 0, sql`p.rowid IN (${matchRowids(input.search)})`)
-  } else if (input.search && kind === 'denseIds') {
-    // Probed from memberships_last_login's entry alone (it holds person_id); the unary + keeps the
-    // planner from driving the loop from the set instead of the sort's index.
-    where.splice(1, 0, sql`+m.person_id IN (SELECT sp.person_id FROM (${matchRowids(input.search)}) sm CROSS JOIN persons sp ON sp.rowid = sm.rowid)`)
   }
-  if (input.search && kind !== 'none') where.push(likeCondition(input.search))
+  // Walking memberships_last_login, the membership's own copy is tested: no person row is read.
+  if (input.search && kind !== 'none') where.push(likeCondition(input.search, input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p'))
   const column = sql.raw(SORT_COLUMNS[input.sort])
   // Ties break on the person id; for last login the membership's copy of it keeps the index order.
   const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
@@ -179,12 +175,17 @@ export const sqliteSearch: PeopleSearch = {
     const { matches, people } = await cachedEstimate(`sqlite\u0000${accountId}\u0000${term.toLowerCase()}`, input, now, () => estimateMatches(q, term))
     const walked = walkedRows(input, people, matches)
     const byLastLogin = input.sort === 'lastLogin'
-    const cost: Array<[SqliteSearchKind, number]> = [
-      ['sparse', matches * COST.sortedMatch],
-      ['dense', matches * COST.probeSetEntry + walked * (byLastLogin ? COST.probedMembershipEntry : COST.probedPersonEntry)],
-      ['like', walked * (byLastLogin ? COST.likeMembershipRow : COST.likePersonRow)]
-    ]
-    if (byLastLogin) cost.push(['denseIds', matches * COST.idSetEntry + walked * COST.probedIdEntry])
+    // By last login the walk tests the index entry alone, cheaper than any probe: like or sparse.
+    const cost: Array<[SqliteSearchKind, number]> = byLastLogin
+      ? [
+          ['sparse', matches * COST.sortedMatch],
+          ['like', walked * COST.likeMembershipRow]
+        ]
+      : [
+          ['sparse', matches * COST.sortedMatch],
+          ['dense', matches * COST.probeSetEntry + walked * COST.probedPersonEntry],
+          ['like', walked * COST.likePersonRow]
+        ]
     // A first page also counts the matches (up to the count limit): sparse does it in the page query.
     if (!input.after && !input.status) {
       for (const entry of cost) if (entry[0] !== 'sparse') entry[1] += Math.min(matches, SEARCH_COUNT_CAP + 1) * COST.countedMatch
@@ -200,18 +201,21 @@ export const sqliteSearch: PeopleSearch = {
   matches(input, accountId, now, plan, withStatus) {
     const kind = kindOf(plan, input)
     const where = memberFilters(input, accountId, now, { withStatus, teamPerson: 'p' })
-    // Counting reads every match, up to the cap: memberships first (status/role indexes) without a search.
-    // Without a search a team's count starts from the team's rows; else memberships first (status/role indexes).
+    // Counting reads every match, up to the cap. Without a search a team's count starts from the
+    // team's rows; else memberships first (status/role indexes).
     if (kind === 'none' && input.teamId) return teamMatches(input, accountId, now, withStatus, 'CROSS JOIN')
     if (kind === 'none') return { from: sql`memberships m JOIN persons p ON p.person_id = m.person_id`, where: sql.join(where, sql` AND `) }
-    where.push(likeCondition(input.search!))
     // A search counts in the order matches come fastest: from the trigram index when it can
-    // serve the term, else over persons in rowid order (unrelated to any sort, so a term whose
-    // matches cluster in one part of the alphabet is still found at its average density).
-    const from =
-      [...input.search!].length < MIN_INDEXED_SEARCH
-        ? sql`persons p CROSS JOIN memberships m ON m.person_id = p.person_id`
-        : sql`(${matchRowids(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rowid CROSS JOIN memberships m ON m.person_id = p.person_id`
+    // serve the term, else over memberships_last_login alone (the membership's copy of name and
+    // email; an order unrelated to names, so a term whose matches cluster in one part of the
+    // alphabet is still found at its average density).
+    if ([...input.search!].length < MIN_INDEXED_SEARCH) {
+      const walked = memberFilters(input, accountId, now, { withStatus, teamPerson: 'm' })
+      walked.push(likeCondition(input.search!, 'm'))
+      return { from: sql`memberships m INDEXED BY memberships_last_login`, where: sql.join(walked, sql` AND `) }
+    }
+    where.push(likeCondition(input.search!))
+    const from = sql`(${matchRowids(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rowid CROSS JOIN memberships m ON m.person_id = p.person_id`
     return { from, where: sql.join(where, sql` AND `) }
   }
 }
