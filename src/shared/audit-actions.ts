@@ -40,8 +40,11 @@ export const AUDIT_ACTIONS = {
   'member.invited': { label: 'Member invited', group: 'Invitations', readers: 'audit' },
   'users.invited': { label: 'People invited (bulk)', group: 'Invitations', readers: 'audit' },
   'member.invitation-resent': { label: 'Invitation resent', group: 'Invitations', readers: 'audit' },
+  'users.invitations-resent': { label: 'Invitations resent (bulk)', group: 'Invitations', readers: 'audit' },
   'member.invitation-revoked': { label: 'Invitation revoked', group: 'Invitations', readers: 'audit' },
   'member.joined': { label: 'Invitation accepted', group: 'Invitations', readers: 'audit' },
+  'member.password-reset-issued': { label: 'Password reset link issued', group: 'Users', readers: 'audit' },
+  'member.password-reset': { label: 'Password reset by link', group: 'Users', readers: 'audit' },
 
   // --- Teams ---------------------------------------------------------------------------------
   'team.created': { label: 'Team created', group: 'Teams', readers: 'audit' },

@@ -102,9 +102,9 @@ export async function auditSince(
 }
 
 /** The token of a `gatehouse://invite/<token>` link. */
-export function tokenOf(link: string | null): string {
-  const match = /^gatehouse:\/\/invite\/([A-Za-z0-9_-]{43})$/.exec(link ?? '')
-  if (!match) throw new Error(`not an invitation link: ${link}`)
+export function tokenOf(link: string | null, kind: 'invite' | 'reset' = 'invite'): string {
+  const match = new RegExp(`^gatehouse://${kind}/([A-Za-z0-9_-]{43})$`).exec(link ?? '')
+  if (!match) throw new Error(`not an ${kind === 'invite' ? 'invitation' : 'password reset'} link: ${link}`)
   return match[1]!
 }
 

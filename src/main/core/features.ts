@@ -2,6 +2,7 @@ import type { Feature } from './kernel/kernel'
 import { auditFeature } from './audit/feature'
 import { authFeature } from './auth/feature'
 import { invitationsFeature } from './invitations/feature'
+import { passwordResetFeature } from './password-reset/feature'
 import { profileFeature } from './profile/feature'
 import { settingsFeature } from './settings/feature'
 import { supportAccessFeature } from './support-access/feature'
@@ -14,6 +15,7 @@ export const FEATURES: readonly Feature[] = [
   usersFeature,
   teamsFeature,
   invitationsFeature,
+  passwordResetFeature,
   profileFeature,
   settingsFeature,
   auditFeature,

@@ -5,20 +5,21 @@
  */
 export const DEEP_LINK_SCHEME = 'gatehouse'
 
-export type DeepLink = { kind: 'invite'; token: string }
+/** An invitation link, or a password reset link an administrator issued. */
+export type DeepLink = { kind: 'invite' | 'reset'; token: string }
 
 const PREFIX = `${DEEP_LINK_SCHEME}://`
 const MAX_LINK_LENGTH = 512
-// Invitation tokens are 256 random bits: 43 base64url characters, or 64 hex; nothing else fits.
+// Invitation and reset tokens are 256 random bits: 43 base64url characters, or 64 hex; nothing else fits.
 // Matched on the raw string: `new URL` would quietly resolve "/../" or decode before we looked.
-const INVITE = /^invite\/([A-Za-z0-9_-]{43,64})\/?$/
+const LINK = /^(invite|reset)\/([A-Za-z0-9_-]{43,64})\/?$/
 
 export function parseDeepLink(raw: unknown): DeepLink | null {
   if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH) return null
   // Schemes are case-insensitive; the rest of the link is matched exactly.
   if (raw.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return null
-  const match = INVITE.exec(raw.slice(PREFIX.length))
-  return match?.[1] ? { kind: 'invite', token: match[1] } : null
+  const match = LINK.exec(raw.slice(PREFIX.length))
+  return match?.[2] ? { kind: match[1] as DeepLink['kind'], token: match[2] } : null
 }
 
 /** The first `gatehouse://` argument of a command line, if it parses; Chromium adds its own flags around it. */

@@ -24,3 +24,16 @@ export const id = z.string().min(1).max(64)
 export const pageLimit = z.number().int().min(1).max(500).default(100)
 
 export const isoTime = z.string()
+
+/**
+ * The token of a one-time link (an invitation, a password reset): the 43 base64url characters of
+ * 256 random bits, or the whole `<prefix><token>` link pasted as is (a trailing slash forgiven).
+ */
+export function linkToken(prefix: string, refusal: string) {
+  return z
+    .string()
+    .trim()
+    .max(200)
+    .transform((value) => (value.startsWith(prefix) ? value.slice(prefix.length) : value).replace(/\/+$/, ''))
+    .pipe(z.string().regex(/^[A-Za-z0-9_-]{43}$/, refusal))
+}

@@ -5,6 +5,7 @@ import { usersChannels } from './users'
 import { supportAccessChannels } from './support-access'
 import { teamsChannels } from './teams'
 import { invitationsChannels } from './invitations'
+import { passwordResetChannels } from './password-reset'
 import { profileChannels } from './profile'
 import { settingsChannels } from './settings'
 
@@ -18,6 +19,7 @@ export const channels = {
   ...usersChannels,
   ...teamsChannels,
   ...invitationsChannels,
+  ...passwordResetChannels,
   ...profileChannels,
   ...settingsChannels,
   ...auditChannels,

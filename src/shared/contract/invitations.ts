@@ -1,17 +1,12 @@
 import { z } from 'zod'
 import { ROLES } from '../permissions'
 import { channel } from './define'
-import { password, personName } from './common'
+import { linkToken, password, personName } from './common'
 import { sessionInfo } from './auth'
 import { INVITE_LINK_PREFIX } from './users'
 
 /** A token, or the whole `gatehouse://invite/<token>` link pasted as is. */
-export const invitationToken = z
-  .string()
-  .trim()
-  .max(200)
-  .transform((value) => (value.startsWith(INVITE_LINK_PREFIX) ? value.slice(INVITE_LINK_PREFIX.length) : value).replace(/\/+$/, ''))
-  .pipe(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'This is not a Gatehouse invitation link'))
+export const invitationToken = linkToken(INVITE_LINK_PREFIX, 'This is not a Gatehouse invitation link')
 
 export const INVITATION_STATES = ['pending', 'expired', 'accepted', 'revoked', 'replaced'] as const
 

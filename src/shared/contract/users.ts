@@ -25,6 +25,9 @@ export const AGENT_PERMISSION_LABELS: Readonly<Record<AgentPermission, string>> 
 export const INVITATION_VALID_DAYS = 7
 /** An invitation link is this prefix followed by the token (43 characters of base64url). */
 export const INVITE_LINK_PREFIX = 'gatehouse://invite/'
+export const PASSWORD_RESET_VALID_HOURS = 24
+/** A password reset link is this prefix followed by the token (43 characters of base64url). */
+export const RESET_LINK_PREFIX = 'gatehouse://reset/'
 
 /** An avatar after the renderer has resized it (canvas); the core refuses more decoded bytes than this. */
 export const AVATAR_MAX_BYTES = 256 * 1024
@@ -99,7 +102,8 @@ export const userCapabilities = z.object({
   reactivate: capability,
   transferOwnership: capability,
   editAgentPermissions: capability,
-  editTeams: capability
+  editTeams: capability,
+  resetPassword: capability
 })
 export type UserCapabilities = z.infer<typeof userCapabilities>
 
@@ -130,6 +134,13 @@ export const invitationDelivery = z.object({
   deliveryError: z.string().nullable()
 })
 export type InvitationDelivery = z.infer<typeof invitationDelivery>
+
+/** How one password reset link reached (or will reach) its person: as an invitation's. */
+export const passwordResetDelivery = invitationDelivery.extend({
+  /** `gatehouse://reset/<token>`; present only when delivery is 'link'. Never stored: this is the one chance to copy it. */
+  link: z.string().nullable()
+})
+export type PasswordResetDelivery = z.infer<typeof passwordResetDelivery>
 
 export const importRowResult = z.object({
   /** Spreadsheet row number: the header is row 1, the first person row 2. */
@@ -262,6 +273,31 @@ export const usersChannels = {
   'users:resend-invitation': channel({
     input: z.object({ membershipId: id }).strict(),
     output: invitationDelivery,
+    access: 'users:manage',
+    mutates: true,
+    invalidates: ['users', 'audit']
+  }),
+  /**
+   * A link for an active member to choose a new password (emailed through the account's SMTP
+   * server, else shown once to pass on): single use, 24 hours, a newer one replaces it. The current
+   * password keeps working until the link is used. Not for oneself (Personal settings), the Owner,
+   * or people who have not joined or are deactivated.
+   */
+  'users:reset-password': channel({
+    input: z.object({ membershipId: id }).strict(),
+    output: passwordResetDelivery,
+    access: 'users:manage',
+    mutates: true,
+    invalidates: ['audit']
+  }),
+  /**
+   * Resend the invitations of the selected invited (or expired) people: each gets a new link and 7
+   * new days, every earlier link stops working. All or nothing: someone who has joined is a
+   * CONFLICT naming them; reviving expired invitations past the free seats is a LIMIT.
+   */
+  'users:bulk-resend-invitations': channel({
+    input: z.object({ membershipIds: z.array(id).min(1, 'Select at least one person').max(500, 'At most 500 invitations at once') }).strict(),
+    output: z.object({ invited: z.array(invitationDelivery), seats: seatUse }),
     access: 'users:manage',
     mutates: true,
     invalidates: ['users', 'audit']

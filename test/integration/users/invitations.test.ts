@@ -104,6 +104,34 @@ describe('invitations', () => {
     expectOk(await accept(newToken).result)
   })
 
+  it('bulk resend gives each selected invitation a new link, all or none: someone who joined, or expired ones past the free seats, refuse the whole selection', async () => {
+    // 5 seats: the Owner and three invited people; one more invitation expires and frees its seat.
+    const { invited } = await invite(['one@example.com', 'two@example.com', 'three@example.com'])
+    const oldTokens = invited.map((i) => tokenOf(i.link))
+    const ids = invited.map((i) => i.membershipId)
+    const joined = await quickMember(t.core, { role: 'agent' })
+    const seq = await ledgerSize(t.core)
+    expectError(await t.core.dispatch(owner, 'users:bulk-resend-invitations', { membershipIds: [...ids, joined.membershipId] }), 'CONFLICT', /Already joined.*Nothing was resent/)
+    expect(await ledgerSize(t.core)).toBe(seq)
+    const resent = expectOk<{ invited: InvitationDelivery[] }>(await t.core.dispatch(owner, 'users:bulk-resend-invitations', { membershipIds: ids }))
+    expect(resent.invited.map((i) => i.email)).toEqual(['one@example.com', 'two@example.com', 'three@example.com'])
+    for (const [i, token] of oldTokens.entries()) {
+      expect(tokenOf(resent.invited[i]!.link)).not.toBe(token)
+      expectError(await accept(token).result, 'CONFLICT', /newer invitation/)
+    }
+    const events = await auditSince(t.core, seq)
+    expect(events.map((e) => e.action)).toEqual(['member.invitation-resent', 'member.invitation-resent', 'member.invitation-resent', 'users.invitations-resent'])
+    expect(events[3]!.summary).toMatch(/resent 3 invitations/)
+
+    // All expire, and the seats fill up (the Owner, the agent and three more): reviving them is refused whole.
+    t.clock.advance(8 * DAY)
+    await ownerAgain()
+    for (let i = 0; i < 3; i++) await quickMember(t.core, { role: 'viewer' })
+    const before = await ledgerSize(t.core)
+    expectError(await t.core.dispatch(owner, 'users:bulk-resend-invitations', { membershipIds: ids }), 'LIMIT')
+    expect(await ledgerSize(t.core)).toBe(before)
+  })
+
   it('revoke voids the link and removes the invited person from the list; the audit log keeps the record', async () => {
     const { invited } = await invite(['gone@example.com'])
     const token = tokenOf(invited[0]!.link)

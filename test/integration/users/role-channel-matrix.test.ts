@@ -33,6 +33,8 @@ interface Fixture {
   target: () => Promise<string>
   team: () => Promise<string>
   inviteToken: () => Promise<string>
+  /** A password reset link's token, issued by the Owner for a fresh active agent. */
+  resetToken: () => Promise<string>
   join: (teamId: string, membershipId: string) => Promise<void>
 }
 
@@ -70,10 +72,17 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     spec: 'manageUsers',
     input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId })
   },
+  'users:bulk-resend-invitations': {
+    spec: 'manageUsers',
+    input: async (fx) => ({
+      membershipIds: [(await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId, (await quickMember(fx.core, { role: 'agent', status: 'invited' })).membershipId]
+    })
+  },
   'users:revoke-invitation': {
     spec: 'manageUsers',
     input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId })
   },
+  'users:reset-password': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
   'users:update': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target(), role: 'viewer', name: 'Renamed Person' }) },
   'users:deactivate': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
   'users:reactivate': {
@@ -115,6 +124,8 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   },
   'invitations:inspect': { spec: 'public', input: async (fx) => ({ token: await fx.inviteToken() }) },
   'invitations:accept': { spec: 'public', input: async (fx) => ({ token: await fx.inviteToken(), name: 'Accepting Person', password: NEW_PASSWORD }) },
+  'password-reset:inspect': { spec: 'public', input: async (fx) => ({ token: await fx.resetToken() }) },
+  'password-reset:complete': { spec: 'public', input: async (fx) => ({ token: await fx.resetToken(), password: NEW_PASSWORD }) },
   'profile:get': { spec: 'ownProfile', input: () => ({}) },
   'profile:update': { spec: 'ownProfile', input: () => ({ theme: 'dark', name: 'Me Myself' }) },
   'profile:change-password': {
@@ -206,6 +217,10 @@ describe('role × channel matrix (SPEC.md "Roles and permissions")', () => {
             await core.dispatch(ownerConnection, 'users:invite', { emails: [`tok-${randomUUID().slice(0, 8)}@example.com`], role: 'agent' })
           )
           return tokenOf(r.invited[0]!.link)
+        },
+        resetToken: async () => {
+          const agent = (await quickMember(core, { role: 'agent' })).membershipId
+          return tokenOf(expectOk<{ link: string }>(await core.dispatch(ownerConnection, 'users:reset-password', { membershipId: agent })).link, 'reset')
         }
       }
       const outcomes: string[] = []

@@ -79,7 +79,8 @@ function agent(permissions: AgentPermission[]): UserDetail {
     reactivate: { allowed: false, reason: 'Grace Hopper is active.' },
     transferOwnership: { allowed: false, reason: 'Ownership can go only to an active Admin; Grace Hopper is an Agent.' },
     editAgentPermissions: allowed,
-    editTeams: allowed
+    editTeams: allowed,
+    resetPassword: allowed
   }
   return {
     id: 'm1',

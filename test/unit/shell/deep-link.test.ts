@@ -8,6 +8,7 @@ describe('gatehouse:// deep links', () => {
   it('accepts an invitation link', () => {
     expect(parseDeepLink(`gatehouse://invite/${TOKEN}`)).toEqual({ kind: 'invite', token: TOKEN })
     expect(parseDeepLink(`gatehouse://invite/${HEX_TOKEN}`)).toEqual({ kind: 'invite', token: HEX_TOKEN })
+    expect(parseDeepLink(`gatehouse://reset/${TOKEN}`)).toEqual({ kind: 'reset', token: TOKEN })
   })
 
   it('tolerates a trailing slash and an upper-case scheme', () => {
@@ -20,6 +21,8 @@ describe('gatehouse:// deep links', () => {
     ['another action', `gatehouse://reset-password/${TOKEN}`],
     ['an action in another case', `gatehouse://INVITE/${TOKEN}`],
     ['no token', 'gatehouse://invite/'],
+    ['a reset link without a token', 'gatehouse://reset/'],
+    ['another kind of link', `gatehouse://resets/${TOKEN}`],
     ['a short token', 'gatehouse://invite/abc123'],
     ['a too long token', `gatehouse://invite/${'a'.repeat(65)}`],
     ['characters outside base64url', `gatehouse://invite/${TOKEN.slice(0, 42)}+`],

@@ -5,12 +5,13 @@ import { identityKey, oneAtATime, recordFailure, recordSuccess, refuseIfLocked, 
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords'
 import { loadMemberPrincipal } from '../auth/principals-repository'
 import { sessionInfoOf } from '../auth/session-info'
+import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
-import { accountOf, auditBase, plural } from '../kernel/call'
+import { accountOf, auditBase, bulkEvent, plural } from '../kernel/call'
 import type { Executor, Kernel } from '../kernel/kernel'
 import { getTeams } from '../teams/service'
 import { findMemberRow } from '../users/members-repository'
-import { assertSeats, effectiveStatus, getMember, memberTarget, roleLabel, seats, teamsOfMember, type MemberRecord } from '../users/members'
+import { assertSeats, effectiveStatus, getMember, getMembers, memberTarget, roleLabel, seats, teamsOfMember, type MemberRecord } from '../users/members'
 import * as repo from './repository'
 import {
   createInvitation,
@@ -68,30 +69,63 @@ export async function inviteEmails(kernel: Kernel, ctx: CallContext, input: Pars
   return { invited, seats: await seats(kernel.store.db, accountId, kernel.clock.now()) }
 }
 
-export async function resendInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<InvitationDelivery> {
-  const accountId = accountOf(ctx)
-  const pending: PendingInvitation = await kernel.tx(async (t) => {
-    const member = await getMember(t, accountId, membershipId)
-    if (member.status !== 'invited') {
-      throw new AppError('CONFLICT', `${member.name || member.email} has already joined; there is no invitation to resend.`)
-    }
-    const wasExpired = effectiveStatus(member, ctx.now) === 'expired'
-    // An expired invitation holds no seat; reviving it takes one again.
-    if (wasExpired) await assertSeats(t, accountId, ctx.now, 1, 'resending to')
-    const next = await reissueInvitation(kernel, t, ctx, member)
-    const base = auditBase(ctx)
-    await kernel.ledger.append(t, {
+/** A new link and 7 new days for an invited member, inside the caller's transaction, with its audit entry. */
+async function resendOne(kernel: Kernel, t: Executor, ctx: CallContext, member: MemberRecord): Promise<{ pending: PendingInvitation; entry: AuditEntry }> {
+  const wasExpired = effectiveStatus(member, ctx.now) === 'expired'
+  const next = await reissueInvitation(kernel, t, ctx, member)
+  const base = auditBase(ctx)
+  return {
+    pending: next,
+    entry: {
       ...base,
       action: 'member.invitation-resent',
       summary: `${base.actor.name} resent the invitation to ${member.email}; the previous link no longer works.`,
       target: memberTarget(member),
       before: { expiresAt: member.inviteExpiresAt, status: wasExpired ? 'expired' : 'invited' },
       after: { expiresAt: next.expiresAt, status: 'invited' }
-    })
-    return next
-  })
-  const [delivery] = await deliverInvitations(kernel, ctx, [pending])
+    }
+  }
+}
+
+function refuseJoined(members: readonly MemberRecord[]): void {
+  const joined = members.filter((m) => m.status !== 'invited')
+  if (joined.length === 0) return
+  const names = joined.slice(0, 5).map((m) => m.name || m.email)
+  const list = `${names.join(', ')}${joined.length > names.length ? ` and ${joined.length - names.length} more` : ''}`
+  throw new AppError(
+    'CONFLICT',
+    joined.length === 1 && members.length === 1
+      ? `${list} has already joined; there is no invitation to resend.`
+      : `Already joined, so there is no invitation to resend: ${list}. Nothing was resent; leave them out of the selection.`,
+    { membershipIds: joined.map((m) => m.membershipId) }
+  )
+}
+
+export async function resendInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<InvitationDelivery> {
+  const [delivery] = (await resendInvitations(kernel, ctx, [membershipId])).invited
   return delivery!
+}
+
+/** Resend the invitations of several people at once: all or none (users:bulk-resend-invitations). */
+export async function resendInvitations(kernel: Kernel, ctx: CallContext, membershipIds: readonly string[]): Promise<OutputOf<'users:bulk-resend-invitations'>> {
+  const accountId = accountOf(ctx)
+  const pending = await kernel.tx(async (t) => {
+    const selection = await getMembers(t, accountId, membershipIds)
+    refuseJoined(selection)
+    // An expired invitation holds no seat; reviving it takes one again.
+    const expired = selection.filter((m) => effectiveStatus(m, ctx.now) === 'expired').length
+    if (expired > 0) await assertSeats(t, accountId, ctx.now, expired, 'resending to')
+    const resent = []
+    for (const member of selection) resent.push(await resendOne(kernel, t, ctx, member))
+    const entries = resent.map((r) => r.entry)
+    await kernel.ledger.appendMany(t, [
+      ...entries,
+      ...(entries.length > 1 ? [bulkEvent(ctx, 'users.invitations-resent', `resent ${plural(entries.length, 'invitation')}; the previous links no longer work.`, entries, {})] : [])
+    ])
+    return resent.map((r) => r.pending)
+  })
+  const invited = await deliverInvitations(kernel, ctx, pending)
+  return { invited, seats: await seats(kernel.store.db, accountId, kernel.clock.now()) }
 }
 
 export async function revokeInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<{ revoked: true }> {

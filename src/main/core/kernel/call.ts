@@ -22,3 +22,20 @@ export function auditBase(ctx: CallContext): Pick<AuditEntry, 'accountId' | 'act
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
+
+/** The first few names of a bulk selection, for the operation's own audit event. */
+function sample(entries: readonly AuditEntry[]): string[] {
+  return entries.slice(0, 100).map((e) => e.target.name ?? '')
+}
+
+/** The audit event of a bulk operation itself, beside one event per person it changed. */
+export function bulkEvent(ctx: CallContext, action: AuditEntry['action'], summary: string, entries: readonly AuditEntry[], after: Record<string, unknown>): AuditEntry {
+  const base = auditBase(ctx)
+  return {
+    ...base,
+    action,
+    summary: `${base.actor.name} ${summary}`,
+    target: { type: 'members', id: null, name: plural(entries.length, 'person', 'people') },
+    after: { ...after, count: entries.length, people: sample(entries) }
+  }
+}

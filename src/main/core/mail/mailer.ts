@@ -197,6 +197,21 @@ export function invitationMessage(options: { to: string; accountName: string; in
   return { to: options.to, subject: `You are invited to ${options.accountName} on Gatehouse`, text, html }
 }
 
+export function passwordResetMessage(options: { to: string; accountName: string; adminName: string; link: string; expiresAt: number }): MailMessage {
+  const until = new Date(options.expiresAt).toUTCString()
+  const text =
+    `${options.adminName}, an administrator of ${options.accountName}, sent you a link to choose a new Gatehouse password.\n\n` +
+    `Open this link in Gatehouse (or paste it under "Use a password reset link" on the sign-in screen):\n\n` +
+    `${options.link}\n\nThe link works once and expires on ${until}. Until you use it, your current password keeps working; ` +
+    `if you did not expect this, tell your administrator.\n`
+  const html =
+    `<p>${escapeHtml(options.adminName)}, an administrator of <strong>${escapeHtml(options.accountName)}</strong>, sent you a link to choose a new Gatehouse password.</p>` +
+    `<p><a href="${escapeHtml(options.link)}">Choose a new password</a></p>` +
+    `<p>Or paste this link under "Use a password reset link" on the Gatehouse sign-in screen:<br><code>${escapeHtml(options.link)}</code></p>` +
+    `<p>The link works once and expires on ${escapeHtml(until)}. Until you use it, your current password keeps working; if you did not expect this, tell your administrator.</p>`
+  return { to: options.to, subject: `Choose a new Gatehouse password for ${options.accountName}`, text, html }
+}
+
 export function testMessage(to: string, accountName: string, senderName: string): MailMessage {
   const text = `${senderName} sent this test from Gatehouse to check the mail settings of ${accountName}. Invitations will be delivered the same way.\n`
   return { to, subject: `Gatehouse test email for ${accountName}`, text, html: `<p>${escapeHtml(text)}</p>` }

@@ -1,9 +1,8 @@
 import { AppError } from '../../../shared/contract/result'
 import type { AgentPermission, AssignableRole, UserDetail } from '../../../shared/contract/users'
-import type { AuditAction } from '../../../shared/audit-actions'
 import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
-import { accountOf, auditBase, plural } from '../kernel/call'
+import { accountOf, auditBase, bulkEvent, plural } from '../kernel/call'
 import type { Executor, Kernel } from '../kernel/kernel'
 import { addMembers, getTeam, getTeams, removeMembers } from '../teams/service'
 import { addTeamMember, removeTeamMember } from '../teams/repository'
@@ -21,11 +20,6 @@ import {
 import { assertSeats, endSessionsOf, getMember, getMembers, memberDetail, memberTarget, notifySessionChanged, roleLabel, seats, type MemberRecord } from './members'
 import { agentPermissionsRefusal, clearedByRoleChange, deactivationRefusal, nameOf, reactivationRefusal, roleChangeRefusal, teamsEditRefusal } from './manage-service'
 import { exportUsersCsv } from './export'
-
-/** The first few names of a bulk selection, for the operation's own audit event. */
-function sample(entries: readonly AuditEntry[]): string[] {
-  return entries.slice(0, 100).map((e) => e.target.name ?? '')
-}
 
 function refuse(refusal: AppError | null): void {
   if (refusal) throw refusal
@@ -89,17 +83,6 @@ async function reactivate(t: Executor, ctx: CallContext, member: MemberRecord): 
     target: memberTarget(member),
     before: { status: 'deactivated' },
     after: { status: 'active' }
-  }
-}
-
-function bulkEvent(ctx: CallContext, action: AuditAction, summary: string, entries: AuditEntry[], after: Record<string, unknown>): AuditEntry {
-  const base = auditBase(ctx)
-  return {
-    ...base,
-    action,
-    summary: `${base.actor.name} ${summary}`,
-    target: { type: 'members', id: null, name: plural(entries.length, 'person', 'people') },
-    after: { ...after, count: entries.length, people: sample(entries) }
   }
 }
 

@@ -84,6 +84,26 @@ export function teamsEditRefusal(caller: Caller, _member: Target): AppError | nu
   return forbidden(caller)
 }
 
+/**
+ * A password reset link: for an active member other than oneself (Personal settings changes one's
+ * own) and the Owner (whose password nobody else may take over).
+ */
+export function passwordResetRefusal(caller: Caller, member: Target): AppError | null {
+  const refused = forbidden(caller)
+  if (refused) return refused
+  if (isSelf(caller, member)) return new AppError('CONFLICT', 'To change your own password, use Personal settings.')
+  if (member.role === 'owner') {
+    return new AppError('CONFLICT', `${nameOf(member)} is the Owner: only the Owner changes the Owner's password, in Personal settings.`, { membershipId: member.membershipId })
+  }
+  if (member.status === 'invited') {
+    return new AppError('CONFLICT', `${nameOf(member)} has not joined yet and has no password here: resend the invitation instead.`, { membershipId: member.membershipId })
+  }
+  if (member.status === 'deactivated') {
+    return new AppError('CONFLICT', `${nameOf(member)} is deactivated: reactivate them before resetting their password.`, { membershipId: member.membershipId })
+  }
+  return null
+}
+
 /** Ownership goes from the Owner to an active Admin only. */
 export function transferRefusal(caller: Caller, member: Target): AppError | null {
   if (caller?.kind !== 'member' || caller.role !== 'owner') return new AppError('FORBIDDEN', 'Only the Owner can transfer ownership.')

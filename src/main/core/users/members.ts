@@ -24,6 +24,7 @@ import {
   reactivationRefusal,
   roleChangeRefusal,
   teamsEditRefusal,
+  passwordResetRefusal,
   transferRefusal
 } from './manage-service'
 
@@ -141,7 +142,8 @@ export async function memberDetail(q: Executor, member: MemberRecord, now: numbe
       reactivate: capability(reactivation ?? seatRefusal, reactivateNoop),
       transferOwnership: capability(transferRefusal(caller, member)),
       editAgentPermissions: capability(agentPermissionsRefusal(caller, member)),
-      editTeams: capability(teamsEditRefusal(caller, member))
+      editTeams: capability(teamsEditRefusal(caller, member)),
+      resetPassword: capability(passwordResetRefusal(caller, member))
     }
   }
 }

@@ -6,6 +6,7 @@ import { SetupScreen } from '../features/setup/setup-screen'
 import { RecoveryKeyScreen } from '../features/setup/recovery-key-screen'
 import { SignInScreen } from '../features/sign-in/sign-in-screen'
 import { AcceptInvitationScreen, useInviteRoute } from '../features/invitations/accept-invitation-screen'
+import { ResetPasswordScreen, useResetRoute } from '../features/sign-in/reset-password-screen'
 import { AppShell } from './app-shell'
 import { useConnection } from './bridge'
 import { useSession } from './session-store'
@@ -28,6 +29,7 @@ function CurrentScreen(): JSX.Element {
   const loadError = useSession((s) => s.loadError)
   const start = useSession((s) => s.start)
   const inviteRoute = useInviteRoute()
+  const resetRoute = useResetRoute()
 
   switch (phase) {
     case 'loading':
@@ -58,7 +60,7 @@ function CurrentScreen(): JSX.Element {
     case 'recovery-key':
       return <RecoveryKeyScreen />
     case 'sign-in':
-      return inviteRoute ? <AcceptInvitationScreen /> : <SignInScreen />
+      return inviteRoute ? <AcceptInvitationScreen /> : resetRoute ? <ResetPasswordScreen /> : <SignInScreen />
     case 'app':
       return session ? (
         <HashRouter>

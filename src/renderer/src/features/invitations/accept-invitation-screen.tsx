@@ -1,33 +1,24 @@
-import { useEffect, useState, useSyncExternalStore, type FormEvent, type JSX } from 'react'
+import { useState, type FormEvent, type JSX } from 'react'
 import { AuthCard } from '../../components/auth-card'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
 import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
-import { useSession } from '../../app/session-store'
-import { useFormErrors } from '../../app/field-errors'
-import type { OutputOf, Result } from '../../../../shared/contract'
+import { openLinkRoute, useLinkRoute } from '../../app/link-route'
+import { BackToSignIn, LinkLookupCard, useLinkLookup, useLinkSignIn } from '../sign-in/link-lookup'
+import type { OutputOf } from '../../../../shared/contract'
 import './invitations.css'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 
 const ROUTE = '#/invite'
 
-function subscribe(listener: () => void): () => void {
-  window.addEventListener('hashchange', listener)
-  return () => window.removeEventListener('hashchange', listener)
-}
-
 /** True while the address is #/invite or #/invite/<token> (the deep link lands here). */
 export function useInviteRoute(): boolean {
-  return useSyncExternalStore(subscribe, () => location.hash === ROUTE || location.hash.startsWith(`${ROUTE}/`))
+  return useLinkRoute(ROUTE)
 }
 
 export function openInviteRoute(): void {
-  location.hash = `${ROUTE}/`
-}
-
-function tokenInHash(): string {
-  return decodeURIComponent(location.hash.slice(ROUTE.length + 1))
+  openLinkRoute(ROUTE)
 }
 
 type Inspected = OutputOf<'invitations:inspect'>
@@ -40,109 +31,44 @@ const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, string> = {
 }
 
 const FIELDS = ['name', 'password', 'confirm'] as const
-const LINK_FIELDS = ['token'] as const
 
 /** Paste a link (or arrive by the deep link), see what it is for, choose a name and password. */
 export function AcceptInvitationScreen(): JSX.Element {
-  const signedIn = useSession((s) => s.signedIn)
-  const [link, setLink] = useState(tokenInHash)
-  const [inspected, setInspected] = useState<Inspected | null>(null)
-  const [token, setToken] = useState('')
-  // The link's form and the accept form each show their refusals beside their fields.
-  const linkForm = useFormErrors(LINK_FIELDS)
-  const { fields: errors, banner: error, refuse, set: setErrors, clear, edited } = useFormErrors(FIELDS)
   const [name, setName] = useState('')
+  const lookup = useLinkLookup<Inspected>(
+    ROUTE,
+    (token) => getBridge().invoke('invitations:inspect', { token }),
+    'No invitation has this link. Check that you copied all of it.',
+    (found) => {
+      if (found.suggestedName) setName(found.suggestedName)
+    }
+  )
+  const inspected = lookup.found
+  const { fields: errors, banner: error, set: setErrors, edited, busy, submit } = useLinkSignIn(FIELDS)
   const [password, setPassword] = useState('')
   const [confirmPassword, setConfirmPassword] = useState('')
-  const [busy, setBusy] = useState(false)
-
-  function inspect(value: string): Promise<void> {
-    return getBridge()
-      .invoke('invitations:inspect', { token: value })
-      .then((result) => showInspected(value, result))
-  }
-
-  function showInspected(value: string, result: Result<Inspected>): void {
-    setInspected(null)
-    if (!result.ok) {
-      if (result.error.code === 'NOT_FOUND') linkForm.set({ token: 'No invitation has this link. Check that you copied all of it.' })
-      else linkForm.refuse(result.error)
-      return
-    }
-    linkForm.clear()
-    setToken(value)
-    setInspected(result.value)
-    if (result.value.suggestedName) setName(result.value.suggestedName)
-  }
-
-  // The deep link carries the token: look it up at once.
-  useEffect(() => {
-    const initial = tokenInHash()
-    // Only the address the screen opened with; later lookups come from the form.
-    if (initial) void getBridge().invoke('invitations:inspect', { token: initial }).then((result) => showInspected(initial, result))
-    // Once, on opening: showInspected only sets this screen's state.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
 
   async function accept(event: FormEvent): Promise<void> {
     event.preventDefault()
-    if (busy) return
     if (inspected?.choosesPassword && password !== confirmPassword) {
       setErrors({ confirm: 'The two passwords differ' })
       return
     }
-    setBusy(true)
-    const result = await getBridge().invoke('invitations:accept', { token, name, password })
-    setBusy(false)
-    if (!result.ok) {
-      refuse(result.error)
-      return
-    }
-    clear()
-    history.replaceState(null, '', `${location.pathname}${location.search}#/`)
-    signedIn(result.value)
+    await submit(() => getBridge().invoke('invitations:accept', { token: lookup.token, name, password }))
   }
-
-  const back = (
-    <a className="auth-link" href="#/" onClick={() => history.replaceState(null, '', `${location.pathname}${location.search}`)}>
-      Back to sign-in
-    </a>
-  )
 
   if (!inspected || inspected.state !== 'pending') {
     return (
-      <AuthCard title="Accept an invitation" subtitle="Paste the invitation link from your email, or just its code.">
-        <form
-          className="auth-form"
-          aria-label="Find invitation"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void inspect(link)
-          }}
-        >
-          {linkForm.banner ? <Banner tone="error">{linkForm.banner}</Banner> : null}
-          {inspected ? <Banner tone="warning">{WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>]}</Banner> : null}
-          <TextField
-            label="Invitation link"
-            name="invitation"
-            value={link}
-            onChange={(e) => {
-              setLink(e.target.value)
-              linkForm.edited('token')
-            }}
-            error={linkForm.fields.token}
-            placeholder="gatehouse://invite/…"
-            autoFocus
-            spellCheck={false}
-            autoComplete="off"
-          />
-          <button type="submit" className="button button-primary button-block" disabled={!link.trim()}>
-            Continue
-          </button>
-          {back}
-        </form>
-      </AuthCard>
+      <LinkLookupCard
+        lookup={lookup}
+        title="Accept an invitation"
+        subtitle="Paste the invitation link from your email, or just its code."
+        formLabel="Find invitation"
+        label="Invitation link"
+        name="invitation"
+        placeholder="gatehouse://invite/…"
+        warning={inspected ? WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>] : null}
+      />
     )
   }
 
@@ -192,7 +118,7 @@ export function AcceptInvitationScreen(): JSX.Element {
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? 'Joining…' : 'Accept and sign in'}
         </button>
-        {back}
+        <BackToSignIn />
       </form>
     </AuthCard>
   )

@@ -6,6 +6,7 @@ import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
 import { useFormErrors } from '../../app/field-errors'
 import { openInviteRoute } from '../invitations/accept-invitation-screen'
+import { openResetRoute } from './reset-password-screen'
 import { SupportSignInForm, startsInSupportMode } from './support-sign-in-form'
 
 const FIELDS = ['email', 'password'] as const
@@ -69,6 +70,9 @@ export function SignInScreen(): JSX.Element {
         </button>
         <button type="button" className="button button-ghost button-block" onClick={openInviteRoute}>
           Accept an invitation
+        </button>
+        <button type="button" className="button button-ghost button-block" onClick={openResetRoute}>
+          Use a password reset link
         </button>
         <button type="button" className="button button-ghost button-block" onClick={() => setSupportMode(true)}>
           Sign in as support agent

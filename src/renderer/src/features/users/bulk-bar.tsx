@@ -2,9 +2,10 @@ import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/dialog'
 import { formatCount, plural } from '../../components/format'
 import { getBridge } from '../../app/bridge'
-import { ASSIGNABLE_ROLES, type AssignableRole } from '../../../../shared/contract/users'
+import { ASSIGNABLE_ROLES, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import { useTeams } from '../teams/teams-store'
+import { InvitationsSentDialog } from './invite-dialog'
 import { useUsers } from './users-store'
 
 type Action =
@@ -13,6 +14,7 @@ type Action =
   | { kind: 'remove-team'; teamId: string }
   | { kind: 'deactivate' }
   | { kind: 'reactivate' }
+  | { kind: 'resend' }
 
 /**
  * Acts on the ticked people at once; the core applies all or nothing and says why when it refuses.
@@ -28,6 +30,8 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
   const [busy, setBusy] = useState(false)
   const [selecting, setSelecting] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Resent invitations whose links must be passed on by hand (no mail server, or sending failed).
+  const [resent, setResent] = useState<InvitationDelivery[] | null>(null)
   const count = selected.size
   const who = plural(count, 'person', 'people')
   // The selection keeps each ticked person's role (ticked rows, or every match as the core listed them).
@@ -61,6 +65,25 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
     setBusy(true)
     const membershipIds = [...selected.keys()].filter((id) => !leavesOut(current.kind) || !leftOut.includes(id))
     const bridge = getBridge()
+    if (current.kind === 'resend') {
+      const sent = await bridge.invoke('users:bulk-resend-invitations', { membershipIds })
+      setBusy(false)
+      if (!sent.ok) {
+        setError(sent.error.message)
+        return
+      }
+      setAction(null)
+      const emailed = sent.value.invited.filter((d) => d.delivery === 'email').length
+      const links = sent.value.invited.filter((d) => d.delivery === 'link')
+      setNotice({
+        tone: 'success',
+        text: `Invitations resent: ${plural(sent.value.invited.length, 'person', 'people')}${emailed ? `, ${formatCount(emailed)} by email` : ''}${links.length ? `, ${formatCount(links.length)} as links to pass on` : ''}. Earlier links no longer work.`
+      })
+      // The links are shown before the selection goes (the bar, and the dialog in it, close with it).
+      if (links.length) setResent(links)
+      else setSelected([])
+      return
+    }
     const result =
       current.kind === 'role'
         ? await bridge.invoke('users:bulk-set-role', { membershipIds, role: current.role })
@@ -102,6 +125,11 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       title: `Deactivate ${changing('deactivate')}?`,
       body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.' + staying('deactivate', 'a deactivation'),
       label: 'Deactivate'
+    }),
+    resend: () => ({
+      title: `Resend the invitations of ${who}?`,
+      body: 'Each gets a new link valid for 7 days, by email when the account sends mail, otherwise shown to you once; earlier links stop working. An expired invitation takes its seat again. If anyone selected has already joined, or there are not enough free seats, nothing is resent.',
+      label: 'Resend invitations'
     }),
     reactivate: () => ({
       title: `Reactivate ${who}?`,
@@ -172,6 +200,9 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       <button type="button" className="button button-sm" onClick={() => choose({ kind: 'reactivate' })}>
         Reactivate
       </button>
+      <button type="button" className="button button-sm" onClick={() => choose({ kind: 'resend' })}>
+        Resend invitations
+      </button>
       <button type="button" className="button button-sm button-ghost" onClick={() => setSelected([])}>
         Clear selection
       </button>
@@ -189,6 +220,12 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
           <p className="muted">All or nothing: if any one of them cannot be changed, nobody is.</p>
         </ConfirmDialog>
       ) : null}
+      {resent ? <InvitationsSentDialog title={`${plural(resent.length, 'invitation', 'invitations')} to pass on`} deliveries={resent}
+          onClose={() => {
+            setResent(null)
+            setSelected([])
+          }}
+        /> : null}
     </div>
   )
 }

@@ -49,21 +49,7 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
     setSent(result.value.invited)
   }
 
-  if (sent) {
-    return (
-      <Dialog
-        title={`${plural(sent.length, 'invitation', 'invitations')} created`}
-        onClose={onClose}
-        footer={
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Done
-          </button>
-        }
-      >
-        <InvitationResults deliveries={sent} />
-      </Dialog>
-    )
-  }
+  if (sent) return <InvitationsSentDialog title={`${plural(sent.length, 'invitation', 'invitations')} created`} deliveries={sent} onClose={onClose} />
 
   return (
     <Dialog
@@ -173,6 +159,23 @@ export function PermissionPicker(props: { value: AgentPermission[]; onChange(val
         ))}
       </div>
     </fieldset>
+  )
+}
+
+/** Invitations just sent or resent: each emailed, or its link shown this once. */
+export function InvitationsSentDialog({ title, deliveries, onClose }: { title: string; deliveries: InvitationDelivery[]; onClose(): void }): JSX.Element {
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      footer={
+        <button type="button" className="button button-primary" onClick={onClose}>
+          Done
+        </button>
+      }
+    >
+      <InvitationResults deliveries={deliveries} />
+    </Dialog>
   )
 }
 

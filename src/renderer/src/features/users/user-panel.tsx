@@ -13,7 +13,7 @@ import { formErrors, useFormErrors } from '../../app/field-errors'
 import type { InputOf } from '../../../../shared/contract'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
-import { AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery, type UserDetail } from '../../../../shared/contract/users'
+import { AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, PASSWORD_RESET_VALID_HOURS, type AgentPermission, type AssignableRole, type InvitationDelivery, type PasswordResetDelivery, type UserDetail } from '../../../../shared/contract/users'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
@@ -22,7 +22,7 @@ import { InvitationResults, PermissionPicker } from './invite-dialog'
 
 const PANEL_FIELDS = ['name', 'avatar', 'role', 'teamIds', 'permissions'] as const
 
-type Confirm = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'revoke' } | { kind: 'transfer' }
+type Confirm = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'revoke' } | { kind: 'transfer' } | { kind: 'reset-password' }
 
 /** One person, beside the list: what an admin edits about them, each change confirmed where it reaches far. */
 export function UserPanel({ membershipId, onClose }: { membershipId: string; onClose(): void }): JSX.Element {
@@ -39,6 +39,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   const [busy, setBusy] = useState(false)
   const [resent, setResent] = useState<InvitationDelivery | null>(null)
+  const [resetLink, setResetLink] = useState<PasswordResetDelivery | null>(null)
   const [teamIds, setTeamIds] = useState<string[]>([])
   const [permissions, setPermissions] = useState<AgentPermission[]>([])
   const [password, setPassword] = useState('')
@@ -107,6 +108,12 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
       if (result.ok) {
         adopt(result.value)
         setNotice(current.kind === 'deactivate' ? 'Deactivated: their sessions ended and the seat is free.' : 'Reactivated.')
+      } else failure = result.error.message
+    } else if (current.kind === 'reset-password') {
+      const result = await bridge.invoke('users:reset-password', { membershipId })
+      if (result.ok) {
+        setResetLink(result.value)
+        setNotice(result.value.delivery === 'email' ? `A password reset link was emailed to ${result.value.email}.` : null)
       } else failure = result.error.message
     } else if (current.kind === 'revoke') {
       const result = await bridge.invoke('users:revoke-invitation', { membershipId })
@@ -324,6 +331,14 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             </div>
           ) : null}
           {statusHint ? <p className="muted panel-hint">{statusHint}</p> : null}
+          {can.resetPassword.allowed ? (
+            <div className="panel-row">
+              <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'reset-password' })}>
+                Reset password…
+              </button>
+            </div>
+          ) : null}
+          {resetLink && resetLink.delivery === 'link' ? <InvitationResults deliveries={[resetLink]} /> : null}
           {can.transferOwnership.allowed ? (
             <div className="panel-row">
               <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'transfer' })}>
@@ -404,6 +419,16 @@ export function PanelConfirm(props: {
       return (
         <ConfirmDialog {...common} tone="danger" title={`Revoke the invitation for ${user.email}?`} confirmLabel="Revoke">
           <p>The link stops working and the person leaves the list. The audit log keeps the record.</p>
+        </ConfirmDialog>
+      )
+    case 'reset-password':
+      return (
+        <ConfirmDialog {...common} title={`Reset the password of ${who}?`} confirmLabel="Create reset link">
+          <p>
+            {who} gets a link to choose a new password: by email when the account sends mail, otherwise shown here for you to pass on. It works once, for{' '}
+            {PASSWORD_RESET_VALID_HOURS} hours, and replaces any earlier reset link.
+          </p>
+          <p>Their current password keeps working until they use the link; then their other sessions end. The password is theirs in every Gatehouse account they belong to.</p>
         </ConfirmDialog>
       )
     case 'transfer':
