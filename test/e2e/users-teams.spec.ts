@@ -7,11 +7,13 @@ import { AuditPage } from './support/audit-page'
 import { forceCall, tapSocket } from './support/force-call'
 import { Mailbox } from './support/mailbox'
 import { expectAccessible } from './support/axe'
+import { dropFiles } from './support/drop-files'
 
 const owner = DEFAULT_OWNER
 const SEATS = 10
 const app = useApp({ init: { ...owner, seats: SEATS } })
 const grace = { email: 'grace.hopper@northwind.example', name: 'Grace Hopper', password: 'compiler-cobol-nanosecond-1906' }
+// The password changes when an admin resets it (its test sets the new one).
 const alan = { email: 'alan.turing@northwind.example', name: 'Alan Turing', password: 'enigma-bombe-morphogenesis-54' }
 const LINK = /gatehouse:\/\/invite\/[A-Za-z0-9_-]{43}/
 
@@ -121,7 +123,17 @@ test('a CSV import previews every row, refuses the bad one and emails the others
     `${grace.email},"Hopper, Grace",agent,Support Tier 1\r\n` +
     `${alan.email},${alan.name},viewer,\r\n` +
     'not-an-email,Nobody,agent,\r\n'
-  await wizard.getByLabel('CSV file').setInputFiles({ name: 'new-people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  // Dropped from a file manager: two files, or one that is not a CSV, are refused with the reason.
+  const dropZone = wizard.getByTestId('import-drop')
+  await dropFiles(dropZone, [
+    { name: 'a.csv', mimeType: 'text/csv', text: csv },
+    { name: 'b.csv', mimeType: 'text/csv', text: csv }
+  ])
+  await expect(wizard.getByText('2 files were dropped; drop one CSV file at a time.')).toBeVisible()
+  await dropFiles(dropZone, [{ name: 'people.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', text: 'PK' }])
+  await expect(wizard.getByText('people.xlsx is not a CSV file. Save the sheet as CSV (UTF-8) and drop that.')).toBeVisible()
+  await screenshot(page, 'users-import-drop-refused')
+  await dropFiles(dropZone, [{ name: 'new-people.csv', mimeType: 'text/csv', text: csv }])
 
   const preview = page.getByRole('dialog', { name: 'Preview of new-people.csv' })
   await expect(preview.getByTestId('import-summary')).toContainText('2 rows ready')
@@ -348,6 +360,18 @@ test('without a mail server an invitation shows its link to copy; resend replace
   await screenshot(page, 'invite-link')
   await created.getByRole('button', { name: 'Done' }).click()
 
+  // Resent from the bulk bar: a new link to pass on, the first one void.
+  await page.getByRole('checkbox', { name: 'Select katherine.johnson' }).check()
+  await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Resend invitations' }).click()
+  await page.getByRole('dialog', { name: 'Resend the invitations of 1 person?' }).getByRole('button', { name: 'Resend invitations' }).click()
+  const passOn = page.getByRole('dialog', { name: '1 invitation to pass on' })
+  const bulkLink = await passOn.getByTestId('invite-link').textContent()
+  expect(bulkLink).toMatch(LINK)
+  expect(bulkLink).not.toBe(first)
+  await expectAccessible(page, 'bulk-resend-links')
+  await passOn.getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByText(/Invitations resent: 1 person, 1 as links to pass on/)).toBeVisible()
+
   await users.rows.filter({ hasText: 'katherine.johnson' }).click()
   const panel = page.getByRole('complementary', { name: /katherine\.johnson/ })
   await expect(panel.getByText(/^Pending/)).toBeVisible()
@@ -355,11 +379,80 @@ test('without a mail server an invitation shows its link to copy; resend replace
   const second = await panel.getByTestId('invite-link').textContent()
   expect(second).toMatch(LINK)
   expect(second).not.toBe(first)
+  expect(second).not.toBe(bulkLink)
   await screenshot(page, 'user-panel-invited')
   await panel.getByRole('button', { name: 'Revoke invitation' }).click()
   await expectAccessible(page, 'user-panel-revoke-confirm')
   await page.getByRole('dialog', { name: /^Revoke the invitation/ }).getByRole('button', { name: 'Revoke' }).click()
   await expect(users.rows.filter({ hasText: 'katherine.johnson' })).toHaveCount(0)
+})
+
+test('an admin resets a password: the person gets a one-time link, chooses a new password and lands signed in; the old password stops working', async ({ page, browser }) => {
+  const problems: string[] = []
+  const shell = await signIn(app(), page, owner.email, owner.password)
+  await shell.navLink('Users').click()
+  const users = new UsersPage(page)
+  await users.expectVisible()
+  await users.rows.filter({ hasText: alan.email }).click()
+  const panel = page.getByRole('complementary', { name: `Details of ${alan.name}` })
+  // Deactivated by an earlier test: no reset for him then, as the core says; reactivated, there is.
+  await expect(panel.getByRole('button', { name: 'Reset password…' })).toHaveCount(0)
+  await panel.getByRole('button', { name: 'Reactivate' }).click()
+  await page.getByRole('dialog', { name: `Reactivate ${alan.name}?` }).getByRole('button', { name: 'Reactivate' }).click()
+  await expect(panel.getByText('Reactivated.')).toBeVisible()
+  const alanPage = await window(browser, problems)
+  const alanShell = await signIn(app(), alanPage, alan.email, alan.password)
+
+  await panel.getByRole('button', { name: 'Reset password…' }).click()
+  const confirm = page.getByRole('dialog', { name: `Reset the password of ${alan.name}?` })
+  await expect(confirm).toContainText('Their current password keeps working until they use the link')
+  await expectAccessible(page, 'user-panel-reset-confirm')
+  await confirm.getByRole('button', { name: 'Create reset link' }).click()
+  const link = (await panel.getByTestId('invite-link').textContent()) ?? ''
+  expect(link).toMatch(/^gatehouse:\/\/reset\/[A-Za-z0-9_-]{43}$/)
+  await screenshot(page, 'user-panel-reset-link')
+  // Not used yet: Alan's window still works.
+  await expect(alanShell.personRole).toHaveText('Viewer')
+
+  const resetPage = await window(browser, problems)
+  await app().open(resetPage)
+  await resetPage.getByRole('button', { name: 'Use a password reset link' }).click()
+  await resetPage.getByLabel('Password reset link').fill('gatehouse://reset/not-a-real-link')
+  await resetPage.getByRole('button', { name: 'Continue' }).click()
+  await expect(resetPage.getByText('This is not a Gatehouse password reset link')).toBeVisible()
+  await resetPage.getByLabel('Password reset link').fill(link)
+  await resetPage.getByRole('button', { name: 'Continue' }).click()
+  await expect(resetPage.getByRole('heading', { name: 'Choose a new password' })).toBeVisible()
+  await resetPage.getByLabel('New password', { exact: true }).fill('short')
+  await resetPage.getByLabel('Repeat the password').fill('short')
+  await resetPage.getByRole('button', { name: 'Save password and sign in' }).click()
+  await expect(resetPage.getByText(/at least 12 characters/i).first()).toBeVisible()
+  await expectAccessible(resetPage, 'reset-password-refused')
+  await screenshot(resetPage, 'reset-password-refused')
+  const chosen = 'difference-engine-analytical-1843'
+  await resetPage.getByLabel('New password', { exact: true }).fill(chosen)
+  await resetPage.getByLabel('Repeat the password').fill(chosen)
+  await resetPage.getByRole('button', { name: 'Save password and sign in' }).click()
+  await expect(new AppShell(resetPage).personRole).toHaveText('Viewer')
+  // Alan's other window is signed out, saying why.
+  await new SignInPage(alanPage).expectVisible()
+  await expect(alanPage.getByText('Your password was changed in another session; sign in again.')).toBeVisible()
+
+  // The link was used once; the old password no longer opens the account.
+  const again = await window(browser, problems)
+  await app().open(again)
+  await again.getByRole('button', { name: 'Use a password reset link' }).click()
+  await again.getByLabel('Password reset link').fill(link)
+  await again.getByRole('button', { name: 'Continue' }).click()
+  await expect(again.getByText('This password reset link was already used. Sign in with the password chosen then.')).toBeVisible()
+  await again.getByRole('link', { name: 'Back to sign-in' }).click()
+  const signInPage = new SignInPage(again)
+  await signInPage.expectVisible()
+  await signInPage.signIn(alan.email, alan.password)
+  await expect(again.getByText('Wrong email or password.')).toBeVisible()
+  alan.password = chosen
+  for (const p of [alanPage, resetPage, again]) await p.context().close()
+  expect(problems).toEqual([])
 })
 
 test('personal settings: name, theme kept in the profile, password change', async ({ page, browser }) => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { INVITATION_VALID_DAYS } from '../../../shared/contract/users'
 import type { Role } from '../../../shared/permissions'
 import type { Executor } from '../store/port'
 import { one, run, sql } from '../store/sql'
@@ -35,6 +37,13 @@ export interface DemoPersonRow {
   inviteExpiresAt: number | null
   lastLoginAt: number
   createdAt: number
+  /** Who sent an invited person's invitation (a person id). */
+  invitedBy: string | null
+}
+
+/** A demo invitation's stored token hash: nobody holds its link (it went out by email long ago); a resend makes a new one. */
+function demoTokenHash(membershipId: string): Buffer {
+  return createHash('sha256').update(`gatehouse demo invitation ${membershipId}`).digest()
 }
 
 /** People and their memberships of the account, a few hundred rows per statement. */
@@ -51,6 +60,19 @@ export async function insertDemoPeople(q: Executor, rows: readonly DemoPersonRow
       q,
       sql`INSERT INTO memberships (membership_id, account_id, person_id, role, status, invite_expires_at, last_login_at, created_at) VALUES ${sql.join(
         chunk.map((r) => sql`(${r.membershipId}, ${r.accountId}, ${r.personId}, ${r.role}, ${r.status}, ${r.inviteExpiresAt}, ${r.lastLoginAt}, ${r.createdAt})`)
+      )}`
+    )
+    // Invited people have the invitation they were sent, as people invited on screen do: the panel
+    // shows it, and Resend and Revoke work on it.
+    const invited = chunk.filter((r) => r.status === 'invited' && r.inviteExpiresAt !== null)
+    if (invited.length === 0) continue
+    await run(
+      q,
+      sql`INSERT INTO invitations (invitation_id, account_id, membership_id, email, token_hash, created_at, created_by, expires_at) VALUES ${sql.join(
+        invited.map(
+          (r) =>
+            sql`(${`inv-${r.membershipId}`}, ${r.accountId}, ${r.membershipId}, ${r.email}, ${demoTokenHash(r.membershipId)}, ${r.inviteExpiresAt! - INVITATION_VALID_DAYS * 86_400_000}, ${r.invitedBy}, ${r.inviteExpiresAt})`
+        )
       )}`
     )
   }

@@ -97,14 +97,14 @@ export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
       const inviteExpiresAt = status === 'invited' ? now + faker.number.int({ min: -6, max: 7 }) * DAY : null
       const lastLogin = status === 'invited' || faker.number.float() < 0.05 ? 0 : now - faker.number.int({ min: 60_000, max: 90 * DAY })
       const membershipId = faker.string.uuid()
-      people.push({ personId, membershipId, accountId, email, name, role, status, inviteExpiresAt, lastLoginAt: lastLogin, createdAt })
+      const inviter = faker.helpers.arrayElement(admins)
+      people.push({ personId, membershipId, accountId, email, name, role, status, inviteExpiresAt, lastLoginAt: lastLogin, createdAt, invitedBy: status === 'invited' ? inviter.personId : null })
       for (const teamId of faker.helpers.arrayElements(teamIds, faker.helpers.weightedArrayElement([{ weight: 2, value: 0 }, { weight: 5, value: 1 }, { weight: 3, value: 2 }]))) {
         teamRows.push({ accountId, teamId, membershipId, personId, now: createdAt })
       }
       const member = { personId, name, email, role }
       if (role === 'admin' && status === 'active') admins.push(member)
       if (status === 'active') members.push(member)
-      const inviter = faker.helpers.arrayElement(admins)
       entries.push({
         accountId,
         actor: actorOf(inviter),

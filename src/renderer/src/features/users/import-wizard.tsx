@@ -81,6 +81,22 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const fileId = useId()
+  const [dragging, setDragging] = useState(false)
+
+  /** A file dropped on the drop zone: one CSV, as the picker takes. */
+  function drop(files: FileList): void {
+    setDragging(false)
+    if (files.length !== 1) {
+      setError(files.length === 0 ? 'Nothing was dropped: drop a CSV file, or choose one.' : `${formatCount(files.length)} files were dropped; drop one CSV file at a time.`)
+      return
+    }
+    const file = files[0]!
+    if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv') {
+      setError(`${file.name} is not a CSV file. Save the sheet as CSV (UTF-8) and drop that.`)
+      return
+    }
+    void pick(file)
+  }
 
   async function pick(file: File | undefined): Promise<void> {
     setError(null)
@@ -133,10 +149,29 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
             Download template
           </button>
         </div>
-        <div className="field">
+        <div
+          className={`field import-drop${dragging ? ' import-drop-active' : ''}`}
+          data-testid="import-drop"
+          onDragEnter={(e) => {
+            e.preventDefault()
+            if (!busy) setDragging(true)
+          }}
+          onDragOver={(e) => {
+            e.preventDefault()
+            e.dataTransfer.dropEffect = busy ? 'none' : 'copy'
+          }}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false)
+          }}
+          onDrop={(e) => {
+            e.preventDefault()
+            if (!busy) drop(e.dataTransfer.files)
+          }}
+        >
           <label className="field-label" htmlFor={fileId}>
             CSV file
           </label>
+          <p className="muted import-drop-hint">Drop the file here, or choose it:</p>
           <input id={fileId} className="file-input" type="file" accept=".csv,text/csv" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} />
         </div>
         {busy ? <p className="muted">Checking every row…</p> : null}
