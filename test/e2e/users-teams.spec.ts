@@ -402,6 +402,8 @@ test('an admin resets a password: the person gets a one-time link, chooses a new
   await expect(panel.getByText('Reactivated.')).toBeVisible()
   const alanPage = await window(browser, problems)
   const alanShell = await signIn(app(), alanPage, alan.email, alan.password)
+  // The panel's recent activity follows the audit log as it grows.
+  await expect(panel.getByRole('region', { name: 'Recent activity' }).getByRole('listitem').first()).toContainText(`${alan.name} signed in`)
 
   await panel.getByRole('button', { name: 'Reset password…' }).click()
   const confirm = page.getByRole('dialog', { name: `Reset the password of ${alan.name}?` })

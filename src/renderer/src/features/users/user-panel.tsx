@@ -19,6 +19,7 @@ import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS } from './users-columns'
 import { InvitationResults, PermissionPicker } from './invite-dialog'
+import { RecentActivity } from './recent-activity'
 
 const PANEL_FIELDS = ['name', 'avatar', 'role', 'teamIds', 'permissions'] as const
 
@@ -29,6 +30,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const session = useSession((s) => s.session)
   // Only whether to show management hints at all: what may be done to this person comes from the core.
   const canManage = hasPermission(session, 'users:manage')
+  const canReadAudit = hasPermission(session, 'audit:read')
   const teams = useTeams((s) => s.teams)
   const [user, setUser] = useState<UserDetail | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
@@ -347,6 +349,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             </div>
           ) : null}
         </section>
+        {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <RecentActivity personId={user.personId} /> : null}
       </div>
 
       {confirm ? (
