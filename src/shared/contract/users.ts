@@ -135,11 +135,8 @@ export const invitationDelivery = z.object({
 })
 export type InvitationDelivery = z.infer<typeof invitationDelivery>
 
-/** How one password reset link reached (or will reach) its person: as an invitation's. */
-export const passwordResetDelivery = invitationDelivery.extend({
-  /** `gatehouse://reset/<token>`; present only when delivery is 'link'. Never stored: this is the one chance to copy it. */
-  link: z.string().nullable()
-})
+/** How one password reset link reached (or will reach) its person: as an invitation's (`link` is `gatehouse://reset/<token>`). */
+export const passwordResetDelivery = invitationDelivery
 export type PasswordResetDelivery = z.infer<typeof passwordResetDelivery>
 
 export const importRowResult = z.object({

@@ -5,7 +5,7 @@ import type { AuditEntry } from '../audit/ledger'
 import type { CallContext } from '../context'
 import { auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
-import { createMailer, invitationMessage, loadSmtp } from '../mail/mailer'
+import { invitationMessage, sendEach, type SendOutcome } from '../mail/mailer'
 import type { Executor } from '../store/port'
 import { addTeamMember } from '../teams/repository'
 import type { TeamRecord } from '../teams/repository'
@@ -210,40 +210,23 @@ export async function reissueInvitation(
  * otherwise (or when sending fails) hand the link back for the console to show once.
  */
 export async function deliverInvitations(kernel: Kernel, ctx: CallContext, pending: readonly PendingInvitation[]): Promise<InvitationDelivery[]> {
-  const accountId = ctx.principal!.accountId
-  const asLink = (p: PendingInvitation, deliveryError: string | null): InvitationDelivery => ({
-    membershipId: p.membershipId,
-    email: p.email,
-    expiresAt: p.expiresAt,
-    delivery: 'link',
-    link: inviteLink(p.token),
-    deliveryError
-  })
-  if (pending.length === 0) return []
-  const smtp = await loadSmtp(kernel.store, accountId)
-  if (!smtp) return pending.map((p) => asLink(p, null))
-  const mailer = createMailer(smtp)
-  try {
-    const out: InvitationDelivery[] = []
-    for (const p of pending) {
-      const outcome = await mailer.send(
-        invitationMessage({
-          to: p.email,
-          accountName: ctx.principal!.accountName,
-          inviterName: ctx.principal!.name,
-          roleLabel: roleLabel(p.role),
-          link: inviteLink(p.token),
-          expiresAt: p.expiresAt
-        })
-      )
-      out.push(
-        outcome.ok
-          ? { membershipId: p.membershipId, email: p.email, expiresAt: p.expiresAt, delivery: 'email', link: null, deliveryError: null }
-          : asLink(p, outcome.error)
-      )
-    }
-    return out
-  } finally {
-    mailer.close()
-  }
+  const messages = pending.map((p) =>
+    invitationMessage({
+      to: p.email,
+      accountName: ctx.principal!.accountName,
+      inviterName: ctx.principal!.name,
+      roleLabel: roleLabel(p.role),
+      link: inviteLink(p.token),
+      expiresAt: p.expiresAt
+    })
+  )
+  const outcomes = await sendEach(kernel.store, ctx.principal!.accountId, messages)
+  return pending.map((p, i) => linkDelivery(p.membershipId, p.email, p.expiresAt, inviteLink(p.token), outcomes?.[i] ?? null))
+}
+
+/** How a link reached its person: emailed (`outcome` ok), or shown once (no mail server: null; or sending failed). */
+export function linkDelivery(membershipId: string, email: string, expiresAt: number, link: string, outcome: SendOutcome | null): InvitationDelivery {
+  return outcome?.ok
+    ? { membershipId, email, expiresAt, delivery: 'email', link: null, deliveryError: null }
+    : { membershipId, email, expiresAt, delivery: 'link', link, deliveryError: outcome ? outcome.error : null }
 }

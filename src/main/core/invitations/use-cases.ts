@@ -102,12 +102,16 @@ function refuseJoined(members: readonly MemberRecord[]): void {
 }
 
 export async function resendInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<InvitationDelivery> {
-  const [delivery] = (await resendInvitations(kernel, ctx, [membershipId])).invited
-  return delivery!
+  return (await resend(kernel, ctx, [membershipId]))[0]!
 }
 
 /** Resend the invitations of several people at once: all or none (users:bulk-resend-invitations). */
 export async function resendInvitations(kernel: Kernel, ctx: CallContext, membershipIds: readonly string[]): Promise<OutputOf<'users:bulk-resend-invitations'>> {
+  const invited = await resend(kernel, ctx, membershipIds)
+  return { invited, seats: await seats(kernel.store.db, accountOf(ctx), kernel.clock.now()) }
+}
+
+async function resend(kernel: Kernel, ctx: CallContext, membershipIds: readonly string[]): Promise<InvitationDelivery[]> {
   const accountId = accountOf(ctx)
   const pending = await kernel.tx(async (t) => {
     const selection = await getMembers(t, accountId, membershipIds)
@@ -124,8 +128,7 @@ export async function resendInvitations(kernel: Kernel, ctx: CallContext, member
     ])
     return resent.map((r) => r.pending)
   })
-  const invited = await deliverInvitations(kernel, ctx, pending)
-  return { invited, seats: await seats(kernel.store.db, accountId, kernel.clock.now()) }
+  return deliverInvitations(kernel, ctx, pending)
 }
 
 export async function revokeInvitation(kernel: Kernel, ctx: CallContext, membershipId: string): Promise<{ revoked: true }> {

@@ -183,6 +183,24 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
+/**
+ * Each message through the account's mail server, one connection for all: per message its outcome,
+ * or null for all of them when no server is configured (the caller then hands out the links itself).
+ */
+export async function sendEach(store: Pick<Store, 'unseal' | 'db'>, accountId: string, messages: readonly MailMessage[]): Promise<SendOutcome[] | null> {
+  if (messages.length === 0) return []
+  const smtp = await loadSmtp(store, accountId)
+  if (!smtp) return null
+  const mailer = createMailer(smtp)
+  try {
+    const outcomes: SendOutcome[] = []
+    for (const message of messages) outcomes.push(await mailer.send(message))
+    return outcomes
+  } finally {
+    mailer.close()
+  }
+}
+
 export function invitationMessage(options: { to: string; accountName: string; inviterName: string; roleLabel: string; link: string; expiresAt: number }): MailMessage {
   const until = new Date(options.expiresAt).toUTCString()
   const text =

@@ -10,8 +10,8 @@ import type { CallContext } from '../context'
 import { accountOf, auditBase } from '../kernel/call'
 import type { Executor, Kernel } from '../kernel/kernel'
 import { accountName } from '../invitations/repository'
-import { hashToken, newToken } from '../invitations/service'
-import { createMailer, loadSmtp, passwordResetMessage } from '../mail/mailer'
+import { hashToken, linkDelivery, newToken } from '../invitations/service'
+import { passwordResetMessage, sendEach } from '../mail/mailer'
 import { passwordResetRefusal, nameOf } from '../users/manage-service'
 import { getMember, memberTarget } from '../users/members'
 import { timeOrderedId } from '../users/ids'
@@ -85,25 +85,11 @@ export async function issuePasswordReset(kernel: Kernel, ctx: CallContext, membe
     return { member, token, expiresAt }
   })
   const link = resetLink(issued.token)
-  const asLink = (deliveryError: string | null): PasswordResetDelivery => ({
-    membershipId,
-    email: issued.member.email,
-    expiresAt: issued.expiresAt,
-    delivery: 'link',
-    link,
-    deliveryError
-  })
-  const smtp = await loadSmtp(kernel.store, accountId)
-  if (!smtp) return asLink(null)
-  const mailer = createMailer(smtp)
-  try {
-    const outcome = await mailer.send(
-      passwordResetMessage({ to: issued.member.email, accountName: ctx.principal!.accountName, adminName: ctx.principal!.name, link, expiresAt: issued.expiresAt })
-    )
-    return outcome.ok ? { membershipId, email: issued.member.email, expiresAt: issued.expiresAt, delivery: 'email', link: null, deliveryError: null } : asLink(outcome.error)
-  } finally {
-    mailer.close()
-  }
+  const { email } = issued.member
+  const outcomes = await sendEach(kernel.store, accountId, [
+    passwordResetMessage({ to: email, accountName: ctx.principal!.accountName, adminName: ctx.principal!.name, link, expiresAt: issued.expiresAt })
+  ])
+  return linkDelivery(membershipId, email, issued.expiresAt, link, outcomes?.[0] ?? null)
 }
 
 export async function inspectPasswordReset(kernel: Kernel, ctx: CallContext, token: string): Promise<OutputOf<'password-reset:inspect'>> {
