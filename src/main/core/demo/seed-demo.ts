@@ -216,5 +216,6 @@ export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
     await growSeatsToUse(t, accountId)
     await kernel.ledger.signHead('demo', t)
   })
+  await kernel.store.refreshStatistics()
   return { users: options.users, events: Math.max(options.events, options.users + teamEvents) }
 }

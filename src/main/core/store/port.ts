@@ -37,6 +37,11 @@ export interface Store {
   readonly readerSpec?: ReaderSpec
   /** One write transaction; audit events are appended inside it with the change they record. */
   tx<T>(fn: (t: Executor) => Promise<T>): Promise<T>
+  /**
+   * After a bulk write (a CSV import, demo data): the planner's statistics of the tables it grew,
+   * so the next reads are planned for the store's new size, not the one it had.
+   */
+  refreshStatistics(): Promise<void>
   /** Where the data lives, for messages: a file path, or the PostgreSQL URL without its password. */
   readonly location: string
   /** True when this open created the store (first-run setup follows). */

@@ -130,6 +130,9 @@ export async function checkUsersCsv(q: Executor, accountId: string, now: number,
 }
 
 /** Invite every ok row in one transaction (all or nothing), then deliver the links. */
+/** Rows an import adds before the store's statistics are refreshed (below that, they hardly move). */
+const STATISTICS_AFTER = 500
+
 export async function commitUsersCsv(
   kernel: Kernel,
   ctx: CallContext,
@@ -159,6 +162,8 @@ export async function commitUsersCsv(
     }
     return { report: { ...report, seats: await seatsOf(t, accountId, ctx.now) }, pending: created }
   })
+  // Thousands of people at once: the next pages are planned for the store's new size.
+  if (pending.length >= STATISTICS_AFTER) await kernel.store.refreshStatistics()
   const delivered = await deliverInvitations(
     kernel,
     ctx,

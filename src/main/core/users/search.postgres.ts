@@ -193,8 +193,21 @@ function sparsePage(input: ListInput, accountId: string, now: number): RawBuilde
     ORDER BY s.k ${order(input)}, s.person_id ${order(input)} LIMIT ${input.limit}`
 }
 
-/** no search: the sort's index, the planner's choice (unchanged); a position (input.offset) skips along it. */
+/**
+ * no search: the sort's index, the planner's choice (unchanged); a position (input.offset) skips
+ * along it. A team by name or email walks the team's own copy of the sort key (migration 0013:
+ * team_members_by_name / _by_email), one range of one index, and joins the page's memberships and
+ * persons.
+ */
 function plainPage(input: ListInput, accountId: string, now: number): RawBuilder<RawUserRow> {
+  if (input.teamId && input.sort !== 'lastLogin') {
+    const column = sql.raw(`tm.${input.sort}`)
+    const where = [sql`tm.team_id = ${input.teamId}`, ...memberFilters({ ...input, teamId: undefined }, accountId, now, { withStatus: true, teamPerson: 'p' })]
+    if (input.after) where.push(sql`(${column}, tm.person_id) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
+    return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM team_members tm JOIN memberships m ON m.membership_id = tm.membership_id JOIN persons p ON p.person_id = tm.person_id
+      WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY ${column} ${order(input)}, tm.person_id ${order(input)} LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
+  }
   const column = sql.raw({ name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' }[input.sort])
   const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
   const where = memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'p' })

@@ -108,7 +108,13 @@ export function usersPageQuery(
   withStatus = true
 ): { page: RawBuilder<RawUserRow>; from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
   const walksSortIndex = kind !== 'sparse'
-  const where = memberFilters(input, accountId, now, { withStatus, teamPerson: input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p' })
+  // A team without a search, by name or email: the team's own copy of the sort key (migration 0013).
+  const walksTeam = kind === 'none' && input.teamId !== undefined && input.sort !== 'lastLogin'
+  const where = memberFilters(walksTeam ? { ...input, teamId: undefined } : input, accountId, now, {
+    withStatus,
+    teamPerson: input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p'
+  })
+  if (walksTeam) where.unshift(sql`tm.team_id = ${input.teamId}`)
   // By last login the entry's own copy is tested (below), cheaper than any probe: dense is like there.
   if (input.search && kind === 'dense' && input.sort !== 'lastLogin') {
     // Probed from the index entry alone (persons_name and persons_email hold the rowid): a walked
@@ -117,15 +123,18 @@ export function usersPageQuery(
   }
   // Walking memberships_last_login, the membership's own copy is tested: no person row is read.
   if (input.search && kind !== 'none') where.push(likeCondition(input.search, input.sort === 'lastLogin' && walksSortIndex ? 'm' : 'p'))
-  const column = sql.raw(SORT_COLUMNS[input.sort])
-  // Ties break on the person id; for last login the membership's copy of it keeps the index order.
-  const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
+  const column = sql.raw(walksTeam ? `tm.${input.sort}` : SORT_COLUMNS[input.sort])
+  // Ties break on the person id; for last login the membership's copy of it keeps the index order,
+  // in a team walk the team row's.
+  const tieBreak = sql.raw(walksTeam ? 'tm.person_id' : input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
   const desc = input.direction === 'desc'
   // CROSS JOIN fixes the loop order and INDEXED BY the index: a page reads about `limit` matching
   // rows (dense and like: the walk until they are found), never the whole membership table. By
   // email persons_email (email, person_id) is named: the unique email index lacks person_id.
-  const from =
-    kind === 'sparse'
+  const from = walksTeam
+    ? sql`team_members tm INDEXED BY ${sql.raw(input.sort === 'email' ? 'team_members_by_email' : 'team_members_by_name')}
+        CROSS JOIN memberships m ON m.membership_id = tm.membership_id CROSS JOIN persons p ON p.person_id = tm.person_id`
+    : kind === 'sparse'
       ? sql`(${matchRowids(input.search!)}) s CROSS JOIN persons p ON p.rowid = s.rowid CROSS JOIN memberships m ON m.person_id = p.person_id`
       : input.sort === 'lastLogin'
         ? sql`memberships m INDEXED BY memberships_last_login CROSS JOIN persons p ON p.person_id = m.person_id`
