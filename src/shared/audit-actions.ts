@@ -68,6 +68,7 @@ export const AUDIT_ACTIONS = {
 
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },
+  'store.recovery-key-replaced': { label: 'Recovery key replaced', group: 'Store', readers: 'audit' },
 
   // --- Support access (the Owner's alone) ----------------------------------------------------
   'support-access.extended': { label: 'Support access turned on', group: 'Support access', readers: 'owner' },

@@ -4,6 +4,7 @@ import { authFeature } from './auth/feature'
 import { invitationsFeature } from './invitations/feature'
 import { passwordResetFeature } from './password-reset/feature'
 import { profileFeature } from './profile/feature'
+import { securityFeature } from './security/feature'
 import { settingsFeature } from './settings/feature'
 import { supportAccessFeature } from './support-access/feature'
 import { teamsFeature } from './teams/feature'
@@ -18,6 +19,7 @@ export const FEATURES: readonly Feature[] = [
   passwordResetFeature,
   profileFeature,
   settingsFeature,
+  securityFeature,
   auditFeature,
   supportAccessFeature
 ]

@@ -8,6 +8,7 @@ import { invitationsChannels } from './invitations'
 import { passwordResetChannels } from './password-reset'
 import { profileChannels } from './profile'
 import { settingsChannels } from './settings'
+import { securityChannels } from './security'
 
 export * from './result'
 export * from './events'
@@ -22,6 +23,7 @@ export const channels = {
   ...passwordResetChannels,
   ...profileChannels,
   ...settingsChannels,
+  ...securityChannels,
   ...auditChannels,
   ...supportAccessChannels
 } as const

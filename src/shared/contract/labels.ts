@@ -72,6 +72,7 @@ const CHANNEL_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>>
   'teams:update': { name: 'Team name' },
   'invitations:accept': { name: 'Your name' },
   'account:transfer-ownership': { password: 'Your password' },
+  'security:replace-recovery-key': { password: 'Your password' },
   'settings:smtp-test': { to: 'Send a test email to' }
 }
 

@@ -155,6 +155,8 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     input: async (fx) => ({ toMembershipId: (await quickMember(fx.core, { role: 'admin' })).membershipId, password: fx.actor.password })
   },
   'account:convert-to-paid': { spec: 'ownerOnly', input: () => ({}), allowedResult: 'CONFLICT' },
+  'security:status': { spec: 'ownerOnly', input: () => ({}) },
+  'security:replace-recovery-key': { spec: 'ownerOnly', input: (fx) => ({ password: fx.actor.password }) },
   'audit:list': { spec: 'auditLog', input: () => ({ limit: 5 }) },
   'support-access:status': { spec: 'supportAccess', input: () => ({}) },
   'support-access:extend': { spec: 'supportAccess', input: () => ({ duration: 'week', scope: 'read-only', reason: 'Ticket 42' }) },

@@ -26,6 +26,12 @@ export const REAUTH_PURPOSES = {
     wrong: 'The password is wrong; ownership was not transferred.',
     notDone: 'ownership was not transferred',
     what: 'an ownership transfer'
+  },
+  'replace-recovery-key': {
+    field: 'password',
+    wrong: 'The password is wrong; the recovery key was not replaced.',
+    notDone: 'the recovery key was not replaced',
+    what: 'a new recovery key'
   }
 } as const satisfies Record<string, { field: string; wrong: string; notDone: string; what: string }>
 

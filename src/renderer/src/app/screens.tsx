@@ -9,9 +9,11 @@ import { SupportAccessScreen } from '../features/support-access/support-access-s
 import { SupportAccessIcon } from '../features/support-access/support-access-icon'
 import { AccountPlanScreen } from '../features/settings/account-plan'
 import { AccountIcon } from '../features/settings/account-icon'
+import { SecurityScreen } from '../features/security/security-screen'
+import { SecurityIcon } from '../features/security/security-icon'
 
 /** The groups of the Settings hub, in its order. */
-export const SETTINGS_SECTIONS = ['Account', 'Access Control', 'Personal'] as const
+export const SETTINGS_SECTIONS = ['Account', 'Security', 'Access Control', 'Personal'] as const
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
 
 export interface ScreenEntry {
@@ -47,6 +49,15 @@ export const SCREENS: readonly ScreenEntry[] = [
     icon: SettingsIcon,
     element: EmailSettingsScreen,
     settings: { section: 'Account', description: 'The mail server that sends invitations; without one, invitations show a link to copy.' }
+  },
+  // Settings → Security: the store, its key and the recovery key; the Owner's (account:owner).
+  {
+    path: 'settings/security',
+    label: 'Store and keys',
+    permission: 'account:owner',
+    icon: SecurityIcon,
+    element: SecurityScreen,
+    settings: { section: 'Security', description: "Where the data is kept, what protects it, the store's key and the recovery key." }
   },
   // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
   {
