@@ -60,6 +60,7 @@ export const AUDIT_ACTIONS = {
   // --- Profile -------------------------------------------------------------------------------
   'profile.updated': { label: 'Profile updated', group: 'Profile', readers: 'audit' },
   'profile.password-changed': { label: 'Password changed', group: 'Profile', readers: 'audit' },
+  'profile.notifications-changed': { label: 'Email notifications changed', group: 'Profile', readers: 'audit' },
 
   // --- Settings ------------------------------------------------------------------------------
   'settings.account-updated': { label: 'Account settings changed', group: 'Settings', readers: 'audit' },

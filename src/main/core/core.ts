@@ -7,7 +7,7 @@ import type { Clock } from './clock'
 import type { ActiveSession, CallContext, ResolvedPrincipal } from './context'
 import type { ConnectionMeta, CoreEvent } from './host'
 import { HeadKeeper } from './audit/head-keeper'
-import { Ledger } from './audit/ledger'
+import { Ledger, type AuditEntry } from './audit/ledger'
 import { SYSTEM_ACTOR } from './context'
 import type { Executor, Store } from './store/port'
 import { FEATURES } from './features'
@@ -60,6 +60,7 @@ export class Core implements Kernel {
   private readonly handlers = new Map<ChannelName, Handler<ChannelName>>()
   private readonly resolvers = new Map<ActiveSession['kind'], PrincipalResolver>()
   private readonly startHooks: Array<(now: number) => Promise<void>> = []
+  private readonly committedHooks: Array<(entries: readonly AuditEntry[]) => void> = []
   private readonly tickHooks: Array<(now: number) => Promise<void>> = []
   private readonly checkOutputs: boolean
   private readonly headKeeper: HeadKeeper | null
@@ -129,9 +130,18 @@ export class Core implements Kernel {
   }
 
   async tx<T>(fn: (t: Executor) => Promise<T>): Promise<T> {
-    const result = await this.store.tx(fn)
+    const appended: AuditEntry[] = []
+    const result = await this.store.tx((t) => {
+      this.ledger.track(t, appended)
+      return fn(t)
+    })
     this.headKeeper?.committed()
+    if (appended.length > 0) for (const hook of this.committedHooks) hook(appended)
     return result
+  }
+
+  onCommitted(fn: (entries: readonly AuditEntry[]) => void): void {
+    this.committedHooks.push(fn)
   }
 
   registerPrincipals(kind: ActiveSession['kind'], resolver: PrincipalResolver): void {

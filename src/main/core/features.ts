@@ -2,6 +2,7 @@ import type { Feature } from './kernel/kernel'
 import { auditFeature } from './audit/feature'
 import { authFeature } from './auth/feature'
 import { invitationsFeature } from './invitations/feature'
+import { notificationsFeature } from './notifications/feature'
 import { passwordResetFeature } from './password-reset/feature'
 import { profileFeature } from './profile/feature'
 import { securityFeature } from './security/feature'
@@ -20,6 +21,7 @@ export const FEATURES: readonly Feature[] = [
   profileFeature,
   settingsFeature,
   securityFeature,
+  notificationsFeature,
   auditFeature,
   supportAccessFeature
 ]

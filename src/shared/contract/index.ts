@@ -9,6 +9,7 @@ import { passwordResetChannels } from './password-reset'
 import { profileChannels } from './profile'
 import { settingsChannels } from './settings'
 import { securityChannels } from './security'
+import { notificationsChannels } from './notifications'
 
 export * from './result'
 export * from './events'
@@ -24,6 +25,7 @@ export const channels = {
   ...profileChannels,
   ...settingsChannels,
   ...securityChannels,
+  ...notificationsChannels,
   ...auditChannels,
   ...supportAccessChannels
 } as const

@@ -63,7 +63,10 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   timeZone: 'Time zone',
   duration: 'Duration',
   scope: 'Scope',
-  reason: 'Reason'
+  reason: 'Reason',
+  // notifications
+  kind: 'Notification',
+  enabled: 'On or off'
 }
 
 /** Where a field name means something else on one channel. */

@@ -156,6 +156,8 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   },
   'account:convert-to-paid': { spec: 'ownerOnly', input: () => ({}), allowedResult: 'CONFLICT' },
   'security:status': { spec: 'ownerOnly', input: () => ({}) },
+  'notifications:get': { spec: 'ownProfile', input: () => ({}) },
+  'notifications:set': { spec: 'ownProfile', input: () => ({ kind: 'security', enabled: false }) },
   'security:replace-recovery-key': { spec: 'ownerOnly', input: (fx) => ({ password: fx.actor.password }) },
   'audit:list': { spec: 'auditLog', input: () => ({ limit: 5 }) },
   'support-access:status': { spec: 'supportAccess', input: () => ({}) },

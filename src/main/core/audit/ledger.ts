@@ -152,6 +152,14 @@ export class Ledger {
     private readonly clock: Clock
   ) {}
 
+  /** The events each open transaction has appended, for the kernel to hand on once it commits. */
+  private readonly appendedIn = new WeakMap<Executor, AuditEntry[]>()
+
+  /** Collect into `into` the events appended in transaction `t` (the kernel's tx). */
+  track(t: Executor, into: AuditEntry[]): void {
+    this.appendedIn.set(t, into)
+  }
+
   /** Append one event inside the mutation's transaction; returns its sequence number. */
   append(t: Executor, entry: AuditEntry): Promise<number> {
     return this.appendMany(t, [entry])
@@ -181,6 +189,7 @@ export class Ledger {
       if (await advanceLedgerState(t, state, { size: frontier.size, frontier: encoded })) {
         // Many rows per statement: a seeding batch of 5,000 events is 25 statements, not 5,000.
         await insertAuditEvents(t, events)
+        this.appendedIn.get(t)?.push(...list)
         this.lastState = { size: frontier.size, frontier: encoded }
         return frontier.size
       }

@@ -48,6 +48,12 @@ export interface Kernel {
   registerPrincipals(kind: ActiveSession['kind'], resolver: PrincipalResolver): void
   /** Run when the core opens, before the first call (settle what changed while it was closed). */
   onStart(fn: (now: number) => Promise<void>): void
+  /**
+   * Run after a transaction of `tx` that appended audit events commits, with those events (a
+   * rolled-back one hands on nothing): what follows from a change without being part of it, such
+   * as the notification emails. Must not throw; slow work goes on in the background.
+   */
+  onCommitted(fn: (entries: readonly AuditEntry[]) => void): void
   /** Run on every timer tick (expiry, sweeps). */
   onTick(fn: (now: number) => Promise<void>): void
 }

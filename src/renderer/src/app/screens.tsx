@@ -75,6 +75,6 @@ export const SCREENS: readonly ScreenEntry[] = [
     permission: 'profile:self',
     icon: SettingsIcon,
     element: PersonalSettingsScreen,
-    settings: { section: 'Personal', description: 'Your name, picture, theme and password.' }
+    settings: { section: 'Personal', description: 'Your name, picture, theme, email notifications and password.' }
   }
 ]

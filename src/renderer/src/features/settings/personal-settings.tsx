@@ -11,6 +11,7 @@ import { useTheme } from '../../app/theme-store'
 import { THEMES, type ProfileDto, type Theme } from '../../../../shared/contract/profile'
 import { ROLE_LABELS } from '../../../../shared/permissions'
 import { saveTheme } from './profile-theme'
+import { NotificationPreferences } from './notification-preferences'
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', system: 'Same as the system' }
 const PROFILE_FIELDS = ['name', 'avatar'] as const
@@ -102,6 +103,7 @@ export function PersonalSettings(): JSX.Element {
           ))}
         </fieldset>
       </section>
+      <NotificationPreferences />
       <PasswordChange />
     </div>
   )
