@@ -10,9 +10,10 @@ import { migration0009 } from './0009-team-status-counts'
 import { migration0010 } from './0010-team-chips'
 import { migration0011 } from './0011-last-login-search'
 import { migration0012 } from './0012-password-resets'
+import { migration0014 } from './0014-person-language'
 import type { Migration } from './types'
 
 export type { Migration }
 
 /** In order; a new migration is a new file added at the end. Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012]
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0014]
