@@ -16,9 +16,9 @@ export const de: Record<MessageKey, string> = {
 
   // roles, themes, languages
   'role.owner': 'Inhaber',
-  'role.admin': 'Administrator',
+  'role.admin': 'Admin',
   'role.agent': 'Agent',
-  'role.viewer': 'Betrachter',
+  'role.viewer': 'Leser',
   'theme.legend': 'Design',
   'theme.light': 'Hell',
   'theme.dark': 'Dunkel',
@@ -98,7 +98,7 @@ export const de: Record<MessageKey, string> = {
   'users.rows': 'Zeilen {first}–{last} von {total}',
   'status.active': 'Aktiv',
   'status.invited': 'Eingeladen',
-  'status.expired': 'Einladung abgelaufen',
+  'status.expired': 'Abgelaufen',
   'status.deactivated': 'Deaktiviert',
   'users.selectOne': '{name} auswählen',
   'users.selectAll': 'Alle geladenen Benutzer auswählen',
@@ -170,7 +170,7 @@ export const de: Record<MessageKey, string> = {
   'panel.deactivated': 'Deaktiviert: Die Sitzungen der Person wurden beendet, die Lizenz ist frei.',
   'panel.reactivated': 'Reaktiviert.',
   'panel.resetEmailed': 'Ein Link zum Zurücksetzen des Passworts wurde an {email} gesendet.',
-  'panel.transferred': 'Inhaberschaft übertragen. Sie sind jetzt Administrator.',
+  'panel.transferred': 'Inhaberschaft übertragen. Sie sind jetzt Admin.',
   'panel.user': 'Benutzer',
   'panel.close': 'Details schließen',
   'panel.details': 'Benutzerdetails',
@@ -213,7 +213,7 @@ export const de: Record<MessageKey, string> = {
   'confirm.transfer.title': 'Inhaberschaft an {name} übertragen?',
   'confirm.transfer.label': 'Inhaberschaft übertragen',
   'confirm.transfer.password': 'Ihr Passwort',
-  'confirm.transfer.body': '{name} wird Inhaber und Sie werden Administrator. Nur der neue Inhaber kann das rückgängig machen.',
+  'confirm.transfer.body': '{name} wird Inhaber und Sie werden Admin. Nur der neue Inhaber kann das rückgängig machen.',
 
   // recent activity
   'activity.title': 'Letzte Aktivitäten',
