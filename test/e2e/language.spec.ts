@@ -19,6 +19,15 @@ async function setTheme(page: Page, theme: 'Hell' | 'Dunkel'): Promise<void> {
   await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('group', { name: 'Design' }).getByText(theme, { exact: true }).click()
 }
 
+/** Screenshot and axe of the screen as it is, in the light theme and then in the dark one. */
+async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  await screenshot(page, `${name}-light`)
+  await setTheme(page, 'Dunkel')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await screenshot(page, `${name}-dark`)
+  await setTheme(page, 'Hell')
+}
+
 interface Box {
   offsetWidth: number
   scrollWidth: number
@@ -61,11 +70,7 @@ test('Deutsch in Personal settings: every screen in German at once, numbers and 
   await expect(nav.getByRole('button', { name: 'Abmelden' })).toBeVisible()
   await expect(page.getByRole('form', { name: 'Passwort ändern' })).toBeVisible()
   expect(await overflowing(page)).toEqual([])
-  await screenshot(page, 'personal-settings-de-light')
-  await setTheme(page, 'Dunkel')
-  await expect.poll(() => shell.theme()).toBe('dark')
-  await screenshot(page, 'personal-settings-de-dark')
-  await setTheme(page, 'Hell')
+  await screenshotBothThemes(page, 'personal-settings-de')
 
   // The users screen: headings, filters, column headers, a grouped count, German dates.
   await nav.getByRole('link', { name: 'Benutzer' }).click()
@@ -85,11 +90,7 @@ test('Deutsch in Personal settings: every screen in German at once, numbers and 
   await expect(panel.getByText(/^Letzte Anmeldung: /)).toHaveText(new RegExp(`Letzte Anmeldung: (nie|${GERMAN_DATE.source})`))
   await expect(panel.getByText('Letzte Aktivitäten', { exact: true })).toBeVisible()
   expect(await overflowing(page)).toEqual([])
-  await screenshot(page, 'users-de-light')
-  await setTheme(page, 'Dunkel')
-  await expect.poll(() => shell.theme()).toBe('dark')
-  await screenshot(page, 'users-de-dark')
-  await setTheme(page, 'Hell')
+  await screenshotBothThemes(page, 'users-de')
   await panel.getByRole('button', { name: 'Details schließen' }).click()
 
   // The audit log: every time in the German format, with the zone.

@@ -2,6 +2,7 @@ import { createIntl, createIntlCache, type IntlShape } from 'react-intl'
 import type { ReactNode } from 'react'
 import { create } from 'zustand'
 import { LANGUAGES, type Language } from '../../../shared/contract/profile'
+import { readPreference, writePreference } from '../app/preference-storage'
 import { de } from './messages-de'
 import { en, type MessageKey } from './messages-en'
 
@@ -70,21 +71,13 @@ export function translator(language: Language): Translate {
 
 const STORAGE_KEY = 'gatehouse.language'
 
-function isLanguage(value: unknown): value is Language {
-  return (LANGUAGES as readonly unknown[]).includes(value)
-}
-
 /**
  * Before anyone signs in: the language last used on this device, else the browser's when it is
  * German, else English. Signed in, the person's own (their profile) replaces it.
  */
 export function deviceLanguage(): Language {
-  try {
-    const stored = localStorage.getItem(STORAGE_KEY)
-    if (isLanguage(stored)) return stored
-  } catch {
-    // Storage can be unavailable (privacy settings, tests in Node); fall back to the browser.
-  }
+  const stored = readPreference(STORAGE_KEY, LANGUAGES)
+  if (stored) return stored
   const browser = typeof navigator === 'undefined' ? '' : (navigator.language ?? '')
   return browser.toLowerCase().startsWith('de') ? 'de' : 'en'
 }
@@ -101,11 +94,7 @@ interface LanguageState {
 export const useLanguage = create<LanguageState>()((set) => ({
   language: deviceLanguage(),
   setLanguage(language) {
-    try {
-      localStorage.setItem(STORAGE_KEY, language)
-    } catch {
-      // Not remembered on this device; still applied to this window.
-    }
+    writePreference(STORAGE_KEY, language)
     applyLanguage(language)
     set({ language })
   }
