@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import { noJsxLiterals } from './eslint-rules/no-jsx-literals.js'
 
 const electronBan = {
   name: 'electron',
@@ -64,9 +65,10 @@ export default tseslint.config(
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    plugins: { 'react-hooks': reactHooks },
+    plugins: { 'react-hooks': reactHooks, gatehouse: { rules: { 'no-jsx-literals': noJsxLiterals } } },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'gatehouse/no-jsx-literals': 'error',
       'no-restricted-imports': [
         'error',
         { paths: [electronBan], patterns: [{ group: ['**/main/**', '**/preload/**', 'node:*'], message: 'The renderer never imports main or preload code.' }] }

@@ -23,6 +23,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   name: 'Name',
   avatar: 'Picture',
   theme: 'Theme',
+  language: 'Language',
   current: 'Current password',
   next: 'New password',
   // settings

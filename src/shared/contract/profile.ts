@@ -7,6 +7,11 @@ import { AGENT_PERMISSIONS, avatarDataUrl, teamRef } from './users'
 export const THEMES = ['light', 'dark', 'system'] as const
 export type Theme = (typeof THEMES)[number]
 
+/** The renderer's languages (its message catalog has one table per code): English, German. */
+export const LANGUAGES = ['en', 'de'] as const
+export type Language = (typeof LANGUAGES)[number]
+export const language = z.enum(LANGUAGES, { error: 'Choose English (en) or Deutsch (de)' })
+
 export const profileDto = z.object({
   personId: id,
   membershipId: id,
@@ -15,6 +20,7 @@ export const profileDto = z.object({
   role: z.enum(ROLES),
   avatar: z.string().nullable(),
   theme: z.enum(THEMES),
+  language,
   teams: z.array(teamRef),
   /** The caller's own agent custom permissions (empty for other roles). */
   permissions: z.array(z.enum(AGENT_PERMISSIONS)),
@@ -30,10 +36,10 @@ export const profileChannels = {
     access: 'profile:self',
     mutates: false
   }),
-  /** Any subset of name, avatar (null removes it; at most 256 KB after resizing) and theme. */
+  /** Any subset of name, avatar (null removes it; at most 256 KB after resizing), theme and language. */
   'profile:update': channel({
     input: z
-      .object({ name: personName.optional(), avatar: avatarDataUrl.nullable().optional(), theme: z.enum(THEMES).optional() })
+      .object({ name: personName.optional(), avatar: avatarDataUrl.nullable().optional(), theme: z.enum(THEMES).optional(), language: language.optional() })
       .strict(),
     output: profileDto,
     access: 'profile:self',

@@ -13,9 +13,7 @@ export const securityStatus = z.object({
   store: z.object({
     kind: z.enum(['sqlite', 'postgres']),
     /** The file path, or the PostgreSQL URL without its password. */
-    location: z.string(),
-    /** What protects the data at rest, in words. */
-    atRest: z.string()
+    location: z.string()
   }),
   keys: z.object({
     passphrase: keySlot,

@@ -9,7 +9,7 @@ import { auditBase } from '../kernel/call'
 import type { Executor, Kernel } from '../kernel/kernel'
 import { checkAvatar } from '../users/avatar'
 import { permissionsOfMember, setPersonAvatar, setPersonName, teamsOfMember } from '../users/members-repository'
-import { findProfilePerson, setPersonTheme } from './repository'
+import { findProfilePerson, setPersonLanguage, setPersonTheme } from './repository'
 
 /** The caller as a member: support agents have no profile. */
 export function memberOf(ctx: CallContext): MemberPrincipal {
@@ -28,13 +28,14 @@ export async function profileOf(q: Executor, principal: MemberPrincipal): Promis
     role: principal.role,
     avatar: person.avatar,
     theme: person.theme,
+    language: person.language,
     teams: await teamsOfMember(q, principal.membershipId),
     permissions: principal.role === 'agent' ? await permissionsOfMember(q, principal.membershipId) : [],
     accountName: principal.accountName
   }
 }
 
-/** Any subset of name, picture and theme; one audit event naming what changed (none when nothing did). */
+/** Any subset of name, picture, theme and language; one audit event naming what changed (none when nothing did). */
 export async function updateProfile(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'profile:update'>): Promise<ProfileDto> {
   const principal = memberOf(ctx)
   checkAvatar(input.avatar)
@@ -56,6 +57,11 @@ export async function updateProfile(kernel: Kernel, ctx: CallContext, input: Par
       await setPersonTheme(t, principal.personId, input.theme)
       before.theme = person.theme
       after.theme = input.theme
+    }
+    if (input.language !== undefined && input.language !== person.language) {
+      await setPersonLanguage(t, principal.personId, input.language)
+      before.language = person.language
+      after.language = input.language
     }
     if (Object.keys(after).length === 0) return
     const base = auditBase(ctx)

@@ -7,14 +7,6 @@ import { confirmPassword } from '../auth/reauth'
 import { generateRecoveryKey, type ScryptSlot } from '../store/key-envelope'
 import { lastRecoveryKeyReplacement } from './repository'
 
-/** What protects the data at rest on each store, in the words of the README's security model. */
-const AT_REST = {
-  sqlite:
-    'The whole database file is encrypted (ChaCha20-Poly1305, SQLite3 Multiple Ciphers) with a random 256-bit key; the key is kept only wrapped, by the ways listed below.',
-  postgres:
-    "Gatehouse's secrets (the ledger's signing key, the mail server password) are encrypted with the store key before they are written; the rest of the data is protected by the PostgreSQL server and its disks, not by Gatehouse."
-} as const
-
 function slotOf(slot: ScryptSlot | undefined): { present: boolean; scryptN: number | null } {
   return { present: slot !== undefined, scryptN: slot?.N ?? null }
 }
@@ -32,7 +24,7 @@ export async function securityStatus(kernel: Kernel, ctx: CallContext): Promise<
   ])
   const slots = envelope?.slots ?? {}
   return {
-    store: { kind: store.dialect, location: store.location, atRest: AT_REST[store.dialect] },
+    store: { kind: store.dialect, location: store.location },
     keys: {
       passphrase: slotOf(slots.passphrase),
       recovery: { ...slotOf(slots.recovery), replacedAt: replaced?.time ?? null, replacedBy: replaced?.actorName ?? null },

@@ -3,19 +3,20 @@ import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router'
 import { Avatar } from '../components/avatar'
 import { LogoMark, SettingsIcon, SignOutIcon } from '../components/icons'
 import { SettingsHub, SettingsPage } from '../features/settings/settings-hub'
-import { ROLE_LABELS } from '../../../shared/permissions'
 import type { SessionInfo } from '../../../shared/contract/auth'
 import { hasPermission, useSession } from './session-store'
 import { SCREENS } from './screens'
 import { ThemeSwitch } from './theme-switch'
-import { useProfileTheme } from '../features/settings/profile-theme'
+import { useProfilePreferences } from '../features/settings/profile-theme'
+import { useT, type Translate } from '../i18n/i18n'
+import { roleLabel } from '../i18n/labels'
 import { SupportSessionBanner } from '../features/support-access/support-session-banner'
 import './app-shell.css'
 
-function principalRole(session: SessionInfo): string {
+function principalRole(session: SessionInfo, t: Translate): string {
   const { principal } = session
-  if (principal.kind === 'support') return 'Support agent'
-  return principal.role ? ROLE_LABELS[principal.role] : 'Member'
+  if (principal.kind === 'support') return t('shell.supportAgent')
+  return principal.role ? roleLabel(t, principal.role) : t('shell.member')
 }
 
 export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
@@ -27,18 +28,19 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
   const { principal } = session
   const home = navScreens[0] ?? settingsPages[0]
   const location = useLocation()
-  useProfileTheme(session.principal.personId)
+  useProfilePreferences(session.principal.personId)
+  const t = useT()
 
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Main">
+      <nav className="sidebar" aria-label={t('shell.mainNav')}>
         <div className="sidebar-account">
           <LogoMark size={28} />
           <div className="sidebar-account-text">
             <span className="sidebar-account-name truncate" title={principal.accountName} data-testid="account-name">
               {principal.accountName}
             </span>
-            <span className="sidebar-plan">{principal.plan === 'trial' ? 'Trial plan' : 'Paid plan'}</span>
+            <span className="sidebar-plan">{principal.plan === 'trial' ? t('shell.trialPlan') : t('shell.paidPlan')}</span>
           </div>
         </div>
         <ul className="nav-list">
@@ -46,7 +48,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
             <li key={screen.path}>
               <NavLink to={`/${screen.path}`} className="nav-link">
                 <screen.icon />
-                <span>{screen.label}</span>
+                <span>{t(screen.label)}</span>
               </NavLink>
             </li>
           ))}
@@ -55,7 +57,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
               {/* Active on the hub and on every page under it; the current page only on the hub (a page under it has its breadcrumb). */}
               <NavLink to="/settings" className="nav-link" aria-current={location.pathname === '/settings' ? 'page' : 'true'}>
                 <SettingsIcon />
-                <span>Settings</span>
+                <span>{t('shell.settings')}</span>
               </NavLink>
             </li>
           ) : null}
@@ -69,12 +71,12 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
                 {principal.name}
               </span>
               <span className="truncate sidebar-person-role" data-testid="person-role">
-                {principalRole(session)}
+                {principalRole(session, t)}
               </span>
             </div>
             <button type="button" className="button button-ghost button-sm sidebar-signout" onClick={() => void signOut()}>
               <SignOutIcon />
-              Sign out
+              {t('shell.signOut')}
             </button>
           </div>
         </div>
@@ -106,13 +108,11 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
 
 /** A role with no console screens yet (an Agent today) still gets a clear answer, not a blank page. */
 function NothingToShow({ session }: { session: SessionInfo }): JSX.Element {
+  const t = useT()
   return (
     <section className="screen screen-centered" aria-labelledby="welcome-title">
-      <h1 id="welcome-title">Signed in as {session.principal.name}</h1>
-      <p className="muted">
-        Your role ({principalRole(session)}) has no administration screens in this console. Ask the account Owner if you
-        need access.
-      </p>
+      <h1 id="welcome-title">{t('shell.signedInAs', { name: session.principal.name })}</h1>
+      <p className="muted">{t('shell.noScreens', { role: principalRole(session, t) })}</p>
     </section>
   )
 }

@@ -10,6 +10,7 @@ import { ResetPasswordScreen, useResetRoute } from '../features/sign-in/reset-pa
 import { AppShell } from './app-shell'
 import { useConnection } from './bridge'
 import { useSession } from './session-store'
+import { useT } from '../i18n/i18n'
 import './app.css'
 
 export function App(): JSX.Element {
@@ -30,12 +31,13 @@ function CurrentScreen(): JSX.Element {
   const start = useSession((s) => s.start)
   const inviteRoute = useInviteRoute()
   const resetRoute = useResetRoute()
+  const t = useT()
 
   switch (phase) {
     case 'loading':
       return (
         <div className="app-center">
-          <Spinner label="Opening Gatehouse…" />
+          <Spinner label={t('app.opening')} />
         </div>
       )
     case 'unavailable':
@@ -46,11 +48,11 @@ function CurrentScreen(): JSX.Element {
               tone="error"
               action={
                 <button type="button" className="button button-sm" onClick={() => void start()}>
-                  Try again
+                  {t('common.tryAgain')}
                 </button>
               }
             >
-              Gatehouse could not start: {loadError}
+              {t('app.couldNotStart', { error: loadError })}
             </Banner>
           </div>
         </div>
@@ -75,18 +77,17 @@ function CurrentScreen(): JSX.Element {
 /** Without the core nothing on screen can be trusted to be current; say so above everything. */
 function ConnectionBanner(): JSX.Element | null {
   const state = useConnection((s) => s.state)
+  const t = useT()
   if (state !== 'lost' && state !== 'refused') return null
   const reload = (
     <button type="button" className="button button-sm" onClick={() => location.reload()}>
-      Reload
+      {t('common.reload')}
     </button>
   )
   return (
     <div className="connection-banner">
       <Banner tone="error" action={reload}>
-        {state === 'lost'
-          ? 'Connection to Gatehouse lost — reload to reconnect. Changes since then were not saved.'
-          : 'Could not connect to Gatehouse. Open the address printed by “gatehouse serve” (it carries the access token), then reload.'}
+        {state === 'lost' ? t('app.connectionLost') : t('app.connectionRefused')}
       </Banner>
     </div>
   )

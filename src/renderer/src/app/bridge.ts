@@ -1,3 +1,4 @@
+import { t } from '../i18n/i18n'
 import { create } from 'zustand'
 import type { GatehouseApi } from '../../../shared/contract/api'
 import type { ChannelName, EventName, EventPayload, InputOf, OutputOf, Result } from '../../../shared/contract'
@@ -18,7 +19,8 @@ interface ConnectionStore {
 /** Transport health, so the UI can say the core is gone instead of showing stale data. */
 export const useConnection = create<ConnectionStore>()(() => ({ state: 'connecting' }))
 
-const LOST: Result<never> = { ok: false, error: { code: 'INTERNAL', message: 'Connection to Gatehouse lost' } }
+/** In the window's language: the renderer says it, not the core. */
+const lost = (): Result<never> => ({ ok: false, error: { code: 'INTERNAL', message: t('app.lost') } })
 
 type Listener = (payload: unknown) => void
 
@@ -67,7 +69,7 @@ export class WebSocketBridge implements GatehouseApi {
   }
 
   invoke<C extends ChannelName>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
-    if (this.closed) return Promise.resolve(LOST)
+    if (this.closed) return Promise.resolve(lost())
     const id = this.nextId++
     const frame = JSON.stringify({ id, channel, input })
     return new Promise((resolve) => {
@@ -112,7 +114,7 @@ export class WebSocketBridge implements GatehouseApi {
     this.closed = true
     // Never opened: the host refused us (no or stale token), which a reload alone may not fix.
     useConnection.setState({ state: this.opened ? 'lost' : 'refused' })
-    for (const resolve of this.pending.values()) resolve(LOST)
+    for (const resolve of this.pending.values()) resolve(lost())
     this.pending.clear()
     this.queue.length = 0
   }

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react'
 import type { ContractError } from '../../../shared/contract'
+import { t } from '../i18n/i18n'
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>
 
@@ -109,7 +110,7 @@ export function useFormErrors<F extends string>(fields: readonly F[], options: F
   function refuse(error: ContractError): number {
     const next = formErrors(error, fields, aliases)
     const marked = Object.keys(next.fields).length
-    setState(summary && next.banner === null && marked > 1 ? { ...next, banner: `Check the ${marked} highlighted fields.` } : next)
+    setState(summary && next.banner === null && marked > 1 ? { ...next, banner: t('form.checkFields', { count: marked }) } : next)
     return marked
   }
   const set = useCallback((next: FieldErrors<F>, banner: string | null = null) => setState({ fields: next, banner }), [])

@@ -1,5 +1,6 @@
 import type { JSX } from 'react'
 import type { Permission } from '../../../shared/permissions'
+import type { MessageKey } from '../i18n/i18n'
 import { AuditIcon, SettingsIcon, TeamsIcon, UsersIcon } from '../components/icons'
 import { UsersScreen } from '../features/users/users-screen'
 import { AuditScreen } from '../features/audit/audit-screen'
@@ -13,68 +14,68 @@ import { SecurityScreen } from '../features/security/security-screen'
 import { SecurityIcon } from '../features/security/security-icon'
 
 /** The groups of the Settings hub, in its order. */
-export const SETTINGS_SECTIONS = ['Account', 'Security', 'Access Control', 'Personal'] as const
+export const SETTINGS_SECTIONS = ['account', 'security', 'access-control', 'personal'] as const
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
 
 export interface ScreenEntry {
   path: string
-  label: string
+  label: MessageKey
   /** The session must hold this for the entry to appear; the core refuses the calls regardless. */
   permission: Permission
   icon: () => JSX.Element
   element: () => JSX.Element
   /** A settings page: reached from the Settings hub (its group there), not from the sidebar. */
-  settings?: { section: SettingsSection; description: string }
+  settings?: { section: SettingsSection; description: MessageKey }
 }
 
 /** Screens that exist, in navigation order. A feature adds its entry here when it ships. */
 export const SCREENS: readonly ScreenEntry[] = [
-  { path: 'users', label: 'Users', permission: 'users:read', icon: UsersIcon, element: UsersScreen },
-  { path: 'teams', label: 'Teams', permission: 'users:read', icon: TeamsIcon, element: TeamsScreen },
-  { path: 'audit', label: 'Audit log', permission: 'audit:read', icon: AuditIcon, element: AuditScreen },
+  { path: 'users', label: 'screen.users', permission: 'users:read', icon: UsersIcon, element: UsersScreen },
+  { path: 'teams', label: 'screen.teams', permission: 'users:read', icon: TeamsIcon, element: TeamsScreen },
+  { path: 'audit', label: 'screen.audit', permission: 'audit:read', icon: AuditIcon, element: AuditScreen },
   // Settings → Account (plan; the Owner converts a trial here). settings:account needs users:read.
   {
     path: 'settings/account',
-    label: 'Account and plan',
+    label: 'screen.account',
     permission: 'users:read',
     icon: AccountIcon,
     element: AccountPlanScreen,
-    settings: { section: 'Account', description: 'The account, its plan and seats, and who owns it.' }
+    settings: { section: 'account', description: 'screen.accountDescription' }
   },
   // Settings → Account → Email delivery (SMTP for invitations).
   {
     path: 'settings/email',
-    label: 'Email delivery',
+    label: 'screen.email',
     permission: 'users:manage',
     icon: SettingsIcon,
     element: EmailSettingsScreen,
-    settings: { section: 'Account', description: 'The mail server that sends invitations; without one, invitations show a link to copy.' }
+    settings: { section: 'account', description: 'screen.emailDescription' }
   },
   // Settings → Security: the store, its key and the recovery key; the Owner's (account:owner).
   {
     path: 'settings/security',
-    label: 'Store and keys',
+    label: 'screen.security',
     permission: 'account:owner',
     icon: SecurityIcon,
     element: SecurityScreen,
-    settings: { section: 'Security', description: "Where the data is kept, what protects it, the store's key and the recovery key." }
+    settings: { section: 'security', description: 'screen.securityDescription' }
   },
   // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
   {
     path: 'settings/access-control/support-access',
-    label: 'Support Team Access',
+    label: 'screen.supportAccess',
     permission: 'support-access:manage',
     icon: SupportAccessIcon,
     element: SupportAccessScreen,
-    settings: { section: 'Access Control', description: "When the vendor's support team may enter this account, for how long, and its log." }
+    settings: { section: 'access-control', description: 'screen.supportAccessDescription' }
   },
   // Settings → Personal: everyone, for themselves.
   {
     path: 'settings/personal',
-    label: 'Personal settings',
+    label: 'screen.personal',
     permission: 'profile:self',
     icon: SettingsIcon,
     element: PersonalSettingsScreen,
-    settings: { section: 'Personal', description: 'Your name, picture, theme, email notifications and password.' }
+    settings: { section: 'personal', description: 'screen.personalDescription' }
   }
 ]

@@ -1,3 +1,4 @@
+import { readPreference, writePreference } from './preference-storage'
 import { create } from 'zustand'
 
 export const THEMES = ['light', 'dark', 'system'] as const
@@ -6,13 +7,7 @@ export type Theme = (typeof THEMES)[number]
 const STORAGE_KEY = 'gatehouse.theme'
 
 function readStoredTheme(): Theme {
-  try {
-    const stored = localStorage.getItem(STORAGE_KEY)
-    return (THEMES as readonly string[]).includes(stored ?? '') ? (stored as Theme) : 'system'
-  } catch {
-    // Storage can be unavailable (privacy settings); the theme is only a preference.
-    return 'system'
-  }
+  return readPreference(STORAGE_KEY, THEMES) ?? 'system'
 }
 
 /** The CSS resolves "system" itself (color-scheme + light-dark()), so no media listener is needed. */
@@ -28,11 +23,7 @@ interface ThemeState {
 export const useTheme = create<ThemeState>()((set) => ({
   theme: readStoredTheme(),
   setTheme(theme) {
-    try {
-      localStorage.setItem(STORAGE_KEY, theme)
-    } catch {
-      // Not persisted; still applied for this window.
-    }
+    writePreference(STORAGE_KEY, theme)
     applyTheme(theme)
     set({ theme })
   }

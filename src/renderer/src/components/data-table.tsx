@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, type CSSProperties, type JSX, type Keyboar
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { rowSortingFeature, tableFeatures, type ReactTable, type RowData } from '@tanstack/react-table'
 import { SortIcon } from './icons'
+import { formatCount } from './format'
+import { useT } from '../i18n/i18n'
 import './data-table.css'
 
 /**
@@ -62,6 +64,7 @@ function headerControls(head: HTMLElement | null): HTMLElement[] {
 export function DataTable<TData extends RowData, TSelected>(props: DataTableProps<TData, TSelected>): JSX.Element {
   const { table, label, columns, rowHeight, totalRows, indexOf, onRangeChange, hasMore, loading, stale, onEndReached, onRowActivate, selectedRowId, resetKey, empty } =
     props
+  const t = useT()
   const rows = table.getRowModel().rows
   const count = props.rowCount ?? rows.length
   // Each table row at its place in the list (rows near the viewport only, when indexOf is given).
@@ -273,7 +276,7 @@ export function DataTable<TData extends RowData, TSelected>(props: DataTableProp
                   ) : (
                     // A place whose row is on its way: one cell across the row.
                     <div className="dt-cell dt-placeholder" role="gridcell" aria-colspan={table.getAllLeafColumns().length}>
-                      <span className="visually-hidden">Loading row {(item.index + 1).toLocaleString('en-US')}…</span>
+                      <span className="visually-hidden">{t('table.loadingRow', { row: formatCount(item.index + 1) })}</span>
                       <span className="dt-placeholder-bar" aria-hidden="true" />
                     </div>
                   )}

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type FormEvent, type JSX, type ReactNode } from 'react'
 import { Banner } from './banner'
+import { useT } from '../i18n/i18n'
 import './dialog.css'
 
 interface DialogProps {
@@ -94,6 +95,7 @@ interface ConfirmDialogProps {
 export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
   const { title, children, confirmLabel, tone = 'primary', busy, error, onConfirm, onCancel, extra, confirmDisabled } = props
   const messageId = useId()
+  const t = useT()
   return (
     <Dialog
       title={title}
@@ -106,10 +108,10 @@ export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
       footer={
         <>
           <button type="button" className="button" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className={`button ${tone === 'danger' ? 'button-danger' : 'button-primary'}`} disabled={busy || confirmDisabled}>
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? t('dialog.working') : confirmLabel}
           </button>
         </>
       }

@@ -1,26 +1,40 @@
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
-const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
-const numberFormat = new Intl.NumberFormat()
+import { LOCALES, t, useLanguage, type Language } from '../i18n/i18n'
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()
+/** Month names as the console writes them: fixed here, because locales disagree ("Sept", "Sep."). */
+const MONTHS: Readonly<Record<Language, readonly string[]>> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  de: ['Jan.', 'Feb.', 'März', 'Apr.', 'Mai', 'Juni', 'Juli', 'Aug.', 'Sep.', 'Okt.', 'Nov.', 'Dez.']
+}
 
-function partsFormat(timeZone: string | undefined, zone: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone ?? ''}|${zone}`
-  let format = dateTimeFormats.get(key)
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>()
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => F): F {
+  let format = formats.get(key) as F | undefined
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      ...(zone ? { timeZoneName: 'short' as const } : {})
-    })
-    dateTimeFormats.set(key, format)
+    format = make()
+    formats.set(key, format)
   }
   return format
+}
+
+const language = (): Language => useLanguage.getState().language
+
+function partsFormat(timeZone: string | undefined, zone: boolean): Intl.DateTimeFormat {
+  const locale = LOCALES[language()]
+  return cached(
+    `date|${locale}|${timeZone ?? ''}|${zone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        ...(zone ? { timeZoneName: 'short' as const } : {})
+      })
+  )
 }
 
 export interface DateTimeOptions {
@@ -31,23 +45,26 @@ export interface DateTimeOptions {
 }
 
 /**
- * The console's one date-time format: "1 Dec 2026, 14:05", or "1 Dec 2026, 14:05 CET" with the
- * zone. Day, month name, year and a 24-hour clock, the same on every screen whatever the locale,
- * and the same order as the core's status line.
+ * The console's one date-time format per language: "1 Dec 2026, 14:05" in English, "1. Dez. 2026,
+ * 14:05" in German, with the zone after it when asked ("… 14:05 CET", "… 14:05 MEZ"). Day, month
+ * name, year and a 24-hour clock, the same shape on every screen, and in English the same order
+ * as the core's status line.
  */
 export function formatDateTime(ms: number, options: DateTimeOptions = {}): string {
   const zone = options.zone ?? false
+  const lang = language()
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
   for (const part of partsFormat(options.timeZone, zone).formatToParts(ms)) parts[part.type] = part.value
-  const month = MONTHS[Number(parts.month) - 1] ?? parts.month
+  const month = MONTHS[lang][Number(parts.month) - 1] ?? parts.month
   const hour = String(Number(parts.hour) % 24).padStart(2, '0')
-  const text = `${Number(parts.day)} ${month} ${parts.year}, ${hour}:${parts.minute}`
+  const day = lang === 'de' ? `${Number(parts.day)}.` : `${Number(parts.day)}`
+  const text = `${day} ${month} ${parts.year}, ${hour}:${parts.minute}`
   return zone && parts.timeZoneName ? `${text} ${parts.timeZoneName}` : text
 }
 
-/** The viewer's time zone as the console's times name it ("UTC", "CET"): for a column header whose cells leave it out. */
+/** The viewer's time zone as the console's times name it ("UTC", "CET", "MEZ"): for a column header whose cells leave it out. */
 export function viewerZoneName(ms = Date.now()): string {
-  return partsFormat(undefined, true).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? 'local time'
+  return partsFormat(undefined, true).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? t('time.localTime')
 }
 
 /** An ISO 8601 string for a <time dateTime> attribute. */
@@ -55,8 +72,10 @@ export function isoDateTime(ms: number): string {
   return new Date(ms).toISOString()
 }
 
+/** "20,000" in English, "20.000" in German. */
 export function formatCount(n: number): string {
-  return numberFormat.format(n)
+  const locale = LOCALES[language()]
+  return cached(`number|${locale}`, () => new Intl.NumberFormat(locale)).format(n)
 }
 
 /**
@@ -65,11 +84,6 @@ export function formatCount(n: number): string {
  */
 export function formatCapped(n: number, capped: boolean): string {
   return `${formatCount(n)}${capped ? '+' : ''}`
-}
-
-/** "1 user", "1,234 users". */
-export function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -81,13 +95,15 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60_000]
 ]
 
-/** "3 minutes ago", "yesterday"; under a minute is "just now". */
+/** "3 minutes ago", "yesterday" ("vor 3 Minuten", "gestern"); under a minute is "just now". */
 export function formatRelative(ms: number, now: number = Date.now()): string {
+  const locale = LOCALES[language()]
+  const relative = cached(`relative|${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }))
   const diff = ms - now
   for (const [unit, size] of UNITS) {
-    if (Math.abs(diff) >= size) return relativeFormat.format(Math.round(diff / size), unit)
+    if (Math.abs(diff) >= size) return relative.format(Math.round(diff / size), unit)
   }
-  return 'just now'
+  return t('time.justNow')
 }
 
 /** Up to two initials from a display name, for avatars. */

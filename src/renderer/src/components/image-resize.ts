@@ -1,3 +1,4 @@
+import { t } from '../i18n/i18n'
 import { AVATAR_MAX_BYTES } from '../../../shared/contract/users'
 
 // Avatars travel with every users-list row: 128 px (shown at most 64 CSS px, so sharp at 2×) keeps a
@@ -14,12 +15,12 @@ function decodedBytes(dataUrl: string): number {
  * limit only that way), never over the core's 256 KB limit.
  */
 export async function resizeAvatar(file: File): Promise<string> {
-  if (!file.type.startsWith('image/')) throw new Error('Choose an image file (PNG, JPEG, WebP or GIF).')
+  if (!file.type.startsWith('image/')) throw new Error(t('picture.notImage'))
   let bitmap: ImageBitmap
   try {
     bitmap = await createImageBitmap(file)
   } catch {
-    throw new Error('This file could not be read as a picture.')
+    throw new Error(t('picture.unreadable'))
   }
   try {
     for (const side of MAX_SIDE) {
@@ -28,7 +29,7 @@ export async function resizeAvatar(file: File): Promise<string> {
       canvas.width = Math.max(1, Math.round(bitmap.width * scale))
       canvas.height = Math.max(1, Math.round(bitmap.height * scale))
       const context = canvas.getContext('2d')
-      if (!context) throw new Error('This window cannot draw pictures.')
+      if (!context) throw new Error(t('picture.cannotDraw'))
       context.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
       for (const [type, quality] of [['image/png', undefined], ['image/jpeg', 0.85]] as const) {
         const url = canvas.toDataURL(type, quality)
@@ -38,5 +39,5 @@ export async function resizeAvatar(file: File): Promise<string> {
   } finally {
     bitmap.close()
   }
-  throw new Error('The picture stays larger than 256 KB after resizing; choose a simpler one.')
+  throw new Error(t('picture.tooLarge'))
 }

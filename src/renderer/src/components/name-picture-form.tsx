@@ -1,6 +1,7 @@
 import { useState, type JSX } from 'react'
 import { TextField } from './field'
 import { resizeAvatar } from './image-resize'
+import { useT } from '../i18n/i18n'
 
 interface NameAndPictureFormProps {
   className: string
@@ -18,6 +19,7 @@ interface NameAndPictureFormProps {
 /** A person's name and picture, edited the same way in Personal settings and in the user panel. */
 export function NameAndPictureForm({ className, name: saved, hasPicture, save, onError, errors = {}, onEdit }: NameAndPictureFormProps): JSX.Element {
   const [name, setName] = useState(saved)
+  const t = useT()
   // A new saved name (after a save, or from another window) replaces the draft.
   const [shown, setShown] = useState(saved)
   if (shown !== saved) {
@@ -29,7 +31,7 @@ export function NameAndPictureForm({ className, name: saved, hasPicture, save, o
     if (!file) return
     try {
       // Resized in a canvas to at most 128 px before it is sent: the core keeps it as a data URL.
-      await save({ avatar: await resizeAvatar(file) }, 'Picture updated.')
+      await save({ avatar: await resizeAvatar(file) }, t('picture.updated'))
     } catch (err) {
       onError(err instanceof Error ? err.message : String(err))
     }
@@ -40,11 +42,11 @@ export function NameAndPictureForm({ className, name: saved, hasPicture, save, o
       className={className}
       onSubmit={(e) => {
         e.preventDefault()
-        void save({ name }, 'Name saved.')
+        void save({ name }, t('name.saved'))
       }}
     >
       <TextField
-        label="Name"
+        label={t('name.label')}
         name="name"
         autoComplete="name"
         value={name}
@@ -56,15 +58,15 @@ export function NameAndPictureForm({ className, name: saved, hasPicture, save, o
       />
       <div className="panel-row">
         <button type="submit" className="button button-sm" disabled={!name.trim() || name.trim() === saved}>
-          Save name
+          {t('name.save')}
         </button>
         <label className="button button-sm file-button">
-          Upload picture
+          {t('picture.upload')}
           <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void pickPicture(e.target.files?.[0])} />
         </label>
         {hasPicture ? (
-          <button type="button" className="button button-sm button-ghost" onClick={() => void save({ avatar: null }, 'Picture removed.')}>
-            Remove picture
+          <button type="button" className="button button-sm button-ghost" onClick={() => void save({ avatar: null }, t('picture.removed'))}>
+            {t('picture.remove')}
           </button>
         ) : null}
       </div>

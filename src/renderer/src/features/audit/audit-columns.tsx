@@ -1,13 +1,14 @@
 import { createColumnHelper } from '@tanstack/react-table'
 import { DateTime } from '../../components/date-time'
 import type { DataTableFeatures } from '../../components/data-table'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { t } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
 import type { AuditActor, AuditEventDto } from '../../../../shared/contract/audit'
 
 /** "Owner", "Admin"… for members; the kind for support, system and delegates. */
 export function actorLabel(actor: AuditActor): string {
-  if (actor.kind === 'member') return actor.role ? ROLE_LABELS[actor.role] : 'Member'
-  return { support: 'Support', system: 'System', delegate: 'Delegate' }[actor.kind]
+  if (actor.kind === 'member') return actor.role ? roleLabel(t, actor.role) : t('audit.kind.member')
+  return t(`audit.kind.${actor.kind}`)
 }
 
 export function targetLabel(target: AuditEventDto['target']): string {
@@ -17,13 +18,13 @@ export function targetLabel(target: AuditEventDto['target']): string {
 const helper = createColumnHelper<DataTableFeatures, AuditEventDto>()
 
 const timeColumn = helper.accessor('time', {
-    header: 'Time',
+    header: () => t('audit.col.time'),
     enableSorting: false,
     cell: (info) => <DateTime className="truncate tabular" ms={info.getValue()} zone />
 })
 
 const actorColumn = helper.accessor('actor', {
-    header: 'Actor',
+    header: () => t('audit.col.actor'),
     enableSorting: false,
     cell: (info) => {
       const actor = info.getValue()
@@ -37,7 +38,7 @@ const actorColumn = helper.accessor('actor', {
 })
 
 const actionColumn = helper.accessor('action', {
-    header: 'Action',
+    header: () => t('audit.col.action'),
     enableSorting: false,
     cell: (info) => (
       <code className="action-code truncate" title={info.getValue()}>
@@ -47,7 +48,7 @@ const actionColumn = helper.accessor('action', {
 })
 
 const summaryColumn = helper.accessor('summary', {
-    header: 'Summary',
+    header: () => t('audit.col.summary'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate" title={info.getValue()}>
@@ -57,7 +58,7 @@ const summaryColumn = helper.accessor('summary', {
 })
 
 const targetColumn = helper.accessor('target', {
-    header: 'Target',
+    header: () => t('audit.col.target'),
     enableSorting: false,
     cell: (info) => {
       const target = info.getValue()

@@ -4,6 +4,7 @@ import { formatCount, formatDateTime } from '../../components/format'
 import type { AuditEventDto } from '../../../../shared/contract/audit'
 import { useDismiss } from '../../components/use-dismiss'
 import { actorLabel, targetLabel } from './audit-columns'
+import { useT } from '../../i18n/i18n'
 
 function pretty(value: unknown): string {
   return value === null || value === undefined ? '—' : JSON.stringify(value, null, 2)
@@ -24,6 +25,7 @@ function changedFields(before: unknown, after: unknown): string[] {
 
 export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(): void }): JSX.Element {
   const headingRef = useRef<HTMLHeadingElement>(null)
+  const t = useT()
   const panelRef = useRef<HTMLElement>(null)
   // Escape (when no dialog is open) and the close button; focus goes back to the list.
   const close = useDismiss(panelRef, onClose)
@@ -39,19 +41,19 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
     <aside ref={panelRef} className="audit-detail" aria-labelledby="audit-detail-title">
       <div className="audit-detail-head">
         <div className="audit-detail-headings">
-          <p className="audit-detail-seq">Event #{formatCount(event.seq)}</p>
+          <p className="audit-detail-seq">{t('auditDetail.event', { seq: formatCount(event.seq) })}</p>
           <h2 id="audit-detail-title" ref={headingRef}>
             {event.summary}
           </h2>
         </div>
-        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close details">
+        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label={t('auditDetail.close')}>
           <CloseIcon />
         </button>
       </div>
       <dl className="audit-facts">
-        <dt>Time</dt>
+        <dt>{t('auditDetail.time')}</dt>
         <dd>{formatDateTime(event.time, { zone: true })}</dd>
-        <dt>Actor</dt>
+        <dt>{t('auditDetail.actor')}</dt>
         <dd>
           <span className="fact-main">{event.actor.name}</span>
           <span className="fact-sub">
@@ -59,11 +61,11 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
             {event.actor.email ? ` · ${event.actor.email}` : ''}
           </span>
         </dd>
-        <dt>Action</dt>
+        <dt>{t('auditDetail.action')}</dt>
         <dd>
           <code className="action-code">{event.action}</code>
         </dd>
-        <dt>Target</dt>
+        <dt>{t('auditDetail.target')}</dt>
         <dd>
           <span className="fact-main">{targetLabel(event.target)}</span>
           <span className="fact-sub">
@@ -71,32 +73,32 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
             {event.target.id ? ` · ${event.target.id}` : ''}
           </span>
         </dd>
-        <dt>IP address</dt>
+        <dt>{t('auditDetail.ip')}</dt>
         <dd>{event.ip ?? '—'}</dd>
-        <dt>Device</dt>
+        <dt>{t('auditDetail.device')}</dt>
         <dd>{event.device ?? '—'}</dd>
       </dl>
-      <h3 className="audit-detail-section">Values</h3>
+      <h3 className="audit-detail-section">{t('auditDetail.values')}</h3>
       {hasValues ? (
         <>
           {changed.length > 0 ? (
             <p className="audit-changed">
-              Changed: {changed.map((key) => <code key={key}>{key}</code>)}
+              {t('auditDetail.changed')} {changed.map((key) => <code key={key}>{key}</code>)}
             </p>
           ) : null}
           <div className="audit-values">
             <figure>
-              <figcaption>Before</figcaption>
-              <pre tabIndex={0} aria-label="Value before">{pretty(event.before)}</pre>
+              <figcaption>{t('auditDetail.before')}</figcaption>
+              <pre tabIndex={0} aria-label={t('auditDetail.valueBefore')}>{pretty(event.before)}</pre>
             </figure>
             <figure>
-              <figcaption>After</figcaption>
-              <pre tabIndex={0} aria-label="Value after">{pretty(event.after)}</pre>
+              <figcaption>{t('auditDetail.after')}</figcaption>
+              <pre tabIndex={0} aria-label={t('auditDetail.valueAfter')}>{pretty(event.after)}</pre>
             </figure>
           </div>
         </>
       ) : (
-        <p className="muted audit-novalues">This event recorded no values.</p>
+        <p className="muted audit-novalues">{t('auditDetail.noValues')}</p>
       )}
     </aside>
   )

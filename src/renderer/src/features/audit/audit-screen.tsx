@@ -5,7 +5,7 @@ import { DataTable, dataTableFeatures } from '../../components/data-table'
 import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
 import { Spinner } from '../../components/spinner'
-import { formatCount } from '../../components/format'
+import { useT } from '../../i18n/i18n'
 import { useDataChanged } from '../../app/data-events'
 import { AUDIT_GRID, AUDIT_GRID_COMPACT, auditColumns, auditColumnsCompact } from './audit-columns'
 import { AuditDetail } from './audit-detail'
@@ -24,6 +24,7 @@ export function AuditScreen(): JSX.Element {
     }))
   )
   const { load, loadMore, select } = useAudit.getState()
+  const t = useT()
 
   useEffect(() => {
     void useAudit.getState().load()
@@ -47,8 +48,8 @@ export function AuditScreen(): JSX.Element {
     <section className="screen" aria-labelledby="audit-title">
       <header className="screen-header">
         <div className="screen-heading">
-          <h1 id="audit-title">Audit log</h1>
-          <p className="screen-count">Every change in this account, newest first</p>
+          <h1 id="audit-title">{t('audit.title')}</h1>
+          <p className="screen-count">{t('audit.subtitle')}</p>
         </div>
       </header>
       {error ? (
@@ -56,18 +57,18 @@ export function AuditScreen(): JSX.Element {
           tone="error"
           action={
             <button type="button" className="button button-sm" onClick={() => void load()}>
-              Retry
+              {t('audit.retry')}
             </button>
           }
         >
-          Could not load the audit log: {error}
+          {t('audit.loadFailed', { error })}
         </Banner>
       ) : null}
       <div className={`audit-layout${selected ? ' audit-layout-split' : ''}`}>
         <div className="audit-list">
           <DataTable
             table={table}
-            label="Audit events"
+            label={t('audit.tableLabel')}
             columns={selected ? AUDIT_GRID_COMPACT : AUDIT_GRID}
             rowHeight={44}
             hasMore={next !== null}
@@ -79,23 +80,23 @@ export function AuditScreen(): JSX.Element {
             resetKey={shownQuery}
             empty={
               error ? (
-                <EmptyState title="The audit log could not be loaded" />
+                <EmptyState title={t('audit.empty.failed')} />
               ) : (
-                <EmptyState title="No audit events yet">
-                  <p>Changes made in this account appear here as they happen.</p>
+                <EmptyState title={t('audit.empty.none')}>
+                  <p>{t('audit.empty.text')}</p>
                 </EmptyState>
               )
             }
           />
           <footer className="screen-footer" aria-live="polite">
-            {loading === 'first' && rows.length === 0 ? <Spinner label="Loading events…" /> : null}
+            {loading === 'first' && rows.length === 0 ? <Spinner label={t('audit.loading')} /> : null}
             {rows.length > 0 ? (
               <span>
-                {formatCount(rows.length)} {rows.length === 1 ? 'event' : 'events'} loaded
-                {next === null ? ' · start of the log' : ''}
+                {t('audit.loaded', { count: rows.length })}
+                {next === null ? t('audit.startOfLog') : ''}
               </span>
             ) : null}
-            {loading === 'more' ? <Spinner label="Loading older events…" /> : null}
+            {loading === 'more' ? <Spinner label={t('audit.loadingOlder')} /> : null}
           </footer>
         </div>
         {selected ? <AuditDetail event={selected} onClose={() => select(null)} /> : null}

@@ -8,7 +8,8 @@ import { openLinkRoute, useLinkRoute } from '../../app/link-route'
 import { BackToSignIn, LinkLookupCard, useLinkLookup, useLinkSignIn } from '../sign-in/link-lookup'
 import type { OutputOf } from '../../../../shared/contract'
 import './invitations.css'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { useT, type MessageKey } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
 
 const ROUTE = '#/invite'
 
@@ -23,11 +24,11 @@ export function openInviteRoute(): void {
 
 type Inspected = OutputOf<'invitations:inspect'>
 
-const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, string> = {
-  expired: 'This invitation has expired. Ask an administrator of the account to send a new one.',
-  accepted: 'This invitation was already used. Sign in with the password chosen then.',
-  revoked: 'This invitation was revoked by an administrator.',
-  replaced: 'A newer invitation replaced this one. Use the link from the most recent email.'
+const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, MessageKey> = {
+  expired: 'accept.expired',
+  accepted: 'accept.accepted',
+  revoked: 'accept.revoked',
+  replaced: 'accept.replaced'
 }
 
 const FIELDS = ['name', 'password', 'confirm'] as const
@@ -35,10 +36,11 @@ const FIELDS = ['name', 'password', 'confirm'] as const
 /** Paste a link (or arrive by the deep link), see what it is for, choose a name and password. */
 export function AcceptInvitationScreen(): JSX.Element {
   const [name, setName] = useState('')
+  const t = useT()
   const lookup = useLinkLookup<Inspected>(
     ROUTE,
     (token) => getBridge().invoke('invitations:inspect', { token }),
-    'No invitation has this link. Check that you copied all of it.',
+    t('accept.notFound'),
     (found) => {
       if (found.suggestedName) setName(found.suggestedName)
     }
@@ -51,7 +53,7 @@ export function AcceptInvitationScreen(): JSX.Element {
   async function accept(event: FormEvent): Promise<void> {
     event.preventDefault()
     if (inspected?.choosesPassword && password !== confirmPassword) {
-      setErrors({ confirm: 'The two passwords differ' })
+      setErrors({ confirm: t('reset.differ') })
       return
     }
     await submit(() => getBridge().invoke('invitations:accept', { token: lookup.token, name, password }))
@@ -61,23 +63,26 @@ export function AcceptInvitationScreen(): JSX.Element {
     return (
       <LinkLookupCard
         lookup={lookup}
-        title="Accept an invitation"
-        subtitle="Paste the invitation link from your email, or just its code."
-        formLabel="Find invitation"
-        label="Invitation link"
+        title={t('accept.title')}
+        subtitle={t('accept.subtitle')}
+        formLabel={t('accept.formLabel')}
+        label={t('accept.link')}
         name="invitation"
-        placeholder="gatehouse://invite/…"
-        warning={inspected ? WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>] : null}
+        placeholder={t('accept.placeholder')}
+        warning={inspected ? t(WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>]) : null}
       />
     )
   }
 
   return (
-    <AuthCard title={`Join ${inspected.accountName}`} subtitle={`You were invited as ${inspected.role ? ROLE_LABELS[inspected.role] : 'a member'} with ${inspected.email}. The invitation is valid until ${formatDateTime(inspected.expiresAt)}.`}>
-      <form className="auth-form" aria-label="Accept invitation" noValidate onSubmit={(e) => void accept(e)}>
+    <AuthCard
+      title={t('accept.join', { account: inspected.accountName })}
+      subtitle={t('accept.invitedAs', { role: inspected.role ? roleLabel(t, inspected.role) : t('accept.aMember'), email: inspected.email, until: formatDateTime(inspected.expiresAt) })}
+    >
+      <form className="auth-form" aria-label={t('accept.formAccept')} noValidate onSubmit={(e) => void accept(e)}>
         {error ? <Banner tone="error">{error}</Banner> : null}
         <TextField
-          label="Your name"
+          label={t('accept.name')}
           name="name"
           autoComplete="name"
           value={name}
@@ -89,7 +94,7 @@ export function AcceptInvitationScreen(): JSX.Element {
           autoFocus
         />
         <TextField
-          label={inspected.choosesPassword ? 'Choose a password' : 'Your Gatehouse password'}
+          label={inspected.choosesPassword ? t('accept.choosePassword') : t('accept.existingPassword')}
           name="password"
           type="password"
           autoComplete={inspected.choosesPassword ? 'new-password' : 'current-password'}
@@ -99,11 +104,11 @@ export function AcceptInvitationScreen(): JSX.Element {
             edited('password')
           }}
           error={errors.password}
-          hint={inspected.choosesPassword ? 'At least 12 characters; not your email address or a common password.' : 'You already have a Gatehouse password for another account.'}
+          hint={inspected.choosesPassword ? t('accept.passwordHint') : t('accept.existingHint')}
         />
         {inspected.choosesPassword ? (
           <TextField
-            label="Repeat the password"
+            label={t('reset.repeat')}
             name="confirm"
             type="password"
             autoComplete="new-password"
@@ -116,7 +121,7 @@ export function AcceptInvitationScreen(): JSX.Element {
           />
         ) : null}
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Joining…' : 'Accept and sign in'}
+          {busy ? t('accept.joining') : t('accept.submit')}
         </button>
         <BackToSignIn />
       </form>

@@ -5,12 +5,12 @@ import { ConfirmDialog, Dialog } from '../../components/dialog'
 import { TextField } from '../../components/field'
 import { Spinner } from '../../components/spinner'
 import { CheckIcon, CopyIcon } from '../../components/icons'
-import { DateTime } from '../../components/date-time'
-import { formatCount } from '../../components/format'
+import { formatCount, formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import { useFormErrors } from '../../app/field-errors'
 import type { SecurityStatus } from '../../../../shared/contract/security'
+import { useT } from '../../i18n/i18n'
 import '../settings/settings.css'
 import '../setup/recovery-key.css'
 
@@ -18,11 +18,12 @@ const PASSWORD_FIELDS = ['password'] as const
 
 /** One way of opening the store's key, as a line of the Keys card. */
 function SlotLine({ present, label, detail }: { present: boolean; label: string; detail: string }): JSX.Element {
+  const t = useT()
   return (
     <>
       <dt>{label}</dt>
       <dd>
-        <Badge tone={present ? 'green' : 'grey'}>{present ? 'Set' : 'Not set'}</Badge> {detail}
+        <Badge tone={present ? 'green' : 'grey'}>{t(present ? 'security.slotSet' : 'security.slotNotSet')}</Badge> {detail}
       </dd>
     </>
   )
@@ -33,6 +34,7 @@ function SlotLine({ present, label, detail }: { present: boolean; label: string;
  * is kept, the audit ledger, and a new recovery key (the old one stops working at once).
  */
 export function SecurityScreen(): JSX.Element {
+  const t = useT()
   const [status, setStatus] = useState<SecurityStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [replacing, setReplacing] = useState(false)
@@ -57,79 +59,67 @@ export function SecurityScreen(): JSX.Element {
     <section className="screen settings-screen" aria-labelledby="security-title">
       <header className="screen-header">
         <div className="screen-heading">
-          <h1 id="security-title">Store and keys</h1>
+          <h1 id="security-title">{t('screen.security')}</h1>
         </div>
       </header>
       <div className="settings-body">
         <div className="settings-sections">
-          {error ? <Banner tone="error">Could not load the security settings: {error}</Banner> : null}
-          {!status && !error ? <Spinner label="Loading the security settings…" /> : null}
+          {error ? <Banner tone="error">{t('security.loadFailed', { error })}</Banner> : null}
+          {!status && !error ? <Spinner label={t('security.loading')} /> : null}
           {status ? (
             <>
               <section className="settings-card" aria-labelledby="security-store-title" data-testid="security-store">
-                <h2 id="security-store-title">The store</h2>
+                <h2 id="security-store-title">{t('security.store')}</h2>
                 <dl className="settings-facts">
-                  <dt>Kind</dt>
-                  <dd>{status.store.kind === 'sqlite' ? 'Encrypted file on this computer' : 'Shared PostgreSQL directory'}</dd>
-                  <dt>{status.store.kind === 'sqlite' ? 'File' : 'Server'}</dt>
+                  <dt>{t('security.kind')}</dt>
+                  <dd>{t(status.store.kind === 'sqlite' ? 'security.kindSqlite' : 'security.kindPostgres')}</dd>
+                  <dt>{t(status.store.kind === 'sqlite' ? 'security.file' : 'security.server')}</dt>
                   <dd>
                     <code>{status.store.location}</code>
                   </dd>
-                  <dt>At rest</dt>
-                  <dd>{status.store.atRest}</dd>
-                  <dt>Audit ledger</dt>
+                  <dt>{t('security.atRest')}</dt>
+                  <dd>{t(status.store.kind === 'sqlite' ? 'security.atRestSqlite' : 'security.atRestPostgres')}</dd>
+                  <dt>{t('security.ledger')}</dt>
                   <dd>
-                    {formatCount(status.ledger.events)} events, hash-chained
-                    {status.ledger.lastSignedAt !== null ? (
-                      <>
-                        ; last signed tree head <DateTime ms={status.ledger.lastSignedAt} />
-                      </>
-                    ) : null}
+                    {status.ledger.lastSignedAt !== null
+                      ? t('security.ledgerSigned', { count: status.ledger.events, at: formatDateTime(status.ledger.lastSignedAt) })
+                      : t('security.ledgerEvents', { count: status.ledger.events })}
                   </dd>
                 </dl>
               </section>
               <section className="settings-card" aria-labelledby="security-keys-title" data-testid="security-keys">
-                <h2 id="security-keys-title">Where the store&apos;s key is kept</h2>
-                <p className="muted">
-                  The key that encrypts the store is never written in the clear. Each way below holds a copy of it wrapped with
-                  a secret; any one of them opens the store.
-                </p>
+                <h2 id="security-keys-title">{t('security.keys')}</h2>
+                <p className="muted">{t('security.keysIntro')}</p>
                 <dl className="settings-facts">
                   <SlotLine
                     present={status.keys.passphrase.present}
-                    label="Passphrase"
+                    label={t('security.passphrase')}
                     detail={
                       status.keys.passphrase.scryptN
-                        ? `scrypt (N = ${formatCount(status.keys.passphrase.scryptN)}) and AES-256-GCM; asked for when the web host or a command opens the store.`
-                        : 'Asked for when the web host or a command opens the store.'
+                        ? t('security.passphraseDetail', { n: formatCount(status.keys.passphrase.scryptN) })
+                        : t('security.passphraseAsked')
                     }
                   />
-                  <SlotLine present={status.keys.recovery.present} label="Recovery key" detail="scrypt and AES-256-GCM; for when the passphrase or this computer is lost." />
-                  <SlotLine present={status.keys.keychain.present} label="This computer's keychain" detail="The desktop app's copy, in the operating system's key vault." />
+                  <SlotLine present={status.keys.recovery.present} label={t('security.recoveryKey')} detail={t('security.recoveryDetail')} />
+                  <SlotLine present={status.keys.keychain.present} label={t('security.keychain')} detail={t('security.keychainDetail')} />
                 </dl>
               </section>
               <section className="settings-card" aria-labelledby="security-recovery-title" data-testid="security-recovery">
-                <h2 id="security-recovery-title">Recovery key</h2>
+                <h2 id="security-recovery-title">{t('security.recoveryKey')}</h2>
                 <p>
-                  {status.keys.recovery.replacedAt !== null ? (
-                    <>
-                      Replaced <DateTime ms={status.keys.recovery.replacedAt} />
-                      {status.keys.recovery.replacedBy ? ` by ${status.keys.recovery.replacedBy}` : ''}.
-                    </>
-                  ) : (
-                    'The recovery key shown at first-run setup is the one in use.'
-                  )}{' '}
-                  If it may have been seen by someone else, or was lost, create a new one: the old key stops opening the store
-                  at once.
+                  {status.keys.recovery.replacedAt !== null
+                    ? t('security.recoveryReplaced', { at: formatDateTime(status.keys.recovery.replacedAt), by: status.keys.recovery.replacedBy ?? '' })
+                    : t('security.recoveryFromSetup')}{' '}
+                  {t('security.recoveryAdvice')}
                 </p>
                 {status.capabilities.replaceRecoveryKey ? (
                   <div>
                     <button type="button" className="button" onClick={() => setReplacing(true)}>
-                      Create a new recovery key…
+                      {t('security.newKeyButton')}
                     </button>
                   </div>
                 ) : (
-                  <p className="muted">Only the account Owner can replace the recovery key.</p>
+                  <p className="muted">{t('security.ownerOnly')}</p>
                 )}
               </section>
             </>
@@ -153,6 +143,7 @@ export function SecurityScreen(): JSX.Element {
 
 /** The Owner's password, then the new key; a wrong password is said beside the field. */
 function ReplaceRecoveryKeyDialog({ onCancel, onReplaced }: { onCancel(): void; onReplaced(key: string): void }): JSX.Element {
+  const t = useT()
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const form = useFormErrors(PASSWORD_FIELDS)
@@ -169,8 +160,8 @@ function ReplaceRecoveryKeyDialog({ onCancel, onReplaced }: { onCancel(): void; 
 
   return (
     <ConfirmDialog
-      title="Create a new recovery key?"
-      confirmLabel="Create a new recovery key"
+      title={t('security.replaceTitle')}
+      confirmLabel={t('security.replaceConfirm')}
       tone="danger"
       busy={busy}
       error={form.banner}
@@ -179,7 +170,7 @@ function ReplaceRecoveryKeyDialog({ onCancel, onReplaced }: { onCancel(): void; 
       onConfirm={() => void replace()}
       extra={
         <TextField
-          label="Your password"
+          label={t('security.yourPassword')}
           type="password"
           autoComplete="current-password"
           value={password}
@@ -192,14 +183,15 @@ function ReplaceRecoveryKeyDialog({ onCancel, onReplaced }: { onCancel(): void; 
         />
       }
     >
-      <p>The current recovery key stops opening the store as soon as the new one is created. The passphrase keeps working.</p>
-      <p>The new key is shown once: have a password manager or a safe place ready.</p>
+      <p>{t('security.replaceWarning')}</p>
+      <p>{t('security.replaceReady')}</p>
     </ConfirmDialog>
   )
 }
 
 /** Shown once; the key leaves memory when the dialog closes. */
 function NewRecoveryKeyDialog({ recoveryKey, onDone }: { recoveryKey: string; onDone(): void }): JSX.Element {
+  const t = useT()
   const [stored, setStored] = useState(false)
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null)
   const keyRef = useRef<HTMLElement>(null)
@@ -218,7 +210,7 @@ function NewRecoveryKeyDialog({ recoveryKey, onDone }: { recoveryKey: string; on
 
   return (
     <Dialog
-      title="Save the new recovery key"
+      title={t('security.newKeyTitle')}
       size="md"
       describedBy={explanationId}
       // Closing is allowed only once the person says the key is stored.
@@ -227,29 +219,29 @@ function NewRecoveryKeyDialog({ recoveryKey, onDone }: { recoveryKey: string; on
       }}
       footer={
         <button type="button" className="button button-primary" disabled={!stored} onClick={onDone}>
-          Done
+          {t('security.done')}
         </button>
       }
     >
       <div className="recovery">
         <p id={explanationId} className="recovery-text">
-          This is the only time Gatehouse shows it. The previous recovery key no longer opens the store.
+          {t('security.newKeyOnce')}
         </p>
         <div className="recovery-key-box">
-          <code ref={keyRef} className="recovery-key" aria-label="New recovery key" data-testid="new-recovery-key">
+          <code ref={keyRef} className="recovery-key" aria-label={t('security.newKeyLabel')} data-testid="new-recovery-key">
             {recoveryKey}
           </code>
           <button type="button" className="button button-sm" onClick={() => void copy()}>
             {copied === 'yes' ? <CheckIcon /> : <CopyIcon />}
-            {copied === 'yes' ? 'Copied' : 'Copy'}
+            {t(copied === 'yes' ? 'recovery.copied' : 'recovery.copy')}
           </button>
         </div>
         <p className="recovery-status" role="status">
-          {copied === 'failed' ? 'Copying was not allowed. The key is selected: press Ctrl+C (⌘C on macOS).' : ''}
+          {copied === 'failed' ? t('recovery.copyFailed') : ''}
         </p>
         <label className="checkbox">
           <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />
-          <span>I have stored the new recovery key somewhere safe</span>
+          <span>{t('security.stored')}</span>
         </label>
       </div>
     </Dialog>

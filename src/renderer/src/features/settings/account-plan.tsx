@@ -3,7 +3,8 @@ import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { ConfirmDialog } from '../../components/dialog'
 import { Spinner } from '../../components/spinner'
-import { formatCount, formatDateTime, plural } from '../../components/format'
+import { formatCount, formatDateTime } from '../../components/format'
+import { useT } from '../../i18n/i18n'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
@@ -65,6 +66,7 @@ export function AccountPlanSection({ state }: { state: AccountState }): JSX.Elem
   const [busy, setBusy] = useState(false)
   const [convertError, setConvertError] = useState<string | null>(null)
   const [converted, setConverted] = useState<number | null>(null)
+  const t = useT()
 
   async function convert(): Promise<void> {
     setBusy(true)
@@ -83,30 +85,23 @@ export function AccountPlanSection({ state }: { state: AccountState }): JSX.Elem
   return (
     <section className="account-plan" aria-labelledby="account-plan-title">
       <h2 id="account-plan-title" className="account-plan-title">
-        Plan
+        {t('plan.title')}
       </h2>
-      {error ? <Banner tone="error">Could not load the account: {error}</Banner> : null}
+      {error ? <Banner tone="error">{t('plan.loadFailed', { error })}</Banner> : null}
       {account ? (
         <>
           <p className="account-plan-line" data-testid="account-plan">
-            <Badge tone={account.plan === 'trial' ? 'amber' : 'green'}>{account.plan === 'trial' ? 'Trial' : 'Paid'}</Badge>
+            <Badge tone={account.plan === 'trial' ? 'amber' : 'green'}>{account.plan === 'trial' ? t('plan.trial') : t('plan.paid')}</Badge>
             <span>
-              {account.name} · {plural(account.seats.total, 'seat', 'seats')} ({formatCount(account.seats.used)} in use) · created{' '}
-              {formatDateTime(account.createdAt)}
+              {t('plan.line', { name: account.name, seats: account.seats.total, used: formatCount(account.seats.used), created: formatDateTime(account.createdAt) })}
             </span>
           </p>
           {converted !== null ? (
-            <Banner tone="info">
-              The account is now on a paid plan. Support access is off
-              {converted > 0 ? `; ${plural(converted, 'support session', 'support sessions')} ended` : ''}.
-            </Banner>
+            <Banner tone="info">{t('plan.converted', { sessions: converted })}</Banner>
           ) : null}
           {account.plan === 'trial' && isOwner ? (
             <div className="account-plan-convert">
-              <p className="muted">
-                During the trial the vendor's support team always has access. A paid account decides that itself in Support
-                Team Access.
-              </p>
+              <p className="muted">{t('plan.trialNote')}</p>
               <button
                 type="button"
                 className="button button-primary"
@@ -115,29 +110,26 @@ export function AccountPlanSection({ state }: { state: AccountState }): JSX.Elem
                   setConfirming(true)
                 }}
               >
-                Convert to paid
+                {t('plan.convert')}
               </button>
             </div>
           ) : null}
-          {account.plan === 'trial' && !isOwner ? <p className="muted">Only the account Owner can convert the trial to a paid plan.</p> : null}
+          {account.plan === 'trial' && !isOwner ? <p className="muted">{t('plan.ownerOnly')}</p> : null}
         </>
       ) : error ? null : (
-        <Spinner label="Loading the account…" />
+        <Spinner label={t('plan.loading')} />
       )}
       {confirming ? (
         <ConfirmDialog
-          title="Convert to a paid account?"
-          confirmLabel="Convert to paid"
+          title={t('plan.confirmTitle')}
+          confirmLabel={t('plan.convert')}
           busy={busy}
           error={convertError}
           onCancel={() => setConfirming(false)}
           onConfirm={() => void convert()}
         >
-          <p>The account leaves the trial and moves to a paid plan.</p>
-          <p>
-            Support access, always on during the trial, turns off: every live support session ends at once, and support agents
-            can sign in again only when you turn access on in Support Team Access.
-          </p>
+          <p>{t('plan.confirmBody1')}</p>
+          <p>{t('plan.confirmBody2')}</p>
         </ConfirmDialog>
       ) : null}
     </section>
@@ -178,6 +170,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
   }
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState<string | null>(null)
+  const t = useT()
   const form = useFormErrors(ACCOUNT_FIELDS)
   // A refusal moves focus to the first field it names (its message is that field's description).
   const formRef = useRef<HTMLFormElement>(null)
@@ -204,8 +197,8 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
     if (seats === null || idle === null) {
       setBusy(false)
       form.set({
-        ...(seats === null ? { seats: 'Enter the number of seats as a whole number, for example 25' } : {}),
-        ...(idle === null ? { idleTimeoutMinutes: 'Enter the idle timeout in whole minutes, for example 30' } : {})
+        ...(seats === null ? { seats: t('account.seatsWhole') } : {}),
+        ...(idle === null ? { idleTimeoutMinutes: t('account.idleWhole') } : {})
       })
       focusField(seats === null ? 'seats' : 'idleTimeoutMinutes')
       return
@@ -226,31 +219,27 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
     form.clear()
     replace(result.value)
     setDraft(draftFrom(result.value))
-    setSaved('Saved. Open windows show the new name at once; a new idle timeout applies to every session from its next action.')
+    setSaved(t('account.saved'))
   }
 
   const unchanged = account !== null && sameDraft(draft, draftFrom(account))
   return (
     <section className="settings-card" aria-labelledby="account-details-title">
-      <h2 id="account-details-title">Account</h2>
-      {!account && !state.error ? <Spinner label="Loading the account…" /> : null}
+      <h2 id="account-details-title">{t('account.title')}</h2>
+      {!account && !state.error ? <Spinner label={t('plan.loading')} /> : null}
       {account && !isOwner ? (
         <dl className="account-facts">
-          <dt>Name</dt>
+          <dt>{t('account.name')}</dt>
           <dd>{account.name}</dd>
-          <dt>Seats</dt>
-          <dd>
-            {formatCount(account.seats.total)} ({formatCount(account.seats.used)} in use)
-          </dd>
-          <dt>Idle timeout</dt>
-          <dd>{plural(account.idleTimeoutMinutes, 'minute', 'minutes')}</dd>
-          <dt>Owner</dt>
-          <dd>
-            {account.owner.name} ({account.owner.email})
-          </dd>
+          <dt>{t('account.seats')}</dt>
+          <dd>{t('account.seatsValue', { total: formatCount(account.seats.total), used: formatCount(account.seats.used) })}</dd>
+          <dt>{t('account.idle')}</dt>
+          <dd>{t('account.minutes', { count: account.idleTimeoutMinutes })}</dd>
+          <dt>{t('account.owner')}</dt>
+          <dd>{t('account.ownerValue', { name: account.owner.name, email: account.owner.email })}</dd>
         </dl>
       ) : null}
-      {account && !isOwner ? <p className="muted account-facts-note">Only the Owner can change these.</p> : null}
+      {account && !isOwner ? <p className="muted account-facts-note">{t('account.ownerOnly')}</p> : null}
       {account && isOwner ? (
         <form
           ref={formRef}
@@ -263,7 +252,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
         >
           {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
           <TextField
-            label="Account name"
+            label={t('account.accountName')}
             name="name"
             value={draft.name}
             maxLength={120}
@@ -272,27 +261,27 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
           />
           <div className="settings-grid">
             <TextField
-              label="Seats"
+              label={t('account.seats')}
               name="seats"
               inputMode="numeric"
               value={draft.seats}
               error={form.fields.seats}
-              hint={`${formatCount(account.seats.used)} in use (${formatCount(account.seats.active)} active, ${formatCount(account.seats.invited)} invited)`}
+              hint={t('account.seatsHint', { used: formatCount(account.seats.used), active: formatCount(account.seats.active), invited: formatCount(account.seats.invited) })}
               onChange={(e) => change('seats', e.target.value)}
             />
             <TextField
-              label="Idle timeout (minutes)"
+              label={t('account.idleLabel')}
               name="idleTimeoutMinutes"
               inputMode="numeric"
               value={draft.idleTimeoutMinutes}
               error={form.fields.idleTimeoutMinutes}
-              hint={`A session with no action for this long ends (${IDLE_TIMEOUT_RANGE.min}–${IDLE_TIMEOUT_RANGE.max} minutes).`}
+              hint={t('account.idleHint', { min: IDLE_TIMEOUT_RANGE.min, max: IDLE_TIMEOUT_RANGE.max })}
               onChange={(e) => change('idleTimeoutMinutes', e.target.value)}
             />
           </div>
           <div className="settings-actions">
             <button type="submit" className="button button-primary" disabled={busy || unchanged}>
-              {busy ? 'Saving…' : 'Save'}
+              {busy ? t('account.saving') : t('common.save')}
             </button>
             {/* Always there, so a screen reader hears the text when it appears. */}
             <span role="status" className="muted">
@@ -308,11 +297,12 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
 /** Settings → Account and plan: the account (name, seats, idle timeout) and its plan. */
 export function AccountPlanScreen(): JSX.Element {
   const state = useAccount()
+  const t = useT()
   return (
     <section className="screen settings-screen account-plan-screen" aria-labelledby="account-title">
       <header className="screen-header">
         <div className="screen-heading">
-          <h1 id="account-title">Account and plan</h1>
+          <h1 id="account-title">{t('screen.account')}</h1>
         </div>
       </header>
       <div className="settings-body">

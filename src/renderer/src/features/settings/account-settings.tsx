@@ -4,13 +4,14 @@ import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
 import { useFormErrors } from '../../app/field-errors'
 import { SMTP_TLS_MODES } from '../../../../shared/contract/settings'
+import { useT, type MessageKey } from '../../i18n/i18n'
 
 type TlsMode = (typeof SMTP_TLS_MODES)[number]
 
-const TLS_LABELS: Record<TlsMode, string> = {
-  none: 'None (trusted network only)',
-  starttls: 'STARTTLS (usually port 587)',
-  tls: 'TLS (usually port 465)'
+const TLS_LABELS: Record<TlsMode, MessageKey> = {
+  none: 'smtp.tls.none',
+  starttls: 'smtp.tls.starttls',
+  tls: 'smtp.tls.tls'
 }
 
 const SMTP_FIELDS = ['host', 'port', 'tls', 'user', 'password', 'from', 'fromName'] as const
@@ -19,6 +20,7 @@ const TEST_FIELDS = ['to'] as const
 
 export function SmtpSettings(): JSX.Element {
   const tlsId = useId()
+  const t = useT()
   const [loaded, setLoaded] = useState(false)
   const [configured, setConfigured] = useState(false)
   const [host, setHost] = useState('')
@@ -70,7 +72,7 @@ export function SmtpSettings(): JSX.Element {
     setMessage(null)
     const portNumber = Number(port)
     if (port.trim() === '' || !Number.isInteger(portNumber)) {
-      form.set({ port: 'Enter a whole number, usually 587, 465 or 25' })
+      form.set({ port: t('smtp.portWhole') })
       return
     }
     setBusy(true)
@@ -86,7 +88,7 @@ export function SmtpSettings(): JSX.Element {
     setPassword('')
     setConfigured(result.value !== null)
     setHasPassword(result.value?.hasPassword ?? false)
-    setMessage({ tone: 'info', text: 'Mail server saved. Invitations are now sent by email.' })
+    setMessage({ tone: 'info', text: t('smtp.saved') })
   }
 
   async function remove(): Promise<void> {
@@ -99,7 +101,7 @@ export function SmtpSettings(): JSX.Element {
     form.clear()
     setConfigured(false)
     setHasPassword(false)
-    setMessage({ tone: 'info', text: 'Mail server removed. Invitations now show a link to copy.' })
+    setMessage({ tone: 'info', text: t('smtp.removed') })
   }
 
   async function test(): Promise<void> {
@@ -115,17 +117,17 @@ export function SmtpSettings(): JSX.Element {
     setMessage({ tone: result.value.delivered ? 'info' : 'error', text: result.value.message })
   }
 
-  if (!loaded) return <p className="muted">Loading…</p>
+  if (!loaded) return <p className="muted">{t('common.loading')}</p>
   return (
     <section className="settings-card" aria-labelledby="smtp-title">
-      <h2 id="smtp-title">Mail server (SMTP)</h2>
+      <h2 id="smtp-title">{t('smtp.title')}</h2>
       <p className="muted">
-        {configured ? 'Invitations are sent through this server.' : 'No mail server yet: invitations show a link for you to pass on.'}
+        {configured ? t('smtp.configured') : t('smtp.notConfigured')}
       </p>
       <form
         className="settings-form"
         noValidate
-        aria-label="Mail server"
+        aria-label={t('smtp.formLabel')}
         onSubmit={(e) => {
           e.preventDefault()
           void save()
@@ -134,12 +136,12 @@ export function SmtpSettings(): JSX.Element {
         {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
         {message ? <Banner tone={message.tone}>{message.text}</Banner> : null}
         <div className="settings-grid">
-          <TextField label="Server" name="smtp-host" value={host} onChange={(e) => change('host', () => setHost(e.target.value))} error={errors.host} placeholder="smtp.example.com" spellCheck={false} />
-          <TextField label="Port" name="smtp-port" inputMode="numeric" value={port} onChange={(e) => change('port', () => setPort(e.target.value))} error={errors.port} />
+          <TextField label={t('smtp.server')} name="smtp-host" value={host} onChange={(e) => change('host', () => setHost(e.target.value))} error={errors.host} placeholder={t('smtp.serverPlaceholder')} spellCheck={false} />
+          <TextField label={t('smtp.port')} name="smtp-port" inputMode="numeric" value={port} onChange={(e) => change('port', () => setPort(e.target.value))} error={errors.port} />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={tlsId}>
-            Encryption
+            {t('smtp.encryption')}
           </label>
           <select
             id={tlsId}
@@ -150,36 +152,36 @@ export function SmtpSettings(): JSX.Element {
           >
             {SMTP_TLS_MODES.map((mode) => (
               <option key={mode} value={mode}>
-                {TLS_LABELS[mode]}
+                {t(TLS_LABELS[mode])}
               </option>
             ))}
           </select>
           {errors.tls ? <p className="field-error">{errors.tls}</p> : null}
         </div>
         <div className="settings-grid">
-          <TextField label="User name" name="smtp-user" autoComplete="off" value={user} onChange={(e) => change('user', () => setUser(e.target.value))} error={errors.user} />
+          <TextField label={t('smtp.user')} name="smtp-user" autoComplete="off" value={user} onChange={(e) => change('user', () => setUser(e.target.value))} error={errors.user} />
           <TextField
-            label="Password"
+            label={t('smtp.password')}
             name="smtp-password"
             type="password"
             autoComplete="new-password"
             value={password}
             onChange={(e) => change('password', () => setPassword(e.target.value))}
             error={errors.password}
-            hint={hasPassword ? 'A password is stored; leave empty to keep it.' : undefined}
+            hint={hasPassword ? t('smtp.passwordStored') : undefined}
           />
         </div>
         <div className="settings-grid">
-          <TextField label="From address" name="smtp-from" type="email" value={from} onChange={(e) => change('from', () => setFrom(e.target.value))} error={errors.from} placeholder="it@example.com" />
-          <TextField label="From name" name="smtp-from-name" value={fromName} onChange={(e) => change('fromName', () => setFromName(e.target.value))} error={errors.fromName} />
+          <TextField label={t('smtp.from')} name="smtp-from" type="email" value={from} onChange={(e) => change('from', () => setFrom(e.target.value))} error={errors.from} placeholder={t('smtp.fromPlaceholder')} />
+          <TextField label={t('smtp.fromName')} name="smtp-from-name" value={fromName} onChange={(e) => change('fromName', () => setFromName(e.target.value))} error={errors.fromName} />
         </div>
         <div className="panel-row">
           <button type="submit" className="button button-primary button-sm" disabled={busy}>
-            Save mail server
+            {t('smtp.save')}
           </button>
           {configured ? (
             <button type="button" className="button button-sm button-ghost" onClick={() => void remove()}>
-              Remove mail server
+              {t('smtp.remove')}
             </button>
           ) : null}
         </div>
@@ -187,7 +189,7 @@ export function SmtpSettings(): JSX.Element {
       {configured ? (
         <form
           className="settings-test"
-          aria-label="Send test email"
+          aria-label={t('smtp.testLabel')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault()
@@ -196,7 +198,7 @@ export function SmtpSettings(): JSX.Element {
         >
           {testForm.banner ? <Banner tone="error">{testForm.banner}</Banner> : null}
           <TextField
-            label="Send a test email to"
+            label={t('smtp.testTo')}
             name="smtp-test-to"
             type="email"
             value={testTo}
@@ -205,10 +207,10 @@ export function SmtpSettings(): JSX.Element {
               testForm.edited('to')
             }}
             error={testForm.fields.to}
-            placeholder="Your own address when empty"
+            placeholder={t('smtp.testPlaceholder')}
           />
           <button type="submit" className="button button-sm" disabled={busy}>
-            Send test email
+            {t('smtp.testLabel')}
           </button>
         </form>
       ) : null}

@@ -5,22 +5,18 @@ import { getBridge } from '../../app/bridge'
 import { hasPermission, useSession } from '../../app/session-store'
 import type { OutputOf } from '../../../../shared/contract'
 import type { NotificationKind } from '../../../../shared/contract/notifications'
+import { useT, type MessageKey } from '../../i18n/i18n'
 
 type Preferences = OutputOf<'notifications:get'>
 
-const KINDS: Record<NotificationKind, { label: string; description: string }> = {
-  security: {
-    label: 'Security alerts',
-    description: 'Your sign-in was locked after failed attempts; your password was changed or reset.'
-  },
-  'support-access': {
-    label: 'Support Team Access',
-    description: "The vendor's support team was let in, its access changed, was turned off or ended."
-  }
+const KINDS: Record<NotificationKind, { label: MessageKey; description: MessageKey }> = {
+  security: { label: 'notifications.security', description: 'notifications.securityDescription' },
+  'support-access': { label: 'notifications.supportAccess', description: 'notifications.supportAccessDescription' }
 }
 
 /** Personal settings → Email notifications: which emails this person gets (each saved at once, audited). */
 export function NotificationPreferences(): JSX.Element {
+  const t = useT()
   const session = useSession((s) => s.session)
   const [state, setState] = useState<Preferences | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -47,34 +43,34 @@ export function NotificationPreferences(): JSX.Element {
     }
     setError(null)
     setState(result.value)
-    setSaved(`${KINDS[kind].label}: ${enabled ? 'on' : 'off'}. Saved.`)
+    setSaved(t(enabled ? 'notifications.savedOn' : 'notifications.savedOff', { kind: t(KINDS[kind].label) }))
   }
 
   return (
     <section className="settings-card" aria-labelledby="notifications-title" data-testid="notification-preferences">
-      <h2 id="notifications-title">Email notifications</h2>
+      <h2 id="notifications-title">{t('notifications.title')}</h2>
       {error ? <Banner tone="error">{error}</Banner> : null}
       {state && !state.emailDelivery ? (
         <Banner tone="warning">
-          No mail server is set up for this account, so no emails are sent.{' '}
-          {hasPermission(session, 'users:manage') ? <Link to="/settings/email">Set one up in Email delivery.</Link> : 'An administrator can set one up.'}
+          {t('notifications.noServer')}{' '}
+          {hasPermission(session, 'users:manage') ? <Link to="/settings/email">{t('notifications.setUp')}</Link> : t('notifications.askAdmin')}
         </Banner>
       ) : null}
       {state ? (
         <fieldset className="settings-form">
-          <legend className="visually-hidden">Emails you get</legend>
+          <legend className="visually-hidden">{t('notifications.legend')}</legend>
           {state.preferences.map(({ kind, enabled }) => (
             <label key={kind} className="checkbox checkbox-described">
               <input type="checkbox" checked={enabled} disabled={busy === kind} onChange={(e) => void set(kind, e.target.checked)} />
               <span>
-                <span className="checkbox-label">{KINDS[kind].label}</span>
-                <span className="muted checkbox-description">{KINDS[kind].description}</span>
+                <span className="checkbox-label">{t(KINDS[kind].label)}</span>
+                <span className="muted checkbox-description">{t(KINDS[kind].description)}</span>
               </span>
             </label>
           ))}
         </fieldset>
       ) : error ? null : (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t('common.loading')}</p>
       )}
       <p className="visually-hidden" role="status">
         {saved ?? ''}

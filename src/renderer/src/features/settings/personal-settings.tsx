@@ -1,7 +1,6 @@
 import { useEffect, useState, type FormEvent, type JSX } from 'react'
 import { Avatar } from '../../components/avatar'
 import { Banner } from '../../components/banner'
-import { plural } from '../../components/format'
 import { TextField } from '../../components/field'
 import { NameAndPictureForm } from '../../components/name-picture-form'
 import { getBridge } from '../../app/bridge'
@@ -9,16 +8,19 @@ import { useFormErrors } from '../../app/field-errors'
 import { useSession } from '../../app/session-store'
 import { useTheme } from '../../app/theme-store'
 import { THEMES, type ProfileDto, type Theme } from '../../../../shared/contract/profile'
-import { ROLE_LABELS } from '../../../../shared/permissions'
-import { saveTheme } from './profile-theme'
+import { LANGUAGE_NAMES, LANGUAGES, useLanguage, useT, type Language, type MessageKey } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
+import { saveLanguage, saveTheme } from './profile-theme'
 import { NotificationPreferences } from './notification-preferences'
 
-const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', system: 'Same as the system' }
+const THEME_LABELS: Record<Theme, MessageKey> = { light: 'theme.light', dark: 'theme.dark', system: 'theme.systemLong' }
 const PROFILE_FIELDS = ['name', 'avatar'] as const
 
 export function PersonalSettings(): JSX.Element {
   const refresh = useSession((s) => s.refresh)
   const theme = useTheme((s) => s.theme)
+  const language = useLanguage((s) => s.language)
+  const t = useT()
   const [profile, setProfile] = useState<ProfileDto | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   // Loading the profile, reading a picture, saving the theme; a refused name or picture is the form's.
@@ -51,7 +53,7 @@ export function PersonalSettings(): JSX.Element {
     void refresh()
   }
 
-  if (!profile) return error ? <Banner tone="error">{error}</Banner> : <p className="muted">Loading…</p>
+  if (!profile) return error ? <Banner tone="error">{error}</Banner> : <p className="muted">{t('common.loading')}</p>
 
   return (
     <div className="settings-sections">
@@ -59,14 +61,12 @@ export function PersonalSettings(): JSX.Element {
       {error ? <Banner tone="error">{error}</Banner> : null}
       {profileForm.banner ? <Banner tone="error">{profileForm.banner}</Banner> : null}
       <section className="settings-card" aria-labelledby="profile-title">
-        <h2 id="profile-title">Profile</h2>
+        <h2 id="profile-title">{t('personal.profile')}</h2>
         <div className="panel-identity">
           <Avatar name={profile.name} seed={profile.personId} size="lg" src={profile.avatar} />
           <div className="panel-identity-text">
             <span className="truncate">{profile.email}</span>
-            <span className="muted">
-              {ROLE_LABELS[profile.role]} of {profile.accountName}
-            </span>
+            <span className="muted">{t('personal.roleOf', { role: roleLabel(t, profile.role), account: profile.accountName })}</span>
           </div>
         </div>
         <NameAndPictureForm
@@ -83,9 +83,9 @@ export function PersonalSettings(): JSX.Element {
         />
       </section>
       <section className="settings-card" aria-labelledby="theme-title">
-        <h2 id="theme-title">Theme</h2>
+        <h2 id="theme-title">{t('theme.legend')}</h2>
         <fieldset className="settings-radios">
-          <legend className="visually-hidden">Theme</legend>
+          <legend className="visually-hidden">{t('theme.legend')}</legend>
           {THEMES.map((value) => (
             <label key={value} className="checkbox">
               <input
@@ -98,10 +98,37 @@ export function PersonalSettings(): JSX.Element {
                   void saveTheme(value).then(setError)
                 }}
               />
-              {THEME_LABELS[value]}
+              {t(THEME_LABELS[value])}
             </label>
           ))}
         </fieldset>
+      </section>
+      <section className="settings-card" aria-labelledby="language-title">
+        <h2 id="language-title">{t('personal.language')}</h2>
+        <div className="field settings-language">
+          <label className="visually-hidden" htmlFor="profile-language">
+            {t('personal.language')}
+          </label>
+          <select
+            id="profile-language"
+            className="select"
+            value={language}
+            aria-describedby="profile-language-hint"
+            onChange={(e) => {
+              // Every word, number and date changes at once; a language that saves clears an earlier failure.
+              void saveLanguage(e.target.value as Language).then(setError)
+            }}
+          >
+            {LANGUAGES.map((value) => (
+              <option key={value} value={value} lang={value}>
+                {LANGUAGE_NAMES[value]}
+              </option>
+            ))}
+          </select>
+          <p id="profile-language-hint" className="field-hint">
+            {t('personal.languageHint')}
+          </p>
+        </div>
       </section>
       <NotificationPreferences />
       <PasswordChange />
@@ -119,12 +146,13 @@ function PasswordChange(): JSX.Element {
   const { fields: errors, banner, refuse, set: setErrors, edited, clear } = useFormErrors(PASSWORD_FIELDS, { aliases: { password: 'next' } })
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const t = useT()
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault()
     setMessage(null)
     if (next !== repeat) {
-      setErrors({ repeat: 'The two new passwords differ' })
+      setErrors({ repeat: t('password.differ') })
       return
     }
     setBusy(true)
@@ -139,18 +167,18 @@ function PasswordChange(): JSX.Element {
     setNext('')
     setRepeat('')
     const ended = result.value.otherSessionsEnded
-    setMessage(`Password changed. ${plural(ended, 'other session was', 'other sessions were')} signed out.`)
+    setMessage(t('password.changed', { count: ended }))
   }
 
   return (
     <section className="settings-card" aria-labelledby="password-title">
-      <h2 id="password-title">Password</h2>
-      <p className="muted">Changing it signs you out everywhere else; this window stays signed in.</p>
-      <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Change password">
+      <h2 id="password-title">{t('password.title')}</h2>
+      <p className="muted">{t('password.intro')}</p>
+      <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('password.change')}>
         {banner ? <Banner tone="error">{banner}</Banner> : null}
         {message ? <Banner tone="info">{message}</Banner> : null}
         <TextField
-          label="Current password"
+          label={t('password.current')}
           type="password"
           autoComplete="current-password"
           value={current}
@@ -161,7 +189,7 @@ function PasswordChange(): JSX.Element {
           error={errors.current}
         />
         <TextField
-          label="New password"
+          label={t('password.new')}
           type="password"
           autoComplete="new-password"
           value={next}
@@ -170,10 +198,10 @@ function PasswordChange(): JSX.Element {
             edited('next')
           }}
           error={errors.next}
-          hint="At least 12 characters; not your email address or a common password."
+          hint={t('password.newHint')}
         />
         <TextField
-          label="Repeat the new password"
+          label={t('password.repeat')}
           type="password"
           autoComplete="new-password"
           value={repeat}
@@ -185,7 +213,7 @@ function PasswordChange(): JSX.Element {
         />
         <div className="panel-row">
           <button type="submit" className="button button-primary button-sm" disabled={busy || !current || !next}>
-            Change password
+            {t('password.change')}
           </button>
         </div>
       </form>

@@ -5,6 +5,7 @@ import { TextField } from '../../components/field'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
 import { useFormErrors, type FieldErrors } from '../../app/field-errors'
+import { useT } from '../../i18n/i18n'
 
 type Plan = 'trial' | 'paid'
 
@@ -29,6 +30,7 @@ export function SetupScreen(): JSX.Element {
   const [busy, setBusy] = useState(false)
   const formRef = useRef<HTMLFormElement>(null)
   const [refused, setRefused] = useState(0)
+  const t = useT()
 
   // After each refusal, keyboard and screen-reader users land on the first field that needs fixing.
   useEffect(() => {
@@ -40,8 +42,8 @@ export function SetupScreen(): JSX.Element {
     if (busy) return
     const seatCount = Number(seats)
     const local: FieldErrors<Field> = {}
-    if (seats.trim() === '' || !Number.isInteger(seatCount)) local.seats = 'Enter a whole number of seats'
-    if (confirm !== ownerPassword) local.confirm = 'The passwords do not match'
+    if (seats.trim() === '' || !Number.isInteger(seatCount)) local.seats = t('setup.wholeSeats')
+    if (confirm !== ownerPassword) local.confirm = t('setup.noMatch')
     if (Object.keys(local).length > 0) {
       setErrors(local)
       setRefused((n) => n + 1)
@@ -67,12 +69,12 @@ export function SetupScreen(): JSX.Element {
   }
 
   return (
-    <AuthCard title="Set up Gatehouse" subtitle="Create the account you administer and its Owner. You can change these later." wide>
-      <form ref={formRef} className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Set up Gatehouse">
+    <AuthCard title={t('setup.title')} subtitle={t('setup.subtitle')} wide>
+      <form ref={formRef} className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('setup.title')}>
         {message ? <Banner tone="error">{message}</Banner> : null}
-        <h2 className="auth-section-title">Account</h2>
+        <h2 className="auth-section-title">{t('setup.account')}</h2>
         <TextField
-          label="Account name"
+          label={t('setup.accountName')}
           name="accountName"
           autoComplete="organization"
           value={accountName}
@@ -86,7 +88,7 @@ export function SetupScreen(): JSX.Element {
         />
         <div className="form-row">
           <fieldset className="choice-group">
-            <legend>Plan</legend>
+            <legend>{t('setup.plan')}</legend>
             <div className="segmented">
               {(['trial', 'paid'] as const).map((value) => (
                 <label key={value}>
@@ -100,14 +102,14 @@ export function SetupScreen(): JSX.Element {
                       edited('plan')
                     }}
                   />
-                  {value === 'trial' ? 'Trial' : 'Paid'}
+                  {value === 'trial' ? t('setup.trial') : t('setup.paid')}
                 </label>
               ))}
             </div>
             {errors.plan ? <p className="field-error">{errors.plan}</p> : null}
           </fieldset>
           <TextField
-            label="Seats"
+            label={t('setup.seats')}
             name="seats"
             type="number"
             inputMode="numeric"
@@ -121,9 +123,9 @@ export function SetupScreen(): JSX.Element {
             required
           />
         </div>
-        <h2 className="auth-section-title">Owner</h2>
+        <h2 className="auth-section-title">{t('setup.owner')}</h2>
         <TextField
-          label="Full name"
+          label={t('setup.fullName')}
           name="ownerName"
           autoComplete="name"
           value={ownerName}
@@ -135,7 +137,7 @@ export function SetupScreen(): JSX.Element {
           required
         />
         <TextField
-          label="Email"
+          label={t('setup.email')}
           name="ownerEmail"
           type="email"
           autoComplete="email"
@@ -148,7 +150,7 @@ export function SetupScreen(): JSX.Element {
           required
         />
         <TextField
-          label="Password"
+          label={t('setup.password')}
           name="ownerPassword"
           type="password"
           autoComplete="new-password"
@@ -158,11 +160,11 @@ export function SetupScreen(): JSX.Element {
             edited('ownerPassword')
           }}
           error={errors.ownerPassword}
-          hint="At least 12 characters, not your email address and not a commonly used password."
+          hint={t('setup.passwordHint')}
           required
         />
         <TextField
-          label="Confirm password"
+          label={t('setup.confirm')}
           name="confirm"
           type="password"
           autoComplete="new-password"
@@ -175,7 +177,7 @@ export function SetupScreen(): JSX.Element {
           required
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Creating account…' : 'Create account'}
+          {busy ? t('setup.creating') : t('setup.create')}
         </button>
       </form>
     </AuthCard>

@@ -1,6 +1,7 @@
 import type { JSX, RefObject } from 'react'
 import { TextField } from '../../components/field'
 import type { FieldErrors } from '../../app/field-errors'
+import { useT } from '../../i18n/i18n'
 
 interface CredentialFieldsProps {
   email: string
@@ -13,10 +14,11 @@ interface CredentialFieldsProps {
 
 /** Email and password, as every sign-in form (member or support agent) asks for them. */
 export function CredentialFields({ email, password, onEmail, onPassword, errors, passwordRef }: CredentialFieldsProps): JSX.Element {
+  const t = useT()
   return (
     <>
       <TextField
-        label="Email"
+        label={t('signIn.email')}
         name="email"
         type="email"
         autoComplete="username"
@@ -27,7 +29,7 @@ export function CredentialFields({ email, password, onEmail, onPassword, errors,
         autoFocus
       />
       <TextField
-        label="Password"
+        label={t('signIn.password')}
         name="password"
         type="password"
         ref={passwordRef}

@@ -6,6 +6,7 @@ import { useFormErrors } from '../../app/field-errors'
 import { enterAppFromLink, leaveLinkRoute, tokenInHash } from '../../app/link-route'
 import { useSession } from '../../app/session-store'
 import type { OutputOf, Result } from '../../../../shared/contract'
+import { useT } from '../../i18n/i18n'
 
 const LINK_FIELDS = ['token'] as const
 
@@ -70,9 +71,10 @@ export function useLinkSignIn<F extends string>(fields: readonly F[]) {
 }
 
 export function BackToSignIn(): JSX.Element {
+  const t = useT()
   return (
     <a className="auth-link" href="#/" onClick={leaveLinkRoute}>
-      Back to sign-in
+      {t('link.back')}
     </a>
   )
 }
@@ -90,6 +92,7 @@ export function LinkLookupCard<T>(props: {
 }): JSX.Element {
   const { lookup, title, subtitle, formLabel, label, name, placeholder, warning } = props
   const { link, setLink, form, inspect } = lookup
+  const t = useT()
   return (
     <AuthCard title={title} subtitle={subtitle}>
       <form
@@ -118,7 +121,7 @@ export function LinkLookupCard<T>(props: {
           autoComplete="off"
         />
         <button type="submit" className="button button-primary button-block" disabled={!link.trim()}>
-          Continue
+          {t('link.continue')}
         </button>
         <BackToSignIn />
       </form>

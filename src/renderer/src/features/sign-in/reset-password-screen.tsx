@@ -7,6 +7,7 @@ import { getBridge } from '../../app/bridge'
 import { openLinkRoute, useLinkRoute } from '../../app/link-route'
 import { BackToSignIn, LinkLookupCard, useLinkLookup, useLinkSignIn } from './link-lookup'
 import type { OutputOf } from '../../../../shared/contract'
+import { useT, type MessageKey } from '../../i18n/i18n'
 
 const ROUTE = '#/reset'
 
@@ -21,20 +22,21 @@ export function openResetRoute(): void {
 
 type Inspected = OutputOf<'password-reset:inspect'>
 
-const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, string> = {
-  expired: 'This password reset link has expired. Ask an administrator of the account for a new one.',
-  used: 'This password reset link was already used. Sign in with the password chosen then.',
-  replaced: 'A newer password reset link replaced this one. Use the most recent link.'
+const WHY_NOT: Record<Exclude<Inspected['state'], 'pending'>, MessageKey> = {
+  expired: 'reset.expired',
+  used: 'reset.used',
+  replaced: 'reset.replaced'
 }
 
 const FIELDS = ['password', 'confirm'] as const
 
 /** Paste a reset link (or arrive by the deep link), see whose it is, choose a new password, signed in. */
 export function ResetPasswordScreen(): JSX.Element {
+  const t = useT()
   const lookup = useLinkLookup<Inspected>(
     ROUTE,
     (token) => getBridge().invoke('password-reset:inspect', { token }),
-    'No password reset has this link. Check that you copied all of it.'
+    t('reset.notFound')
   )
   const inspected = lookup.found
   const { fields: errors, banner: error, set: setErrors, edited, busy, submit } = useLinkSignIn(FIELDS)
@@ -44,7 +46,7 @@ export function ResetPasswordScreen(): JSX.Element {
   async function choose(event: FormEvent): Promise<void> {
     event.preventDefault()
     if (password !== confirmPassword) {
-      setErrors({ confirm: 'The two passwords differ' })
+      setErrors({ confirm: t('reset.differ') })
       return
     }
     await submit(() => getBridge().invoke('password-reset:complete', { token: lookup.token, password }))
@@ -54,26 +56,26 @@ export function ResetPasswordScreen(): JSX.Element {
     return (
       <LinkLookupCard
         lookup={lookup}
-        title="Reset your password"
-        subtitle="Paste the password reset link an administrator sent you, or just its code."
-        formLabel="Find password reset"
-        label="Password reset link"
+        title={t('reset.title')}
+        subtitle={t('reset.subtitle')}
+        formLabel={t('reset.formLabel')}
+        label={t('reset.link')}
         name="reset-link"
-        placeholder="gatehouse://reset/…"
-        warning={inspected ? WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>] : null}
+        placeholder={t('reset.placeholder')}
+        warning={inspected ? t(WHY_NOT[inspected.state as Exclude<Inspected['state'], 'pending'>]) : null}
       />
     )
   }
 
   return (
     <AuthCard
-      title="Choose a new password"
-      subtitle={`For ${inspected.email} in ${inspected.accountName}. The link works once, until ${formatDateTime(inspected.expiresAt)}; your other sessions end when you save.`}
+      title={t('reset.choose')}
+      subtitle={t('reset.for', { email: inspected.email, account: inspected.accountName, until: formatDateTime(inspected.expiresAt) })}
     >
-      <form className="auth-form" aria-label="Choose a new password" noValidate onSubmit={(e) => void choose(e)}>
+      <form className="auth-form" aria-label={t('reset.choose')} noValidate onSubmit={(e) => void choose(e)}>
         {error ? <Banner tone="error">{error}</Banner> : null}
         <TextField
-          label="New password"
+          label={t('reset.new')}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -83,11 +85,11 @@ export function ResetPasswordScreen(): JSX.Element {
             edited('password')
           }}
           error={errors.password}
-          hint="At least 12 characters; not your email address or a common password. It is your password in every Gatehouse account you belong to."
+          hint={t('reset.hint')}
           autoFocus
         />
         <TextField
-          label="Repeat the password"
+          label={t('reset.repeat')}
           name="confirm"
           type="password"
           autoComplete="new-password"
@@ -99,7 +101,7 @@ export function ResetPasswordScreen(): JSX.Element {
           error={errors.confirm}
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Saving…' : 'Save password and sign in'}
+          {busy ? t('reset.saving') : t('reset.save')}
         </button>
         <BackToSignIn />
       </form>

@@ -8,6 +8,7 @@ import { useFormErrors } from '../../app/field-errors'
 import { openInviteRoute } from '../invitations/accept-invitation-screen'
 import { openResetRoute } from './reset-password-screen'
 import { SupportSignInForm, startsInSupportMode } from './support-sign-in-form'
+import { useT } from '../../i18n/i18n'
 
 const FIELDS = ['email', 'password'] as const
 
@@ -19,6 +20,7 @@ export function SignInScreen(): JSX.Element {
   const [password, setPassword] = useState('')
   const { fields: errors, banner: message, refuse, edited } = useFormErrors(FIELDS)
   const [busy, setBusy] = useState(false)
+  const t = useT()
   const passwordRef = useRef<HTMLInputElement>(null)
   const [refused, setRefused] = useState(0)
   const [supportMode, setSupportMode] = useState(startsInSupportMode)
@@ -47,8 +49,8 @@ export function SignInScreen(): JSX.Element {
   if (supportMode) return <SupportSignInForm onBack={() => setSupportMode(false)} />
   const only = accounts.length === 1 ? accounts[0] : undefined
   return (
-    <AuthCard title={only ? `Sign in to ${only.name}` : 'Sign in'} subtitle="Use the email address and password of your Gatehouse account.">
-      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Sign in">
+    <AuthCard title={only ? t('signIn.titleTo', { account: only.name }) : t('signIn.title')} subtitle={t('signIn.subtitle')}>
+      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('signIn.title')}>
         {notice && !message ? <Banner tone={notice.tone}>{notice.message}</Banner> : null}
         {message ? <Banner tone="error">{message}</Banner> : null}
         <CredentialFields
@@ -66,16 +68,16 @@ export function SignInScreen(): JSX.Element {
           passwordRef={passwordRef}
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.signingIn') : t('signIn.title')}
         </button>
         <button type="button" className="button button-ghost button-block" onClick={openInviteRoute}>
-          Accept an invitation
+          {t('signIn.accept')}
         </button>
         <button type="button" className="button button-ghost button-block" onClick={openResetRoute}>
-          Use a password reset link
+          {t('signIn.reset')}
         </button>
         <button type="button" className="button button-ghost button-block" onClick={() => setSupportMode(true)}>
-          Sign in as support agent
+          {t('signIn.support')}
         </button>
       </form>
     </AuthCard>

@@ -5,6 +5,7 @@ import { CredentialFields } from './credential-fields'
 import { getBridge } from '../../app/bridge'
 import { useSession } from '../../app/session-store'
 import { useFormErrors } from '../../app/field-errors'
+import { useT } from '../../i18n/i18n'
 import './support-sign-in.css'
 
 const FIELDS = ['email', 'password', 'account'] as const
@@ -31,6 +32,7 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
   const [refused, setRefused] = useState(0)
   const passwordRef = useRef<HTMLInputElement>(null)
   const accountId = useId()
+  const t = useT()
 
   useEffect(() => {
     if (refused > 0) passwordRef.current?.focus()
@@ -40,7 +42,7 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
     event.preventDefault()
     if (busy) return
     if (!account) {
-      setErrors({ account: 'Choose the account to sign in to' })
+      setErrors({ account: t('support.chooseAccount') })
       return
     }
     setBusy(true)
@@ -58,13 +60,13 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
 
   const accountError = errors.account
   return (
-    <AuthCard title="Sign in as support agent" subtitle="For the vendor's support staff. The account's Owner must have turned support access on.">
-      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label="Support sign in">
+    <AuthCard title={t('support.title')} subtitle={t('support.subtitle')}>
+      <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('support.formLabel')}>
         {notice && !message ? <Banner tone={notice.tone}>{notice.message}</Banner> : null}
         {message ? <Banner tone="error">{message}</Banner> : null}
         <div className="field">
           <label className="field-label" htmlFor={accountId}>
-            Account
+            {t('support.account')}
           </label>
           <select
             id={accountId}
@@ -78,7 +80,7 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
             aria-describedby={accountError ? `${accountId}-error` : undefined}
           >
             <option value="" disabled>
-              Choose an account…
+              {t('support.accountPlaceholder')}
             </option>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -107,14 +109,14 @@ export function SupportSignInForm({ onBack }: { onBack(): void }): JSX.Element {
           passwordRef={passwordRef}
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in as support agent'}
+          {busy ? t('signIn.signingIn') : t('support.title')}
         </button>
         <button type="button" className="button button-ghost button-block" onClick={() => {
             lastSignInWasSupport = false
             onBack()
           }}
         >
-          Back to member sign-in
+          {t('support.back')}
         </button>
       </form>
     </AuthCard>

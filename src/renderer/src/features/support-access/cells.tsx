@@ -1,6 +1,7 @@
 import type { JSX } from 'react'
 import { DateTime } from '../../components/date-time'
 import { formatCount } from '../../components/format'
+import { t } from '../../i18n/i18n'
 
 /** A cell that ellipsizes and keeps the whole text on hover. */
 export function TextCell({ text }: { text: string }): JSX.Element {
@@ -31,11 +32,11 @@ const MINUTE = 60_000
 
 /** "2 h 05 min", "14 min", "40 s": how long a support session lasted. */
 export function formatSessionLength(ms: number): string {
-  if (ms < MINUTE) return `${Math.max(0, Math.round(ms / 1000))} s`
+  if (ms < MINUTE) return t('length.seconds', { n: Math.max(0, Math.round(ms / 1000)) })
   const minutes = Math.floor(ms / MINUTE)
   const hours = Math.floor(minutes / 60)
   const days = Math.floor(hours / 24)
-  if (days > 0) return `${formatCount(days)} d ${hours % 24} h`
-  if (hours > 0) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
-  return `${minutes} min`
+  if (days > 0) return t('length.days', { d: formatCount(days), h: hours % 24 })
+  if (hours > 0) return t('length.hours', { h: hours, m: String(minutes % 60).padStart(2, '0') })
+  return t('length.minutes', { n: minutes })
 }

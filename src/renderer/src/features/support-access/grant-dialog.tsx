@@ -1,3 +1,4 @@
+import { useT, type MessageKey } from '../../i18n/i18n'
 import { useId, useState, type JSX } from 'react'
 import { Dialog } from '../../components/dialog'
 import { Banner } from '../../components/banner'
@@ -6,7 +7,6 @@ import { getBridge } from '../../app/bridge'
 import { useFormErrors } from '../../app/field-errors'
 import {
   SUPPORT_DURATIONS,
-  SUPPORT_DURATION_LABELS,
   SUPPORT_SCOPES,
   type SupportAccessStatus,
   type SupportDuration,
@@ -15,12 +15,9 @@ import {
 
 const FIELDS = ['duration', 'scope', 'reason'] as const
 
-const SCOPE_TEXT: Record<SupportScope, { label: string; hint: string }> = {
-  'read-only': { label: 'Read-only', hint: 'Support can look at users, teams and the audit log, and change nothing.' },
-  full: {
-    label: 'Full',
-    hint: 'Support acts as an Admin, without exports, ownership, delegated access or this screen.'
-  }
+const SCOPE_TEXT: Record<SupportScope, { label: MessageKey; hint: MessageKey }> = {
+  'read-only': { label: 'grant.readOnly', hint: 'grant.readOnlyHint' },
+  full: { label: 'grant.full', hint: 'grant.fullHint' }
 }
 
 interface GrantDialogProps {
@@ -38,6 +35,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
   const [busy, setBusy] = useState(false)
   const { fields: errors, banner: error, refuse, edited } = useFormErrors(FIELDS)
   const reasonId = useId()
+  const t = useT()
   const options = new Map(status.changeOptions.map((option) => [option.duration, option]))
 
   async function submit(): Promise<void> {
@@ -52,25 +50,25 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
 
   return (
     <Dialog
-      title={mode === 'extend' ? 'Turn on support access' : 'Change support access'}
+      title={mode === 'extend' ? t('grant.turnOnTitle') : t('grant.changeTitle')}
       onClose={onCancel}
       onSubmit={() => void submit()}
       footer={
         <>
           <button type="button" className="button" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : mode === 'extend' ? 'Turn on' : 'Save changes'}
+            {busy ? t('grant.saving') : mode === 'extend' ? t('grant.turnOn') : t('grant.save')}
           </button>
         </>
       }
     >
       {mode === 'change' && status.startedAt !== null ? (
-        <p className="muted sa-dialog-note">A new duration counts from when access was turned on ({formatDateTime(status.startedAt, { zone: true })}).</p>
+        <p className="muted sa-dialog-note">{t('grant.countsFrom', { when: formatDateTime(status.startedAt, { zone: true }) })}</p>
       ) : null}
       <fieldset className="sa-choice-group">
-        <legend className="field-label">Duration</legend>
+        <legend className="field-label">{t('grant.duration')}</legend>
         {SUPPORT_DURATIONS.map((value) => {
           // Extend has no options list: every duration counts from now and is always allowed.
           const option = mode === 'change' ? options.get(value) : undefined
@@ -79,10 +77,10 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
             option === undefined
               ? null
               : option.endsAt === null
-                ? 'no end date'
+                ? t('grant.noEnd')
                 : refused
-                  ? `not available: it would have ended ${formatDateTime(option.endsAt, { zone: true })}, already past`
-                  : `ends ${formatDateTime(option.endsAt, { zone: true })}`
+                  ? t('grant.notAvailable', { when: formatDateTime(option.endsAt, { zone: true }) })
+                  : t('grant.ends', { when: formatDateTime(option.endsAt, { zone: true }) })
           return (
             <label key={value} className={`sa-choice${refused ? ' sa-choice-disabled' : ''}`}>
               <input
@@ -97,7 +95,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
                 }}
               />
               <span className="sa-choice-text">
-                <span>{SUPPORT_DURATION_LABELS[value]}</span>
+                <span>{t(`sa.duration.${value}`)}</span>
                 {note ? <span className="sa-choice-hint">{note}</span> : null}
               </span>
             </label>
@@ -106,7 +104,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
         {errors.duration ? <p className="field-error">{errors.duration}</p> : null}
       </fieldset>
       <fieldset className="sa-choice-group">
-        <legend className="field-label">Scope</legend>
+        <legend className="field-label">{t('grant.scope')}</legend>
         {SUPPORT_SCOPES.map((value) => (
           <label key={value} className="sa-choice">
             <input
@@ -120,8 +118,8 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
               }}
             />
             <span className="sa-choice-text">
-              <span>{SCOPE_TEXT[value].label}</span>
-              <span className="sa-choice-hint">{SCOPE_TEXT[value].hint}</span>
+              <span>{t(SCOPE_TEXT[value].label)}</span>
+              <span className="sa-choice-hint">{t(SCOPE_TEXT[value].hint)}</span>
             </span>
           </label>
         ))}
@@ -129,7 +127,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
       </fieldset>
       <div className="field">
         <label className="field-label" htmlFor={reasonId}>
-          Reason or ticket (optional)
+          {t('grant.reason')}
         </label>
         <textarea
           id={reasonId}
@@ -140,7 +138,7 @@ export function GrantDialog({ mode, status, onDone, onCancel }: GrantDialogProps
             setReason(event.target.value)
             edited('reason')
           }}
-          placeholder="e.g. Ticket #4821: SSO login loop"
+          placeholder={t('grant.reasonPlaceholder')}
           aria-invalid={errors.reason ? true : undefined}
           aria-describedby={errors.reason ? `${reasonId}-error` : undefined}
         />

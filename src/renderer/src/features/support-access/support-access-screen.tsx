@@ -10,7 +10,8 @@ import { SupportLogTab } from './support-log-tab'
 import { SupportLoginsTab } from './support-logins-tab'
 import { useSupportStatus } from './use-support-status'
 import { statusLine } from './countdown'
-import { formatCount, formatDateTime, plural } from '../../components/format'
+import { formatCount, formatDateTime } from '../../components/format'
+import { useT } from '../../i18n/i18n'
 import './support-access.css'
 
 type Open = 'extend' | 'change' | 'disable' | null
@@ -21,6 +22,7 @@ export function SupportAccessScreen(): JSX.Element {
   const { status, error, remainingMs, reload, replace } = useSupportStatus()
   const [open, setOpen] = useState<Open>(null)
   const [tab, setTab] = useState<Tab>('log')
+  const t = useT()
   // The core tells other windows about a change, not the one that made it: the history reloads on this.
   const [changes, setChanges] = useState(0)
   function changed(next: SupportAccessStatus): void {
@@ -33,7 +35,7 @@ export function SupportAccessScreen(): JSX.Element {
     <section className="screen sa-screen" aria-labelledby="sa-title">
       <header className="screen-header">
         <div className="sa-heading">
-          <h1 id="sa-title">Support Team Access</h1>
+          <h1 id="sa-title">{t('sa.title')}</h1>
         </div>
       </header>
       {error ? (
@@ -41,11 +43,11 @@ export function SupportAccessScreen(): JSX.Element {
           tone="error"
           action={
             <button type="button" className="button button-sm" onClick={reload}>
-              Retry
+              {t('sa.retry')}
             </button>
           }
         >
-          Could not load support access: {error}
+          {t('sa.loadFailed', { error })}
         </Banner>
       ) : null}
       {status ? (
@@ -53,9 +55,9 @@ export function SupportAccessScreen(): JSX.Element {
           <StatusCard status={status} remainingMs={remainingMs} onOpen={setOpen} />
           <SupportAgentsList agents={status.agents} />
           <div className="sa-tabs">
-            <div className="sa-tablist" role="tablist" aria-label="Support access history">
-              <TabButton id="log" label="Log" current={tab} onSelect={setTab} />
-              <TabButton id="logins" label="Support login history" current={tab} onSelect={setTab} />
+            <div className="sa-tablist" role="tablist" aria-label={t('sa.history')}>
+              <TabButton id="log" label={t('sa.tab.log')} current={tab} onSelect={setTab} />
+              <TabButton id="logins" label={t('sa.tab.logins')} current={tab} onSelect={setTab} />
             </div>
             <div className="sa-tabpanel" role="tabpanel" id={`sa-panel-${tab}`} aria-labelledby={`sa-tab-${tab}`}>
               {tab === 'log' ? <SupportLogTab changes={changes} /> : <SupportLoginsTab agents={status.agents} changes={changes} />}
@@ -63,7 +65,7 @@ export function SupportAccessScreen(): JSX.Element {
           </div>
         </>
       ) : error ? null : (
-        <Spinner label="Loading support access…" />
+        <Spinner label={t('sa.loading')} />
       )}
       {status && (open === 'extend' || open === 'change') ? (
         <GrantDialog
@@ -87,11 +89,12 @@ export function SupportAccessScreen(): JSX.Element {
 function StatusCard(props: { status: SupportAccessStatus; remainingMs: number | null; onOpen(open: Open): void }): JSX.Element {
   const { status, remainingMs, onOpen } = props
   const on = status.state === 'on'
+  const t = useT()
   return (
     <div className="sa-card" aria-labelledby="sa-status-heading">
       <div className="sa-card-main">
         <h2 id="sa-status-heading" className="sa-card-title">
-          Status
+          {t('sa.status')}
         </h2>
         <p className={`sa-status ${on ? 'sa-status-on' : 'sa-status-off'}`} data-testid="support-status" aria-live="polite">
           <span className="sa-dot" aria-hidden="true" />
@@ -99,17 +102,17 @@ function StatusCard(props: { status: SupportAccessStatus; remainingMs: number | 
         </p>
         {status.trial ? (
           <p className="muted sa-trial" data-testid="support-trial-explanation">
-            {status.trialExplanation}
+            {t('sa.trialExplanation')}
           </p>
         ) : (
           <p className="muted sa-meta">
             {status.changedBy && status.changedAt !== null
-              ? `Last changed by ${status.changedBy.name} on ${formatDateTime(status.changedAt, { zone: true })}. `
-              : 'Support agents cannot sign in to this account until you turn access on. '}
-            {on ? `${plural(status.liveSessions, 'support session', 'support sessions')} live now.` : null}
+              ? t('sa.lastChanged', { name: status.changedBy.name, when: formatDateTime(status.changedAt, { zone: true }) })
+              : t('sa.cannotSignIn')}
+            {on ? t('sa.liveNow', { count: status.liveSessions }) : null}
           </p>
         )}
-        {on && status.reason ? <p className="sa-meta muted">Reason: {status.reason}</p> : null}
+        {on && status.reason ? <p className="sa-meta muted">{t('sa.reason', { reason: status.reason })}</p> : null}
       </div>
       {status.trial ? null : (
         <div className="sa-card-actions">
@@ -123,11 +126,11 @@ function StatusCard(props: { status: SupportAccessStatus; remainingMs: number | 
             <span className="sa-switch-track" aria-hidden="true">
               <span className="sa-switch-thumb" />
             </span>
-            <span>Support access</span>
+            <span>{t('sa.switch')}</span>
           </button>
           {on ? (
             <button type="button" className="button button-sm" onClick={() => onOpen('change')}>
-              Change duration or scope
+              {t('sa.change')}
             </button>
           ) : null}
         </div>
@@ -139,6 +142,7 @@ function StatusCard(props: { status: SupportAccessStatus; remainingMs: number | 
 function DisableDialog(props: { liveSessions: number; onCancel(): void; onDone(status: SupportAccessStatus): void }): JSX.Element {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const t = useT()
   async function confirm(): Promise<void> {
     setBusy(true)
     const result = await getBridge().invoke('support-access:disable', {})
@@ -146,19 +150,19 @@ function DisableDialog(props: { liveSessions: number; onCancel(): void; onDone(s
     if (result.ok) props.onDone(result.value.status)
     else setError(result.error.message)
   }
-  const live = `${formatCount(props.liveSessions)} live now`
+  const live = t('sa.disable.live', { count: formatCount(props.liveSessions) })
   return (
     <ConfirmDialog
-      title="Turn off support access?"
-      confirmLabel="Turn off"
+      title={t('sa.disable.title')}
+      confirmLabel={t('sa.disable.label')}
       tone="danger"
       busy={busy}
       error={error}
       onCancel={props.onCancel}
       onConfirm={() => void confirm()}
     >
-      <p>Every live support session ends at once — {live}.</p>
-      <p>Support agents cannot sign in again until you turn access back on.</p>
+      <p>{t('sa.disable.body', { live })}</p>
+      <p>{t('sa.disable.body2')}</p>
     </ConfirmDialog>
   )
 }

@@ -3,19 +3,21 @@ import { Avatar } from '../../components/avatar'
 import { Badge } from '../../components/badge'
 import { formatCount, formatDateTime } from '../../components/format'
 import type { SupportAgentRow } from '../../../../shared/contract/support-access'
+import { useT } from '../../i18n/i18n'
 
 /** The vendor's agents, read-only here: the vendor provisions them from its command line. */
 export function SupportAgentsList({ agents }: { agents: SupportAgentRow[] }): JSX.Element {
+  const t = useT()
   return (
     <section className="sa-agents" aria-labelledby="sa-agents-title">
       <h2 id="sa-agents-title" className="sa-card-title">
-        Support agents <span className="muted sa-agents-count">{formatCount(agents.length)}</span>
+        {t('saAgents.title')} <span className="muted sa-agents-count">{formatCount(agents.length)}</span>
       </h2>
-      <p className="muted sa-meta">The vendor adds and removes its support agents; they use no seat in this account.</p>
+      <p className="muted sa-meta">{t('saAgents.intro')}</p>
       {agents.length === 0 ? (
-        <p className="sa-agents-empty">No support agents are registered in this installation.</p>
+        <p className="sa-agents-empty">{t('saAgents.none')}</p>
       ) : (
-        <ul className="sa-agent-list" aria-label="Support agents">
+        <ul className="sa-agent-list" aria-label={t('saAgents.title')}>
           {agents.map((agent) => (
             <li key={agent.id} className="sa-agent">
               <Avatar name={agent.name} seed={agent.id} size="sm" />
@@ -28,9 +30,9 @@ export function SupportAgentsList({ agents }: { agents: SupportAgentRow[] }): JS
                 </span>
               </span>
               <span className="sa-agent-last muted">
-                {agent.lastLoginAt === null ? 'Never signed in here' : `Last sign-in ${formatDateTime(agent.lastLoginAt, { zone: true })}`}
+                {agent.lastLoginAt === null ? t('saAgents.never') : t('saAgents.last', { when: formatDateTime(agent.lastLoginAt, { zone: true }) })}
               </span>
-              {agent.liveSessions > 0 ? <Badge tone="green">Signed in now</Badge> : null}
+              {agent.liveSessions > 0 ? <Badge tone="green">{t('saLogins.signedInNow')}</Badge> : null}
             </li>
           ))}
         </ul>

@@ -9,46 +9,45 @@ import { formatCount, viewerZoneName } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import {
-  SUPPORT_DURATION_LABELS,
-  SUPPORT_LOG_ACTION_LABELS,
   type SupportLogRow
 } from '../../../../shared/contract/support-access'
 import { PersonCell, TextCell, TimeCell } from './cells'
 import { useKeysetPages } from './use-keyset-pages'
+import { t as tr, useT } from '../../i18n/i18n'
 
 const helper = createColumnHelper<DataTableFeatures, SupportLogRow>()
 const columns = helper.columns([
   // Eight columns in a 1280 px window: the zone is said once, in the headers, not in every cell.
-  helper.accessor('time', { header: () => `Date and time (${viewerZoneName()})`, enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} zone={false} /> }),
+  helper.accessor('time', { header: () => tr('saLog.col.time', { zone: viewerZoneName() }), enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} zone={false} /> }),
   helper.accessor('action', {
-    header: 'Action',
+    header: () => tr('saLog.col.action'),
     enableSorting: false,
-    cell: (info) => <TextCell text={SUPPORT_LOG_ACTION_LABELS[info.getValue()]} />
+    cell: (info) => <TextCell text={tr(`sa.action.${info.getValue()}`)} />
   }),
   // Owner name and Owner email, stacked in one column (the CSV keeps them apart).
   helper.accessor('ownerName', {
-    header: 'Owner',
+    header: () => tr('saLog.col.owner'),
     enableSorting: false,
     cell: (info) =>
       info.row.original.actorKind === 'system' ? (
-        <PersonCell name="System" email={null} />
+        <PersonCell name={tr('saLog.system')} email={null} />
       ) : (
         <PersonCell name={info.getValue()} email={info.row.original.ownerEmail} />
       )
   }),
-  helper.accessor('duration', { header: 'Duration', enableSorting: false, cell: (info) => <TextCell text={SUPPORT_DURATION_LABELS[info.getValue()]} /> }),
-  helper.accessor('scope', { header: 'Scope', enableSorting: false, cell: (info) => <TextCell text={info.getValue() === 'full' ? 'Full' : 'Read-only'} /> }),
+  helper.accessor('duration', { header: () => tr('saLog.col.duration'), enableSorting: false, cell: (info) => <TextCell text={tr(`sa.duration.${info.getValue()}`)} /> }),
+  helper.accessor('scope', { header: () => tr('saLog.col.scope'), enableSorting: false, cell: (info) => <TextCell text={info.getValue() === 'full' ? tr('grant.full') : tr('grant.readOnly')} /> }),
   helper.accessor('endsAt', {
-    header: () => `End time (${viewerZoneName()})`,
+    header: () => tr('saLog.col.endsAt', { zone: viewerZoneName() }),
     enableSorting: false,
     cell: (info) => {
       const value = info.getValue()
-      return value === null ? <TextCell text="No end date" /> : <TimeCell ms={value} zone={false} />
+      return value === null ? <TextCell text={tr('saLog.noEnd')} /> : <TimeCell ms={value} zone={false} />
     }
   }),
-  helper.accessor('reason', { header: 'Reason', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
+  helper.accessor('reason', { header: () => tr('saLog.col.reason'), enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
   helper.accessor('sessionsEnded', {
-    header: 'Sessions ended',
+    header: () => tr('saLog.col.sessionsEnded'),
     enableSorting: false,
     cell: (info) => <span className="tabular">{formatCount(info.getValue())}</span>
   })
@@ -63,6 +62,7 @@ export function SupportLogTab({ changes }: { changes: number }): JSX.Element {
     getBridge().invoke('support-access:log', { limit: 100, ...(before === undefined ? {} : { before }) })
   )
   useDataChanged('support-access', reload)
+  const t = useT()
 
   const table = useTable(
     { features: dataTableFeatures, columns, data: rows, getRowId: (row) => String(row.id), manualSorting: true, enableSorting: false },
@@ -72,16 +72,16 @@ export function SupportLogTab({ changes }: { changes: number }): JSX.Element {
   return (
     <div className="sa-tab-body">
       <div className="toolbar sa-tab-toolbar">
-        <span className="muted sa-tab-note">Every change to support access, newest first. Each is also in the audit log.</span>
+        <span className="muted sa-tab-note">{t('saLog.note')}</span>
         <button type="button" className="button button-sm" onClick={() => void exportCsv()} disabled={exporting}>
-          {exporting ? 'Exporting…' : 'Export CSV'}
+          {exporting ? t('sa.exporting') : t('sa.exportCsv')}
         </button>
       </div>
-      {error ? <Banner tone="error">Could not load the support access log: {error}</Banner> : null}
-      {exportError ? <Banner tone="error">Could not export the log: {exportError}</Banner> : null}
+      {error ? <Banner tone="error">{t('saLog.loadFailed', { error })}</Banner> : null}
+      {exportError ? <Banner tone="error">{t('saLog.exportFailed', { error: exportError })}</Banner> : null}
       <DataTable
         table={table}
-        label="Support access log"
+        label={t('saLog.tableLabel')}
         columns={GRID}
         rowHeight={48}
         hasMore={hasMore}
@@ -89,14 +89,14 @@ export function SupportLogTab({ changes }: { changes: number }): JSX.Element {
         onEndReached={loadMore}
         resetKey={generation}
         empty={
-          <EmptyState title="Support access has not been changed yet">
-            <p>Turning it on, changing it, turning it off and expiry are recorded here.</p>
+          <EmptyState title={t('saLog.empty')}>
+            <p>{t('saLog.emptyText')}</p>
           </EmptyState>
         }
       />
       <footer className="screen-footer" aria-live="polite">
-        {loading === 'first' && rows.length === 0 ? <Spinner label="Loading the log…" /> : null}
-        {rows.length > 0 ? <span>{rows.length === 1 ? '1 entry' : `${formatCount(rows.length)} entries`}</span> : null}
+        {loading === 'first' && rows.length === 0 ? <Spinner label={t('saLog.loading')} /> : null}
+        {rows.length > 0 ? <span>{t('saLog.entries', { count: rows.length })}</span> : null}
       </footer>
     </div>
   )

@@ -7,30 +7,29 @@ import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { Spinner } from '../../components/spinner'
 import { useCsvExport } from './use-csv-export'
-import { formatCount } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import {
-  SUPPORT_SESSION_END_LABELS,
   type SupportAgentRow,
   type SupportLoginRow,
   type supportLoginCursor
 } from '../../../../shared/contract/support-access'
 import { PersonCell, TextCell, TimeCell, formatSessionLength } from './cells'
 import { useKeysetPages } from './use-keyset-pages'
+import { t as tr, useT, type MessageKey } from '../../i18n/i18n'
 
 type Cursor = z.infer<typeof supportLoginCursor>
 
 const helper = createColumnHelper<DataTableFeatures, SupportLoginRow>()
 const columns = helper.columns([
   helper.accessor('agentName', {
-    header: 'Agent',
+    header: () => tr('saLogins.col.agent'),
     enableSorting: false,
     cell: (info) => <PersonCell name={info.getValue()} email={info.row.original.agentEmail} />
   }),
-  helper.accessor('loginAt', { header: 'Login', enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} /> }),
+  helper.accessor('loginAt', { header: () => tr('saLogins.col.login'), enableSorting: false, cell: (info) => <TimeCell ms={info.getValue()} /> }),
   helper.accessor('logoutAt', {
-    header: 'Logout',
+    header: () => tr('saLogins.col.logout'),
     enableSorting: false,
     cell: (info) => {
       const value = info.getValue()
@@ -38,7 +37,7 @@ const columns = helper.columns([
     }
   }),
   helper.accessor('durationMs', {
-    header: 'Duration',
+    header: () => tr('saLogins.col.duration'),
     enableSorting: false,
     cell: (info) => {
       const value = info.getValue()
@@ -46,24 +45,24 @@ const columns = helper.columns([
     }
   }),
   helper.accessor('endReason', {
-    header: 'How it ended',
+    header: () => tr('saLogins.col.ended'),
     enableSorting: false,
     cell: (info) => {
       const value = info.getValue()
-      return value === null ? <Badge tone="green">Signed in now</Badge> : <TextCell text={SUPPORT_SESSION_END_LABELS[value]} />
+      return value === null ? <Badge tone="green">{tr('saLogins.signedInNow')}</Badge> : <TextCell text={tr(`sa.end.${value}`)} />
     }
   }),
-  helper.accessor('ip', { header: 'IP address', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
-  helper.accessor('device', { header: 'Device', enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> })
+  helper.accessor('ip', { header: () => tr('saLogins.col.ip'), enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> }),
+  helper.accessor('device', { header: () => tr('saLogins.col.device'), enableSorting: false, cell: (info) => <TextCell text={info.getValue() ?? '—'} /> })
 ])
 const GRID = 'minmax(170px, 1.5fr) 164px 164px 76px 124px 100px minmax(100px, 1fr)'
 
 const PERIODS = {
-  all: { label: 'Any time', ms: null },
-  day: { label: 'Last 24 hours', ms: 24 * 3_600_000 },
-  week: { label: 'Last 7 days', ms: 7 * 24 * 3_600_000 },
-  month: { label: 'Last 30 days', ms: 30 * 24 * 3_600_000 }
-} as const
+  all: { label: 'saLogins.period.all', ms: null },
+  day: { label: 'saLogins.period.day', ms: 24 * 3_600_000 },
+  week: { label: 'saLogins.period.week', ms: 7 * 24 * 3_600_000 },
+  month: { label: 'saLogins.period.month', ms: 30 * 24 * 3_600_000 }
+} as const satisfies Record<string, { label: MessageKey; ms: number | null }>
 type Period = keyof typeof PERIODS
 
 /** One row per support session in this account: who, when, how long, how it ended, from where. */
@@ -72,6 +71,7 @@ export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[
   const [agentId, setAgentId] = useState('')
   const periodId = useId()
   const agentFieldId = useId()
+  const t = useT()
 
   // The period counts back from when it was chosen, so the query key carries that moment.
   const [periodStart, setPeriodStart] = useState<number | null>(null)
@@ -101,39 +101,39 @@ export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[
       <div className="toolbar sa-tab-toolbar">
         <div className="sa-filter">
           <label className="field-label" htmlFor={periodId}>
-            Period
+            {t('saLogins.period')}
           </label>
           <select id={periodId} className="select" value={period} onChange={(event) => choosePeriod(event.target.value as Period)}>
             {Object.entries(PERIODS).map(([value, { label }]) => (
               <option key={value} value={value}>
-                {label}
+                {t(label)}
               </option>
             ))}
           </select>
         </div>
         <div className="sa-filter">
           <label className="field-label" htmlFor={agentFieldId}>
-            Agent
+            {t('saLogins.agent')}
           </label>
           <select id={agentFieldId} className="select" value={agentId} onChange={(event) => setAgentId(event.target.value)}>
-            <option value="">All agents</option>
+            <option value="">{t('saLogins.allAgents')}</option>
             {agents.map((agent) => (
               <option key={agent.id} value={agent.id}>
-                {agent.name} ({agent.email})
+                {t('saLogins.agentOption', { name: agent.name, email: agent.email })}
               </option>
             ))}
           </select>
         </div>
         <span className="sa-toolbar-spacer" />
         <button type="button" className="button button-sm" onClick={() => void exportCsv()} disabled={exporting}>
-          {exporting ? 'Exporting…' : 'Export CSV'}
+          {exporting ? t('sa.exporting') : t('sa.exportCsv')}
         </button>
       </div>
-      {error ? <Banner tone="error">Could not load the support login history: {error}</Banner> : null}
-      {exportError ? <Banner tone="error">Could not export the history: {exportError}</Banner> : null}
+      {error ? <Banner tone="error">{t('saLogins.loadFailed', { error })}</Banner> : null}
+      {exportError ? <Banner tone="error">{t('saLogins.exportFailed', { error: exportError })}</Banner> : null}
       <DataTable
         table={table}
-        label="Support login history"
+        label={t('saLogins.tableLabel')}
         columns={GRID}
         rowHeight={48}
         hasMore={hasMore}
@@ -142,17 +142,17 @@ export function SupportLoginsTab({ agents, changes }: { agents: SupportAgentRow[
         resetKey={generation}
         empty={
           filtered ? (
-            <EmptyState title="No support sessions match these filters" />
+            <EmptyState title={t('saLogins.noMatch')} />
           ) : (
-            <EmptyState title="No support agent has signed in yet">
-              <p>Each support session appears here with its login, logout and how it ended.</p>
+            <EmptyState title={t('saLogins.none')}>
+              <p>{t('saLogins.noneText')}</p>
             </EmptyState>
           )
         }
       />
       <footer className="screen-footer" aria-live="polite">
-        {loading === 'first' && rows.length === 0 ? <Spinner label="Loading sessions…" /> : null}
-        {rows.length > 0 ? <span>{rows.length === 1 ? '1 session' : `${formatCount(rows.length)} sessions`}</span> : null}
+        {loading === 'first' && rows.length === 0 ? <Spinner label={t('saLogins.loading')} /> : null}
+        {rows.length > 0 ? <span>{t('saLogins.sessions', { count: rows.length })}</span> : null}
       </footer>
     </div>
   )

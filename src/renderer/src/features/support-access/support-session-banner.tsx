@@ -1,11 +1,12 @@
 import type { JSX } from 'react'
 import type { SessionInfo } from '../../../../shared/contract/auth'
 import { formatDateTime } from '../../components/format'
+import { t } from '../../i18n/i18n'
 import './support-session-banner.css'
 
 /** The session's scope, read from what the core granted (full scope carries users:manage). */
-export function supportScopeOf(session: SessionInfo): 'Read-only' | 'Full' {
-  return session.permissions.includes('users:manage') ? 'Full' : 'Read-only'
+export function supportScopeOf(session: SessionInfo): string {
+  return session.permissions.includes('users:manage') ? t('sa.banner.full') : t('sa.banner.readOnly')
 }
 
 /**
@@ -14,10 +15,10 @@ export function supportScopeOf(session: SessionInfo): 'Read-only' | 'Full' {
  * so an Owner's Change shows here at once.
  */
 export function supportBannerText(session: SessionInfo, timeZone?: string): string {
-  const base = `Support session — ${supportScopeOf(session)} — ${session.principal.accountName}`
+  const base = t('sa.banner.base', { scope: supportScopeOf(session), account: session.principal.accountName })
   const ends = session.supportAccessEndsAt
   if (ends === undefined) return base
-  return `${base} — ${ends === null ? 'no end date' : `access ends ${formatDateTime(ends, { zone: true, timeZone })}`}`
+  return ends === null ? t('sa.banner.noEnd', { base }) : t('sa.banner.ends', { base, when: formatDateTime(ends, { zone: true, timeZone }) })
 }
 
 /** Always on screen in a support session, so nobody mistakes it for a member's console. */

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type JSX } from 'react'
 import { getBridge } from '../../app/bridge'
 import type { UserRow } from '../../../../shared/contract/users'
+import { useT } from '../../i18n/i18n'
 
 export interface Chosen {
   id: string
@@ -11,6 +12,7 @@ export interface Chosen {
 export function MemberPicker(props: { label: string; chosen: Chosen[]; onChange(chosen: Chosen[]): void; exclude?: ReadonlySet<string> }): JSX.Element {
   const { label, chosen, onChange, exclude } = props
   const id = useId()
+  const t = useT()
   const [search, setSearch] = useState('')
   const [found, setFound] = useState<UserRow[]>([])
 
@@ -36,8 +38,8 @@ export function MemberPicker(props: { label: string; chosen: Chosen[]; onChange(
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
-      <input id={id} className="input" type="search" placeholder="Search people by name or email" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
-      <ul className="member-options" aria-label="Matching people">
+      <input id={id} className="input" type="search" placeholder={t('memberPicker.placeholder')} value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
+      <ul className="member-options" aria-label={t('memberPicker.matching')}>
         {options.map((row) => (
           <li key={row.id}>
             <label className="checkbox">
@@ -54,9 +56,9 @@ export function MemberPicker(props: { label: string; chosen: Chosen[]; onChange(
             </label>
           </li>
         ))}
-        {options.length === 0 ? <li className="muted">{found.length > 0 ? 'Everyone who matches is already a member.' : 'Nobody matches.'}</li> : null}
+        {options.length === 0 ? <li className="muted">{found.length > 0 ? t('memberPicker.allMembers') : t('memberPicker.nobody')}</li> : null}
       </ul>
-      {chosen.length > 0 ? <p className="field-hint">Chosen: {chosen.map((c) => c.label).join(', ')}</p> : null}
+      {chosen.length > 0 ? <p className="field-hint">{t('memberPicker.chosen', { names: chosen.map((c) => c.label).join(', ') })}</p> : null}
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { getBridge } from '../../app/bridge'
 import { useFormErrors } from '../../app/field-errors'
 import type { TeamDto } from '../../../../shared/contract/teams'
 import { MemberPicker } from './member-picker'
+import { useT } from '../../i18n/i18n'
 
 const FIELDS = ['name', 'description', 'membershipIds'] as const
 
@@ -17,6 +18,7 @@ export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClos
   const [members, setMembers] = useState<{ id: string; label: string }[]>([])
   const { fields: errors, banner: error, refuse, set: setErrors, edited } = useFormErrors(FIELDS)
   const [busy, setBusy] = useState(false)
+  const t = useT()
 
   async function submit(): Promise<void> {
     if (busy) return
@@ -36,23 +38,23 @@ export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClos
 
   return (
     <Dialog
-      title={team ? `Edit ${team.name}` : 'New team'}
+      title={team ? t('teamDialog.editTitle', { team: team.name }) : t('teams.new')}
       onClose={() => onClose()}
       onSubmit={() => void submit()}
       footer={
         <>
           <button type="button" className="button" onClick={() => onClose()}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {team ? 'Save' : 'Create team'}
+            {team ? t('common.save') : t('teamDialog.create')}
           </button>
         </>
       }
     >
       {error ? <Banner tone="error">{error}</Banner> : null}
       <TextField
-        label="Name"
+        label={t('teamDialog.name')}
         value={name}
         onChange={(e) => {
           setName(e.target.value)
@@ -63,18 +65,18 @@ export function TeamDialog(props: { initialName?: string; team?: TeamDto; onClos
         maxLength={80}
       />
       <TextField
-        label="Description"
+        label={t('teamDialog.description')}
         value={description}
         onChange={(e) => {
           setDescription(e.target.value)
           edited('description')
         }}
         error={errors.description}
-        hint="Optional: what this team handles."
+        hint={t('teamDialog.descriptionHint')}
       />
       {team ? null : (
         <MemberPicker
-          label="Members (optional)"
+          label={t('teamDialog.members')}
           chosen={members}
           onChange={(value) => {
             setMembers(value)

@@ -3,7 +3,7 @@ import { Avatar } from '../../components/avatar'
 import { Banner } from '../../components/banner'
 import { ConfirmDialog } from '../../components/dialog'
 import { CloseIcon } from '../../components/icons'
-import { formatCount, plural } from '../../components/format'
+import { formatCount } from '../../components/format'
 import { useDismiss } from '../../components/use-dismiss'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
@@ -11,6 +11,7 @@ import type { TeamDto } from '../../../../shared/contract/teams'
 import type { UserRow } from '../../../../shared/contract/users'
 import { MemberPicker, type Chosen } from './member-picker'
 import { TeamDialog } from './team-dialog'
+import { t as tr, useT } from '../../i18n/i18n'
 
 const MEMBERS_SHOWN = 200
 
@@ -23,6 +24,7 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
   const [editing, setEditing] = useState(false)
   const [deleting, setDeleting] = useState(false)
   const [busy, setBusy] = useState(false)
+  const t = useT()
   const panelRef = useRef<HTMLElement>(null)
   // Escape (when no dialog is open) and the close button; focus goes back to the row.
   const close = useDismiss(panelRef, onClose)
@@ -38,7 +40,7 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
         if (result.ok) {
           setMembers(result.value.rows)
           setError(null)
-        } else setError(`Could not load the members: ${result.error.message}`)
+        } else setError(tr('team.loadMembersFailed', { error: result.error.message }))
       })
     return () => {
       live = false
@@ -54,14 +56,14 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
       return
     }
     setAdding([])
-    setNotice(`${plural(result.value.changed, 'person', 'people')} added.`)
+    setNotice(t('team.added', { count: result.value.changed }))
   }
 
   async function remove(row: UserRow): Promise<void> {
     setError(null)
     const result = await getBridge().invoke('teams:remove-members', { teamId: team.id, membershipIds: [row.id] })
     if (!result.ok) setError(result.error.message)
-    else setNotice(`${row.name || row.email} removed from ${team.name}.`)
+    else setNotice(t('team.removed', { name: row.name || row.email, team: team.name }))
   }
 
   async function destroy(): Promise<void> {
@@ -77,10 +79,10 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
   }
 
   return (
-    <aside ref={panelRef} className="side-panel" aria-label={`Team ${team.name}`}>
+    <aside ref={panelRef} className="side-panel" aria-label={t('team.label', { name: team.name })}>
       <header className="panel-header">
         <h2 className="panel-title truncate">{team.name}</h2>
-        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close team">
+        <button type="button" className="button button-ghost button-sm" onClick={close} aria-label={t('team.close')}>
           <CloseIcon />
         </button>
       </header>
@@ -91,15 +93,15 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
         {canManage ? (
           <div className="panel-row">
             <button type="button" className="button button-sm" onClick={() => setEditing(true)}>
-              Edit team
+              {t('team.edit')}
             </button>
             <button type="button" className="button button-sm button-danger" onClick={() => setDeleting(true)}>
-              Delete team
+              {t('team.delete')}
             </button>
           </div>
         ) : null}
-        <section className="panel-section" aria-label="Members">
-          <p className="field-label">{plural(team.memberCount, 'member', 'members')}</p>
+        <section className="panel-section" aria-label={t('team.members')}>
+          <p className="field-label">{t('teams.members', { count: team.memberCount })}</p>
           <ul className="team-members">
             {members.map((row) => (
               <li key={row.id} className="team-member">
@@ -108,22 +110,22 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
                   {row.name || row.email}
                 </span>
                 {canManage ? (
-                  <button type="button" className="button button-ghost button-sm" onClick={() => void remove(row)} aria-label={`Remove ${row.name || row.email} from ${team.name}`}>
-                    Remove
+                  <button type="button" className="button button-ghost button-sm" onClick={() => void remove(row)} aria-label={t('team.removeLabel', { name: row.name || row.email, team: team.name })}>
+                    {t('team.remove')}
                   </button>
                 ) : null}
               </li>
             ))}
-            {members.length === 0 ? <li className="muted">Nobody yet.</li> : null}
+            {members.length === 0 ? <li className="muted">{t('team.nobody')}</li> : null}
           </ul>
           {team.memberCount > members.length && members.length > 0 ? (
-            <p className="muted panel-meta">Showing the first {formatCount(members.length)}; filter the Users screen by this team to see everyone.</p>
+            <p className="muted panel-meta">{t('team.showingFirst', { count: formatCount(members.length) })}</p>
           ) : null}
         </section>
         {canManage ? (
           <section className="panel-section">
             <MemberPicker
-              label="Add members"
+              label={t('team.addMembers')}
               chosen={adding}
               onChange={(value) => {
                 setAdding(value)
@@ -133,7 +135,7 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
             />
             <div className="panel-row">
               <button type="button" className="button button-sm button-primary" disabled={adding.length === 0} onClick={() => void add()}>
-                Add {adding.length > 0 ? plural(adding.length, 'person', 'people') : 'members'}
+                {adding.length > 0 ? t('team.addPeople', { count: adding.length }) : t('team.addMembers')}
               </button>
             </div>
           </section>
@@ -142,9 +144,9 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
       {editing ? <TeamDialog team={team} onClose={() => setEditing(false)} /> : null}
       {deleting ? (
         <ConfirmDialog
-          title={`Delete ${team.name}?`}
+          title={t('team.deleteTitle', { team: team.name })}
           tone="danger"
-          confirmLabel="Delete team"
+          confirmLabel={t('team.delete')}
           busy={busy}
           error={error}
           onConfirm={() => void destroy()}
@@ -153,7 +155,7 @@ export function TeamPanel({ team, canManage, onClose }: { team: TeamDto; canMana
             setError(null)
           }}
         >
-          <p>The team goes away. Its {plural(team.memberCount, 'member stays', 'members stay')} in the account with their roles.</p>
+          <p>{t('team.deleteBody', { count: team.memberCount })}</p>
         </ConfirmDialog>
       ) : null}
     </aside>

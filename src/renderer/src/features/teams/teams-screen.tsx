@@ -3,7 +3,7 @@ import { createColumnHelper, useTable } from '@tanstack/react-table'
 import { DataTable, dataTableFeatures, type DataTableFeatures } from '../../components/data-table'
 import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
-import { plural } from '../../components/format'
+import { t as tr, useT } from '../../i18n/i18n'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
 import { TEAM_EXAMPLES, type TeamDto } from '../../../../shared/contract/teams'
@@ -16,7 +16,7 @@ const helper = createColumnHelper<DataTableFeatures, TeamDto>()
 const columns = helper.columns([
   helper.accessor('name', {
     id: 'name',
-    header: 'Team',
+    header: () => tr('teams.col.team'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate team-name" title={info.getValue()}>
@@ -26,7 +26,7 @@ const columns = helper.columns([
   }),
   helper.accessor('description', {
     id: 'description',
-    header: 'Description',
+    header: () => tr('teams.col.description'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate muted" title={info.getValue()}>
@@ -36,9 +36,9 @@ const columns = helper.columns([
   }),
   helper.accessor('memberCount', {
     id: 'members',
-    header: 'Members',
+    header: () => tr('teams.col.members'),
     enableSorting: false,
-    cell: (info) => <span className="tabular">{plural(info.getValue(), 'member', 'members')}</span>
+    cell: (info) => <span className="tabular">{tr('teams.members', { count: info.getValue() })}</span>
   })
 ])
 const GRID = 'minmax(180px, 1.2fr) minmax(200px, 2fr) 110px'
@@ -49,6 +49,7 @@ export function TeamsScreen(): JSX.Element {
   const canManage = hasPermission(session, 'teams:manage')
   const [creating, setCreating] = useState<string | null>(null)
   const [openId, setOpenId] = useState<string | null>(null)
+  const t = useT()
 
   useEffect(() => {
     void useTeams.getState().load()
@@ -63,22 +64,22 @@ export function TeamsScreen(): JSX.Element {
       <section className="screen" aria-labelledby="teams-title">
         <header className="screen-header">
           <div className="screen-heading">
-            <h1 id="teams-title">Teams</h1>
-            <p className="screen-count">{loaded ? plural(teams.length, 'team', 'teams') : '\u00a0'}</p>
+            <h1 id="teams-title">{t('teams.title')}</h1>
+            <p className="screen-count">{loaded ? t('teams.count', { count: teams.length }) : '\u00a0'}</p>
           </div>
           {canManage && teams.length > 0 ? (
             <button type="button" className="button button-primary" onClick={() => setCreating('')}>
-              New team
+              {t('teams.new')}
             </button>
           ) : null}
         </header>
-        {error ? <Banner tone="error">Could not load teams: {error}</Banner> : null}
+        {error ? <Banner tone="error">{t('teams.loadFailed', { error })}</Banner> : null}
         {loaded && teams.length === 0 && !error ? (
           <TeamsEmpty canManage={canManage} onCreate={(name) => setCreating(name)} />
         ) : (
           <DataTable
             table={table}
-            label="Teams"
+            label={t('teams.tableLabel')}
             columns={GRID}
             rowHeight={44}
             totalRows={teams.length}
@@ -88,7 +89,7 @@ export function TeamsScreen(): JSX.Element {
             onRowActivate={(team) => setOpenId(team.id)}
             selectedRowId={openId}
             resetKey="teams"
-            empty={<EmptyState title="No teams" />}
+            empty={<EmptyState title={t('teams.none')} />}
           />
         )}
       </section>
@@ -107,17 +108,15 @@ export function TeamsScreen(): JSX.Element {
 }
 
 function TeamsEmpty({ canManage, onCreate }: { canManage: boolean; onCreate(name: string): void }): JSX.Element {
+  const t = useT()
   return (
     <div className="teams-empty">
-      <EmptyState title="No teams yet">
-        <p>
-          Teams group people who handle the same kind of work — a support tier, billing, a product line — so you can filter
-          users, assign work and add or remove many people at once. A person can be in several teams.
-        </p>
+      <EmptyState title={t('teams.noneYet')}>
+        <p>{t('teams.emptyText')}</p>
         {canManage ? (
           <>
-            <p>Start with one of these, or choose your own name:</p>
-            <div className="team-examples" role="group" aria-label="Example teams">
+            <p>{t('teams.startWith')}</p>
+            <div className="team-examples" role="group" aria-label={t('teams.examples')}>
               {TEAM_EXAMPLES.map((name) => (
                 <button key={name} type="button" className="chip" onClick={() => onCreate(name)}>
                   {name}
@@ -125,11 +124,11 @@ function TeamsEmpty({ canManage, onCreate }: { canManage: boolean; onCreate(name
               ))}
             </div>
             <button type="button" className="button button-primary empty-action" onClick={() => onCreate('')}>
-              New team
+              {t('teams.new')}
             </button>
           </>
         ) : (
-          <p>An Admin can create them.</p>
+          <p>{t('teams.adminCan')}</p>
         )}
       </EmptyState>
     </div>

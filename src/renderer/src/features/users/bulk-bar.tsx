@@ -1,9 +1,10 @@
 import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/dialog'
-import { formatCount, plural } from '../../components/format'
+import { formatCount } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { ASSIGNABLE_ROLES, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { useT, type Translate } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
 import { useTeams } from '../teams/teams-store'
 import { InvitationsSentDialog } from './invite-dialog'
 import { useUsers } from './users-store'
@@ -32,12 +33,13 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
   const [error, setError] = useState<string | null>(null)
   // Resent invitations whose links must be passed on by hand (no mail server, or sending failed).
   const [resent, setResent] = useState<InvitationDelivery[] | null>(null)
+  const t = useT()
   const count = selected.size
-  const who = plural(count, 'person', 'people')
+  const who = t('bulk.people', { count })
   // The selection keeps each ticked person's role (ticked rows, or every match as the core listed them).
   let agents = 0
   for (const role of selected.values()) if (role === 'agent') agents += 1
-  const teamName = (id: string): string => teams.find((team) => team.id === id)?.name ?? 'the team'
+  const teamName = (id: string): string => teams.find((team) => team.id === id)?.name ?? t('bulk.theTeam')
 
   function choose(next: Action): void {
     setError(null)
@@ -57,9 +59,9 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
   // (The Owner asking is both: one person.)
   const leftOut = allMatching ? [...new Set([unchangeable.owner, unchangeable.you])].filter((id): id is string => id !== null && selected.has(id)) : []
   const leavesOut = (kind: Action['kind']) => (kind === 'role' || kind === 'deactivate') && leftOut.length > 0
-  const leftOutText = [unchangeable.owner && leftOut.includes(unchangeable.owner) ? 'the Owner' : null, unchangeable.you && leftOut.includes(unchangeable.you) && unchangeable.you !== unchangeable.owner ? 'you' : null]
-    .filter(Boolean)
-    .join(' and ')
+  const ownerLeftOut = unchangeable.owner !== null && leftOut.includes(unchangeable.owner)
+  const youLeftOut = unchangeable.you !== null && leftOut.includes(unchangeable.you) && unchangeable.you !== unchangeable.owner
+  const leftOutWho = ownerLeftOut && youLeftOut ? 'both' : ownerLeftOut ? 'owner' : 'you'
 
   async function run(current: Action): Promise<void> {
     setBusy(true)
@@ -77,7 +79,7 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
       const links = sent.value.invited.filter((d) => d.delivery === 'link')
       setNotice({
         tone: 'success',
-        text: `Invitations resent: ${plural(sent.value.invited.length, 'person', 'people')}${emailed ? `, ${formatCount(emailed)} by email` : ''}${links.length ? `, ${formatCount(links.length)} as links to pass on` : ''}. Earlier links no longer work.`
+        text: t('bulk.resent', { people: t('bulk.people', { count: sent.value.invited.length }), emailed, links: links.length })
       })
       // The links are shown before the selection goes (the bar, and the dialog in it, close with it).
       if (links.length) setResent(links)
@@ -101,82 +103,90 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
     }
     setAction(null)
     setSelected([])
-    setNotice({ tone: 'success', text: `${doneText(current)}: ${plural(result.value.changed, 'person', 'people')} changed${result.value.unchanged ? `, ${formatCount(result.value.unchanged)} already so` : ''}.` })
+    setNotice({ tone: 'success', text: t('bulk.done', { action: doneText(current), people: t('bulk.people', { count: result.value.changed }), unchanged: result.value.unchanged }) })
   }
 
-  const changing = (kind: Action['kind']) => (leavesOut(kind) ? plural(count - leftOut.length, 'person', 'people') : who)
-  const staying = (kind: Action['kind'], change: string) => (leavesOut(kind) ? ` ${capitalize(leftOutText)} ${leftOutText === 'the Owner' ? 'stays' : 'stay'} as before: ${change} never includes the Owner or yourself.` : '')
+  const changing = (kind: Action['kind']) => (leavesOut(kind) ? t('bulk.people', { count: count - leftOut.length }) : who)
+  const staying = (kind: 'role' | 'deactivate') => (leavesOut(kind) ? t('bulk.staying', { who: leftOutWho, change: kind }) : '')
   const confirmText: Record<Action['kind'], () => { title: string; body: string; label: string }> = {
     role: () => {
       const role = (action as { role: AssignableRole }).role
       const access =
-        role === 'admin' ? `This grants full access immediately to ${who}. Their open windows change at once.` : `Their access changes at once, open windows included.`
+        role === 'admin' ? t('bulk.role.admin', { people: who }) : t('bulk.role.other')
       // The core clears the agent permissions of an Agent changed to another role.
-      const clears = role !== 'agent' && agents > 0 ? ` ${agentsAmong(agents, count)}: their agent permissions will be cleared.` : ''
+      const clears = role !== 'agent' && agents > 0 ? t('bulk.role.clears', { agents: agentsAmong(t, agents, count) }) : ''
       return {
-        title: `Make ${changing('role')} ${ROLE_LABELS[role]}?`,
-        body: access + clears + staying('role', 'a role change'),
-        label: `Change role`
+        title: t('bulk.role.title', { people: changing('role'), role: roleLabel(t, role) }),
+        body: access + clears + staying('role'),
+        label: t('bulk.role.label')
       }
     },
-    'add-team': () => ({ title: `Add ${who} to ${teamName((action as { teamId: string }).teamId)}?`, body: 'People already in the team stay as they are.', label: 'Add to team' }),
-    'remove-team': () => ({ title: `Remove ${who} from ${teamName((action as { teamId: string }).teamId)}?`, body: 'They stay in the account.', label: 'Remove from team' }),
+    'add-team': () => ({
+      title: t('bulk.addTeam.title', { people: who, team: teamName((action as { teamId: string }).teamId) }),
+      body: t('bulk.addTeam.body'),
+      label: t('bulk.addTeam.label')
+    }),
+    'remove-team': () => ({
+      title: t('bulk.removeTeam.title', { people: who, team: teamName((action as { teamId: string }).teamId) }),
+      body: t('bulk.removeTeam.body'),
+      label: t('bulk.removeTeam.label')
+    }),
     deactivate: () => ({
-      title: `Deactivate ${changing('deactivate')}?`,
-      body: 'Their sessions end at once and their seats are freed. Their history is kept; you can reactivate them later.' + staying('deactivate', 'a deactivation'),
-      label: 'Deactivate'
+      title: t('bulk.deactivate.title', { people: changing('deactivate') }),
+      body: t('bulk.deactivate.body') + staying('deactivate'),
+      label: t('bulk.deactivate')
     }),
     resend: () => ({
-      title: `Resend the invitations of ${who}?`,
-      body: 'Each gets a new link valid for 7 days, by email when the account sends mail, otherwise shown to you once; earlier links stop working. An expired invitation takes its seat again. If anyone selected has already joined, or there are not enough free seats, nothing is resent.',
-      label: 'Resend invitations'
+      title: t('bulk.resend.title', { people: who }),
+      body: t('bulk.resend.body'),
+      label: t('bulk.resend.label')
     }),
     reactivate: () => ({
-      title: `Reactivate ${who}?`,
-      body: 'They can sign in again, and each takes a seat. People already active stay as they are. If any of them is still invited, or there are not enough free seats, nobody is changed (an invitation is resent instead).',
-      label: 'Reactivate'
+      title: t('bulk.reactivate.title', { people: who }),
+      body: t('bulk.reactivate.body'),
+      label: t('bulk.reactivate')
     })
   }
   const text = action ? confirmText[action.kind]() : null
   const doneText = (done: Action): string =>
     done.kind === 'role'
-      ? `Role changed to ${ROLE_LABELS[done.role]}`
+      ? t('bulk.doneRole', { role: roleLabel(t, done.role) })
       : done.kind === 'add-team'
-        ? `Added to ${teamName(done.teamId)}`
+        ? t('bulk.doneAdd', { team: teamName(done.teamId) })
         : done.kind === 'remove-team'
-          ? `Removed from ${teamName(done.teamId)}`
+          ? t('bulk.doneRemove', { team: teamName(done.teamId) })
           : done.kind === 'reactivate'
-            ? 'Reactivated'
-            : 'Deactivated'
+            ? t('bulk.doneReactivate')
+            : t('bulk.doneDeactivate')
   // "Select all N matching" when more match than are ticked (a capped search names no exact N).
   const offerAll = !allMatching && matching !== null && (matching.capped || matching.n > count)
 
   return (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions">
+    <div className="bulk-bar" role="region" aria-label={t('bulk.region')}>
       <span className="bulk-bar-count" aria-live="polite">
-        {allMatching ? `All ${formatCount(count)} matching selected` : `${formatCount(count)} selected`}
+        {allMatching ? t('bulk.allMatchingSelected', { count: formatCount(count) }) : t('bulk.selected', { count: formatCount(count) })}
       </span>
       {offerAll ? (
         <button type="button" className="button button-sm button-ghost" disabled={selecting} onClick={() => void selectAll()}>
-          {selecting ? 'Selecting…' : matching!.capped ? 'Select every match' : `Select all ${formatCount(matching!.n)} matching`}
+          {selecting ? t('bulk.selecting') : matching!.capped ? t('bulk.selectEvery') : t('bulk.selectAll', { count: formatCount(matching!.n) })}
         </button>
       ) : null}
       <label className="visually-hidden" htmlFor="bulk-role">
-        Change role of selected
+        {t('bulk.changeRoleLabel')}
       </label>
       <select id="bulk-role" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'role', role: e.target.value as AssignableRole })}>
-        <option value="">Change role…</option>
+        <option value="">{t('bulk.changeRole')}</option>
         {ASSIGNABLE_ROLES.map((role) => (
           <option key={role} value={role}>
-            {ROLE_LABELS[role]}
+            {roleLabel(t, role)}
           </option>
         ))}
       </select>
       <label className="visually-hidden" htmlFor="bulk-add-team">
-        Add selected to team
+        {t('bulk.addLabel')}
       </label>
       <select id="bulk-add-team" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'add-team', teamId: e.target.value })}>
-        <option value="">Add to team…</option>
+        <option value="">{t('bulk.add')}</option>
         {teams.map((team) => (
           <option key={team.id} value={team.id}>
             {team.name}
@@ -184,10 +194,10 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
         ))}
       </select>
       <label className="visually-hidden" htmlFor="bulk-remove-team">
-        Remove selected from team
+        {t('bulk.removeLabel')}
       </label>
       <select id="bulk-remove-team" className="select" value="" onChange={(e) => e.target.value && choose({ kind: 'remove-team', teamId: e.target.value })}>
-        <option value="">Remove from team…</option>
+        <option value="">{t('bulk.remove')}</option>
         {teams.map((team) => (
           <option key={team.id} value={team.id}>
             {team.name}
@@ -195,16 +205,16 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
         ))}
       </select>
       <button type="button" className="button button-sm" onClick={() => choose({ kind: 'deactivate' })}>
-        Deactivate
+        {t('bulk.deactivate')}
       </button>
       <button type="button" className="button button-sm" onClick={() => choose({ kind: 'reactivate' })}>
-        Reactivate
+        {t('bulk.reactivate')}
       </button>
       <button type="button" className="button button-sm" onClick={() => choose({ kind: 'resend' })}>
-        Resend invitations
+        {t('bulk.resend')}
       </button>
       <button type="button" className="button button-sm button-ghost" onClick={() => setSelected([])}>
-        Clear selection
+        {t('bulk.clear')}
       </button>
       {action && text ? (
         <ConfirmDialog
@@ -217,10 +227,10 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
           onCancel={() => setAction(null)}
         >
           <p>{text.body}</p>
-          <p className="muted">All or nothing: if any one of them cannot be changed, nobody is.</p>
+          <p className="muted">{t('bulk.allOrNothing')}</p>
         </ConfirmDialog>
       ) : null}
-      {resent ? <InvitationsSentDialog title={`${plural(resent.length, 'invitation', 'invitations')} to pass on`} deliveries={resent}
+      {resent ? <InvitationsSentDialog title={t('bulk.toPassOn', { count: resent.length })} deliveries={resent}
           onClose={() => {
             setResent(null)
             setSelected([])
@@ -230,12 +240,7 @@ export function BulkBar({ matching }: { matching: { n: number; capped: boolean }
   )
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
 /** "They are an Agent", "All of them are Agents", "2 of them are Agents". */
-function agentsAmong(agents: number, count: number): string {
-  if (agents === count) return count === 1 ? 'They are an Agent' : 'All of them are Agents'
-  return `${formatCount(agents)} of them ${agents === 1 ? 'is an Agent' : 'are Agents'}`
+function agentsAmong(t: Translate, agents: number, count: number): string {
+  return agents === count ? t('bulk.agentsAll', { count }) : t('bulk.agentsSome', { agents })
 }

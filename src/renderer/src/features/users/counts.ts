@@ -1,4 +1,5 @@
-import { formatCapped, formatCount, plural } from '../../components/format'
+import { formatCapped, formatCount } from '../../components/format'
+import { t } from '../../i18n/i18n'
 
 /** A count as the screen shows it: `capped` means "at least n" ("200+"). */
 export interface ShownCount {
@@ -20,17 +21,17 @@ export function shownTotal(total: number | null, totalCapped: boolean, loaded: n
 
 /** "1 user", "1,234 users", "200+ users". */
 export function usersLine(count: ShownCount): string {
-  return count.capped ? `${formatCapped(count.n, true)} users` : plural(count.n, 'user', 'users')
+  return count.capped ? t('users.countCapped', { count: formatCount(count.n) }) : t('users.count', { count: count.n })
 }
 
 /** "Showing 100 of 1,234", "Showing 300 of 300+". */
 export function showingLine(loaded: number, count: ShownCount): string {
-  return `Showing ${formatCount(loaded)} of ${formatCapped(count.n, count.capped)}`
+  return t('users.showing', { loaded: formatCount(loaded), total: formatCapped(count.n, count.capped) })
 }
 
 /** "Rows 1–16 of 20,004": the rows in view of the whole result (0-based indexes in). */
 export function rowsLine(first: number, last: number, count: ShownCount): string {
-  return `Rows ${formatCount(first + 1)}–${formatCount(last + 1)} of ${formatCapped(count.n, count.capped)}`
+  return t('users.rows', { first: formatCount(first + 1), last: formatCount(last + 1), total: formatCapped(count.n, count.capped) })
 }
 
 /** The count on a status chip: a capped chip count is a lower bound ("37+"). */

@@ -6,7 +6,8 @@ import { Badge } from '../../components/badge'
 import { DataTable, dataTableFeatures, type DataTableFeatures } from '../../components/data-table'
 import { EmptyState } from '../../components/empty-state'
 import { downloadText } from '../../components/download'
-import { formatCount, plural } from '../../components/format'
+import { formatCount } from '../../components/format'
+import { t as tr, useT } from '../../i18n/i18n'
 import { getBridge } from '../../app/bridge'
 import { CSV_MAX_BYTES, USERS_CSV_TEMPLATE, type ImportReport, type ImportRowResult, type InvitationDelivery } from '../../../../shared/contract/users'
 import { InvitationResults } from './invite-dialog'
@@ -15,20 +16,20 @@ type Step = { kind: 'choose' } | { kind: 'preview'; csv: string; fileName: strin
 
 const helper = createColumnHelper<DataTableFeatures, ImportRowResult>()
 const previewColumns = helper.columns([
-  helper.accessor('row', { id: 'row', header: 'Row', enableSorting: false, cell: (info) => <span className="muted tabular">{formatCount(info.getValue())}</span> }),
+  helper.accessor('row', { id: 'row', header: () => tr('import.col.row'), enableSorting: false, cell: (info) => <span className="muted tabular">{formatCount(info.getValue())}</span> }),
   helper.accessor('email', {
     id: 'email',
-    header: 'Email',
+    header: () => tr('import.col.email'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate" title={info.getValue()}>
-        {info.getValue() || <span className="muted">(empty)</span>}
+        {info.getValue() || <span className="muted">{tr('import.empty')}</span>}
       </span>
     )
   }),
   helper.accessor('name', {
     id: 'name',
-    header: 'Name',
+    header: () => tr('import.col.name'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate" title={info.getValue()}>
@@ -38,7 +39,7 @@ const previewColumns = helper.columns([
   }),
   helper.accessor('role', {
     id: 'role',
-    header: 'Role',
+    header: () => tr('import.col.role'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate" title={info.getValue()}>
@@ -48,7 +49,7 @@ const previewColumns = helper.columns([
   }),
   helper.accessor('teams', {
     id: 'teams',
-    header: 'Teams',
+    header: () => tr('import.col.teams'),
     enableSorting: false,
     cell: (info) => (
       <span className="truncate" title={info.getValue().join(', ')}>
@@ -58,16 +59,16 @@ const previewColumns = helper.columns([
   }),
   helper.accessor('status', {
     id: 'status',
-    header: 'Result',
+    header: () => tr('import.col.result'),
     enableSorting: false,
     cell: (info) =>
       info.getValue() === 'ok' ? (
-        <Badge tone="green">Ready</Badge>
+        <Badge tone="green">{tr('import.ready')}</Badge>
       ) : (
         // The reason is never clipped unseen: it ends in "…" where the column is too narrow, and the
         // whole reason is the cell's tooltip (and its text for screen readers).
         <span className="import-reason truncate" title={info.row.original.reason ?? undefined}>
-          <Badge tone="red">Refused</Badge>{' '}
+          <Badge tone="red">{tr('import.refused')}</Badge>{' '}
           <span className="truncate">{info.row.original.reason}</span>
         </span>
       )
@@ -82,17 +83,18 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
   const [error, setError] = useState<string | null>(null)
   const fileId = useId()
   const [dragging, setDragging] = useState(false)
+  const t = useT()
 
   /** A file dropped on the drop zone: one CSV, as the picker takes. */
   function drop(files: FileList): void {
     setDragging(false)
     if (files.length !== 1) {
-      setError(files.length === 0 ? 'Nothing was dropped: drop a CSV file, or choose one.' : `${formatCount(files.length)} files were dropped; drop one CSV file at a time.`)
+      setError(files.length === 0 ? t('import.nothingDropped') : t('import.manyDropped', { count: formatCount(files.length) }))
       return
     }
     const file = files[0]!
     if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv') {
-      setError(`${file.name} is not a CSV file. Save the sheet as CSV (UTF-8) and drop that.`)
+      setError(t('import.notCsv', { name: file.name }))
       return
     }
     void pick(file)
@@ -103,7 +105,7 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
     if (!file) return
     // The core refuses it too; checking here spares reading and sending 10 MB for nothing.
     if (file.size > CSV_MAX_BYTES) {
-      setError(`${file.name} is larger than 10 MB (${formatCount(Math.ceil(file.size / 1024 / 1024))} MB). Split it into smaller files.`)
+      setError(t('import.tooLarge', { name: file.name, size: formatCount(Math.ceil(file.size / 1024 / 1024)) }))
       return
     }
     setBusy(true)
@@ -132,21 +134,18 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
   if (step.kind === 'choose') {
     return (
       <Dialog
-        title="Import users from CSV"
+        title={t('import.title')}
         onClose={onClose}
         footer={
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
         }
       >
-        <p className="muted">
-          One person per row with the columns <code>email</code>, <code>name</code>, <code>role</code> (admin, agent or viewer) and{' '}
-          <code>teams</code> (separated by “;”). At most 10 MB and 50,000 rows.
-        </p>
+        <p className="muted">{t.rich('import.intro', { code: (chunks) => <code>{chunks}</code> })}</p>
         <div>
           <button type="button" className="button button-sm" onClick={() => downloadText('gatehouse-users-template.csv', USERS_CSV_TEMPLATE)}>
-            Download template
+            {t('import.template')}
           </button>
         </div>
         <div
@@ -169,12 +168,12 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
           }}
         >
           <label className="field-label" htmlFor={fileId}>
-            CSV file
+            {t('import.file')}
           </label>
-          <p className="muted import-drop-hint">Drop the file here, or choose it:</p>
+          <p className="muted import-drop-hint">{t('import.dropHint')}</p>
           <input id={fileId} className="file-input" type="file" accept=".csv,text/csv" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} />
         </div>
-        {busy ? <p className="muted">Checking every row…</p> : null}
+        {busy ? <p className="muted">{t('import.checking')}</p> : null}
         {error ? <Banner tone="error">{error}</Banner> : null}
       </Dialog>
     )
@@ -184,21 +183,21 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
     const { report } = step
     return (
       <Dialog
-        title={`Preview of ${step.fileName}`}
+        title={t('import.previewOf', { name: step.fileName })}
         size="lg"
         onClose={onClose}
         footer={
           <>
             {report.errorReportCsv ? (
               <button type="button" className="button footer-left" onClick={() => downloadText('import-errors.csv', report.errorReportCsv ?? '')}>
-                Download error report
+                {t('import.errorReport')}
               </button>
             ) : null}
             <button type="button" className="button" onClick={() => setStep({ kind: 'choose' })}>
-              Choose another file
+              {t('import.another')}
             </button>
             <button type="button" className="button button-primary" disabled={busy || report.okCount === 0} onClick={() => void commit(step.csv)}>
-              {busy ? 'Sending…' : `Invite ${plural(report.okCount, 'valid row', 'valid rows')}`}
+              {busy ? t('import.sending') : t('import.invite', { count: report.okCount })}
             </button>
           </>
         }
@@ -213,47 +212,47 @@ export function ImportWizard({ onClose }: { onClose(): void }): JSX.Element {
   const { report, invited } = step
   return (
     <Dialog
-      title={`${plural(invited.length, 'person', 'people')} invited`}
+      title={t('import.invited', { count: invited.length })}
       size="lg"
       onClose={onClose}
       footer={
         <>
           {report.errorReportCsv ? (
             <button type="button" className="button footer-left" onClick={() => downloadText('import-errors.csv', report.errorReportCsv ?? '')}>
-              Download error report
+              {t('import.errorReport')}
             </button>
           ) : null}
           <button type="button" className="button button-primary" onClick={onClose}>
-            Done
+            {t('invite.done')}
           </button>
         </>
       }
     >
-      {report.errorCount > 0 ? <Banner tone="warning">{plural(report.errorCount, 'row was', 'rows were')} refused and not written.</Banner> : null}
+      {report.errorCount > 0 ? <Banner tone="warning">{t('import.refusedNotWritten', { count: report.errorCount })}</Banner> : null}
       <InvitationResults deliveries={invited} />
     </Dialog>
   )
 }
 
 function ImportSummary({ report }: { report: ImportReport }): JSX.Element {
+  const t = useT()
   return (
     <p className="import-summary" data-testid="import-summary">
-      <Badge tone="green">{plural(report.okCount, 'row ready', 'rows ready')}</Badge>{' '}
-      {report.errorCount > 0 ? <Badge tone="red">{plural(report.errorCount, 'row refused', 'rows refused')}</Badge> : null}{' '}
-      <span className="muted">
-        Seats: {formatCount(report.seats.used)} of {formatCount(report.seats.total)} in use.
-      </span>
+      <Badge tone="green">{t('import.rowsReady', { count: report.okCount })}</Badge>{' '}
+      {report.errorCount > 0 ? <Badge tone="red">{t('import.rowsRefused', { count: report.errorCount })}</Badge> : null}{' '}
+      <span className="muted">{t('import.seats', { used: formatCount(report.seats.used), total: formatCount(report.seats.total) })}</span>
     </p>
   )
 }
 
 function PreviewTable({ rows }: { rows: ImportRowResult[] }): JSX.Element {
+  const t = useT()
   const table = useTable({ features: dataTableFeatures, columns: previewColumns, data: rows, getRowId: (row) => String(row.row), manualSorting: true })
   return (
     <div className="import-preview">
       <DataTable
         table={table}
-        label="Import preview"
+        label={t('import.previewLabel')}
         columns={PREVIEW_GRID}
         rowHeight={36}
         totalRows={rows.length}
@@ -261,7 +260,7 @@ function PreviewTable({ rows }: { rows: ImportRowResult[] }): JSX.Element {
         loading={false}
         onEndReached={noop}
         resetKey="preview"
-        empty={<EmptyState title="The file has no rows" />}
+        empty={<EmptyState title={t('import.noRows')} />}
       />
     </div>
   )

@@ -2,11 +2,12 @@ import { useId, useState, type JSX } from 'react'
 import { Dialog } from '../../components/dialog'
 import { Banner } from '../../components/banner'
 import { CopyIcon } from '../../components/icons'
-import { formatDateTime, plural } from '../../components/format'
+import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useFormErrors } from '../../app/field-errors'
-import { AGENT_PERMISSIONS, AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { AGENT_PERMISSIONS, ASSIGNABLE_ROLES, type AgentPermission, type AssignableRole, type InvitationDelivery } from '../../../../shared/contract/users'
+import { useT } from '../../i18n/i18n'
+import { permissionLabel, roleLabel } from '../../i18n/labels'
 import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
 
@@ -24,6 +25,7 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
   const teams = useTeams((s) => s.teams)
   const emailsId = useId()
   const roleId = useId()
+  const t = useT()
   const [emails, setEmails] = useState('')
   const [role, setRole] = useState<AssignableRole>('agent')
   const [teamIds, setTeamIds] = useState<string[]>([])
@@ -49,20 +51,20 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
     setSent(result.value.invited)
   }
 
-  if (sent) return <InvitationsSentDialog title={`${plural(sent.length, 'invitation', 'invitations')} created`} deliveries={sent} onClose={onClose} />
+  if (sent) return <InvitationsSentDialog title={t('invite.created', { count: sent.length })} deliveries={sent} onClose={onClose} />
 
   return (
     <Dialog
-      title="Invite users"
+      title={t('invite.title')}
       onClose={onClose}
       onSubmit={() => void submit()}
       footer={
         <>
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Inviting…' : 'Send invitations'}
+            {busy ? t('invite.inviting') : t('invite.send')}
           </button>
         </>
       }
@@ -70,13 +72,13 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
       {error ? <Banner tone="error">{error}</Banner> : null}
       <div className="field">
         <label className="field-label" htmlFor={emailsId}>
-          Email addresses
+          {t('invite.emails')}
         </label>
         <textarea
           id={emailsId}
           className="textarea"
           value={emails}
-          placeholder="one@example.com, two@example.com"
+          placeholder={t('invite.emailsPlaceholder')}
           onChange={(e) => {
             setEmails(e.target.value)
             edited('emails')
@@ -91,12 +93,12 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
           </p>
         ) : null}
         <p className="field-hint" id={`${emailsId}-hint`}>
-          Separate addresses with commas or new lines. Invitations are valid for 7 days.
+          {t('invite.emailsHint')}
         </p>
       </div>
       <div className="field">
         <label className="field-label" htmlFor={roleId}>
-          Role
+          {t('invite.role')}
         </label>
         <select
           id={roleId}
@@ -110,12 +112,12 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
         >
           {ASSIGNABLE_ROLES.map((value) => (
             <option key={value} value={value}>
-              {ROLE_LABELS[value]}
+              {roleLabel(t, value)}
             </option>
           ))}
         </select>
         {errors.role ? <p className="field-error">{errors.role}</p> : null}
-        {role === 'admin' ? <p className="field-hint">Admins get full access as soon as they accept.</p> : null}
+        {role === 'admin' ? <p className="field-hint">{t('invite.adminHint')}</p> : null}
       </div>
       {role === 'agent' ? (
         <PermissionPicker
@@ -128,7 +130,7 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
       ) : null}
       {errors.permissions ? <p className="field-error">{errors.permissions}</p> : null}
       <TeamPicker
-        legend="Teams (optional)"
+        legend={t('invite.teams')}
         teams={teams}
         value={teamIds}
         onChange={(value) => {
@@ -143,9 +145,10 @@ export function InviteDialog({ onClose }: { onClose(): void }): JSX.Element {
 
 export function PermissionPicker(props: { value: AgentPermission[]; onChange(value: AgentPermission[]): void; disabled?: boolean }): JSX.Element {
   const { value, onChange, disabled } = props
+  const t = useT()
   return (
     <fieldset className="team-picker" disabled={disabled}>
-      <legend className="field-label">Agent permissions</legend>
+      <legend className="field-label">{t('invite.permissions')}</legend>
       <div className="team-picker-list">
         {AGENT_PERMISSIONS.map((permission) => (
           <label key={permission} className="checkbox">
@@ -154,7 +157,7 @@ export function PermissionPicker(props: { value: AgentPermission[]; onChange(val
               checked={value.includes(permission)}
               onChange={(e) => onChange(e.target.checked ? [...value, permission] : value.filter((p) => p !== permission))}
             />
-            {AGENT_PERMISSION_LABELS[permission]}
+            {permissionLabel(t, permission)}
           </label>
         ))}
       </div>
@@ -164,13 +167,14 @@ export function PermissionPicker(props: { value: AgentPermission[]; onChange(val
 
 /** Invitations just sent or resent: each emailed, or its link shown this once. */
 export function InvitationsSentDialog({ title, deliveries, onClose }: { title: string; deliveries: InvitationDelivery[]; onClose(): void }): JSX.Element {
+  const t = useT()
   return (
     <Dialog
       title={title}
       onClose={onClose}
       footer={
         <button type="button" className="button button-primary" onClick={onClose}>
-          Done
+          {t('invite.done')}
         </button>
       }
     >
@@ -181,17 +185,18 @@ export function InvitationsSentDialog({ title, deliveries, onClose }: { title: s
 
 /** Each invitation: emailed, or its one-time link to copy (the core never shows it again). */
 export function InvitationResults({ deliveries }: { deliveries: InvitationDelivery[] }): JSX.Element {
+  const t = useT()
   return (
     <ul className="invite-result">
       {deliveries.map((delivery) => (
         <li key={delivery.membershipId}>
           <p className="invite-result-email">{delivery.email}</p>
           {delivery.delivery === 'email' ? (
-            <p className="muted">Sent by email. The link works until {formatDateTime(delivery.expiresAt)}.</p>
+            <p className="muted">{t('invite.sentByEmail', { until: formatDateTime(delivery.expiresAt) })}</p>
           ) : (
             <>
-              {delivery.deliveryError ? <Banner tone="warning">The email could not be sent. {delivery.deliveryError}</Banner> : null}
-              <p className="muted">Pass this link on yourself; it is shown only now and works until {formatDateTime(delivery.expiresAt)}.</p>
+              {delivery.deliveryError ? <Banner tone="warning">{t('invite.emailFailed', { error: delivery.deliveryError })}</Banner> : null}
+              <p className="muted">{t('invite.passOn', { until: formatDateTime(delivery.expiresAt) })}</p>
               {delivery.link ? <CopyLink link={delivery.link} /> : null}
             </>
           )}
@@ -203,6 +208,7 @@ export function InvitationResults({ deliveries }: { deliveries: InvitationDelive
 
 export function CopyLink({ link }: { link: string }): JSX.Element {
   const [copied, setCopied] = useState(false)
+  const t = useT()
   return (
     <div className="copy-row">
       <code data-testid="invite-link">{link}</code>
@@ -217,7 +223,7 @@ export function CopyLink({ link }: { link: string }): JSX.Element {
         }}
       >
         <CopyIcon />
-        {copied ? 'Copied' : 'Copy link'}
+        {copied ? t('invite.copied') : t('invite.copy')}
       </button>
     </div>
   )

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import type { AuditEventDto } from '../../../../shared/contract/audit'
+import { useT } from '../../i18n/i18n'
 
 const SHOWN = 5
 
@@ -11,6 +12,7 @@ const SHOWN = 5
 export function RecentActivity({ personId }: { personId: string }): JSX.Element {
   const [events, setEvents] = useState<AuditEventDto[] | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const t = useT()
   // Bumped to fetch again when the audit log grows; the effect owns the request.
   const [version, setVersion] = useState(0)
   const reload = useCallback(() => setVersion((v) => v + 1), [])
@@ -32,11 +34,11 @@ export function RecentActivity({ personId }: { personId: string }): JSX.Element 
   }, [personId, version])
 
   return (
-    <section className="panel-section" aria-label="Recent activity">
-      <p className="field-label">Recent activity</p>
-      {error ? <Banner tone="error">Could not read the audit log: {error}</Banner> : null}
-      {events === null && !error ? <p className="muted">Loading…</p> : null}
-      {events && events.length === 0 ? <p className="muted">Nothing in the audit log yet.</p> : null}
+    <section className="panel-section" aria-label={t('activity.title')}>
+      <p className="field-label">{t('activity.title')}</p>
+      {error ? <Banner tone="error">{t('activity.failed', { error })}</Banner> : null}
+      {events === null && !error ? <p className="muted">{t('common.loading')}</p> : null}
+      {events && events.length === 0 ? <p className="muted">{t('activity.none')}</p> : null}
       {events && events.length > 0 ? (
         <ol className="recent-activity">
           {events.map((event) => (

@@ -13,8 +13,9 @@ import { formErrors, useFormErrors } from '../../app/field-errors'
 import type { InputOf } from '../../../../shared/contract'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
-import { AGENT_PERMISSION_LABELS, ASSIGNABLE_ROLES, PASSWORD_RESET_VALID_HOURS, type AgentPermission, type AssignableRole, type InvitationDelivery, type PasswordResetDelivery, type UserDetail } from '../../../../shared/contract/users'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { ASSIGNABLE_ROLES, PASSWORD_RESET_VALID_HOURS, type AgentPermission, type AssignableRole, type InvitationDelivery, type PasswordResetDelivery, type UserDetail } from '../../../../shared/contract/users'
+import { useT } from '../../i18n/i18n'
+import { permissionList, roleLabel } from '../../i18n/labels'
 import { TeamPicker } from '../teams/team-picker'
 import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS } from './users-columns'
@@ -46,6 +47,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const [permissions, setPermissions] = useState<AgentPermission[]>([])
   const [password, setPassword] = useState('')
   const roleId = useId()
+  const t = useT()
   const panelRef = useRef<HTMLElement>(null)
   // Escape (when no dialog is open) and the close button; focus goes back to the row.
   const close = useDismiss(panelRef, onClose)
@@ -103,19 +105,20 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     if (current.kind === 'role') {
       failure = await save({ role: current.role }, (detail) => {
         const cleared = detail.clearedAgentPermissions ?? []
-        return `Role changed to ${ROLE_LABELS[current.role]}.${cleared.length ? ` Agent permissions cleared: ${permissionList(cleared)}.` : ''}`
+        const changed = t('panel.roleChanged', { role: roleLabel(t, current.role) })
+        return cleared.length ? `${changed} ${t('panel.permissionsCleared', { permissions: permissionList(t, cleared) })}` : changed
       })
     } else if (current.kind === 'deactivate' || current.kind === 'reactivate') {
       const result = await bridge.invoke(current.kind === 'deactivate' ? 'users:deactivate' : 'users:reactivate', { membershipId })
       if (result.ok) {
         adopt(result.value)
-        setNotice(current.kind === 'deactivate' ? 'Deactivated: their sessions ended and the seat is free.' : 'Reactivated.')
+        setNotice(current.kind === 'deactivate' ? t('panel.deactivated') : t('panel.reactivated'))
       } else failure = result.error.message
     } else if (current.kind === 'reset-password') {
       const result = await bridge.invoke('users:reset-password', { membershipId })
       if (result.ok) {
         setResetLink(result.value)
-        setNotice(result.value.delivery === 'email' ? `A password reset link was emailed to ${result.value.email}.` : null)
+        setNotice(result.value.delivery === 'email' ? t('panel.resetEmailed', { email: result.value.email }) : null)
       } else failure = result.error.message
     } else if (current.kind === 'revoke') {
       const result = await bridge.invoke('users:revoke-invitation', { membershipId })
@@ -129,7 +132,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
     } else {
       const result = await bridge.invoke('account:transfer-ownership', { toMembershipId: membershipId, password })
       if (result.ok) {
-        setNotice('Ownership transferred. You are now an Admin.')
+        setNotice(t('panel.transferred'))
         load()
       } else failure = result.error.message
     }
@@ -148,8 +151,8 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
   const header = (
     <header className="panel-header">
-      <h2 className="panel-title truncate">{user ? user.name || user.email : 'User'}</h2>
-      <button type="button" className="button button-ghost button-sm" onClick={close} aria-label="Close details">
+      <h2 className="panel-title truncate">{user ? user.name || user.email : t('panel.user')}</h2>
+      <button type="button" className="button button-ghost button-sm" onClick={close} aria-label={t('panel.close')}>
         <CloseIcon />
       </button>
     </header>
@@ -157,9 +160,9 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
   if (!user) {
     return (
-      <aside ref={panelRef} className="side-panel" aria-label="User details">
+      <aside ref={panelRef} className="side-panel" aria-label={t('panel.details')}>
         {header}
-        <div className="panel-body">{loadError ? <Banner tone="error">{loadError}</Banner> : <p className="muted">Loading…</p>}</div>
+        <div className="panel-body">{loadError ? <Banner tone="error">{loadError}</Banner> : <p className="muted">{t('common.loading')}</p>}</div>
       </aside>
     )
   }
@@ -174,7 +177,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   const permsDirty = [...permissions].sort().join() !== [...user.permissions].sort().join()
 
   return (
-    <aside ref={panelRef} className="side-panel" aria-label={`Details of ${user.name || user.email}`}>
+    <aside ref={panelRef} className="side-panel" aria-label={t('panel.detailsOf', { name: user.name || user.email })}>
       {header}
       <div className="panel-body">
         <div className="panel-identity">
@@ -185,9 +188,9 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             </span>
             <span>
               <Badge tone={user.status === 'active' ? 'green' : user.status === 'deactivated' ? 'grey' : user.status === 'expired' ? 'amber' : 'blue'}>
-                {STATUS_LABELS[user.status]}
+                {t(STATUS_LABELS[user.status])}
               </Badge>{' '}
-              <span className="muted">{ROLE_LABELS[user.role]}</span>
+              <span className="muted">{roleLabel(t, user.role)}</span>
             </span>
           </div>
         </div>
@@ -209,9 +212,9 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           />
         ) : null}
 
-        <section className="panel-section" aria-label="Role">
+        <section className="panel-section" aria-label={t('panel.role')}>
           <label className="field-label" htmlFor={roleId}>
-            Role
+            {t('panel.role')}
           </label>
           {can.editRole.allowed ? (
             <select
@@ -225,13 +228,13 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             >
               {ASSIGNABLE_ROLES.map((role) => (
                 <option key={role} value={role}>
-                  {ROLE_LABELS[role]}
+                  {roleLabel(t, role)}
                 </option>
               ))}
             </select>
           ) : (
             <p id={roleId} className="panel-value">
-              {ROLE_LABELS[user.role]}
+              {roleLabel(t, user.role)}
               {hint(can.editRole.reason) ? <span className="muted"> — {hint(can.editRole.reason)}</span> : null}
             </p>
           )}
@@ -250,15 +253,15 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
                 />
                 {panelForm.fields.permissions ? <p className="field-error">{panelForm.fields.permissions}</p> : null}
                 <div className="panel-row">
-                  <button type="button" className="button button-sm" disabled={!permsDirty} onClick={() => void save({ permissions }, 'Permissions saved.')}>
-                    Save permissions
+                  <button type="button" className="button button-sm" disabled={!permsDirty} onClick={() => void save({ permissions }, t('panel.permissionsSaved'))}>
+                    {t('panel.savePermissions')}
                   </button>
                 </div>
               </>
             ) : (
               <>
-                <p className="field-label">Agent permissions</p>
-                <p className="panel-value">{user.permissions.length ? permissionList(user.permissions) : 'None'}</p>
+                <p className="field-label">{t('panel.agentPermissions')}</p>
+                <p className="panel-value">{user.permissions.length ? permissionList(t, user.permissions) : t('panel.none')}</p>
               </>
             )}
           </section>
@@ -268,7 +271,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           {can.editTeams.allowed ? (
             <>
               <TeamPicker
-                legend="Teams"
+                legend={t('panel.teams')}
                 teams={teams}
                 value={teamIds}
                 onChange={(value) => {
@@ -278,34 +281,38 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
               />
               {panelForm.fields.teamIds ? <p className="field-error">{panelForm.fields.teamIds}</p> : null}
               <div className="panel-row">
-                <button type="button" className="button button-sm" disabled={!teamsDirty} onClick={() => void save({ teamIds }, 'Teams saved.')}>
-                  Save teams
+                <button type="button" className="button button-sm" disabled={!teamsDirty} onClick={() => void save({ teamIds }, t('panel.teamsSaved'))}>
+                  {t('panel.saveTeams')}
                 </button>
               </div>
             </>
           ) : (
             <>
-              <p className="field-label">Teams</p>
-              <p className="panel-value">{user.teams.length ? user.teams.map((t) => t.name).join(', ') : 'None'}</p>
+              <p className="field-label">{t('panel.teams')}</p>
+              <p className="panel-value">{user.teams.length ? user.teams.map((team) => team.name).join(', ') : t('panel.none')}</p>
             </>
           )}
         </section>
 
         {user.invitation ? (
-          <section className="panel-section" aria-label="Invitation">
-            <p className="field-label">Invitation</p>
+          <section className="panel-section" aria-label={t('panel.invitation')}>
+            <p className="field-label">{t('panel.invitation')}</p>
             <p className="panel-value">
-              {user.invitation.state === 'expired' ? 'Expired' : 'Pending'} — sent {formatDateTime(user.invitation.sentAt)}
-              {user.invitation.invitedBy ? ` by ${user.invitation.invitedBy}` : ''}, {user.invitation.state === 'expired' ? 'expired' : 'valid until'}{' '}
-              {formatDateTime(user.invitation.expiresAt)}
+              {t('panel.invitationLine', {
+                state: user.invitation.state,
+                sent: formatDateTime(user.invitation.sentAt),
+                hasBy: user.invitation.invitedBy ? 'yes' : 'no',
+                by: user.invitation.invitedBy ?? '',
+                expires: formatDateTime(user.invitation.expiresAt)
+              })}
             </p>
             {canManage ? (
               <div className="panel-row">
                 <button type="button" className="button button-sm" onClick={() => void resend()}>
-                  Resend invitation
+                  {t('panel.resend')}
                 </button>
                 <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'revoke' })}>
-                  Revoke invitation
+                  {t('panel.revoke')}
                 </button>
               </div>
             ) : null}
@@ -315,19 +322,19 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
 
         <section className="panel-section">
           <p className="muted panel-meta">
-            Last login: {user.lastLoginAt ? formatDateTime(user.lastLoginAt, { zone: true }) : 'never'}
-            {user.deactivatedAt ? ` · Deactivated ${formatDateTime(user.deactivatedAt, { zone: true })}` : ''}
+            {t('panel.lastLogin', { when: user.lastLoginAt ? formatDateTime(user.lastLoginAt, { zone: true }) : t('panel.never') })}
+            {user.deactivatedAt ? t('panel.deactivatedAt', { when: formatDateTime(user.deactivatedAt, { zone: true }) }) : ''}
           </p>
           {can.reactivate.allowed || can.deactivate.allowed ? (
             <div className="panel-row">
               {can.reactivate.allowed ? (
                 <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'reactivate' })}>
-                  Reactivate
+                  {t('panel.reactivate')}
                 </button>
               ) : null}
               {can.deactivate.allowed ? (
                 <button type="button" className="button button-sm button-danger" onClick={() => setConfirm({ kind: 'deactivate' })}>
-                  Deactivate
+                  {t('panel.deactivate')}
                 </button>
               ) : null}
             </div>
@@ -336,7 +343,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           {can.resetPassword.allowed ? (
             <div className="panel-row">
               <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'reset-password' })}>
-                Reset password…
+                {t('panel.resetPassword')}
               </button>
             </div>
           ) : null}
@@ -344,7 +351,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
           {can.transferOwnership.allowed ? (
             <div className="panel-row">
               <button type="button" className="button button-sm" onClick={() => setConfirm({ kind: 'transfer' })}>
-                Transfer ownership…
+                {t('panel.transfer')}
               </button>
             </div>
           ) : null}
@@ -385,53 +392,48 @@ export function PanelConfirm(props: {
 }): JSX.Element {
   const { confirm, user, busy, error, password, onPassword, onConfirm, onCancel } = props
   const who = user.name || user.email
+  const t = useT()
   const common = { busy, error, onConfirm, onCancel }
   switch (confirm.kind) {
     case 'role': {
       // What the core says a role change clears: an Agent's permissions (the select offers an Agent only other roles).
       const cleared = user.capabilities.editRole.clearsAgentPermissions
       return (
-        <ConfirmDialog {...common} title={`Make ${who} ${ROLE_LABELS[confirm.role]}?`} confirmLabel={`Make ${ROLE_LABELS[confirm.role]}`}>
+        <ConfirmDialog {...common} title={t('confirm.role.title', { name: who, role: roleLabel(t, confirm.role) })} confirmLabel={t('confirm.role.label', { role: roleLabel(t, confirm.role) })}>
           {confirm.role === 'admin' ? (
-            <p>This grants full access immediately: {who} can manage users, teams and settings from their very next action.</p>
+            <p>{t('confirm.role.admin', { name: who })}</p>
           ) : (
-            <p>Their access changes from their very next action, open windows included.</p>
+            <p>{t('confirm.role.other')}</p>
           )}
           {cleared.length ? (
-            <p data-testid="role-change-clears">
-              Their agent permissions will be cleared: {permissionList(cleared)}. Agent permissions apply only to Agents; making them an Agent again later does not
-              bring these back.
-            </p>
+            <p data-testid="role-change-clears">{t('confirm.role.clears', { permissions: permissionList(t, cleared) })}</p>
           ) : null}
         </ConfirmDialog>
       )
     }
     case 'deactivate':
       return (
-        <ConfirmDialog {...common} tone="danger" title={`Deactivate ${who}?`} confirmLabel="Deactivate">
-          <p>Their sessions end at once and their seat is freed. Everything they did stays in the audit log; you can reactivate them later.</p>
+        <ConfirmDialog {...common} tone="danger" title={t('confirm.deactivate.title', { name: who })} confirmLabel={t('panel.deactivate')}>
+          <p>{t('confirm.deactivate.body')}</p>
         </ConfirmDialog>
       )
     case 'reactivate':
       return (
-        <ConfirmDialog {...common} title={`Reactivate ${who}?`} confirmLabel="Reactivate">
-          <p>They can sign in again with their role {ROLE_LABELS[user.role]}. This takes a seat.</p>
+        <ConfirmDialog {...common} title={t('confirm.reactivate.title', { name: who })} confirmLabel={t('panel.reactivate')}>
+          <p>{t('confirm.reactivate.body', { role: roleLabel(t, user.role) })}</p>
         </ConfirmDialog>
       )
     case 'revoke':
       return (
-        <ConfirmDialog {...common} tone="danger" title={`Revoke the invitation for ${user.email}?`} confirmLabel="Revoke">
-          <p>The link stops working and the person leaves the list. The audit log keeps the record.</p>
+        <ConfirmDialog {...common} tone="danger" title={t('confirm.revoke.title', { email: user.email })} confirmLabel={t('confirm.revoke.label')}>
+          <p>{t('confirm.revoke.body')}</p>
         </ConfirmDialog>
       )
     case 'reset-password':
       return (
-        <ConfirmDialog {...common} title={`Reset the password of ${who}?`} confirmLabel="Create reset link">
-          <p>
-            {who} gets a link to choose a new password: by email when the account sends mail, otherwise shown here for you to pass on. It works once, for{' '}
-            {PASSWORD_RESET_VALID_HOURS} hours, and replaces any earlier reset link.
-          </p>
-          <p>Their current password keeps working until they use the link; then their other sessions end. The password is theirs in every Gatehouse account they belong to.</p>
+        <ConfirmDialog {...common} title={t('confirm.reset.title', { name: who })} confirmLabel={t('confirm.reset.label')}>
+          <p>{t('confirm.reset.body', { name: who, hours: PASSWORD_RESET_VALID_HOURS })}</p>
+          <p>{t('confirm.reset.current')}</p>
         </ConfirmDialog>
       )
     case 'transfer':
@@ -439,17 +441,13 @@ export function PanelConfirm(props: {
         <ConfirmDialog
           {...common}
           tone="danger"
-          title={`Transfer ownership to ${who}?`}
-          confirmLabel="Transfer ownership"
+          title={t('confirm.transfer.title', { name: who })}
+          confirmLabel={t('confirm.transfer.label')}
           confirmDisabled={password.length === 0}
-          extra={<TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => onPassword(e.target.value)} autoFocus />}
+          extra={<TextField label={t('confirm.transfer.password')} type="password" autoComplete="current-password" value={password} onChange={(e) => onPassword(e.target.value)} autoFocus />}
         >
-          <p>{who} becomes the Owner and you become an Admin. Only the new Owner can undo this.</p>
+          <p>{t('confirm.transfer.body', { name: who })}</p>
         </ConfirmDialog>
       )
   }
-}
-
-function permissionList(permissions: readonly AgentPermission[]): string {
-  return permissions.map((p) => AGENT_PERMISSION_LABELS[p]).join(', ')
 }

@@ -4,15 +4,16 @@ import { Avatar } from '../../components/avatar'
 import { Badge, type BadgeTone } from '../../components/badge'
 import { formatDateTime, formatRelative, isoDateTime } from '../../components/format'
 import type { DataTableFeatures } from '../../components/data-table'
-import { ROLE_LABELS } from '../../../../shared/permissions'
+import { t, type MessageKey } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
 import type { UserRow } from '../../../../shared/contract/users'
 import { useUsers, type UserStatus } from './users-store'
 
-export const STATUS_LABELS: Record<UserStatus, string> = {
-  active: 'Active',
-  invited: 'Invited',
-  expired: 'Expired invitation',
-  deactivated: 'Deactivated'
+export const STATUS_LABELS: Record<UserStatus, MessageKey> = {
+  active: 'status.active',
+  invited: 'status.invited',
+  expired: 'status.expired',
+  deactivated: 'status.deactivated'
 }
 
 const STATUS_TONES: Record<UserStatus, BadgeTone> = {
@@ -33,7 +34,7 @@ function SelectCell({ row }: { row: UserRow }): JSX.Element {
     <input
       type="checkbox"
       className="row-check"
-      aria-label={`Select ${row.name || row.email}`}
+      aria-label={t('users.selectOne', { name: row.name || row.email })}
       checked={checked}
       // Inside the grid (one tab stop): reached by clicking, or ticked with Space on the row.
       tabIndex={-1}
@@ -60,7 +61,7 @@ function SelectAllHeader(): JSX.Element {
     <input
       type="checkbox"
       className="row-check"
-      aria-label="Select all loaded users"
+      aria-label={t('users.selectAll')}
       checked={all}
       // Reached with the arrow keys from the first row (the grid is one tab stop).
       tabIndex={-1}
@@ -80,7 +81,7 @@ const selectColumn = helper.display({
 
 const teamsColumn = helper.accessor('teams', {
   id: 'teams',
-  header: 'Teams',
+  header: () => t('users.col.teams'),
   enableSorting: false,
   cell: (info) => {
     const names = info.getValue().map((team) => team.name)
@@ -98,19 +99,19 @@ const teamsColumn = helper.accessor('teams', {
 const baseColumns = helper.columns([
   helper.accessor('name', {
     id: 'name',
-    header: 'Name',
+    header: () => t('users.col.name'),
     cell: (info) => (
       <>
         <Avatar name={info.getValue() || info.row.original.email} seed={info.row.original.personId} src={info.row.original.avatar} />
         <span className="truncate user-name" title={info.getValue()}>
-          {info.getValue() || <span className="muted">(no name yet)</span>}
+          {info.getValue() || <span className="muted">{t('users.noNameYet')}</span>}
         </span>
       </>
     )
   }),
   helper.accessor('email', {
     id: 'email',
-    header: 'Email',
+    header: () => t('users.col.email'),
     cell: (info) => (
       <span className="truncate muted" title={info.getValue()}>
         {info.getValue()}
@@ -119,25 +120,25 @@ const baseColumns = helper.columns([
   }),
   helper.accessor('role', {
     id: 'role',
-    header: 'Role',
+    header: () => t('users.col.role'),
     enableSorting: false,
-    cell: (info) => <span className="truncate">{ROLE_LABELS[info.getValue()]}</span>
+    cell: (info) => <span className="truncate">{roleLabel(t, info.getValue())}</span>
   }),
   helper.accessor('status', {
     id: 'status',
-    header: 'Status',
+    header: () => t('users.col.status'),
     enableSorting: false,
-    cell: (info) => <Badge tone={STATUS_TONES[info.getValue()]}>{STATUS_LABELS[info.getValue()]}</Badge>
+    cell: (info) => <Badge tone={STATUS_TONES[info.getValue()]}>{t(STATUS_LABELS[info.getValue()])}</Badge>
   }),
   helper.accessor('lastLoginAt', {
     id: 'lastLogin',
-    header: 'Last login',
+    header: () => t('users.col.lastLogin'),
     // Most recent first is what an admin means by "sort by last login".
     sortDescFirst: true,
     cell: (info) => {
       const at = info.getValue()
       return at === null ? (
-        <span className="muted">Never</span>
+        <span className="muted">{t('users.never')}</span>
       ) : (
         <time className="truncate" dateTime={isoDateTime(at)} title={formatDateTime(at, { zone: true })}>
           {formatRelative(at)}

@@ -14,7 +14,9 @@ import { useDataChanged } from '../../app/data-events'
 import { getBridge } from '../../app/bridge'
 import { hasPermission, useSession } from '../../app/session-store'
 import { USER_STATUSES, type SeatUse, type UserRow } from '../../../../shared/contract/users'
-import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/permissions'
+import { ROLES, type Role } from '../../../../shared/permissions'
+import { useT, type MessageKey } from '../../i18n/i18n'
+import { roleLabel } from '../../i18n/labels'
 import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS, userColumns, userGrid } from './users-columns'
 import { PAGE_SIZE, useUsers, type UserSort, type UserStatus } from './users-store'
@@ -28,11 +30,11 @@ import './users.css'
 
 const SEARCH_DEBOUNCE_MS = 200
 
-const EMPTY_NOUNS: Record<UserStatus, string> = {
-  active: 'active users',
-  invited: 'invited users',
-  expired: 'expired invitations',
-  deactivated: 'deactivated users'
+const EMPTY_NOUNS: Record<UserStatus, MessageKey> = {
+  active: 'users.noun.active',
+  invited: 'users.noun.invited',
+  expired: 'users.noun.expired',
+  deactivated: 'users.noun.deactivated'
 }
 
 type Modal = 'invite' | 'import' | null
@@ -69,6 +71,7 @@ export function UsersScreen(): JSX.Element {
   const [modal, setModal] = useState<Modal>(null)
   const [openId, setOpenId] = useState<string | null>(null)
   const [exportError, setExportError] = useState<string | null>(null)
+  const t = useT()
   // In a narrow window the panel overlays the list, so the list keeps every column.
   const narrow = useMediaQuery(NARROW_WINDOW)
   const compact = openId !== null && !narrow
@@ -140,7 +143,7 @@ export function UsersScreen(): JSX.Element {
       <section className="screen" aria-labelledby="users-title">
         <header className="screen-header">
           <div className="screen-heading">
-            <h1 id="users-title">Users</h1>
+            <h1 id="users-title">{t('users.title')}</h1>
             <p className="screen-count" aria-live="polite">
               {shown ? usersLine(shown) : '\u00a0'}
             </p>
@@ -149,16 +152,16 @@ export function UsersScreen(): JSX.Element {
           <div className="screen-actions">
             {canExport ? (
               <button type="button" className="button" onClick={() => void exportCsv()}>
-                Export CSV
+                {t('users.exportCsv')}
               </button>
             ) : null}
             {canManage ? (
               <>
                 <button type="button" className="button" onClick={() => setModal('import')}>
-                  Import CSV
+                  {t('users.importCsv')}
                 </button>
                 <button type="button" className="button button-primary" onClick={() => setModal('invite')}>
-                  Invite users
+                  {t('users.invite')}
                 </button>
               </>
             ) : null}
@@ -167,33 +170,33 @@ export function UsersScreen(): JSX.Element {
         <div className="toolbar">
           <SearchBox value={query.search} onSearch={setSearch} />
           <label className="visually-hidden" htmlFor="users-role-filter">
-            Filter by role
+            {t('users.filterRole')}
           </label>
           <select id="users-role-filter" className="select" value={query.role ?? ''} onChange={(e) => setRole((e.target.value || null) as Role | null)}>
-            <option value="">All roles</option>
+            <option value="">{t('users.allRoles')}</option>
             {ROLES.map((role) => (
               <option key={role} value={role}>
-                {ROLE_LABELS[role]}
+                {roleLabel(t, role)}
               </option>
             ))}
           </select>
           <label className="visually-hidden" htmlFor="users-team-filter">
-            Filter by team
+            {t('users.filterTeam')}
           </label>
           <select id="users-team-filter" className="select team-filter" value={query.teamId ?? ''} onChange={(e) => setTeam(e.target.value || null)}>
-            <option value="">All teams</option>
+            <option value="">{t('users.allTeams')}</option>
             {teams.map((team) => (
               <option key={team.id} value={team.id}>
                 {team.name}
               </option>
             ))}
           </select>
-          <div className="chips" role="group" aria-label="Filter by status">
-            <StatusChip label="All" count={all ? all.n : null} capped={all ? all.capped : false} pressed={query.status === null} onClick={() => setStatus(null)} />
+          <div className="chips" role="group" aria-label={t('users.filterStatus')}>
+            <StatusChip label={t('users.all')} count={all ? all.n : null} capped={all ? all.capped : false} pressed={query.status === null} onClick={() => setStatus(null)} />
             {USER_STATUSES.map((status) => (
               <StatusChip
                 key={status}
-                label={STATUS_LABELS[status]}
+                label={t(STATUS_LABELS[status])}
                 count={counts ? counts[status] : null}
                 capped={countsCapped}
                 pressed={query.status === status}
@@ -210,26 +213,26 @@ export function UsersScreen(): JSX.Element {
           <div className={`users-notice users-notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
             <span>{notice.text}</span>
             <button type="button" className="button button-sm button-ghost" onClick={() => setNotice(null)}>
-              Dismiss
+              {t('users.dismiss')}
             </button>
           </div>
         ) : null}
-        {exportError ? <Banner tone="error">Could not export: {exportError}</Banner> : null}
+        {exportError ? <Banner tone="error">{t('users.exportFailed', { error: exportError })}</Banner> : null}
         {error ? (
           <Banner
             tone="error"
             action={
               <button type="button" className="button button-sm" onClick={() => void refresh()}>
-                Retry
+                {t('users.retry')}
               </button>
             }
           >
-            Could not load users: {error}
+            {t('users.loadFailed', { error })}
           </Banner>
         ) : null}
         <DataTable
           table={table}
-          label="Users"
+          label={t('users.tableLabel')}
           columns={userGrid(canManage, compact, narrow)}
           rowHeight={44}
           totalRows={shown && !shown.capped ? shown.n : undefined}
@@ -259,35 +262,36 @@ export function UsersScreen(): JSX.Element {
  * the mail server that sends invitations, teams). It goes once someone else is in the account.
  */
 function FirstRunGuide({ onInvite, onImport }: { onInvite(): void; onImport(): void }): JSX.Element {
+  const t = useT()
   return (
     <section className="settings-card first-run" aria-labelledby="first-run-title">
-      <h2 id="first-run-title">Bring your team in</h2>
-      <p className="muted">You are the only person in this account so far. Start with any of these:</p>
+      <h2 id="first-run-title">{t('users.firstRun.title')}</h2>
+      <p className="muted">{t('users.firstRun.intro')}</p>
       <ol className="first-run-steps">
         <li>
           <button type="button" className="button button-sm button-primary" onClick={onInvite}>
-            Invite by email
+            {t('users.firstRun.invite')}
           </button>
-          <span>with a role and teams; each invitation lasts 7 days.</span>
+          <span>{t('users.firstRun.inviteText')}</span>
         </li>
         <li>
           <button type="button" className="button button-sm" onClick={onImport}>
-            Import from a CSV
+            {t('users.firstRun.import')}
           </button>
-          <span>for many people at once (columns email, name, role, teams); every row is checked before anyone is invited.</span>
+          <span>{t('users.firstRun.importText')}</span>
         </li>
         {/* Shown only to people who manage users, who may also set up the mail server (users:manage). */}
         <li>
           <Link className="button button-sm" to="/settings/email">
-            Set up email delivery
+            {t('users.firstRun.email')}
           </Link>
-          <span>so invitations arrive by email; without a mail server each invitation shows a link to copy.</span>
+          <span>{t('users.firstRun.emailText')}</span>
         </li>
         <li>
           <Link className="button button-sm" to="/teams">
-            Create teams
+            {t('users.firstRun.teams')}
           </Link>
-          <span>to group people (Billing, Tier 1, …) and filter the list by them.</span>
+          <span>{t('users.firstRun.teamsText')}</span>
         </li>
       </ol>
     </section>
@@ -300,24 +304,26 @@ function UsersFooter({ shown }: { shown: ShownCount | null }): JSX.Element {
     useShallow((s) => ({ mode: s.mode, count: s.rows.length, loadedCount: s.loadedCount, visible: s.visible, loading: s.loading, fetchingBlocks: s.fetchingBlocks }))
   )
   const [first, last] = visible
+  const t = useT()
   return (
     // Not a live region: "Rows a–b" changes on every scroll (the spinners announce themselves).
     <footer className="screen-footer">
-      {loading === 'first' && count === 0 ? <Spinner label="Loading users…" /> : null}
+      {loading === 'first' && count === 0 ? <Spinner label={t('users.loadingUsers')} /> : null}
       {mode === 'positions' && count > 0 && shown ? <span>{rowsLine(first, Math.min(last, count - 1), shown)}</span> : null}
       {mode === 'pages' && count > 0 && shown ? <span>{showingLine(loadedCount, shown)}</span> : null}
-      {loading === 'more' || fetchingBlocks ? <Spinner label="Loading more…" /> : null}
-      {loading === 'first' && count > 0 ? <Spinner label="Updating…" /> : null}
+      {loading === 'more' || fetchingBlocks ? <Spinner label={t('users.loadingMore')} /> : null}
+      {loading === 'first' && count > 0 ? <Spinner label={t('users.updating')} /> : null}
     </footer>
   )
 }
 
 function SeatMeter({ seats }: { seats: SeatUse | null }): JSX.Element | null {
+  const t = useT()
   if (!seats) return null
   const full = seats.used >= seats.total
   return (
-    <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={`${formatCount(seats.active)} active, ${formatCount(seats.invited)} invited`}>
-      {formatCount(seats.used)} of {formatCount(seats.total)} seats
+    <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={t('users.seatsTitle', { active: formatCount(seats.active), invited: formatCount(seats.invited) })}>
+      {t('users.seats', { used: formatCount(seats.used), total: formatCount(seats.total) })}
     </p>
   )
 }
@@ -325,6 +331,7 @@ function SeatMeter({ seats }: { seats: SeatUse | null }): JSX.Element | null {
 function SearchBox({ value, onSearch }: { value: string; onSearch(search: string): void }): JSX.Element {
   const [text, setText] = useState(value)
   const [seen, setSeen] = useState(value)
+  const t = useT()
   // The store can clear the search ("Clear filters"); follow it without an effect.
   if (seen !== value) {
     setSeen(value)
@@ -338,13 +345,13 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(search: string
     <div className="search">
       <SearchIcon />
       <label className="visually-hidden" htmlFor="users-search">
-        Search users by name or email
+        {t('users.searchLabel')}
       </label>
       <input
         id="users-search"
         className="input search-input"
         type="search"
-        placeholder="Search by name or email"
+        placeholder={t('users.searchPlaceholder')}
         autoComplete="off"
         spellCheck={false}
         value={text}
@@ -361,13 +368,14 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(search: string
 }
 
 function StatusChip(props: { label: string; count: number | null; capped: boolean; pressed: boolean; onClick(): void }): JSX.Element {
+  const t = useT()
   return (
     <button
       type="button"
       className="chip"
       aria-pressed={props.pressed}
       onClick={props.onClick}
-      title={props.capped && props.count !== null ? 'Broad search: counted over the first matches only, so this is a lower bound' : undefined}
+      title={props.capped && props.count !== null ? t('users.cappedTitle') : undefined}
     >
       <span>{props.label}</span>
       <span className="chip-count">{chipCount(props.count, props.capped)}</span>
@@ -377,14 +385,15 @@ function StatusChip(props: { label: string; count: number | null; capped: boolea
 
 function UsersEmpty(props: { search: string; filtered: boolean; status: UserStatus | null; failed: boolean; onClear(): void }): JSX.Element {
   const { search, filtered, status, failed, onClear } = props
-  if (failed) return <EmptyState title="Users could not be loaded" />
-  if (!search && !filtered) return <EmptyState title="No users yet" />
-  const who = status ? EMPTY_NOUNS[status] : 'users'
+  const t = useT()
+  if (failed) return <EmptyState title={t('users.empty.failed')} />
+  if (!search && !filtered) return <EmptyState title={t('users.empty.none')} />
+  const who = t(status ? EMPTY_NOUNS[status] : 'users.noun.users')
   return (
-    <EmptyState title={search ? `No ${who} match '${search}'` : `No ${who} match these filters`}>
-      <p>Try another name or email address, or clear the filters.</p>
+    <EmptyState title={search ? t('users.empty.search', { who, search }) : t('users.empty.filters', { who })}>
+      <p>{t('users.empty.hint')}</p>
       <button type="button" className="button button-sm empty-action" onClick={onClear}>
-        Clear filters
+        {t('users.empty.clear')}
       </button>
     </EmptyState>
   )

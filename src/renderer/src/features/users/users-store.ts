@@ -1,5 +1,7 @@
 import { create } from 'zustand'
 import { getBridge } from '../../app/bridge'
+import { formatCount } from '../../components/format'
+import { t } from '../../i18n/i18n'
 import type { InputOf, OutputOf } from '../../../../shared/contract'
 import type { SeatUse, UserRow, USER_SORTS, USER_STATUSES } from '../../../../shared/contract/users'
 import type { Role } from '../../../../shared/permissions'
@@ -318,12 +320,12 @@ export const useUsers = create<UsersState>()((set, get) => {
       const from = range && anchor ? rows.findIndex((r) => r?.id === anchor) : -1
       const to = from >= 0 ? rows.findIndex((r) => r?.id === row.id) : -1
       if (from >= 0 && to >= 0 && Math.abs(to - from) + 1 > MAX_RANGE) {
-        set({ notice: { tone: 'error', text: `A Shift-click range takes at most ${MAX_RANGE.toLocaleString('en-US')} people; for more, narrow the list with a filter and use "Select all".` } })
+        set({ notice: { tone: 'error', text: t('usersStore.rangeTooLong', { max: formatCount(MAX_RANGE) }) } })
         return
       }
       const span = from >= 0 && to >= 0 ? await rowsBetween(Math.min(from, to), Math.max(from, to)) : [row]
       if (!span) {
-        if (range && get().error) set({ notice: { tone: 'error', text: 'The range could not be selected: some of its rows could not be loaded.' } })
+        if (range && get().error) set({ notice: { tone: 'error', text: t('usersStore.rangeFailed') } })
         return
       }
       set((s) => {
@@ -349,7 +351,7 @@ export const useUsers = create<UsersState>()((set, get) => {
       // The same query still (a refresh in between changes nothing here; a new filter does).
       if (get().query !== query) return
       if (!result.ok) {
-        set({ notice: { tone: 'error', text: `Could not select every match: ${result.error.message}` } })
+        set({ notice: { tone: 'error', text: t('usersStore.selectAllFailed', { error: result.error.message }) } })
         return
       }
       const { members, owner, you } = result.value
