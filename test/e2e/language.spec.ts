@@ -100,7 +100,7 @@ test('Deutsch in Personal settings: every screen in German at once, numbers and 
 
   // The Settings hub in German.
   await nav.getByRole('link', { name: 'Einstellungen' }).click()
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Konto', 'Zugriffskontrolle', 'Persönlich'])
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Konto', 'Sicherheit', 'Zugriffskontrolle', 'Persönlich'])
   expect(await overflowing(page)).toEqual([])
   await screenshot(page, 'settings-hub-de-light')
 

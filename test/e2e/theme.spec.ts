@@ -46,8 +46,8 @@ test('dark theme renders every screen, persists, and "system" follows the OS', a
 
   // The Settings hub: every settings page of the Owner, grouped, in the dark theme; a page under it leads back.
   await shell.openSettingsHub()
-  for (const label of ['Account and plan', 'Email delivery', 'Support Team Access', 'Personal settings']) await expect(shell.settingsLink(label)).toBeVisible()
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Account', 'Access Control', 'Personal'])
+  for (const label of ['Account and plan', 'Email delivery', 'Store and keys', 'Support Team Access', 'Personal settings']) await expect(shell.settingsLink(label)).toBeVisible()
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Account', 'Security', 'Access Control', 'Personal'])
   await screenshot(page, 'settings-hub-dark')
   await shell.openSettings('Email delivery')
   await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Settings' }).click()
