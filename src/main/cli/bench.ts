@@ -873,8 +873,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const conf = measureConf(rawOf(enc.core), join(root, 'conf'))
     await settle()
     log('measuring team-filtered users pages')
+    // What else the server is doing (autovacuum after the seeding and the appends slows every PostgreSQL row).
+    const background = await sql<{ what: string }>`SELECT coalesce(string_agg(query, '; '), 'none') AS what FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`
+      .execute(pgCore.store.db)
+      .then((r) => r.rows[0]?.what ?? 'none', (error: unknown) => `unknown (${String(error)})`)
+    log(`PostgreSQL autovacuum at work: ${background}`)
     const teamPages = await measureTeamPages(enc.core, enc.connectionId, { samples: 300, pageSize: PAGE, pages: 5 })
     const teamPagesPg = await measureTeamPages(pg.core, pg.connectionId, { samples: 300, pageSize: PAGE, pages: 5 })
+    log(`team pages, slowest on SQLite: ${teamPages.slowest.join(' · ')}`)
+    log(`team pages, slowest on PostgreSQL: ${teamPagesPg.slowest.join(' · ')}`)
     await settle()
     log('measuring a 10,000-row CSV import (preview, then commit)')
     const csvImport = await measureUsersImport(enc.core, enc.connectionId, 10_000)

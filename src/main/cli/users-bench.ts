@@ -56,7 +56,7 @@ export async function measureTeamPages(
   core: Core,
   connectionId: string,
   options: { samples?: number; pageSize?: number; pages?: number } = {}
-): Promise<{ first: number[]; next: number[] }> {
+): Promise<{ first: number[]; next: number[]; slowest: string[] }> {
   const samples = options.samples ?? 200
   const limit = options.pageSize ?? 100
   const pages = options.pages ?? 5
@@ -64,6 +64,8 @@ export async function measureTeamPages(
   if (teams.length === 0) throw new Error('No teams in the bench store: seed it with the demo data first.')
   const first: number[] = []
   const next: number[] = []
+  // Which visits the slow samples were (team, sort, page, how many came before it): for the log.
+  const timed: Array<{ ms: number; what: string }> = []
   for (let i = 0; first.length + next.length < samples; i++) {
     const teamId = teams[i % teams.length]!.id
     const sort = (['name', 'email', 'lastLogin'] as const)[Math.floor(i / teams.length) % 3]
@@ -74,12 +76,18 @@ export async function measureTeamPages(
         await core.dispatch(connectionId, 'users:list', { teamId, sort, limit, ...(after ? { after } : {}) }),
         'users:list'
       )
-      ;(p === 0 ? first : next).push(performance.now() - start)
+      const ms = performance.now() - start
+      ;(p === 0 ? first : next).push(ms)
+      timed.push({ ms, what: `team ${i % teams.length} by ${sort} page ${p + 1} (sample ${first.length + next.length})` })
       if (!page.next) break
       after = page.next
     }
   }
-  return { first, next }
+  const slowest = timed
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 6)
+    .map((x) => `${x.ms.toFixed(1)} ms ${x.what}`)
+  return { first, next, slowest }
 }
 
 /**

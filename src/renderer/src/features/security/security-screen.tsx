@@ -4,7 +4,6 @@ import { Badge } from '../../components/badge'
 import { ConfirmDialog, Dialog } from '../../components/dialog'
 import { TextField } from '../../components/field'
 import { Spinner } from '../../components/spinner'
-import { CheckIcon, CopyIcon } from '../../components/icons'
 import { formatCount, formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
@@ -12,7 +11,7 @@ import { useFormErrors } from '../../app/field-errors'
 import type { SecurityStatus } from '../../../../shared/contract/security'
 import { useT } from '../../i18n/i18n'
 import '../settings/settings.css'
-import '../setup/recovery-key.css'
+import { RecoveryKeyBox } from '../setup/recovery-key-box'
 
 const PASSWORD_FIELDS = ['password'] as const
 
@@ -193,20 +192,7 @@ function ReplaceRecoveryKeyDialog({ onCancel, onReplaced }: { onCancel(): void; 
 function NewRecoveryKeyDialog({ recoveryKey, onDone }: { recoveryKey: string; onDone(): void }): JSX.Element {
   const t = useT()
   const [stored, setStored] = useState(false)
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null)
-  const keyRef = useRef<HTMLElement>(null)
   const explanationId = useId()
-
-  async function copy(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(recoveryKey)
-      setCopied('yes')
-    } catch {
-      const node = keyRef.current
-      if (node) window.getSelection()?.selectAllChildren(node)
-      setCopied('failed')
-    }
-  }
 
   return (
     <Dialog
@@ -227,18 +213,7 @@ function NewRecoveryKeyDialog({ recoveryKey, onDone }: { recoveryKey: string; on
         <p id={explanationId} className="recovery-text">
           {t('security.newKeyOnce')}
         </p>
-        <div className="recovery-key-box">
-          <code ref={keyRef} className="recovery-key" aria-label={t('security.newKeyLabel')} data-testid="new-recovery-key">
-            {recoveryKey}
-          </code>
-          <button type="button" className="button button-sm" onClick={() => void copy()}>
-            {copied === 'yes' ? <CheckIcon /> : <CopyIcon />}
-            {t(copied === 'yes' ? 'recovery.copied' : 'recovery.copy')}
-          </button>
-        </div>
-        <p className="recovery-status" role="status">
-          {copied === 'failed' ? t('recovery.copyFailed') : ''}
-        </p>
+        <RecoveryKeyBox recoveryKey={recoveryKey} label={t('security.newKeyLabel')} describedBy={explanationId} testId="new-recovery-key" />
         <label className="checkbox">
           <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />
           <span>{t('security.stored')}</span>
