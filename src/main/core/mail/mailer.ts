@@ -179,7 +179,7 @@ export function describeSmtpError(error: unknown, config: Pick<SmtpConfig, 'host
   return `Sending through the mail server at ${serverAt(config)} failed: ${clipped(e.message ?? e.code ?? 'unknown error')}.`
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 

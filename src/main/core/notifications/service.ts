@@ -6,7 +6,7 @@ import type { AuditEntry } from '../audit/ledger'
 import type { CallContext, MemberPrincipal } from '../context'
 import type { Kernel } from '../kernel/kernel'
 import { auditBase } from '../kernel/call'
-import { loadSmtp, sendEach, type MailMessage } from '../mail/mailer'
+import { escapeHtml, loadSmtp, sendEach, type MailMessage } from '../mail/mailer'
 import { readableUtc } from '../support-access/time'
 import { accountName, accountOwner, recipientByPerson, savePreference, storedPreferences, type Recipient } from './repository'
 
@@ -61,55 +61,33 @@ export async function setNotificationPreference(kernel: Kernel, ctx: CallContext
 
 // --- Sending ---------------------------------------------------------------------------------
 
-/** Who an audit event concerns, and as which kind of notification; null: no email for it. */
-async function addressee(kernel: Kernel, entry: AuditEntry): Promise<{ kind: NotificationKind; to: Recipient } | null> {
+/**
+ * The events that call for an email: its kind, its subject, and whom it concerns (the event's
+ * target, its actor, or the account's Owner). A member's lock only: a support agent's is
+ * 'support.locked', which is not here.
+ */
+const NOTIFIED: Partial<Record<AuditEntry['action'], { kind: NotificationKind; subject: string; to: 'target' | 'actor' | 'owner' }>> = {
+  'auth.locked': { kind: 'security', subject: 'Sign-in to {account} was locked', to: 'target' },
+  'profile.password-changed': { kind: 'security', subject: 'Your {account} password was changed', to: 'actor' },
+  'member.password-reset': { kind: 'security', subject: 'Your {account} password was reset', to: 'target' },
+  'support-access.extended': { kind: 'support-access', subject: "The vendor's support team can now enter {account}", to: 'owner' },
+  'support-access.changed': { kind: 'support-access', subject: 'Support Team Access to {account} was changed', to: 'owner' },
+  'support-access.disabled': { kind: 'support-access', subject: 'Support Team Access to {account} was turned off', to: 'owner' },
+  'support-access.expired': { kind: 'support-access', subject: 'Support Team Access to {account} has ended', to: 'owner' },
+  'support-access.trial-converted': { kind: 'support-access', subject: 'Support Team Access to {account} ended with the trial', to: 'owner' }
+}
+
+/** The person an event concerns, as NOTIFIED names them (undefined: nobody to tell). */
+async function recipientOf(kernel: Kernel, accountId: string, entry: AuditEntry, to: 'target' | 'actor' | 'owner'): Promise<Recipient | undefined> {
   const q = kernel.store.db
-  if (!entry.accountId) return null
-  switch (entry.action) {
-    // A member's identity locked after failed sign-ins or password confirmations (never a support agent's).
-    case 'auth.locked': {
-      const to = entry.target.id ? await recipientByPerson(q, entry.accountId, entry.target.id) : undefined
-      return to ? { kind: 'security', to } : null
-    }
-    case 'profile.password-changed': {
-      const to = entry.actor.kind === 'member' && entry.actor.id ? await recipientByPerson(q, entry.accountId, entry.actor.id) : undefined
-      return to ? { kind: 'security', to } : null
-    }
-    case 'member.password-reset': {
-      const to = entry.target.id ? await recipientByPerson(q, entry.accountId, entry.target.id) : undefined
-      return to ? { kind: 'security', to } : null
-    }
-    case 'support-access.extended':
-    case 'support-access.changed':
-    case 'support-access.disabled':
-    case 'support-access.expired':
-    case 'support-access.trial-converted': {
-      const to = await accountOwner(q, entry.accountId)
-      return to ? { kind: 'support-access', to } : null
-    }
-    default:
-      return null
-  }
-}
-
-const SUBJECTS: Partial<Record<AuditEntry['action'], string>> = {
-  'auth.locked': 'Sign-in to {account} was locked',
-  'profile.password-changed': 'Your {account} password was changed',
-  'member.password-reset': 'Your {account} password was reset',
-  'support-access.extended': "The vendor's support team can now enter {account}",
-  'support-access.changed': 'Support Team Access to {account} was changed',
-  'support-access.disabled': 'Support Team Access to {account} was turned off',
-  'support-access.expired': 'Support Team Access to {account} has ended',
-  'support-access.trial-converted': 'Support Team Access to {account} ended with the trial'
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  if (to === 'owner') return accountOwner(q, accountId)
+  const personId = to === 'target' ? entry.target.id : entry.actor.kind === 'member' ? entry.actor.id : null
+  return personId ? recipientByPerson(q, accountId, personId) : undefined
 }
 
 /** The email about one event: what happened (the event's own summary), when, from where, and what to do. */
 export function notificationMessage(entry: AuditEntry, kind: NotificationKind, to: Recipient, account: string, at: number): MailMessage {
-  const subject = (SUBJECTS[entry.action] ?? '{account}: a change').replace('{account}', account)
+  const subject = (NOTIFIED[entry.action]?.subject ?? '{account}: a change').replace('{account}', account)
   const where = entry.ip ? ` from ${entry.ip}${entry.device ? ` (${entry.device})` : ''}` : ''
   const advice =
     kind === 'security'
@@ -129,14 +107,15 @@ export function notificationMessage(entry: AuditEntry, kind: NotificationKind, t
 export async function deliverNotifications(kernel: Kernel, entries: readonly AuditEntry[]): Promise<number> {
   const byAccount = new Map<string, MailMessage[]>()
   for (const entry of entries) {
+    const notified = NOTIFIED[entry.action]
     // Generated demo history carries its own time: it happened to nobody.
-    if (!entry.accountId || entry.time !== undefined || !(entry.action in SUBJECTS)) continue
-    const found = await addressee(kernel, entry)
-    if (!found || found.to.status !== 'active' || !kindsFor(found.to.role).includes(found.kind)) continue
-    if ((await storedPreferences(kernel.store.db, found.to.personId)).get(found.kind) === false) continue
+    if (!notified || !entry.accountId || entry.time !== undefined) continue
+    const to = await recipientOf(kernel, entry.accountId, entry, notified.to)
+    if (!to || to.status !== 'active' || !kindsFor(to.role).includes(notified.kind)) continue
+    if ((await storedPreferences(kernel.store.db, to.personId)).get(notified.kind) === false) continue
     const account = (await accountName(kernel.store.db, entry.accountId)) ?? 'Gatehouse'
     const list = byAccount.get(entry.accountId) ?? []
-    list.push(notificationMessage(entry, found.kind, found.to, account, kernel.clock.now()))
+    list.push(notificationMessage(entry, notified.kind, to, account, kernel.clock.now()))
     byAccount.set(entry.accountId, list)
   }
   let sent = 0
