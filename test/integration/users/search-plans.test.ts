@@ -4,7 +4,7 @@ import type { UserRow } from '../../../src/shared/contract/users'
 import { seedDemo } from '../../../src/main/core/demo/seed-demo'
 import { likeContains, SEARCH_COUNT_CAP, type ListInput, type RawUserRow, type SearchPlan } from '../../../src/main/core/users/list-repository'
 import { postgresSearch } from '../../../src/main/core/users/search.postgres'
-import { usersPageQuery } from '../../../src/main/core/users/search.sqlite'
+import { estimateWalk, usersPageQuery } from '../../../src/main/core/users/search.sqlite'
 import { TEST_STORE, testDb } from '../../support/core'
 import { accountIdOf, accountTemplate, expectOk, quickMember, type FreshCore } from '../../support/users'
 
@@ -122,6 +122,44 @@ describe('people search plans', () => {
       }
     })
   }
+
+  // SQLite's planner only: PostgreSQL's plans are priced from the term's share alone (its walks cost
+  // a fifth of a sorted match, so a clustered term's longer walk rarely changes the choice there).
+  it.skipIf(TEST_STORE !== 'sqlite')('prices a walk by where the matches sit in the sort order, not as if they spread evenly', async () => {
+    // 200 people whose name starts with the term (all at the end by name), their emails spread over the alphabet.
+    for (let i = 0; i < 200; i++) {
+      const prefix = String.fromCharCode(97 + (i % 25)) + String.fromCharCode(97 + ((i * 7) % 26))
+      await quickMember(t.core, { role: 'agent', name: `Zyrkova Person ${i}`, email: `${prefix}${i}.zyrkova@spread.example` })
+    }
+    /** Index entries before the limit-th match in this order: what a walk really reads. */
+    const truth = async (order: 'name' | 'email', limit: number) => {
+      const ranks = await testDb(t.core).all<{ r: number }>(
+        `SELECT r FROM (SELECT row_number() OVER (ORDER BY ${order}, person_id) AS r, (name LIKE '%zyrkova%' OR email LIKE '%zyrkova%') AS hit FROM persons) WHERE hit ORDER BY r LIMIT ?`,
+        limit
+      )
+      return ranks[limit - 1]!.r
+    }
+    const walk = async (sort: 'name' | 'email', limit: number, after?: { value: string; id: string }) =>
+      estimateWalk(t.core.store.db, channels['users:list'].input.parse({ search: 'zyrkova', sort, limit, ...(after ? { after } : {}) }), accountId, t.clock.now())
+
+    const byName = await walk('name', 20)
+    expect(byName.matches).toBe(200)
+    const nameTruth = await truth('name', 20)
+    // Spread evenly, 20 of 200 matches among ~1,700 people would be ~250 entries (×1.5 risk); they are all past the others.
+    expect(nameTruth).toBeGreaterThan(1500)
+    expect(byName.walked).toBeGreaterThan(nameTruth * 0.8)
+    expect(byName.walked).toBeLessThan(nameTruth * 1.25)
+
+    const emailTruth = await truth('email', 20)
+    const byEmail = await walk('email', 20)
+    expect(byEmail.walked).toBeGreaterThan(emailTruth * 0.4)
+    expect(byEmail.walked).toBeLessThan(emailTruth * 2.5)
+
+    // A next page starts where the last one ended: past the cluster's start, the matches are dense.
+    const first = await testDb(t.core).get<{ name: string; id: string }>("SELECT name, person_id AS id FROM persons WHERE name LIKE 'Zyrkova%' ORDER BY name, person_id LIMIT 1")
+    const next = await walk('name', 20, { value: first!.name, id: first!.id })
+    expect(next.walked).toBeLessThan(200)
+  })
 
   it('finds people by last login under their new name and email, and people added since, whoever wrote the change', async () => {
     const member = await quickMember(t.core, { role: 'agent', name: 'Quillon Verbatim', email: 'quillon.verbatim@plans.example' })

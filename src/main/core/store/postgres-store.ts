@@ -149,12 +149,14 @@ async function bootstrap(db: Executor): Promise<void> {
 
 async function migrate(db: Executor): Promise<void> {
   for (const migration of MIGRATIONS) {
-    await db.transaction().execute(async (t) => {
+    const applied = await db.transaction().execute(async (t) => {
       const row = (await sql<{ v: number }>`SELECT schema_version AS v FROM gatehouse_store WHERE id = 1 FOR UPDATE`.execute(t)).rows[0]
-      if (!row || row.v >= migration.version) return
+      if (!row || row.v >= migration.version) return false
       await sql.raw(migration.postgres).execute(t)
       await sql`UPDATE gatehouse_store SET schema_version = ${migration.version} WHERE id = 1`.execute(t)
+      return true
     })
+    if (applied && migration.postgresAfter) await sql.raw(migration.postgresAfter).execute(db)
   }
 }
 

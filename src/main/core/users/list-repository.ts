@@ -25,8 +25,8 @@ export interface RawUserRow {
   createdAt: number
   avatar: string | null
   /**
-   * Set when the page query counted every match per shown status itself (a plan that reads every
-   * match anyway: a first page built from sorted matches, without a status filter).
+   * Set when the page's read carried the counts per shown status (PostgreSQL's first pages read
+   * them beside the page: search.postgres.ts pageBeside).
    */
   nActive?: number
   nInvited?: number
@@ -91,9 +91,9 @@ const estimates = new Map<string, { at: number; estimate: MatchEstimate }>()
  * sampling again. It only picks
  * the plan (every plan returns the same rows): one a little out of date costs time, never a row.
  */
-export async function cachedEstimate(key: string, input: ListInput, now: number, estimate: () => Promise<MatchEstimate>): Promise<MatchEstimate> {
+export async function cachedEstimate<T extends MatchEstimate>(key: string, now: number, estimate: () => Promise<T>): Promise<T> {
   const kept = estimates.get(key)
-  if (kept && now - kept.at >= 0 && now - kept.at < ESTIMATE_TTL_MS) return kept.estimate
+  if (kept && now - kept.at >= 0 && now - kept.at < ESTIMATE_TTL_MS) return kept.estimate as T
   const fresh = await estimate()
   estimates.delete(key)
   estimates.set(key, { at: now, estimate: fresh })

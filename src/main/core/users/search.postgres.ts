@@ -31,6 +31,7 @@ import {
  * - none: no search; the planner's own choice (as before);
  * - like: walk the sort's btree index-only (persons_name / persons_email / memberships_last_login
  *   include search_text) and test each entry (short terms, which have no trigram, and broad ones);
+ *   by name or email on the text sort keys (migration 0016), which a keyset bound tests cheaply;
  * - sparse: few matches: from the trigram index (persons', or by last login the memberships'
  *   over their copy, migration 0011), then sorted.
  *
@@ -127,6 +128,14 @@ const desc = (input: ListInput) => input.direction === 'desc'
 const order = (input: ListInput) => sql.raw(desc(input) ? 'DESC' : 'ASC')
 const after = (input: ListInput) => sql.raw(desc(input) ? '<' : '>')
 
+/**
+ * The text sort key of a name or email sort (migration 0016: lower() of the citext column, which
+ * sorts as the column does; persons_name and persons_email are on these keys).
+ */
+function sortKey(input: ListInput): RawBuilder<unknown> {
+  return sql.raw(input.sort === 'email' ? 'email_key' : 'name_key')
+}
+
 function afterValue(input: ListInput): number | string {
   return input.sort === 'lastLogin' ? Number(input.after!.value ?? 0) : String(input.after!.value ?? '')
 }
@@ -149,10 +158,10 @@ function likePage(input: ListInput, accountId: string, now: number): RawBuilder<
       ) k JOIN memberships m ON m.account_id = ${accountId} AND m.person_id = k.person_id JOIN persons p ON p.person_id = k.person_id
       ORDER BY k.last_login_at ${order(input)}, k.person_id ${order(input)}`
   }
-  const column = sql.raw(input.sort)
+  const column = sortKey(input)
   // The membership is probed only for entries that hold the term (the test runs on the index entry).
   const walk = [rowLike('k', term), ...memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'm' })]
-  if (input.after) walk.push(sql`(k.${column}, k.person_id) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
+  if (input.after) walk.push(sql`(k.${column}, k.person_id) ${after(input)} (lower(${afterValue(input)}::text), ${input.after.id})`)
   return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM (
       SELECT m.* FROM persons k ${membershipOf(accountId, 'k.person_id')}
       WHERE ${sql.join(walk, sql` AND `)}
@@ -208,10 +217,14 @@ function plainPage(input: ListInput, accountId: string, now: number): RawBuilder
       WHERE ${sql.join(where, sql` AND `)}
       ORDER BY ${column} ${order(input)}, tm.person_id ${order(input)} LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
   }
-  const column = sql.raw({ name: 'p.name', email: 'p.email', lastLogin: 'm.last_login_at' }[input.sort])
-  const tieBreak = sql.raw(input.sort === 'lastLogin' ? 'm.person_id' : 'p.person_id')
+  const byLastLogin = input.sort === 'lastLogin'
+  const column = byLastLogin ? sql`m.last_login_at` : sql`p.${sortKey(input)}`
+  const tieBreak = sql.raw(byLastLogin ? 'm.person_id' : 'p.person_id')
   const where = memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'p' })
-  if (input.after) where.push(sql`(${column}, ${tieBreak}) ${after(input)} (${afterValue(input)}, ${input.after.id})`)
+  if (input.after) {
+    const value = byLastLogin ? sql`${afterValue(input)}` : sql`lower(${afterValue(input)}::text)`
+    where.push(sql`(${column}, ${tieBreak}) ${after(input)} (${value}, ${input.after.id})`)
+  }
   return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM persons p JOIN memberships m ON m.person_id = p.person_id
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${column} ${order(input)}, ${tieBreak} ${order(input)} LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
@@ -236,12 +249,13 @@ async function pageBeside(q: Executor, page: RawBuilder<RawUserRow>, carried: Ar
 }
 
 /**
- * Heap pages read to estimate a term's matches (about 5,600 people at this schema's row size). On
- * the bench's 100,000 people and its 20 commonest 3- and 4-letter terms, 16 pages (700 people) were
- * off by up to 2.4× (mean |ln(estimate/true)| 0.36), which tipped plans the wrong way; 128 pages are
- * off by at most 1.3× (0.09) for 0.3 ms more, once per term a minute (cachedEstimate).
+ * Heap pages read to estimate a term's matches: about 5,600 people (migration 0016's sort keys made
+ * a row wider: 128 pages held 5,600 people before it, 3,035 after). On the bench's 100,000 people
+ * and its 20 commonest 3- and 4-letter terms, 700 people were off by up to 2.4× (mean
+ * |ln(estimate/true)| 0.36), which tipped plans the wrong way; 5,600 are off by at most 1.3× (0.09)
+ * for 0.3 ms more, once per term a minute (cachedEstimate).
  */
-export const SAMPLE_PAGES = 128
+export const SAMPLE_PAGES = 236
 
 /**
  * Estimated people matching the term, and how many people there are: the share of matches among
@@ -271,7 +285,7 @@ export const postgresSearch: PeopleSearch = {
     const term = input.search
     if (!term) return PLANS.none
     if ([...term].length < MIN_INDEXED_SEARCH) return PLANS.short
-    const { matches, people } = await cachedEstimate(`postgres\u0000${accountId}\u0000${term.toLowerCase()}`, input, now, () => estimateMatches(q, term))
+    const { matches, people } = await cachedEstimate(`postgres\u0000${accountId}\u0000${term.toLowerCase()}`, now, () => estimateMatches(q, term))
     const walked = walkedRows(input, people, matches)
     const cost: Array<[PostgresSearchKind, number]> = [
       ['sparse', matches * (input.sort === 'lastLogin' ? COST.sortedMembership : COST.sortedMatch)],

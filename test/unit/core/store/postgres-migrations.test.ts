@@ -79,8 +79,9 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
     expect([...postgres.keys()].sort()).toEqual([...sqlite.columns.keys()].sort())
     // The persons' search text exists on PostgreSQL only (SQLite's FTS5 index does its job there),
     // and the team chips kept on memberships (SQLite reads them with one more query). Both keep the
-    // memberships' copy of name and email (migrations 0008 and 0011).
-    const postgresOnly = new Set(['persons.search_text', 'memberships.team_chips'])
+    // memberships' copy of name and email (migrations 0008 and 0011). The text sort keys are
+    // PostgreSQL's too (migration 0016: SQLite's NOCASE index compares without lower-casing copies).
+    const postgresOnly = new Set(['persons.search_text', 'memberships.team_chips', 'persons.name_key', 'persons.email_key'])
     for (const [table, columns] of sqlite.columns) {
       expect({ table, columns: postgres.get(table)?.filter((c) => !postgresOnly.has(`${table}.${c}`)).sort() }).toEqual({ table, columns })
     }
