@@ -315,7 +315,8 @@ export const sqliteSearch: PeopleSearch = {
     // Counting reads every match, up to the cap. Without a search a team's count starts from the
     // team's rows; else memberships first (status/role indexes).
     if (kind === 'none' && input.teamId) return teamMatches(input, accountId, now, withStatus, 'CROSS JOIN')
-    if (kind === 'none') return { from: sql`memberships m JOIN persons p ON p.person_id = m.person_id`, where: sql.join(where, sql` AND `) }
+    // Without a search or a team the filters are the membership's alone (status, role): no person is read.
+    if (kind === 'none') return { from: sql`memberships m`, where: sql.join(where, sql` AND `) }
     // A search counts in the order matches come fastest: from the trigram index when it can
     // serve the term, else over memberships_last_login alone (the membership's copy of name and
     // email; an order unrelated to names, so a term whose matches cluster in one part of the
