@@ -13,6 +13,7 @@ import {
   membersOf,
   SEARCH_COUNT_CAP,
   teamsOfMemberships,
+  teamCountsInPage,
   teamStatusCounts,
   unmatchableTerm,
   type ListInput,
@@ -108,7 +109,8 @@ async function listPage(q: Executor, search: PeopleSearch, input: ListInput, acc
 
   if (!input.search && !input.role && input.teamId) {
     // Trigger-kept per team: one row and one index range read at any team size.
-    const counts = (await teamStatusCounts(q, accountId, input.teamId, now)) ?? { ...EMPTY_COUNTS }
+    const carried = teamCountsInPage(raw)
+    const counts = (carried === undefined ? await teamStatusCounts(q, accountId, input.teamId, now) : carried) ?? { ...EMPTY_COUNTS }
     return { rows, next, total: totalOf(counts, input.status), totalCapped: false, counts, countsCapped: false, seats: seatUse }
   }
 

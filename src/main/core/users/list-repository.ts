@@ -40,6 +40,14 @@ export interface RawUserRow {
   fDeactivated?: number | null
   fExpired?: number
   fSeats?: number
+  /**
+   * Set when the page's read carried the team's counts (teamCountsJoin: PostgreSQL reads them
+   * beside a team's first page); all null when the team is not the account's.
+   */
+  tActive?: number | null
+  tInvited?: number | null
+  tDeactivated?: number | null
+  tExpired?: number | null
 }
 
 /** Terms of three characters or more go through the trigram index (migration 0006). */
@@ -244,22 +252,40 @@ export function countsJoin(from: RawBuilder<unknown>, where: RawBuilder<unknown>
     FROM (SELECT ${statusBucket(now)} AS b FROM ${from} WHERE ${where}${orderBy ? sql` ORDER BY ${orderBy}` : sql``}${limit === null ? sql`` : sql` LIMIT ${limit + 1}`} OFFSET 0) x) c`
 }
 
+/** A team's trigger-kept totals (migration 0009) and its invitations past their end at `now`: columns t* of one row, none for a team not the account's. */
+function teamCountsSelect(accountId: string, teamId: string, now: number): RawBuilder<unknown> {
+  return sql`SELECT t.members_active AS "tActive", t.members_invited AS "tInvited", t.members_deactivated AS "tDeactivated",
+      t.members_invited - ${openInvitations('team_members', 'tm', sql`tm.team_id = t.team_id`, now)} AS "tExpired"
+    FROM teams t WHERE t.team_id = ${teamId} AND t.account_id = ${accountId}`
+}
+
+function toTeamCounts(row: Pick<RawUserRow, 'tActive' | 'tInvited' | 'tDeactivated' | 'tExpired'> | undefined): Record<UserStatus, number> | null {
+  if (!row || row.tActive === undefined || row.tActive === null) return null
+  const expired = Number(row.tExpired)
+  return { active: Number(row.tActive), invited: Number(row.tInvited) - expired, expired, deactivated: Number(row.tDeactivated) }
+}
+
 /**
  * A team's members per shown status at `now` (migration 0009: trigger-kept totals, and the team's
  * open invitations as ranges of team_members_status), or null for a team that is not
  * the account's.
  */
 export async function teamStatusCounts(q: Executor, accountId: string, teamId: string, now: number): Promise<Record<UserStatus, number> | null> {
-  const row = await one(
-    q,
-    sql<{ active: number; invited: number; deactivated: number; expired: number }>`SELECT t.members_active AS active, t.members_invited AS invited,
-        t.members_deactivated AS deactivated,
-        t.members_invited - ${openInvitations('team_members', 'tm', sql`tm.team_id = t.team_id`, now)} AS expired
-      FROM teams t WHERE t.team_id = ${teamId} AND t.account_id = ${accountId}`
-  )
-  if (!row) return null
-  const expired = Number(row.expired)
-  return { active: Number(row.active), invited: Number(row.invited) - expired, expired, deactivated: Number(row.deactivated) }
+  return toTeamCounts(await one(q, sql<RawUserRow>`${teamCountsSelect(accountId, teamId, now)}`))
+}
+
+/** The same counts as a LEFT JOIN (read beside a team's first page on PostgreSQL: search.postgres.ts pageBeside): columns t.*, null for another account's team. */
+export function teamCountsJoin(accountId: string, teamId: string, now: number): RawBuilder<unknown> {
+  return sql` LEFT JOIN (${teamCountsSelect(accountId, teamId, now)} OFFSET 0) t ON true`
+}
+
+/**
+ * The team counts a page's read carried (teamCountsJoin): undefined when it carried none, null for
+ * a team that is not the account's.
+ */
+export function teamCountsInPage(rows: readonly RawUserRow[]): Record<UserStatus, number> | null | undefined {
+  const first = rows[0]
+  return first && 'tActive' in first ? toTeamCounts(first) : undefined
 }
 
 /**

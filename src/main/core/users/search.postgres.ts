@@ -9,6 +9,7 @@ import {
   MIN_INDEXED_SEARCH,
   memberFilters,
   SEARCH_COUNT_CAP,
+  teamCountsJoin,
   teamMatches,
   USER_ROW_COLUMNS,
   walkedRows,
@@ -238,17 +239,23 @@ function plainPage(input: ListInput, accountId: string, now: number): RawBuilder
     ORDER BY ${column} ${order(input)}, ${tieBreak} ${order(input)} LIMIT ${input.limit}${input.offset ? sql` OFFSET ${input.offset}` : sql``}`
 }
 
+/** A one-row read a first page carries beside its rows (counts c, account figures f, team counts t), as a join of that statement. */
+interface Carried {
+  alias: 'c' | 'f' | 't'
+  join: RawBuilder<unknown>
+}
+
 /**
  * The page, and what a first page carries beside it (counts, account figures) in a second
  * statement sent at the same time on another of the reader's connections: two server processes
  * work at once, so the call lasts as long as the longer of the two, not their sum (first pages of
  * the bench's visit mix: p50 9.7 → 7.2 ms, measured alternating in one process; carried in the
  * page's own statement they ran one after the other). The second statement's columns are set on
- * every row (countsInPage, figuresInPage). The two read two snapshots: a write committed between
+ * every row (countsInPage, figuresInPage, teamCountsInPage). The two read two snapshots: a write committed between
  * them can show in the counts and not yet in the rows, as it would until the screen refreshes on
  * that write's data event. The rows bring their team chips (ROW_COLUMNS).
  */
-async function pageBeside(q: Executor, page: RawBuilder<RawUserRow>, carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }>): Promise<RawUserRow[]> {
+async function pageBeside(q: Executor, page: RawBuilder<RawUserRow>, carried: Carried[]): Promise<RawUserRow[]> {
   if (carried.length === 0) return all(q, page)
   const columns = sql.raw(carried.map((c) => `${c.alias}.*`).join(', '))
   const [rows, beside] = await Promise.all([all(q, page), one(q, sql<Partial<RawUserRow>>`SELECT ${columns} FROM (SELECT 1) one${sql.join(carried.map((c) => c.join), sql``)}`)])
@@ -324,7 +331,7 @@ export const postgresSearch: PeopleSearch = {
           ? likePage(input, accountId, now)
           : sparsePage(input, accountId, now)
     // A first page carries the account's figures, and a search its counts, read beside the page.
-    const carried: Array<{ alias: 'c' | 'f'; join: RawBuilder<unknown> }> = []
+    const carried: Carried[] = []
     if (!input.after && input.offset === undefined) {
       if ((kind === 'like' || kind === 'sparse') && !input.status) {
         const all = postgresSearch.matches(input, accountId, now, plan, false)
@@ -333,6 +340,8 @@ export const postgresSearch: PeopleSearch = {
         carried.push({ alias: 'c', join: countsJoin(all.from, all.where, now, plan.countLimit, walk) })
       }
       carried.push({ alias: 'f', join: accountFiguresJoin(accountId, now) })
+      // A team's page without a search or role shows the team's trigger-kept counts: read in the same statement.
+      if (kind === 'none' && input.teamId && !input.role) carried.push({ alias: 't', join: teamCountsJoin(accountId, input.teamId, now) })
     }
     return pageBeside(q, page, carried)
   },
