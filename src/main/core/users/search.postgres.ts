@@ -200,8 +200,10 @@ function sparsePage(input: ListInput, accountId: string, now: number): RawBuilde
       ORDER BY m.last_login_at ${order(input)}, m.person_id ${order(input)}`
   }
   const filters = memberFilters(input, accountId, now, { withStatus: true, teamPerson: 'p' })
-  // Same order as the columns (citext sorts as its lower()).
-  const key = sql`lower(${sql.raw(`q.${input.sort}`)}::text)`
+  // The stored text sort key (migration 0016), hidden from its btree by the concatenation (the
+  // matches come from the bitmap, then are sorted): lower() of the citext column for each match
+  // cost 2 ms of a 4.5 ms page for 1,648 matches.
+  const key = sql`(q.${sortKey(input)} || '')`
   const where = [indexedLike('q', input.search!)]
   if (input.after) where.push(sql`(${key}, q.person_id) ${after(input)} (lower(${afterValue(input)}::text), ${input.after.id})`)
   return sql<RawUserRow>`SELECT ${ROW_COLUMNS} FROM (
