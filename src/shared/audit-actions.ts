@@ -67,6 +67,10 @@ export const AUDIT_ACTIONS = {
   'settings.smtp-updated': { label: 'Mail server updated', group: 'Settings', readers: 'audit' },
   'settings.smtp-removed': { label: 'Mail server removed', group: 'Settings', readers: 'audit' },
 
+  // --- Single sign-on ----------------------------------------------------------------------
+  'sso.configured': { label: 'SSO connection configured', group: 'Single sign-on', readers: 'audit' },
+  'sso.tested': { label: 'SSO test sign-in', group: 'Single sign-on', readers: 'audit' },
+
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },
   'store.recovery-key-replaced': { label: 'Recovery key replaced', group: 'Store', readers: 'audit' },

@@ -44,11 +44,12 @@ export type SupportScopeName = (typeof SUPPORT_SCOPES)[number]
 /**
  * A support session's permissions by granted scope. Read-only: only pure reads (and the core also
  * refuses every mutating channel). Full: an Admin's, without exports, ownership, delegated access,
- * this feature itself, or a profile (agents are not members).
+ * this feature itself, single sign-on's configuration (they see its status, never change how the
+ * account's people sign in: issue 9), or a profile (agents are not members).
  */
 export const SUPPORT_SCOPE_PERMISSIONS: Readonly<Record<SupportScopeName, readonly Permission[]>> = {
   'read-only': ['users:read', 'audit:read'],
-  full: ['users:read', 'users:manage', 'teams:manage', 'sso:manage', 'audit:read']
+  full: ['users:read', 'users:manage', 'teams:manage', 'audit:read']
 }
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {

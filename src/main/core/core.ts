@@ -62,6 +62,7 @@ export class Core implements Kernel {
   private readonly startHooks: Array<(now: number) => Promise<void>> = []
   private readonly committedHooks: Array<(entries: readonly AuditEntry[]) => void> = []
   private readonly tickHooks: Array<(now: number) => Promise<void>> = []
+  private readonly closeHooks: Array<() => void> = []
   private readonly checkOutputs: boolean
   private readonly headKeeper: HeadKeeper | null
   /** The global limit on heavy channels, and the worker their heavy reads run on. */
@@ -154,6 +155,10 @@ export class Core implements Kernel {
 
   onTick(fn: (now: number) => Promise<void>): void {
     this.tickHooks.push(fn)
+  }
+
+  onClose(fn: () => void): void {
+    this.closeHooks.push(fn)
   }
 
   emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void {
@@ -343,6 +348,7 @@ export class Core implements Kernel {
     // From here no new call or connection is taken; calls already running finish first.
     this.closing = true
     if (this.timer) clearInterval(this.timer)
+    for (const fn of this.closeHooks) fn()
     await Promise.allSettled([...this.inFlight])
     // Record what already ended (idle, expired grants) at its real time before stopping the rest.
     try {

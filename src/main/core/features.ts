@@ -7,6 +7,7 @@ import { passwordResetFeature } from './password-reset/feature'
 import { profileFeature } from './profile/feature'
 import { securityFeature } from './security/feature'
 import { settingsFeature } from './settings/feature'
+import { ssoFeature } from './sso/feature'
 import { supportAccessFeature } from './support-access/feature'
 import { teamsFeature } from './teams/feature'
 import { usersFeature } from './users/feature'
@@ -21,6 +22,7 @@ export const FEATURES: readonly Feature[] = [
   profileFeature,
   settingsFeature,
   securityFeature,
+  ssoFeature,
   notificationsFeature,
   auditFeature,
   supportAccessFeature

@@ -10,6 +10,7 @@ import { profileChannels } from './profile'
 import { settingsChannels } from './settings'
 import { securityChannels } from './security'
 import { notificationsChannels } from './notifications'
+import { ssoChannels } from './sso'
 
 export * from './result'
 export * from './events'
@@ -25,6 +26,7 @@ export const channels = {
   ...profileChannels,
   ...settingsChannels,
   ...securityChannels,
+  ...ssoChannels,
   ...notificationsChannels,
   ...auditChannels,
   ...supportAccessChannels

@@ -36,6 +36,18 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   'smtp.from': 'From address',
   'smtp.fromName': 'From name',
   toMembershipId: 'New owner',
+  // single sign-on
+  preset: 'Identity provider',
+  issuer: 'Issuer URL',
+  clientId: 'Client ID',
+  clientSecret: 'Client secret',
+  scopes: 'Scopes',
+  claims: 'Claim mapping',
+  'claims.email': 'Email claim',
+  'claims.name': 'Name claim',
+  allowedDomains: 'Allowed email domains',
+  slot: 'Connection',
+  testId: 'Test sign-in',
   // users, teams
   search: 'Search',
   status: 'Status',

@@ -15,7 +15,9 @@ export const TOPICS = [
   /** The account itself: its plan (account-plan.tsx). */
   'account',
   /** Support Team Access status, log and logins: the Owner's windows only (published by hand, not declared). */
-  'support-access'
+  'support-access',
+  /** Single sign-on: the connections and their tests. */
+  'sso'
 ] as const
 
 export type Topic = (typeof TOPICS)[number]

@@ -19,6 +19,7 @@ const SPEC = {
   seeUsersTeams: ['owner', 'admin', 'viewer'],
   manageUsers: ['owner', 'admin'],
   manageTeams: ['owner', 'admin'],
+  configureSso: ['owner', 'admin'],
   auditLog: ['owner', 'admin', 'viewer'],
   exportReports: ['owner', 'admin'],
   ownerOnly: ['owner'],
@@ -42,7 +43,7 @@ interface Row {
   spec: keyof typeof SPEC
   input: (fx: Fixture) => unknown | Promise<unknown>
   /** For allowed calls whose valid input still meets a business rule (e.g. setup twice). */
-  allowedResult?: 'ok' | 'CONFLICT' | 'UNAUTHENTICATED' | 'NOT_FOUND'
+  allowedResult?: 'ok' | 'CONFLICT' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'VALIDATION'
   after?: (fx: Fixture) => void
 }
 
@@ -156,6 +157,15 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   },
   'account:convert-to-paid': { spec: 'ownerOnly', input: () => ({}), allowedResult: 'CONFLICT' },
   'security:status': { spec: 'ownerOnly', input: () => ({}) },
+  'sso:status': { spec: 'seeUsersTeams', input: () => ({}) },
+  // Allowed calls meet a rule before any network: Google needs its client secret.
+  'sso:save-oidc': {
+    spec: 'configureSso',
+    input: () => ({ preset: 'google', issuer: 'https://accounts.google.com', clientId: 'matrix-client', clientSecret: '', allowedDomains: ['example.com'] }),
+    allowedResult: 'VALIDATION'
+  },
+  'sso:test-start': { spec: 'configureSso', input: () => ({}), allowedResult: 'NOT_FOUND' },
+  'sso:test-result': { spec: 'configureSso', input: () => ({ testId: 'no-such-test' }), allowedResult: 'NOT_FOUND' },
   'notifications:get': { spec: 'ownProfile', input: () => ({}) },
   'notifications:set': { spec: 'ownProfile', input: () => ({ kind: 'security', enabled: false }) },
   'security:replace-recovery-key': { spec: 'ownerOnly', input: (fx) => ({ password: fx.actor.password }) },

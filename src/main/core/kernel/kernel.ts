@@ -56,6 +56,8 @@ export interface Kernel {
   onCommitted(fn: (entries: readonly AuditEntry[]) => void): void
   /** Run on every timer tick (expiry, sweeps). */
   onTick(fn: (now: number) => Promise<void>): void
+  /** Run when the core starts closing (a feature's listeners and timers stop). Must not throw. */
+  onClose(fn: () => void): void
 }
 
 export type Handler<C extends ChannelName> = (ctx: CallContext, input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>

@@ -1,0 +1,342 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { Configuration } from 'openid-client'
+import type { ParsedInputOf } from '../../../shared/contract'
+import { AppError } from '../../../shared/contract/result'
+import type { SsoCheck, SsoConnection, SsoStatus, SsoTestReport } from '../../../shared/contract/sso'
+import { ROLE_LABELS } from '../../../shared/permissions'
+import { DESKTOP_REDIRECT_URI, OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
+import type { AuditEntry } from '../audit/ledger'
+import type { CallContext } from '../context'
+import { accountOf, auditBase } from '../kernel/call'
+import type { Kernel } from '../kernel/kernel'
+import { openLoopback, type LoopbackListener } from './loopback'
+import { checkIssuer, describeFlowError, discover, finishFlow, providerOf, startFlow, type OidcConfig, type OidcFlow } from './oidc'
+import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
+
+/** How long a test sign-in waits for the provider's redirect. */
+export const TEST_FLOW_MS = 10 * 60_000
+
+/** A test sign-in between its start and the provider's redirect: in the core's memory only. */
+interface PendingTest {
+  testId: string
+  accountId: string
+  connection: SsoConnectionRow
+  config: OidcConfig
+  client: Configuration
+  flow: OidcFlow
+  startedAt: number
+  expiresAt: number
+  audit: Pick<AuditEntry, 'accountId' | 'actor' | 'ip' | 'device'>
+  listener: LoopbackListener
+  timer: NodeJS.Timeout
+}
+
+/** The feature's state: the pending test sign-ins, by id. */
+export class SsoFlows {
+  readonly pending = new Map<string, PendingTest>()
+
+  /**
+   * Drop a pending test: its timer stopped and its listener closed, except when the provider's
+   * redirect is being answered on it (the listener closes itself once the page is sent).
+   */
+  drop(testId: string, options: { answering?: boolean } = {}): PendingTest | undefined {
+    const test = this.pending.get(testId)
+    if (!test) return undefined
+    this.pending.delete(testId)
+    clearTimeout(test.timer)
+    if (!options.answering) test.listener.close()
+    return test
+  }
+
+  closeAll(): void {
+    for (const testId of [...this.pending.keys()]) this.drop(testId)
+  }
+}
+
+function sealSecret(kernel: Kernel, secret: string | null): string | null {
+  return secret === null ? null : kernel.store.seal(Buffer.from(secret, 'utf8')).toString('base64')
+}
+
+function unsealSecret(kernel: Kernel, sealed: string | null): string | null {
+  return sealed === null ? null : kernel.store.unseal(Buffer.from(sealed, 'base64')).toString('utf8')
+}
+
+/** The configuration a test proves: the settings and (by its hash, never itself) the secret. */
+function configHash(preset: string, config: OidcConfig, secret: string | null): string {
+  const secretHash = secret === null ? null : createHash('sha256').update(secret).digest('hex')
+  const { provider: _provider, ...settings } = config
+  return createHash('sha256').update(JSON.stringify({ preset, settings, secretHash })).digest('hex')
+}
+
+function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined): SsoConnection {
+  const config = JSON.parse(row.config) as OidcConfig
+  return {
+    id: row.id,
+    slot: row.slot,
+    protocol: 'oidc',
+    preset: row.preset as OidcPreset,
+    issuer: config.issuer,
+    clientId: config.clientId,
+    hasClientSecret: row.secret !== null,
+    scopes: config.scopes,
+    claims: config.claims,
+    allowedDomains: config.allowedDomains,
+    provider: config.provider,
+    updatedAt: row.updatedAt,
+    updatedBy: row.updatedBy,
+    lastTest: last ? { testId: last.testId, at: last.finishedAt, byName: last.ranByName, result: last.result, current: last.configHash === row.configHash } : null
+  }
+}
+
+/** What the audit log shows of a connection: never the secret, only whether one is set. */
+function audited(row: SsoConnectionRow | undefined): Record<string, unknown> | null {
+  if (!row) return null
+  const { provider: _provider, ...settings } = JSON.parse(row.config) as OidcConfig
+  return { preset: row.preset, ...settings, hasClientSecret: row.secret !== null }
+}
+
+export async function ssoStatus(kernel: Kernel, ctx: CallContext): Promise<SsoStatus> {
+  const accountId = accountOf(ctx)
+  const dto = async (slot: SsoSlot) => {
+    const row = await findConnection(kernel.store.db, accountId, slot)
+    return row ? toDto(row, await findLastTest(kernel.store.db, row.id)) : null
+  }
+  return { active: await dto('active'), draft: await dto('draft'), redirectUri: DESKTOP_REDIRECT_URI }
+}
+
+/**
+ * Save the connection being prepared: the issuer checked against its preset, the provider's
+ * discovery document fetched and checked, then the draft written (created, or changed) and
+ * audited with before and after. The active connection, if any, is untouched.
+ */
+export async function saveOidc(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:save-oidc'>): Promise<SsoConnection> {
+  const accountId = accountOf(ctx)
+  const info = OIDC_PRESET_INFO[input.preset]
+  const issuer = checkIssuer(input.preset, input.issuer)
+  const existing = await findConnection(kernel.store.db, accountId, 'draft')
+  // Omitted: keep the stored secret; '' removes it.
+  const secret = input.clientSecret === undefined ? unsealSecret(kernel, existing?.secret ?? null) : input.clientSecret === '' ? null : input.clientSecret
+  if (info.clientSecret === 'required' && !secret) {
+    const message = `${info.label} needs the client secret of the OAuth client you created for Gatehouse.`
+    throw new AppError('VALIDATION', message, { issues: [{ path: 'clientSecret', message }] })
+  }
+  const discovered = await discover(issuer, input.clientId, secret)
+  const config: OidcConfig = {
+    issuer: discovered.serverMetadata().issuer,
+    clientId: input.clientId,
+    scopes: [...new Set(['openid', ...(input.scopes ?? info.scopes)])],
+    claims: input.claims ?? info.claims,
+    allowedDomains: [...new Set(input.allowedDomains)],
+    provider: providerOf(discovered)
+  }
+  const actor = auditBase(ctx)
+  const row = await kernel.tx(async (t) => {
+    const before = await findConnection(t, accountId, 'draft')
+    const next: SsoConnectionRow = {
+      id: before?.id ?? randomUUID(),
+      accountId,
+      slot: 'draft',
+      protocol: 'oidc',
+      preset: input.preset,
+      config: JSON.stringify(config),
+      secret: sealSecret(kernel, secret),
+      configHash: configHash(input.preset, config, secret),
+      createdAt: before?.createdAt ?? ctx.now,
+      updatedAt: ctx.now,
+      updatedBy: actor.actor.name
+    }
+    if (before) await updateConnection(t, next)
+    else await insertConnection(t, next)
+    await kernel.ledger.append(t, {
+      ...actor,
+      action: 'sso.configured',
+      summary: `${actor.actor.name} ${before ? 'changed' : 'prepared'} the single sign-on connection to ${info.label} (${config.issuer}); it needs a passing test before it can be enabled.`,
+      target: { type: 'sso-connection', id: next.id, name: info.label },
+      before: audited(before),
+      after: { ...audited(next), clientSecretChanged: input.clientSecret !== undefined && (before ? unsealSecret(kernel, before.secret) : null) !== secret }
+    })
+    return next
+  })
+  return toDto(row, await findLastTest(kernel.store.db, row.id))
+}
+
+const CHECK_LABELS = {
+  discovery: 'Provider found (discovery document, issuer, PKCE S256)',
+  state: 'The answer belongs to this test (state)',
+  code: 'Code exchanged for tokens (PKCE S256)',
+  idToken: 'ID token: signature, issuer, audience, time and nonce',
+  email: 'Email address in the claims',
+  domain: 'Email domain allowed',
+  person: 'Person in this account'
+} as const
+
+/**
+ * Start a test sign-in of a connection (the draft, else the active one): its discovery document
+ * fetched again, a one-shot loopback listener opened for the redirect, and a new state, nonce and
+ * PKCE verifier. A test started while another of the account's is pending replaces it.
+ */
+export async function startTest(kernel: Kernel, ctx: CallContext, flows: SsoFlows, input: ParsedInputOf<'sso:test-start'>): Promise<{ testId: string; authorizationUrl: string; redirectUri: string; expiresAt: number }> {
+  const accountId = accountOf(ctx)
+  const slot = input?.slot ?? ((await findConnection(kernel.store.db, accountId, 'draft')) ? 'draft' : 'active')
+  const connection = await findConnection(kernel.store.db, accountId, slot)
+  if (!connection) throw new AppError('NOT_FOUND', slot === 'draft' ? 'There is no connection being prepared to test: save one first.' : 'There is no active connection to test.')
+  const config = JSON.parse(connection.config) as OidcConfig
+  const secret = unsealSecret(kernel, connection.secret)
+  const discovered = await discover(checkIssuer(connection.preset as OidcPreset, config.issuer), config.clientId, secret)
+  for (const [testId, test] of flows.pending) if (test.accountId === accountId) flows.drop(testId)
+  const testId = randomUUID()
+  const listener = await openLoopback((url) => finishTest(kernel, flows, testId, url))
+  try {
+    const flow = await startFlow(discovered, config.scopes, listener.redirectUri)
+    const expiresAt = ctx.now + TEST_FLOW_MS
+    const timer = setTimeout(() => void expireTest(kernel, flows, testId), TEST_FLOW_MS)
+    timer.unref()
+    flows.pending.set(testId, { testId, accountId, connection, config, client: discovered, flow, startedAt: ctx.now, expiresAt, audit: auditBase(ctx), listener, timer })
+    return { testId, authorizationUrl: flow.authorizationUrl, redirectUri: listener.redirectUri, expiresAt }
+  } catch (error) {
+    listener.close()
+    throw error
+  }
+}
+
+/** Who the claims map to in the account, and whether that person could sign in. */
+async function personCheck(kernel: Kernel, accountId: string, email: string, name: string): Promise<{ check: SsoCheck; person: SsoTestReport['person'] }> {
+  const member = await findMemberByEmail(kernel.store.db, accountId, email)
+  if (!member) {
+    const outcome = `${email} is not a member of this account: with just-in-time provisioning they would join as a new member; with pre-provisioning they would be refused.`
+    return { check: { id: 'person', label: CHECK_LABELS.person, ok: true, detail: outcome }, person: { kind: 'unknown', email, name, role: null, outcome } }
+  }
+  const role = ROLE_LABELS[member.role]
+  if (member.status === 'deactivated') {
+    const outcome = `${member.name} (${member.email}) is deactivated in this account: their sign-in would be refused.`
+    return { check: { id: 'person', label: CHECK_LABELS.person, ok: false, detail: outcome }, person: { kind: 'deactivated', email: member.email, name: member.name, role: member.role, outcome } }
+  }
+  const outcome = member.status === 'invited' ? `Accepts the invitation of ${member.name} (${member.email}) as ${role}.` : `Signs in as ${member.name} (${member.email}), ${role}.`
+  return {
+    check: { id: 'person', label: CHECK_LABELS.person, ok: true, detail: outcome },
+    person: { kind: member.status === 'invited' ? 'invited' : 'member', email: member.email, name: member.name, role: member.role, outcome }
+  }
+}
+
+/** The checks of the claims: the mapped email and name, the domain, the person. */
+async function claimChecks(kernel: Kernel, test: PendingTest, claims: Record<string, unknown>): Promise<{ checks: SsoCheck[]; mapped: SsoTestReport['mapped']; person: SsoTestReport['person'] }> {
+  const checks: SsoCheck[] = []
+  const rawEmail = claims[test.config.claims.email]
+  const rawName = claims[test.config.claims.name]
+  const email = typeof rawEmail === 'string' && rawEmail.includes('@') ? rawEmail.trim() : null
+  const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim() : null
+  const mapped = { email, name }
+  if (!email) {
+    checks.push({ id: 'email', label: CHECK_LABELS.email, ok: false, detail: `The claims hold no email address in "${test.config.claims.email}": request the email scope, or map the claim that carries it (${Object.keys(claims).join(', ')}).` })
+    return { checks, mapped, person: null }
+  }
+  if (claims.email_verified === false) {
+    checks.push({ id: 'email', label: CHECK_LABELS.email, ok: false, detail: `The provider says ${email} is not verified: an unverified address cannot be trusted to name a person.` })
+    return { checks, mapped, person: null }
+  }
+  checks.push({ id: 'email', label: CHECK_LABELS.email, ok: true, detail: `${email} (from "${test.config.claims.email}")` })
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+  const allowed = test.config.allowedDomains.includes(domain)
+  checks.push({
+    id: 'domain',
+    label: CHECK_LABELS.domain,
+    ok: allowed,
+    detail: allowed ? `${domain} is allowed.` : `${domain} is not one of the allowed domains (${test.config.allowedDomains.join(', ')}): this person would be refused.`
+  })
+  const { check, person } = await personCheck(kernel, test.accountId, email, name ?? email.slice(0, email.indexOf('@')))
+  checks.push(check)
+  return { checks, mapped, person }
+}
+
+/** Keep a finished test and audit it; the account's SSO screens refresh. */
+async function recordTest(kernel: Kernel, test: PendingTest, report: SsoTestReport): Promise<void> {
+  const info = OIDC_PRESET_INFO[test.connection.preset as OidcPreset]
+  const failed = report.checks.find((c) => !c.ok)
+  await kernel.tx(async (t) => {
+    await insertTest(t, test.accountId, {
+      testId: test.testId,
+      connectionId: test.connection.id,
+      configHash: test.connection.configHash,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt!,
+      ranById: test.audit.actor.id ?? '',
+      ranByName: report.byName,
+      result: report.status === 'passed' ? 'passed' : 'failed',
+      report: JSON.stringify(report)
+    })
+    await kernel.ledger.append(t, {
+      ...test.audit,
+      action: 'sso.tested',
+      summary: `${test.audit.actor.name} tested the single sign-on connection to ${info.label}: ${report.status === 'passed' ? 'passed' : `failed (${failed?.detail ?? 'no answer'})`}.`,
+      target: { type: 'sso-connection', id: test.connection.id, name: info.label },
+      after: { result: report.status, checks: report.checks.map((c) => ({ id: c.id, ok: c.ok })), email: report.mapped?.email ?? null }
+    })
+  })
+  kernel.publish(test.accountId, ['sso', 'audit'])
+}
+
+/** The provider's redirect reached the loopback listener: check it, keep the report. Creates no person, membership or session. */
+export async function finishTest(kernel: Kernel, flows: SsoFlows, testId: string, callback: URL): Promise<{ ok: boolean; message: string }> {
+  const test = flows.drop(testId, { answering: true })
+  if (!test) return { ok: false, message: 'This test sign-in has ended (a newer one replaced it, or it expired).' }
+  const checks: SsoCheck[] = [{ id: 'discovery', label: CHECK_LABELS.discovery, ok: true, detail: `${test.config.issuer}` }]
+  let claims: Record<string, unknown> | null = null
+  let mapped: SsoTestReport['mapped'] = null
+  let person: SsoTestReport['person'] = null
+  try {
+    claims = await finishFlow(test.client, test.flow, callback)
+    checks.push(
+      { id: 'state', label: CHECK_LABELS.state, ok: true, detail: 'The state matched.' },
+      { id: 'code', label: CHECK_LABELS.code, ok: true, detail: 'The token endpoint accepted the code with this test\'s PKCE verifier.' },
+      { id: 'id-token', label: CHECK_LABELS.idToken, ok: true, detail: `Signed (${String((claims.iss as string | undefined) ?? test.config.issuer)}), for client ${test.config.clientId}, within its validity, nonce matched.` }
+    )
+    const claimResult = await claimChecks(kernel, test, claims)
+    checks.push(...claimResult.checks)
+    mapped = claimResult.mapped
+    person = claimResult.person
+  } catch (error) {
+    checks.push(describeFlowError(error))
+  }
+  const ok = checks.every((c) => c.ok)
+  const report: SsoTestReport = {
+    testId,
+    status: ok ? 'passed' : 'failed',
+    startedAt: test.startedAt,
+    finishedAt: kernel.clock.now(),
+    byName: test.audit.actor.name,
+    checks,
+    claims,
+    mapped,
+    person
+  }
+  await recordTest(kernel, test, report)
+  return { ok, message: ok ? 'The test sign-in passed: Gatehouse shows what it received.' : `The test sign-in failed: ${checks.find((c) => !c.ok)!.detail}` }
+}
+
+async function expireTest(kernel: Kernel, flows: SsoFlows, testId: string): Promise<void> {
+  const test = flows.drop(testId)
+  if (!test) return
+  const report: SsoTestReport = {
+    testId,
+    status: 'failed',
+    startedAt: test.startedAt,
+    finishedAt: kernel.clock.now(),
+    byName: test.audit.actor.name,
+    checks: [{ id: 'provider', label: 'The provider answered', ok: false, detail: `No answer from the provider within ${TEST_FLOW_MS / 60_000} minutes: the browser was closed, or the sign-in there was not finished.` }],
+    claims: null,
+    mapped: null,
+    person: null
+  }
+  await recordTest(kernel, test, report).catch((error: unknown) => console.error('[sso] recording an expired test failed:', error))
+}
+
+export async function testResult(kernel: Kernel, ctx: CallContext, flows: SsoFlows, input: ParsedInputOf<'sso:test-result'>): Promise<SsoTestReport> {
+  const accountId = accountOf(ctx)
+  const pending = flows.pending.get(input.testId)
+  if (pending && pending.accountId === accountId) {
+    return { testId: pending.testId, status: 'pending', startedAt: pending.startedAt, finishedAt: null, byName: pending.audit.actor.name, checks: [], claims: null, mapped: null, person: null }
+  }
+  const row = await findTest(kernel.store.db, accountId, input.testId)
+  if (!row) throw new AppError('NOT_FOUND', 'No such test sign-in in this account.')
+  return JSON.parse(row.report) as SsoTestReport
+}

@@ -1,0 +1,71 @@
+import type { Migration } from './types'
+
+/**
+ * Single sign-on (the sso feature): an account's connections to its identity provider, at most one
+ * active and one being prepared (the draft, tested while the active one keeps working, then swapped
+ * in), and every test sign-in's report. `config` is JSON without secrets; `secret` is the client
+ * secret sealed with the store key (base64), never written in the clear. `config_hash` names the
+ * configuration a test ran against: a change after a test needs a new test before enabling.
+ */
+export const migration0017: Migration = {
+  version: 17,
+  name: 'sso',
+  sqlite: `
+    CREATE TABLE sso_connections (
+      connection_id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      slot TEXT NOT NULL CHECK (slot IN ('active', 'draft')),
+      protocol TEXT NOT NULL CHECK (protocol IN ('oidc', 'saml')),
+      preset TEXT NOT NULL,
+      config TEXT NOT NULL,
+      secret TEXT,
+      config_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      updated_by TEXT NOT NULL,
+      UNIQUE (account_id, slot)
+    );
+    CREATE TABLE sso_tests (
+      test_id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      connection_id TEXT NOT NULL REFERENCES sso_connections(connection_id) ON DELETE CASCADE,
+      config_hash TEXT NOT NULL,
+      started_at INTEGER NOT NULL,
+      finished_at INTEGER NOT NULL,
+      ran_by_id TEXT NOT NULL,
+      ran_by_name TEXT NOT NULL,
+      result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
+      report TEXT NOT NULL
+    );
+    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, finished_at);
+  `,
+  postgres: `
+    CREATE TABLE sso_connections (
+      connection_id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      slot TEXT NOT NULL CHECK (slot IN ('active', 'draft')),
+      protocol TEXT NOT NULL CHECK (protocol IN ('oidc', 'saml')),
+      preset TEXT NOT NULL,
+      config TEXT NOT NULL,
+      secret TEXT,
+      config_hash TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      updated_by TEXT NOT NULL,
+      UNIQUE (account_id, slot)
+    );
+    CREATE TABLE sso_tests (
+      test_id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      connection_id TEXT NOT NULL REFERENCES sso_connections(connection_id) ON DELETE CASCADE,
+      config_hash TEXT NOT NULL,
+      started_at BIGINT NOT NULL,
+      finished_at BIGINT NOT NULL,
+      ran_by_id TEXT NOT NULL,
+      ran_by_name TEXT NOT NULL,
+      result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
+      report TEXT NOT NULL
+    );
+    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, finished_at);
+  `
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod'
+import { OIDC_PRESETS } from '../sso-presets'
+import { channel } from './define'
+import { id } from './common'
+
+/** A claim's name in an ID token (email, name, preferred_username, …). */
+const claimName = z
+  .string()
+  .trim()
+  .min(1, 'Enter the name of a claim')
+  .max(100, 'A claim name has at most 100 characters')
+  .regex(/^[A-Za-z0-9_.:/-]+$/, 'A claim name holds letters, digits and _ . : / - only')
+
+/** An email domain people may sign in from (example.com), lower-cased. */
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253, 'A domain has at most 253 characters')
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as example.com (no @, no https://)')
+
+const scope = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'A scope is one word of printable characters')
+
+export const oidcProvider = z.object({
+  authorizationEndpoint: z.string(),
+  tokenEndpoint: z.string(),
+  jwksUri: z.string(),
+  userinfoEndpoint: z.string().nullable(),
+  signingAlgorithms: z.array(z.string())
+})
+
+export const ssoLastTest = z.object({
+  testId: z.string(),
+  at: z.number(),
+  byName: z.string(),
+  result: z.enum(['passed', 'failed']),
+  /** The test ran against the configuration as it is now (enabling needs a passing current test). */
+  current: z.boolean()
+})
+
+export const ssoConnection = z.object({
+  id: z.string(),
+  slot: z.enum(['active', 'draft']),
+  protocol: z.literal('oidc'),
+  preset: z.enum(OIDC_PRESETS),
+  issuer: z.string(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  scopes: z.array(z.string()),
+  claims: z.object({ email: z.string(), name: z.string() }),
+  allowedDomains: z.array(z.string()),
+  provider: oidcProvider,
+  updatedAt: z.number(),
+  updatedBy: z.string(),
+  lastTest: ssoLastTest.nullable()
+})
+export type SsoConnection = z.infer<typeof ssoConnection>
+
+export const ssoCheck = z.object({
+  id: z.string(),
+  label: z.string(),
+  ok: z.boolean(),
+  /** What was found, or why it failed, in words. */
+  detail: z.string()
+})
+export type SsoCheck = z.infer<typeof ssoCheck>
+
+/** Who a tested sign-in maps to in this account. */
+export const ssoPerson = z.object({
+  kind: z.enum(['member', 'invited', 'deactivated', 'unknown']),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['owner', 'admin', 'agent', 'viewer']).nullable(),
+  /** In words: "Signs in as …", "Not a member: …". */
+  outcome: z.string()
+})
+
+export const ssoTestReport = z.object({
+  testId: z.string(),
+  status: z.enum(['pending', 'passed', 'failed']),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  byName: z.string(),
+  checks: z.array(ssoCheck),
+  /** The ID token's claims as received (raw), when the exchange got that far. */
+  claims: z.record(z.string(), z.unknown()).nullable(),
+  /** The email and name the mapping reads from the claims. */
+  mapped: z.object({ email: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  person: ssoPerson.nullable()
+})
+export type SsoTestReport = z.infer<typeof ssoTestReport>
+
+export const ssoStatus = z.object({
+  active: ssoConnection.nullable(),
+  draft: ssoConnection.nullable(),
+  /** What to register at the provider for the desktop app (any loopback port, RFC 8252 §7.3). */
+  redirectUri: z.string()
+})
+export type SsoStatus = z.infer<typeof ssoStatus>
+
+/** Single sign-on: configure, test, (next) enable. Owner and Admin configure; Viewer sees the status. */
+export const ssoChannels = {
+  'sso:status': channel({
+    input: z.object({}).strict().optional(),
+    output: ssoStatus,
+    access: 'users:read',
+    mutates: false
+  }),
+  /**
+   * Save the OpenID Connect connection being prepared (the draft; the active one, if any, keeps
+   * working). The provider's discovery document is fetched and checked before anything is saved.
+   * An omitted client secret keeps the stored one; '' removes it.
+   */
+  'sso:save-oidc': channel({
+    input: z
+      .object({
+        preset: z.enum(OIDC_PRESETS),
+        issuer: z.string().trim().min(1, 'Enter the issuer URL').max(500, 'An issuer URL has at most 500 characters'),
+        clientId: z.string().trim().min(1, 'Enter the client ID').max(300, 'A client ID has at most 300 characters'),
+        clientSecret: z.string().max(1000, 'A client secret has at most 1000 characters').optional(),
+        scopes: z.array(scope).max(20).optional(),
+        claims: z.object({ email: claimName, name: claimName }).strict().optional(),
+        allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
+      })
+      .strict(),
+    output: ssoConnection,
+    access: 'sso:manage',
+    mutates: true,
+    invalidates: ['sso', 'audit']
+  }),
+  /**
+   * Start a test sign-in of the draft (or, without one, the active connection): the core opens a
+   * one-shot loopback listener for the provider's redirect and returns the URL to open in the
+   * browser. Nothing is created: the result is a report (sso:test-result), kept and audited.
+   */
+  'sso:test-start': channel({
+    input: z.object({ slot: z.enum(['active', 'draft']).optional() }).strict().optional(),
+    output: z.object({ testId: z.string(), authorizationUrl: z.string(), redirectUri: z.string(), expiresAt: z.number() }),
+    access: 'sso:manage',
+    mutates: false
+  }),
+  /** A test sign-in's report: pending until the provider's redirect arrives (or the test expires). */
+  'sso:test-result': channel({
+    input: z.object({ testId: id }).strict(),
+    output: ssoTestReport,
+    access: 'sso:manage',
+    mutates: false
+  })
+} as const

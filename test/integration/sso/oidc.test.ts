@@ -1,0 +1,238 @@
+import { createServer, type Server } from 'node:http'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/sso'
+import { OWNER, openTestCore, rowCounts, setupAccount, type TestCore } from '../../support/core'
+import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
+import { auditSince, expectError, expectOk, ledgerSize, quickMember } from '../../support/users'
+
+// The local provider speaks plain http on 127.0.0.1 (the product refuses http everywhere else).
+process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
+
+let idp: TestOidcProvider
+let tc: TestCore
+let owner: string
+
+const MEMBER = { email: 'mia.member@acme.example', name: 'Mia Member' }
+
+beforeAll(async () => {
+  idp = await startOidcProvider({
+    mia: MEMBER,
+    owner: { email: OWNER.email, name: OWNER.name },
+    newcomer: { email: 'nora.new@acme.example', name: 'Nora Newcomer' },
+    outsider: { email: 'oscar@elsewhere.example', name: 'Oscar Outsider' },
+    dina: { email: 'dina.deactivated@acme.example', name: 'Dina Deactivated' },
+    unverified: { email: 'uma@acme.example', name: 'Uma Unverified', email_verified: false }
+  })
+  tc = await openTestCore()
+  owner = (await setupAccount(tc.core)).connectionId
+  await quickMember(tc.core, { role: 'agent', email: MEMBER.email, name: MEMBER.name })
+  await quickMember(tc.core, { role: 'viewer', email: 'dina.deactivated@acme.example', name: 'Dina Deactivated', status: 'deactivated' })
+})
+
+afterAll(async () => {
+  await tc?.dispose()
+  await idp?.close()
+})
+
+const save = (input: Record<string, unknown> = {}) =>
+  tc.core.dispatch(owner, 'sso:save-oidc', { preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, allowedDomains: ['acme.example'], ...input })
+
+/** A whole test sign-in: start, the person signs in at the provider, the redirect reaches the listener. */
+async function testAs(login: string, change?: (callback: URL) => URL): Promise<{ report: SsoTestReport; page: { status: number; html: string }; callback: URL }> {
+  const started = expectOk<{ testId: string; authorizationUrl: string; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
+  const pending = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+  expect(pending.status).toBe('pending')
+  const callback = await signInAtProvider(started.authorizationUrl, login)
+  expect(callback.origin).toBe(new URL(started.redirectUri).origin)
+  const page = await deliver(change ? change(callback) : callback)
+  const report = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+  return { report, page, callback }
+}
+
+const failedCheck = (report: SsoTestReport) => report.checks.find((c) => !c.ok)
+
+describe('OpenID Connect: configure, checked', () => {
+  it('fetches and checks the discovery document, keeps the draft, audits it without the secret', async () => {
+    const seq = await ledgerSize(tc.core)
+    const saved = expectOk<SsoConnection>(await save({ clientSecret: 'not-a-real-secret-but-sealed' }))
+    expect(saved).toMatchObject({ slot: 'draft', preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, hasClientSecret: true, allowedDomains: ['acme.example'], lastTest: null })
+    expect(saved.provider.authorizationEndpoint).toMatch(new RegExp(`^${idp.issuer}/`))
+    expect(saved.scopes).toEqual(['openid', 'email', 'profile'])
+    const events = await auditSince(tc.core, seq)
+    expect(events.map((e) => e.action)).toEqual(['sso.configured'])
+    expect(JSON.stringify(events[0])).not.toContain('not-a-real-secret')
+    expect(events[0]!.after).toMatchObject({ hasClientSecret: true, clientSecretChanged: true })
+    // '' removes the secret (the test client is public: PKCE, no secret).
+    expect(expectOk<SsoConnection>(await save({ clientSecret: '' })).hasClientSecret).toBe(false)
+    const status = expectOk<{ draft: SsoConnection | null; active: SsoConnection | null; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:status', {}))
+    expect(status.draft?.id).toBe(saved.id)
+    expect(status.active).toBeNull()
+    expect(status.redirectUri).toBe('http://127.0.0.1/sso/callback')
+  })
+
+  it.each([
+    ['oidc', 'http://id.acme.example', /must be an https:\/\/ URL/],
+    ['oidc', 'not a url', /is not a URL/],
+    ['google', 'https://accounts.google.example', /always https:\/\/accounts\.google\.com/],
+    ['entra', 'https://login.microsoftonline.com/common/v2.0', /multi-tenant endpoint/],
+    ['entra', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', /not a tenant ID/],
+    ['entra', 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47', /looks like https:\/\/login\.microsoftonline\.com\/<tenant ID>\/v2\.0/],
+    ['okta', 'https://acme.okta.com/some/other/path', /org URL/]
+  ])('refuses the %s issuer %s before fetching anything, saying why', async (preset, issuer, reason) => {
+    const before = await rowCounts(tc.core)
+    expectError(await save({ preset, issuer, clientSecret: 'x' }), 'VALIDATION', reason)
+    expect(await rowCounts(tc.core)).toEqual(before)
+  })
+
+  it('refuses Google without its client secret', async () => {
+    expectError(await save({ preset: 'google', issuer: 'https://accounts.google.com', clientSecret: '' }), 'VALIDATION', /needs the client secret/)
+  })
+
+  describe('against a discovery document that is wrong', () => {
+    let fake: Server
+    let fakeIssuer: string
+    let document: Record<string, unknown> = {}
+    beforeAll(async () => {
+      fake = createServer((req, res) => {
+        if (req.url === '/.well-known/openid-configuration') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document))
+        else res.writeHead(404).end('not here')
+      })
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', () => resolve()))
+      fakeIssuer = `http://127.0.0.1:${(fake.address() as { port: number }).port}`
+    })
+    afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())))
+    const valid = () => ({
+      issuer: fakeIssuer,
+      authorization_endpoint: `${fakeIssuer}/auth`,
+      token_endpoint: `${fakeIssuer}/token`,
+      jwks_uri: `${fakeIssuer}/jwks`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256']
+    })
+    beforeEach(() => {
+      document = valid()
+    })
+
+    it('a document naming another issuer', async () => {
+      document = { ...valid(), issuer: 'https://someone-else.example' }
+      expectError(await save({ issuer: fakeIssuer }), 'VALIDATION', /names the issuer "https:\/\/someone-else\.example"/)
+    })
+    it('a provider without PKCE S256', async () => {
+      document = { ...valid(), code_challenge_methods_supported: ['plain'] }
+      expectError(await save({ issuer: fakeIssuer }), 'VALIDATION', /PKCE with S256/)
+    })
+    it('no discovery document at that issuer', async () => {
+      expectError(await save({ issuer: `${fakeIssuer}/realms/nowhere` }), 'VALIDATION', /not with an OpenID Connect discovery document/)
+    })
+    it('nothing listening there', async () => {
+      // A port that was free a moment ago (fetch refuses the well-known "bad" ports outright).
+      const probe = createServer()
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()))
+      const port = (probe.address() as { port: number }).port
+      await new Promise<void>((resolve) => probe.close(() => resolve()))
+      expectError(await save({ issuer: `http://127.0.0.1:${port}` }), 'VALIDATION', new RegExp(`Could not reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
+    })
+  })
+})
+
+describe('OpenID Connect: test sign-in, with no side effects', () => {
+  beforeAll(async () => {
+    expectOk(await save())
+  })
+
+  it('runs the real flow and shows the claims and the person they map to; creates no person, membership or session', async () => {
+    const before = await rowCounts(tc.core)
+    const seq = await ledgerSize(tc.core)
+    const { report, page } = await testAs('mia')
+    expect(page.status).toBe(200)
+    expect(page.html).toContain('Sign-in received')
+    expect(report.status).toBe('passed')
+    expect(report.checks.map((c) => [c.id, c.ok])).toEqual([
+      ['discovery', true],
+      ['state', true],
+      ['code', true],
+      ['id-token', true],
+      ['email', true],
+      ['domain', true],
+      ['person', true]
+    ])
+    expect(report.claims).toMatchObject({ sub: 'mia', email: MEMBER.email, name: MEMBER.name, iss: idp.issuer, aud: idp.clientId })
+    expect(report.mapped).toEqual({ email: MEMBER.email, name: MEMBER.name })
+    expect(report.person).toMatchObject({ kind: 'member', email: MEMBER.email, role: 'agent' })
+    expect(report.person!.outcome).toMatch(/Signs in as Mia Member/)
+    // Kept and audited; nothing else written.
+    const after = await rowCounts(tc.core)
+    expect(after.sso_tests).toBe(before.sso_tests! + 1)
+    for (const table of ['persons', 'memberships', 'sessions', 'login_events']) if (table in before) expect(after[table]).toBe(before[table])
+    const events = await auditSince(tc.core, seq)
+    expect(events.map((e) => e.action)).toEqual(['sso.tested'])
+    expect(events[0]!.summary).toMatch(/tested the single sign-on connection to Other OpenID Connect provider: passed/)
+    const status = expectOk<{ draft: SsoConnection }>(await tc.core.dispatch(owner, 'sso:status', {}))
+    expect(status.draft.lastTest).toMatchObject({ testId: report.testId, result: 'passed', current: true, byName: OWNER.name })
+  })
+
+  it('an unknown person from an allowed domain: what just-in-time provisioning would do, and nobody created', async () => {
+    const before = await rowCounts(tc.core)
+    const { report } = await testAs('newcomer')
+    expect(report.status).toBe('passed')
+    expect(report.person).toMatchObject({ kind: 'unknown', email: 'nora.new@acme.example' })
+    expect(report.person!.outcome).toMatch(/just-in-time/)
+    const after = await rowCounts(tc.core)
+    expect(after.persons).toBe(before.persons)
+    expect(after.memberships).toBe(before.memberships)
+  })
+
+  it('refuses a domain that is not allowed', async () => {
+    const { report } = await testAs('outsider')
+    expect(report.status).toBe('failed')
+    expect(failedCheck(report)).toMatchObject({ id: 'domain', detail: expect.stringMatching(/elsewhere\.example is not one of the allowed domains/) })
+  })
+
+  it('refuses a deactivated person', async () => {
+    const { report } = await testAs('dina')
+    expect(failedCheck(report)).toMatchObject({ id: 'person', detail: expect.stringMatching(/deactivated in this account/) })
+  })
+
+  it('refuses an address the provider has not verified', async () => {
+    const { report } = await testAs('unverified')
+    expect(failedCheck(report)).toMatchObject({ id: 'email', detail: expect.stringMatching(/not verified/) })
+  })
+
+  it('refuses an answer whose state is not this test\'s', async () => {
+    const { report, page } = await testAs('mia', (callback) => {
+      const changed = new URL(callback)
+      changed.searchParams.set('state', 'someone-elses-state')
+      return changed
+    })
+    expect(page.html).toContain('Sign-in not completed')
+    expect(failedCheck(report)).toMatchObject({ id: 'state', detail: expect.stringMatching(/not the one this test sent/) })
+    expect(report.claims).toBeNull()
+  })
+
+  it('refuses a code used before (replayed into a new test)', async () => {
+    const first = await testAs('mia')
+    expect(first.report.status).toBe('passed')
+    const { report } = await testAs('mia', (callback) => {
+      // The new test's state, the old (already exchanged) code.
+      const replayed = new URL(callback)
+      replayed.searchParams.set('code', first.callback.searchParams.get('code')!)
+      return replayed
+    })
+    expect(failedCheck(report)).toMatchObject({ id: 'code', detail: expect.stringMatching(/refused the code: the code was already used/) })
+  })
+
+  it('a change after the test makes the test not current', async () => {
+    expectOk(await save({ allowedDomains: ['acme.example', 'acme-labs.example'] }))
+    const status = expectOk<{ draft: SsoConnection }>(await tc.core.dispatch(owner, 'sso:status', {}))
+    expect(status.draft.lastTest?.current).toBe(false)
+  })
+
+  it('a test that no one finishes stays pending; a newer one replaces it and its listener closes', async () => {
+    const first = expectOk<{ testId: string; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
+    const second = expectOk<{ testId: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
+    expect(second.testId).not.toBe(first.testId)
+    await expect(fetch(`${first.redirectUri}?code=x&state=y`)).rejects.toThrow()
+    expectError(await tc.core.dispatch(owner, 'sso:test-result', { testId: first.testId }), 'NOT_FOUND')
+    expect(expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: second.testId })).status).toBe('pending')
+  })
+})
