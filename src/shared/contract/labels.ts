@@ -48,6 +48,10 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   allowedDomains: 'Allowed email domains',
   slot: 'Connection',
   testId: 'Test sign-in',
+  mode: 'How people sign in',
+  provisioning: 'Provisioning',
+  defaultRole: 'Role of new members',
+  flowId: 'Sign-in',
   // users, teams
   search: 'Search',
   status: 'Status',

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { OIDC_PRESETS } from '../sso-presets'
 import { channel } from './define'
-import { id } from './common'
+import { email, id } from './common'
+import { sessionInfo } from './auth'
 
 /** A claim's name in an ID token (email, name, preferred_username, …). */
 const claimName = z
@@ -57,7 +58,17 @@ export const ssoConnection = z.object({
   provider: oidcProvider,
   updatedAt: z.number(),
   updatedBy: z.string(),
-  lastTest: ssoLastTest.nullable()
+  lastTest: ssoLastTest.nullable(),
+  /** Set while people sign in with it (the active connection only). */
+  enabled: z
+    .object({
+      at: z.number(),
+      by: z.string(),
+      mode: z.enum(['offered', 'enforced']),
+      provisioning: z.enum(['jit', 'pre']),
+      defaultRole: z.enum(['admin', 'agent', 'viewer'])
+    })
+    .nullable()
 })
 export type SsoConnection = z.infer<typeof ssoConnection>
 
@@ -142,6 +153,49 @@ export const ssoChannels = {
     input: z.object({ slot: z.enum(['active', 'draft']).optional() }).strict().optional(),
     output: z.object({ testId: z.string(), authorizationUrl: z.string(), redirectUri: z.string(), expiresAt: z.number() }),
     access: 'sso:manage',
+    mutates: false
+  }),
+  /**
+   * Turn single sign-on on with the tested connection (the draft, which replaces the active one;
+   * or the active one itself, to change how it is used). Needs a passing test of the configuration
+   * as it is now. Enforced: everyone but the Owner signs in with SSO (the Owner keeps a password).
+   */
+  'sso:enable': channel({
+    input: z
+      .object({
+        mode: z.enum(['offered', 'enforced']),
+        provisioning: z.enum(['jit', 'pre']),
+        defaultRole: z.enum(['admin', 'agent', 'viewer']).default('agent')
+      })
+      .strict(),
+    output: ssoStatus,
+    access: 'sso:manage',
+    mutates: true,
+    invalidates: ['sso', 'audit']
+  }),
+  /** Turn single sign-on off: passwords work again for everyone who has one (the connection is kept). */
+  'sso:disable': channel({
+    input: z.object({}).strict().optional(),
+    output: ssoStatus,
+    access: 'sso:manage',
+    mutates: true,
+    invalidates: ['sso', 'audit']
+  }),
+  /**
+   * Sign in with SSO: the email first, then the account's provider in the browser (the core opens
+   * a one-shot loopback listener for its redirect). The connection's window learns the outcome
+   * from sso:sign-in-result (and a session:changed event when it is signed in).
+   */
+  'sso:sign-in-start': channel({
+    input: z.object({ email }).strict(),
+    output: z.object({ flowId: z.string(), authorizationUrl: z.string(), provider: z.string(), expiresAt: z.number() }),
+    access: 'public',
+    mutates: false
+  }),
+  'sso:sign-in-result': channel({
+    input: z.object({ flowId: id }).strict(),
+    output: z.object({ status: z.enum(['pending', 'signed-in', 'refused']), message: z.string().nullable(), session: sessionInfo.nullable() }),
+    access: 'public',
     mutates: false
   }),
   /** A test sign-in's report: pending until the provider's redirect arrives (or the test expires). */

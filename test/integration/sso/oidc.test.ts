@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/sso'
-import { OWNER, openTestCore, rowCounts, setupAccount, type TestCore } from '../../support/core'
+import { META, OWNER, openTestCore, rowCounts, setupAccount, testDb, type TestCore } from '../../support/core'
 import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
-import { auditSince, expectError, expectOk, ledgerSize, quickMember } from '../../support/users'
+import { accountIdOf, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember } from '../../support/users'
 
 // The local provider speaks plain http on 127.0.0.1 (the product refuses http everywhere else).
 process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
@@ -21,7 +21,9 @@ beforeAll(async () => {
     newcomer: { email: 'nora.new@acme.example', name: 'Nora Newcomer' },
     outsider: { email: 'oscar@elsewhere.example', name: 'Oscar Outsider' },
     dina: { email: 'dina.deactivated@acme.example', name: 'Dina Deactivated' },
-    unverified: { email: 'uma@acme.example', name: 'Uma Unverified', email_verified: false }
+    unverified: { email: 'uma@acme.example', name: 'Uma Unverified', email_verified: false },
+    seatless: { email: 'sam.seatless@acme.example', name: 'Sam Seatless' },
+    ivy: { email: 'ivy.invited@acme.example', name: 'Ivy Invited' }
   })
   tc = await openTestCore()
   owner = (await setupAccount(tc.core)).connectionId
@@ -234,5 +236,117 @@ describe('OpenID Connect: test sign-in, with no side effects', () => {
     await expect(fetch(`${first.redirectUri}?code=x&state=y`)).rejects.toThrow()
     expectError(await tc.core.dispatch(owner, 'sso:test-result', { testId: first.testId }), 'NOT_FOUND')
     expect(expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: second.testId })).status).toBe('pending')
+  })
+})
+
+interface SignInOutcome {
+  status: 'pending' | 'signed-in' | 'refused'
+  message: string | null
+  session: { principal: { email: string; name: string; role: string } } | null
+}
+
+/** A window signs in with SSO: the email first, then the provider, then the redirect back. */
+async function ssoSignIn(email: string, login: string): Promise<{ outcome: SignInOutcome; connectionId: string; page: { status: number; html: string } }> {
+  const connectionId = tc.core.connect(META)
+  const started = expectOk<{ flowId: string; authorizationUrl: string; provider: string }>(await tc.core.dispatch(connectionId, 'sso:sign-in-start', { email }))
+  expect(new URL(started.authorizationUrl).searchParams.get('login_hint')).toBe(email)
+  expect(expectOk<SignInOutcome>(await tc.core.dispatch(connectionId, 'sso:sign-in-result', { flowId: started.flowId })).status).toBe('pending')
+  // Another window cannot read this one's sign-in.
+  expectError(await tc.core.dispatch(tc.core.connect(META), 'sso:sign-in-result', { flowId: started.flowId }), 'NOT_FOUND')
+  const page = await deliver(await signInAtProvider(started.authorizationUrl, login))
+  const outcome = expectOk<SignInOutcome>(await tc.core.dispatch(connectionId, 'sso:sign-in-result', { flowId: started.flowId }))
+  return { outcome, connectionId, page }
+}
+
+const loginEvents = (email: string) =>
+  testDb(tc.core).all<{ method: string; result: string; reason: string | null }>('SELECT method, result, reason FROM login_events WHERE email_tried = ? ORDER BY time, login_event_id', email)
+
+describe('OpenID Connect: enable, sign in, enforce', () => {
+  it('enabling needs a passing test of the configuration as it is now', async () => {
+    // The draft's last test (the replayed code, above) failed, and it changed after that.
+    expectError(await tc.core.dispatch(owner, 'sso:enable', { mode: 'offered', provisioning: 'jit' }), 'CONFLICT', /its last test failed/)
+    expect((await testAs('mia')).report.status).toBe('passed')
+    const seq = await ledgerSize(tc.core)
+    const status = expectOk<{ active: SsoConnection | null; draft: SsoConnection | null }>(await tc.core.dispatch(owner, 'sso:enable', { mode: 'offered', provisioning: 'jit' }))
+    expect(status.draft).toBeNull()
+    expect(status.active?.enabled).toMatchObject({ mode: 'offered', provisioning: 'jit', defaultRole: 'agent', by: OWNER.name })
+    const events = await auditSince(tc.core, seq)
+    expect(events.map((e) => e.action)).toEqual(['sso.enabled'])
+    expect(events[0]!.summary).toMatch(/offered beside passwords, just-in-time provisioning \(new members join as Agent\)/)
+  })
+
+  it('a member signs in with SSO: a session on the window that asked, a login event with method sso', async () => {
+    const { outcome, connectionId, page } = await ssoSignIn(MEMBER.email, 'mia')
+    expect(page.html).toContain('You are signed in to Gatehouse as Mia Member')
+    expect(outcome).toMatchObject({ status: 'signed-in', message: null, session: { principal: { email: MEMBER.email, role: 'agent' } } })
+    // The session is real: the window's calls run as Mia.
+    expect(expectOk<{ session: { principal: { email: string } } | null }>(await tc.core.dispatch(connectionId, 'auth:status', {})).session?.principal.email).toBe(MEMBER.email)
+    expect((await loginEvents(MEMBER.email)).at(-1)).toEqual({ method: 'sso', result: 'success', reason: null })
+  })
+
+  it('just-in-time: an unknown email from an allowed domain becomes an active member with the default role', async () => {
+    const seq = await ledgerSize(tc.core)
+    const { outcome } = await ssoSignIn('nora.new@acme.example', 'newcomer')
+    expect(outcome.session?.principal).toMatchObject({ email: 'nora.new@acme.example', name: 'Nora Newcomer', role: 'agent' })
+    const row = await testDb(tc.core).get<{ status: string; role: string }>('SELECT m.status, m.role FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE p.email = ?', 'nora.new@acme.example')
+    expect(row).toEqual({ status: 'active', role: 'agent' })
+    expect((await auditSince(tc.core, seq)).map((e) => e.action)).toEqual(['member.created', 'auth.signed-in'])
+  })
+
+  it('an invitation is accepted by the first SSO sign-in', async () => {
+    await quickMember(tc.core, { role: 'viewer', email: 'ivy.invited@acme.example', name: 'Ivy Invited', status: 'invited' })
+    const { outcome } = await ssoSignIn('ivy.invited@acme.example', 'ivy')
+    expect(outcome.session?.principal).toMatchObject({ email: 'ivy.invited@acme.example', role: 'viewer' })
+    expect((await testDb(tc.core).get<{ status: string }>("SELECT m.status FROM memberships m JOIN persons p ON p.person_id = m.person_id WHERE p.email = 'ivy.invited@acme.example'"))!.status).toBe('active')
+  })
+
+  describe('refusals, each with its reason, none creating a session, a person or a membership', () => {
+    const refused = async (email: string, login: string, reason: RegExp) => {
+      const before = await rowCounts(tc.core)
+      const { outcome, page } = await ssoSignIn(email, login)
+      expect(outcome.status).toBe('refused')
+      expect(outcome.message).toMatch(reason)
+      expect(outcome.session).toBeNull()
+      expect(page.html).toContain('Sign-in not completed')
+      const after = await rowCounts(tc.core)
+      for (const table of ['persons', 'memberships', 'sessions']) expect(after[table], table).toBe(before[table])
+      expect(after.login_events).toBe(before.login_events! + 1)
+    }
+    it('a deactivated person', () => refused('dina.deactivated@acme.example', 'dina', /deactivated/))
+    it('a domain not allowed (the provider vouched for someone else than the email typed)', () => refused(MEMBER.email, 'outsider', /elsewhere\.example is not an email domain allowed/))
+    it('an address the provider has not verified', () => refused('uma@acme.example', 'unverified', /not verified/))
+    it('no free seat for a just-in-time member', async () => {
+      const accountId = await accountIdOf(tc.core)
+      const used = (await testDb(tc.core).get<{ n: number }>("SELECT count(*) AS n FROM memberships WHERE account_id = ? AND status <> 'deactivated'", accountId))!.n
+      await testDb(tc.core).run('UPDATE accounts SET seats = ? WHERE account_id = ?', Number(used), accountId)
+      try {
+        await refused('sam.seatless@acme.example', 'seatless', /no free seat/)
+      } finally {
+        await testDb(tc.core).run('UPDATE accounts SET seats = 25 WHERE account_id = ?', accountId)
+      }
+    })
+    it('pre-provisioned: an email that is not a member', async () => {
+      expectOk(await tc.core.dispatch(owner, 'sso:enable', { mode: 'offered', provisioning: 'pre' }))
+      await refused('sam.seatless@acme.example', 'seatless', /not a member of this account: ask an admin to invite you/)
+    })
+    it('an email no account signs in with SSO', async () => {
+      const connectionId = tc.core.connect(META)
+      expectError(await tc.core.dispatch(connectionId, 'sso:sign-in-start', { email: 'someone@nowhere.example' }), 'VALIDATION', /not turned on for this email address/)
+    })
+  })
+
+  it('enforced: members can no longer sign in with a password, the Owner still can; turning it off lets passwords in again', async () => {
+    expectOk(await tc.core.dispatch(owner, 'sso:enable', { mode: 'enforced', provisioning: 'pre' }))
+    expectError(await tc.core.dispatch(tc.core.connect(META), 'auth:sign-in', { email: MEMBER.email, password: MEMBER_PASSWORD }), 'UNAUTHENTICATED', /signs in with single sign-on/)
+    // A wrong password still says only that.
+    expectError(await tc.core.dispatch(tc.core.connect(META), 'auth:sign-in', { email: MEMBER.email, password: 'not-the-password-at-all' }), 'UNAUTHENTICATED', /Wrong email or password/)
+    expectOk(await tc.core.dispatch(tc.core.connect(META), 'auth:sign-in', { email: OWNER.email, password: OWNER.password }))
+    const seq = await ledgerSize(tc.core)
+    const status = expectOk<{ active: SsoConnection }>(await tc.core.dispatch(owner, 'sso:disable', {}))
+    expect(status.active.enabled).toBeNull()
+    expect((await auditSince(tc.core, seq)).map((e) => e.action)).toEqual(['sso.disabled'])
+    expectOk(await tc.core.dispatch(tc.core.connect(META), 'auth:sign-in', { email: MEMBER.email, password: MEMBER_PASSWORD }))
+    expectError(await tc.core.dispatch(owner, 'sso:disable', {}), 'CONFLICT', /already off/)
+    expectError(await tc.core.dispatch(tc.core.connect(META), 'sso:sign-in-start', { email: MEMBER.email }), 'VALIDATION', /not turned on/)
   })
 })

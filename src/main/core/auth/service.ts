@@ -20,6 +20,7 @@ import {
   setLastLogin
 } from './repository'
 import { sessionInfoOf } from './session-info'
+import { ssoEnforced } from '../sso/repository'
 
 export async function authStatus(kernel: Kernel, ctx: CallContext) {
   const accounts = await listAccounts(kernel.store.db)
@@ -101,6 +102,13 @@ async function signInOnce(kernel: Kernel, ctx: CallContext, input: ParsedInputOf
     })
     if (lockedNow) throw new AppError('LOCKED', 'Too many failed attempts: sign-in for this email is locked for 15 minutes.')
     throw new AppError('UNAUTHENTICATED', 'Wrong email or password.')
+  }
+  if (principal.status === 'active' && principal.role !== 'owner' && (await ssoEnforced(db, principal.accountId))) {
+    // Enforced SSO: the password is not a way in (the Owner's stays, as break-glass).
+    await kernel.tx((t) =>
+      logAttempt(t, ctx, { kind: 'member', method: 'password', email, personId: person.personId, accountId: principal.accountId, reason: 'sso enforced' }, 'failure')
+    )
+    throw new AppError('UNAUTHENTICATED', 'This account signs in with single sign-on: choose "Sign in with SSO".')
   }
   if (principal.status !== 'active') {
     await kernel.tx((t) =>

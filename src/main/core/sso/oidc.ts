@@ -140,7 +140,7 @@ export interface OidcFlow {
   authorizationUrl: string
 }
 
-export async function startFlow(config: client.Configuration, scopes: readonly string[], redirectUri: string): Promise<OidcFlow> {
+export async function startFlow(config: client.Configuration, scopes: readonly string[], redirectUri: string, extra: Record<string, string> = {}): Promise<OidcFlow> {
   const verifier = client.randomPKCECodeVerifier()
   const state = client.randomState()
   const nonce = client.randomNonce()
@@ -151,7 +151,8 @@ export async function startFlow(config: client.Configuration, scopes: readonly s
     code_challenge_method: 'S256',
     response_type: 'code',
     state,
-    nonce
+    nonce,
+    ...extra
   })
   return { state, nonce, verifier, redirectUri, authorizationUrl: url.href }
 }

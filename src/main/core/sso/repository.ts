@@ -16,6 +16,12 @@ export interface SsoConnectionRow {
   createdAt: number
   updatedAt: number
   updatedBy: string
+  /** Set while people sign in with it (the active connection only). */
+  enabledAt: number | null
+  enabledBy: string | null
+  mode: 'offered' | 'enforced' | null
+  provisioning: 'jit' | 'pre' | null
+  defaultRole: 'admin' | 'agent' | 'viewer' | null
 }
 
 export interface SsoTestRow {
@@ -31,17 +37,55 @@ export interface SsoTestRow {
 }
 
 const CONNECTION_COLUMNS = sql`connection_id AS id, account_id AS "accountId", slot, protocol, preset, config, secret, config_hash AS "configHash",
-  created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy"`
+  created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy", enabled_at AS "enabledAt", enabled_by AS "enabledBy", mode, provisioning,
+  default_role AS "defaultRole"`
 
 function connectionOf(row: SsoConnectionRow | undefined): SsoConnectionRow | undefined {
-  return row && { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt) }
+  return row && { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt), enabledAt: row.enabledAt === null ? null : Number(row.enabledAt) }
+}
+
+/** Every account's connection that people sign in with now (few: one per account at most). */
+export async function findEnabledConnections(q: Executor): Promise<SsoConnectionRow[]> {
+  return (await all(q, sql<SsoConnectionRow>`SELECT ${CONNECTION_COLUMNS} FROM sso_connections WHERE slot = 'active' AND enabled_at IS NOT NULL`)).map((r) => connectionOf(r)!)
+}
+
+/** The draft becomes the active connection (the one before it goes, with its tests). */
+export async function promoteDraft(q: Executor, accountId: string): Promise<void> {
+  await run(q, sql`DELETE FROM sso_connections WHERE account_id = ${accountId} AND slot = 'active'`)
+  await run(q, sql`UPDATE sso_connections SET slot = 'active' WHERE account_id = ${accountId} AND slot = 'draft'`)
+}
+
+export async function setEnabled(
+  q: Executor,
+  connectionId: string,
+  on: { at: number; by: string; mode: 'offered' | 'enforced'; provisioning: 'jit' | 'pre'; defaultRole: 'admin' | 'agent' | 'viewer' } | null
+): Promise<void> {
+  await run(
+    q,
+    on
+      ? sql`UPDATE sso_connections SET enabled_at = ${on.at}, enabled_by = ${on.by}, mode = ${on.mode}, provisioning = ${on.provisioning}, default_role = ${on.defaultRole}
+          WHERE connection_id = ${connectionId}`
+      : sql`UPDATE sso_connections SET enabled_at = NULL, enabled_by = NULL WHERE connection_id = ${connectionId}`
+  )
+}
+
+/** Whether the account's people (but the Owner) must sign in with SSO. */
+export async function ssoEnforced(q: Executor, accountId: string): Promise<boolean> {
+  const row = await one(q, sql<{ n: number }>`SELECT count(*) AS n FROM sso_connections WHERE account_id = ${accountId} AND slot = 'active' AND enabled_at IS NOT NULL AND mode = 'enforced'`)
+  return Number(row?.n ?? 0) > 0
+}
+
+/** A person's first SSO sign-in accepts their invitation, or a just-in-time member starts active. */
+export async function activateMembership(q: Executor, membershipId: string, now: number): Promise<void> {
+  await run(q, sql`UPDATE memberships SET status = 'active', invite_expires_at = NULL, last_login_at = ${now} WHERE membership_id = ${membershipId}`)
+  await run(q, sql`UPDATE invitations SET used_at = ${now} WHERE membership_id = ${membershipId} AND used_at IS NULL AND revoked_at IS NULL`)
 }
 
 export async function findConnection(q: Executor, accountId: string, slot: SsoSlot): Promise<SsoConnectionRow | undefined> {
   return connectionOf(await one(q, sql<SsoConnectionRow>`SELECT ${CONNECTION_COLUMNS} FROM sso_connections WHERE account_id = ${accountId} AND slot = ${slot}`))
 }
 
-export async function insertConnection(q: Executor, row: SsoConnectionRow): Promise<void> {
+export async function insertConnection(q: Executor, row: Omit<SsoConnectionRow, 'enabledAt' | 'enabledBy' | 'mode' | 'provisioning' | 'defaultRole'>): Promise<void> {
   await run(
     q,
     sql`INSERT INTO sso_connections (connection_id, account_id, slot, protocol, preset, config, secret, config_hash, created_at, updated_at, updated_by)
@@ -60,8 +104,9 @@ export async function updateConnection(q: Executor, row: Pick<SsoConnectionRow, 
 export async function insertTest(q: Executor, accountId: string, row: SsoTestRow): Promise<void> {
   await run(
     q,
-    sql`INSERT INTO sso_tests (test_id, account_id, connection_id, config_hash, started_at, finished_at, ran_by_id, ran_by_name, result, report)
-      VALUES (${row.testId}, ${accountId}, ${row.connectionId}, ${row.configHash}, ${row.startedAt}, ${row.finishedAt}, ${row.ranById}, ${row.ranByName}, ${row.result}, ${row.report})`
+    sql`INSERT INTO sso_tests (test_id, account_id, connection_id, config_hash, started_at, finished_at, ran_by_id, ran_by_name, result, report, test_no)
+      SELECT ${row.testId}, ${accountId}, ${row.connectionId}, ${row.configHash}, ${row.startedAt}, ${row.finishedAt}, ${row.ranById}, ${row.ranByName}, ${row.result}, ${row.report},
+        coalesce(max(test_no), 0) + 1 FROM sso_tests WHERE connection_id = ${row.connectionId}`
   )
 }
 
@@ -74,11 +119,21 @@ function testOf(row: SsoTestRow | undefined): SsoTestRow | undefined {
 
 /** The newest test of a connection. */
 export async function findLastTest(q: Executor, connectionId: string): Promise<SsoTestRow | undefined> {
-  return testOf(await one(q, sql<SsoTestRow>`SELECT ${TEST_COLUMNS} FROM sso_tests WHERE connection_id = ${connectionId} ORDER BY finished_at DESC, test_id DESC LIMIT 1`))
+  return testOf(await one(q, sql<SsoTestRow>`SELECT ${TEST_COLUMNS} FROM sso_tests WHERE connection_id = ${connectionId} ORDER BY test_no DESC LIMIT 1`))
 }
 
 export async function findTest(q: Executor, accountId: string, testId: string): Promise<SsoTestRow | undefined> {
   return testOf(await one(q, sql<SsoTestRow>`SELECT ${TEST_COLUMNS} FROM sso_tests WHERE account_id = ${accountId} AND test_id = ${testId}`))
+}
+
+export interface SsoMember {
+  personId: string
+  membershipId: string
+  name: string
+  email: string
+  role: 'owner' | 'admin' | 'agent' | 'viewer'
+  status: 'active' | 'invited' | 'deactivated'
+  inviteExpiresAt: number | null
 }
 
 /** The account's membership for an email address, for a test's "who this maps to". */
@@ -86,10 +141,10 @@ export async function findMemberByEmail(
   q: Executor,
   accountId: string,
   email: string
-): Promise<{ name: string; email: string; role: 'owner' | 'admin' | 'agent' | 'viewer'; status: 'active' | 'invited' | 'deactivated' } | undefined> {
+): Promise<SsoMember | undefined> {
   const rows = await all(
     q,
-    sql<{ name: string; email: string; role: 'owner' | 'admin' | 'agent' | 'viewer'; status: 'active' | 'invited' | 'deactivated' }>`SELECT p.name, p.email, m.role, m.status
+    sql<SsoMember>`SELECT p.person_id AS "personId", m.membership_id AS "membershipId", p.name, p.email, m.role, m.status, m.invite_expires_at AS "inviteExpiresAt"
       FROM persons p JOIN memberships m ON m.person_id = p.person_id AND m.account_id = ${accountId} WHERE p.email = ${email}`
   )
   return rows[0]

@@ -11,7 +11,7 @@ import { accountOf, auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { openLoopback, type LoopbackListener } from './loopback'
 import { checkIssuer, describeFlowError, discover, finishFlow, providerOf, startFlow, type OidcConfig, type OidcFlow } from './oidc'
-import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
+import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
 
 /** How long a test sign-in waits for the provider's redirect. */
 export const TEST_FLOW_MS = 10 * 60_000
@@ -84,7 +84,11 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined): SsoConnecti
     provider: config.provider,
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
-    lastTest: last ? { testId: last.testId, at: last.finishedAt, byName: last.ranByName, result: last.result, current: last.configHash === row.configHash } : null
+    lastTest: last ? { testId: last.testId, at: last.finishedAt, byName: last.ranByName, result: last.result, current: last.configHash === row.configHash } : null,
+    enabled:
+      row.enabledAt !== null && row.mode && row.provisioning && row.defaultRole
+        ? { at: row.enabledAt, by: row.enabledBy ?? '', mode: row.mode, provisioning: row.provisioning, defaultRole: row.defaultRole }
+        : null
   }
 }
 
@@ -143,7 +147,12 @@ export async function saveOidc(kernel: Kernel, ctx: CallContext, input: ParsedIn
       configHash: configHash(input.preset, config, secret),
       createdAt: before?.createdAt ?? ctx.now,
       updatedAt: ctx.now,
-      updatedBy: actor.actor.name
+      updatedBy: actor.actor.name,
+      enabledAt: null,
+      enabledBy: null,
+      mode: null,
+      provisioning: null,
+      defaultRole: null
     }
     if (before) await updateConnection(t, next)
     else await insertConnection(t, next)
@@ -158,6 +167,62 @@ export async function saveOidc(kernel: Kernel, ctx: CallContext, input: ParsedIn
     return next
   })
   return toDto(row, await findLastTest(kernel.store.db, row.id))
+}
+
+const MODE_WORDS = { offered: 'offered beside passwords', enforced: 'required for everyone but the Owner' } as const
+const PROVISIONING_WORDS = { jit: 'just-in-time provisioning', pre: 'pre-provisioned members only' } as const
+
+/**
+ * Turn single sign-on on: the draft (tested, passing, as it is now) becomes the active connection,
+ * replacing the one before; without a draft, the active connection's options change (its last
+ * test must still pass as it is now). Audited with before and after.
+ */
+export async function enableSso(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:enable'>): Promise<SsoStatus> {
+  const accountId = accountOf(ctx)
+  const actor = auditBase(ctx)
+  await kernel.tx(async (t) => {
+    const draft = await findConnection(t, accountId, 'draft')
+    const active = await findConnection(t, accountId, 'active')
+    const chosen = draft ?? active
+    if (!chosen) throw new AppError('NOT_FOUND', 'There is no connection to enable: configure one and test it first.')
+    const last = await findLastTest(t, chosen.id)
+    if (!last || last.result !== 'passed' || last.configHash !== chosen.configHash) {
+      const why = !last ? 'it has not been tested' : last.result !== 'passed' ? 'its last test failed' : 'it changed after its last test'
+      throw new AppError('CONFLICT', `Run a test sign-in that passes before enabling single sign-on: ${why}.`)
+    }
+    if (draft) await promoteDraft(t, accountId)
+    await setEnabled(t, chosen.id, { at: ctx.now, by: actor.actor.name, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole })
+    const info = OIDC_PRESET_INFO[chosen.preset as OidcPreset]
+    await kernel.ledger.append(t, {
+      ...actor,
+      action: 'sso.enabled',
+      summary: `${actor.actor.name} turned on single sign-on with ${info.label}: ${MODE_WORDS[input.mode]}, ${PROVISIONING_WORDS[input.provisioning]}${input.provisioning === 'jit' ? ` (new members join as ${ROLE_LABELS[input.defaultRole]})` : ''}.`,
+      target: { type: 'sso-connection', id: chosen.id, name: info.label },
+      before: active?.enabledAt ? { connection: active.id, mode: active.mode, provisioning: active.provisioning, defaultRole: active.defaultRole } : null,
+      after: { connection: chosen.id, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole, replaced: draft && active ? active.id : null }
+    })
+  })
+  return ssoStatus(kernel, ctx)
+}
+
+/** Turn single sign-on off: everyone with a password signs in with it again; the connection is kept. */
+export async function disableSso(kernel: Kernel, ctx: CallContext): Promise<SsoStatus> {
+  const accountId = accountOf(ctx)
+  const actor = auditBase(ctx)
+  await kernel.tx(async (t) => {
+    const active = await findConnection(t, accountId, 'active')
+    if (!active?.enabledAt) throw new AppError('CONFLICT', 'Single sign-on is already off.')
+    await setEnabled(t, active.id, null)
+    const info = OIDC_PRESET_INFO[active.preset as OidcPreset]
+    await kernel.ledger.append(t, {
+      ...actor,
+      action: 'sso.disabled',
+      summary: `${actor.actor.name} turned off single sign-on with ${info.label}; people sign in with their passwords (those without one ask an admin to reset it).`,
+      target: { type: 'sso-connection', id: active.id, name: info.label },
+      before: { mode: active.mode, provisioning: active.provisioning, defaultRole: active.defaultRole }
+    })
+  })
+  return ssoStatus(kernel, ctx)
 }
 
 const CHECK_LABELS = {

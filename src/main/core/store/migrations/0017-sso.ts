@@ -5,7 +5,9 @@ import type { Migration } from './types'
  * active and one being prepared (the draft, tested while the active one keeps working, then swapped
  * in), and every test sign-in's report. `config` is JSON without secrets; `secret` is the client
  * secret sealed with the store key (base64), never written in the clear. `config_hash` names the
- * configuration a test ran against: a change after a test needs a new test before enabling.
+ * configuration a test ran against (test_no orders a connection's tests: times can tie): a change after a test needs a new test before enabling.
+ * Enabling makes the tested draft the active connection (replacing the one before) with how it is
+ * used: offered beside passwords or enforced, and just-in-time or pre-provisioned.
  */
 export const migration0017: Migration = {
   version: 17,
@@ -23,6 +25,11 @@ export const migration0017: Migration = {
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL,
       updated_by TEXT NOT NULL,
+      enabled_at INTEGER,
+      enabled_by TEXT,
+      mode TEXT CHECK (mode IN ('offered', 'enforced')),
+      provisioning TEXT CHECK (provisioning IN ('jit', 'pre')),
+      default_role TEXT CHECK (default_role IN ('admin', 'agent', 'viewer')),
       UNIQUE (account_id, slot)
     );
     CREATE TABLE sso_tests (
@@ -35,9 +42,10 @@ export const migration0017: Migration = {
       ran_by_id TEXT NOT NULL,
       ran_by_name TEXT NOT NULL,
       result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
-      report TEXT NOT NULL
+      report TEXT NOT NULL,
+      test_no INTEGER NOT NULL
     );
-    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, finished_at);
+    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, test_no);
   `,
   postgres: `
     CREATE TABLE sso_connections (
@@ -52,6 +60,11 @@ export const migration0017: Migration = {
       created_at BIGINT NOT NULL,
       updated_at BIGINT NOT NULL,
       updated_by TEXT NOT NULL,
+      enabled_at BIGINT,
+      enabled_by TEXT,
+      mode TEXT CHECK (mode IN ('offered', 'enforced')),
+      provisioning TEXT CHECK (provisioning IN ('jit', 'pre')),
+      default_role TEXT CHECK (default_role IN ('admin', 'agent', 'viewer')),
       UNIQUE (account_id, slot)
     );
     CREATE TABLE sso_tests (
@@ -64,8 +77,9 @@ export const migration0017: Migration = {
       ran_by_id TEXT NOT NULL,
       ran_by_name TEXT NOT NULL,
       result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
-      report TEXT NOT NULL
+      report TEXT NOT NULL,
+      test_no INTEGER NOT NULL
     );
-    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, finished_at);
+    CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, test_no);
   `
 }

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto'
+import type { Configuration } from 'openid-client'
+import type { ParsedInputOf } from '../../../shared/contract'
+import type { SessionInfo } from '../../../shared/contract/auth'
+import { AppError } from '../../../shared/contract/result'
+import { ROLE_LABELS } from '../../../shared/permissions'
+import { OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
+import { recordLoginEvent } from '../auth/login-events-repository'
+import { loadMemberPrincipal } from '../auth/principals-repository'
+import { findPersonByEmail, findSignInMembership } from '../auth/repository'
+import { sessionInfoOf } from '../auth/session-info'
+import { actorOf, SYSTEM_ACTOR, type CallContext, type MemberPrincipal } from '../context'
+import { insertInvitedMembership, insertInvitedPerson } from '../invitations/repository'
+import type { Executor, Kernel } from '../kernel/kernel'
+import { assertSeats } from '../users/members'
+import type { ConnectionMeta } from '../host'
+import { openLoopback, type LoopbackListener } from './loopback'
+import { checkIssuer, describeFlowError, discover, finishFlow, startFlow, type OidcConfig, type OidcFlow } from './oidc'
+import { activateMembership, findEnabledConnections, findMemberByEmail, type SsoConnectionRow } from './repository'
+
+/** How long a sign-in waits for the provider's redirect, and how long its outcome is kept for the window to read. */
+const SIGN_IN_MS = 10 * 60_000
+
+interface PendingSignIn {
+  flowId: string
+  connectionId: string
+  meta: ConnectionMeta
+  emailTyped: string
+  connection: SsoConnectionRow
+  config: OidcConfig
+  client: Configuration
+  flow: OidcFlow
+  listener: LoopbackListener | null
+  timer: NodeJS.Timeout
+  outcome: { status: 'pending' | 'signed-in' | 'refused'; message: string | null; session: SessionInfo | null }
+}
+
+/** The sign-ins between their start and the provider's redirect, and their outcomes until read (or expired). */
+export class SsoSignIns {
+  readonly flows = new Map<string, PendingSignIn>()
+
+  closeAll(): void {
+    for (const flow of this.flows.values()) {
+      clearTimeout(flow.timer)
+      flow.listener?.close()
+    }
+    this.flows.clear()
+  }
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+
+/** The account's connection for this email: its member's account, else an account whose provider allows its domain. */
+async function connectionFor(q: Executor, email: string): Promise<SsoConnectionRow | undefined> {
+  const enabled = await findEnabledConnections(q)
+  const person = await findPersonByEmail(q, email)
+  const membership = person ? await findSignInMembership(q, person.personId) : undefined
+  const accountId = membership ? (await loadMemberPrincipal(q, membership.membershipId))?.accountId : undefined
+  if (accountId) return enabled.find((c) => c.accountId === accountId)
+  return enabled.find((c) => (JSON.parse(c.config) as OidcConfig).allowedDomains.includes(domainOf(email)))
+}
+
+/** Start a sign-in with SSO for the connection's window: the provider's URL to open, with a fresh state, nonce and PKCE verifier. */
+export async function startSignIn(kernel: Kernel, ctx: CallContext, signIns: SsoSignIns, input: ParsedInputOf<'sso:sign-in-start'>) {
+  const connection = await connectionFor(kernel.store.db, input.email)
+  if (!connection) throw new AppError('VALIDATION', 'Single sign-on is not turned on for this email address: sign in with your password.', { issues: [{ path: 'email', message: 'Single sign-on is not turned on for this email address.' }] })
+  const config = JSON.parse(connection.config) as OidcConfig
+  const secret = connection.secret === null ? null : kernel.store.unseal(Buffer.from(connection.secret, 'base64')).toString('utf8')
+  let client: Configuration
+  try {
+    client = await discover(checkIssuer(connection.preset as OidcPreset, config.issuer), config.clientId, secret)
+  } catch (error) {
+    if (error instanceof AppError) throw new AppError('VALIDATION', `Your identity provider cannot be used right now (${error.message}) Ask an admin, or sign in with your password if you have one.`)
+    throw error
+  }
+  // One sign-in per window at a time.
+  for (const [id, other] of signIns.flows) if (other.connectionId === ctx.connectionId) end(signIns, id)
+  const flowId = randomUUID()
+  const listener = await openLoopback((url) => finishSignIn(kernel, signIns, flowId, url))
+  const flow = await startFlow(client, config.scopes, listener.redirectUri, { login_hint: input.email })
+  const timer = setTimeout(() => end(signIns, flowId), SIGN_IN_MS)
+  timer.unref()
+  signIns.flows.set(flowId, {
+    flowId,
+    connectionId: ctx.connectionId,
+    meta: ctx.meta,
+    emailTyped: input.email,
+    connection,
+    config,
+    client,
+    flow,
+    listener,
+    timer,
+    outcome: { status: 'pending', message: null, session: null }
+  })
+  return { flowId, authorizationUrl: flow.authorizationUrl, provider: OIDC_PRESET_INFO[connection.preset as OidcPreset].label, expiresAt: ctx.now + SIGN_IN_MS }
+}
+
+function end(signIns: SsoSignIns, flowId: string): void {
+  const flow = signIns.flows.get(flowId)
+  if (!flow) return
+  clearTimeout(flow.timer)
+  flow.listener?.close()
+  signIns.flows.delete(flowId)
+}
+
+export function signInResult(ctx: CallContext, signIns: SsoSignIns, input: ParsedInputOf<'sso:sign-in-result'>) {
+  const flow = signIns.flows.get(input.flowId)
+  // A window reads only its own sign-in.
+  if (!flow || flow.connectionId !== ctx.connectionId) throw new AppError('NOT_FOUND', 'This sign-in has ended; start again.')
+  if (flow.outcome.status !== 'pending') end(signIns, input.flowId)
+  return flow.outcome
+}
+
+class Refusal extends Error {}
+
+/**
+ * The person the provider vouched for, as a member able to sign in: an active member as is; an
+ * invitation accepted by this first sign-in; an unknown email from an allowed domain created as an
+ * active member with the default role (just-in-time, within the seats), or refused (pre-provisioned).
+ */
+async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, email: string, name: string, now: number): Promise<MemberPrincipal> {
+  const { connection, config } = pending
+  const accountId = connection.accountId
+  if (!config.allowedDomains.includes(domainOf(email))) throw new Refusal(`${domainOf(email)} is not an email domain allowed to sign in with single sign-on here.`)
+  const member = await findMemberByEmail(t, accountId, email)
+  const base = { accountId, ip: pending.meta.ip, device: pending.meta.device }
+  if (member) {
+    if (member.status === 'deactivated') throw new Refusal('Your access to this account was deactivated.')
+    if (member.status === 'invited') {
+      if (connection.provisioning === 'pre' && member.inviteExpiresAt !== null && Number(member.inviteExpiresAt) <= now) throw new Refusal('Your invitation has expired: ask an admin to send a new one.')
+      await activateMembership(t, member.membershipId, now)
+      await kernel.ledger.append(t, {
+        ...base,
+        actor: { kind: 'member', id: member.personId, name: member.name, email: member.email, role: member.role },
+        action: 'member.joined',
+        summary: `${member.name} accepted the invitation by signing in with single sign-on.`,
+        target: { type: 'member', id: member.personId, name: member.name }
+      })
+    }
+    const principal = await loadMemberPrincipal(t, member.membershipId)
+    if (!principal || principal.status !== 'active') throw new Refusal('Your membership of this account cannot sign in.')
+    return principal
+  }
+  if (connection.provisioning !== 'jit') throw new Refusal(`${email} is not a member of this account: ask an admin to invite you.`)
+  try {
+    await assertSeats(t, accountId, now, 1, 'adding')
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'LIMIT') throw new Refusal('There is no free seat for a new member in this account: ask an admin to free one or buy more.')
+    throw error
+  }
+  const personId = randomUUID()
+  const membershipId = randomUUID()
+  const role = connection.defaultRole ?? 'agent'
+  await insertInvitedPerson(t, { personId, accountId, email, name, now })
+  await insertInvitedMembership(t, { membershipId, accountId, personId, role, expiresAt: now, now })
+  await activateMembership(t, membershipId, now)
+  await kernel.ledger.append(t, {
+    ...base,
+    actor: { ...SYSTEM_ACTOR, name: 'Single sign-on' },
+    action: 'member.created',
+    summary: `${name} (${email}) joined as ${ROLE_LABELS[role]} at their first sign-in with single sign-on (just-in-time provisioning).`,
+    target: { type: 'member', id: personId, name },
+    after: { email, name, role, status: 'active', provisioning: 'jit' }
+  })
+  return (await loadMemberPrincipal(t, membershipId))!
+}
+
+/** The provider's redirect for a sign-in: checked like a test, then the member signed in on the window that asked. */
+async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string, callback: URL): Promise<{ ok: boolean; message: string }> {
+  const pending = signIns.flows.get(flowId)
+  if (!pending || pending.outcome.status !== 'pending') return { ok: false, message: 'This sign-in has ended; start again in Gatehouse.' }
+  pending.listener = null
+  clearTimeout(pending.timer)
+  const provider = OIDC_PRESET_INFO[pending.connection.preset as OidcPreset].label
+  const now = kernel.clock.now()
+  let email = pending.emailTyped
+  const refuse = async (message: string, reason: string) => {
+    await recordLoginEvent(kernel.store.db, {
+      accountId: pending.connection.accountId,
+      time: now,
+      personId: null,
+      kind: 'member',
+      email,
+      method: 'sso',
+      result: 'failure',
+      reason: `${provider}: ${reason}`,
+      ip: pending.meta.ip,
+      device: pending.meta.device
+    })
+    pending.outcome = { status: 'refused', message, session: null }
+    return { ok: false, message }
+  }
+  const keep = () => {
+    // The outcome waits for the window to read it, for a while.
+    pending.timer = setTimeout(() => end(signIns, flowId), SIGN_IN_MS)
+    pending.timer.unref()
+  }
+  try {
+    let claims: Record<string, unknown>
+    try {
+      claims = await finishFlow(pending.client, pending.flow, callback)
+    } catch (error) {
+      const check = describeFlowError(error)
+      return await refuse(`Single sign-on did not complete: ${check.detail}`, check.detail)
+    }
+    const claimed = claims[pending.config.claims.email]
+    if (typeof claimed !== 'string' || !claimed.includes('@')) return await refuse(`${provider} sent no email address: ask an admin to check the SSO claim mapping.`, 'no email claim')
+    if (claims.email_verified === false) return await refuse(`${provider} says ${claimed} is not verified.`, 'email not verified')
+    email = claimed.trim()
+    const rawName = claims[pending.config.claims.name]
+    const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim().slice(0, 120) : email.slice(0, email.indexOf('@'))
+    let principal: MemberPrincipal
+    try {
+      principal = await kernel.tx(async (t) => {
+        const member = await memberFor(kernel, t, pending, email, name, now)
+        await recordLoginEvent(t, {
+          accountId: member.accountId,
+          time: now,
+          personId: member.personId,
+          kind: 'member',
+          email,
+          method: 'sso',
+          result: 'success',
+          reason: null,
+          ip: pending.meta.ip,
+          device: pending.meta.device
+        })
+        await kernel.ledger.append(t, {
+          accountId: member.accountId,
+          actor: actorOf(member),
+          action: 'auth.signed-in',
+          summary: `${member.name} signed in with single sign-on (${provider}).`,
+          target: { type: 'member', id: member.personId, name: member.name },
+          ip: pending.meta.ip,
+          device: pending.meta.device
+        })
+        return member
+      })
+    } catch (error) {
+      if (error instanceof Refusal) return await refuse(error.message, error.message)
+      throw error
+    }
+    const session = await kernel.sessions.start(pending.connectionId, principal)
+    pending.outcome = { status: 'signed-in', message: null, session: sessionInfoOf(kernel, { session }, principal) }
+    kernel.emit(pending.connectionId, 'session:changed', {})
+    kernel.publish(principal.accountId, ['users', 'audit'], pending.connectionId)
+    return { ok: true, message: `You are signed in to Gatehouse as ${principal.name}.` }
+  } finally {
+    keep()
+  }
+}
