@@ -15,8 +15,8 @@ export default defineConfig({
   globalSetup: './test/e2e/support/postgres-setup.ts',
   projects: [
     { name: 'sqlite' },
-    // The console's main flows again, on PostgreSQL: first run, users and teams, support access, live pushes.
-    { name: 'postgres', testMatch: ['first-run.spec.ts', 'users.spec.ts', 'users-teams.spec.ts', 'support-access.spec.ts', 'live-updates.spec.ts'] }
+    // The console's main flows again, on PostgreSQL: first run, users and teams, support access, live pushes, single sign-on.
+    { name: 'postgres', testMatch: ['first-run.spec.ts', 'users.spec.ts', 'users-teams.spec.ts', 'support-access.spec.ts', 'live-updates.spec.ts', 'sso.spec.ts'] }
   ],
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -37,7 +37,7 @@ export class AppShell {
   }
 
   /** A settings page, through the hub, as a person would reach it. */
-  async openSettings(label: 'Account and plan' | 'Email delivery' | 'Store and keys' | 'Support Team Access' | 'Personal settings'): Promise<void> {
+  async openSettings(label: 'Account and plan' | 'Email delivery' | 'Store and keys' | 'Single sign-on' | 'Support Team Access' | 'Personal settings'): Promise<void> {
     await this.openSettingsHub()
     await this.settingsLink(label).click()
     await expect(this.page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText(label)

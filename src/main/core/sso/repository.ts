@@ -75,6 +75,11 @@ export async function ssoEnforced(q: Executor, accountId: string): Promise<boole
   return Number(row?.n ?? 0) > 0
 }
 
+/** The name the identity provider gives, taken when an invitation is accepted by SSO (as the acceptance form would). */
+export async function setPersonName(q: Executor, personId: string, name: string): Promise<void> {
+  await run(q, sql`UPDATE persons SET name = ${name} WHERE person_id = ${personId}`)
+}
+
 /** A person's first SSO sign-in accepts their invitation, or a just-in-time member starts active. */
 export async function activateMembership(q: Executor, membershipId: string, now: number): Promise<void> {
   await run(q, sql`UPDATE memberships SET status = 'active', invite_expires_at = NULL, last_login_at = ${now} WHERE membership_id = ${membershipId}`)

@@ -16,7 +16,7 @@ import { assertSeats } from '../users/members'
 import type { ConnectionMeta } from '../host'
 import { openLoopback, type LoopbackListener } from './loopback'
 import { checkIssuer, describeFlowError, discover, finishFlow, startFlow, type OidcConfig, type OidcFlow } from './oidc'
-import { activateMembership, findEnabledConnections, findMemberByEmail, type SsoConnectionRow } from './repository'
+import { activateMembership, findEnabledConnections, findMemberByEmail, setPersonName, type SsoConnectionRow } from './repository'
 
 /** How long a sign-in waits for the provider's redirect, and how long its outcome is kept for the window to read. */
 const SIGN_IN_MS = 10 * 60_000
@@ -130,12 +130,15 @@ async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, em
     if (member.status === 'invited') {
       if (connection.provisioning === 'pre' && member.inviteExpiresAt !== null && Number(member.inviteExpiresAt) <= now) throw new Refusal('Your invitation has expired: ask an admin to send a new one.')
       await activateMembership(t, member.membershipId, now)
+      // The name the provider knows, as the acceptance form would have asked for it.
+      await setPersonName(t, member.personId, name)
       await kernel.ledger.append(t, {
         ...base,
-        actor: { kind: 'member', id: member.personId, name: member.name, email: member.email, role: member.role },
+        actor: { kind: 'member', id: member.personId, name, email: member.email, role: member.role },
         action: 'member.joined',
-        summary: `${member.name} accepted the invitation by signing in with single sign-on.`,
-        target: { type: 'member', id: member.personId, name: member.name }
+        summary: `${name} accepted the invitation by signing in with single sign-on.`,
+        target: { type: 'member', id: member.personId, name },
+        ...(name !== member.name ? { before: { name: member.name }, after: { name } } : {})
       })
     }
     const principal = await loadMemberPrincipal(t, member.membershipId)

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react'
 import { getBridge } from './bridge'
 
-/** Calls `onChange` whenever the core says data under `topic` (e.g. "users", "audit") changed. */
-export function useDataChanged(topic: string, onChange: () => void): void {
+/** Calls `onChange` whenever the core says data under `topic` (e.g. "users", "audit"), or one of several topics, changed. */
+export function useDataChanged(topic: string | readonly string[], onChange: () => void): void {
+  const key = typeof topic === 'string' ? topic : topic.join(' ')
   const latest = useRef(onChange)
   useEffect(() => {
     latest.current = onChange
@@ -10,8 +11,8 @@ export function useDataChanged(topic: string, onChange: () => void): void {
   useEffect(
     () =>
       getBridge().on('data:changed', (payload) => {
-        if (payload.topics.includes(topic)) latest.current()
+        if (key.split(' ').some((t) => payload.topics.includes(t))) latest.current()
       }),
-    [topic]
+    [key]
   )
 }

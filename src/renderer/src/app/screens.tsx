@@ -12,6 +12,7 @@ import { AccountPlanScreen } from '../features/settings/account-plan'
 import { AccountIcon } from '../features/settings/account-icon'
 import { SecurityScreen } from '../features/security/security-screen'
 import { SecurityIcon } from '../features/security/security-icon'
+import { SsoScreen } from '../features/sso/sso-screen'
 
 /** The groups of the Settings hub, in its order. */
 export const SETTINGS_SECTIONS = ['account', 'security', 'access-control', 'personal'] as const
@@ -59,6 +60,15 @@ export const SCREENS: readonly ScreenEntry[] = [
     icon: SecurityIcon,
     element: SecurityScreen,
     settings: { section: 'security', description: 'screen.securityDescription' }
+  },
+  // Settings → Access Control → Single sign-on: Owner, Admin and Viewer see it (users:read); sso:manage configures.
+  {
+    path: 'settings/access-control/sso',
+    label: 'screen.sso',
+    permission: 'users:read',
+    icon: SecurityIcon,
+    element: SsoScreen,
+    settings: { section: 'access-control', description: 'screen.ssoDescription' }
   },
   // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
   {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type JSX } from 'react'
+import { useId, useState, type JSX } from 'react'
 import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { ConfirmDialog, Dialog } from '../../components/dialog'
@@ -6,12 +6,14 @@ import { TextField } from '../../components/field'
 import { Spinner } from '../../components/spinner'
 import { formatCount, formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
-import { useDataChanged } from '../../app/data-events'
 import { useFormErrors } from '../../app/field-errors'
-import type { SecurityStatus } from '../../../../shared/contract/security'
 import { useT } from '../../i18n/i18n'
 import '../settings/settings.css'
 import { RecoveryKeyBox } from '../setup/recovery-key-box'
+import { useChannelRead } from '../../app/use-channel-read'
+
+/** What the screen reads again when the core says it changed. */
+const SECURITY_TOPICS = ['settings'] as const
 
 const PASSWORD_FIELDS = ['password'] as const
 
@@ -34,25 +36,9 @@ function SlotLine({ present, label, detail }: { present: boolean; label: string;
  */
 export function SecurityScreen(): JSX.Element {
   const t = useT()
-  const [status, setStatus] = useState<SecurityStatus | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { value: status, error, reload } = useChannelRead('security:status', {}, SECURITY_TOPICS)
   const [replacing, setReplacing] = useState(false)
   const [newKey, setNewKey] = useState<string | null>(null)
-  const [version, setVersion] = useState(0)
-  const latest = useRef(0)
-  const reload = useCallback(() => setVersion((v) => v + 1), [])
-  useEffect(() => {
-    const mine = ++latest.current
-    void getBridge()
-      .invoke('security:status', {})
-      .then((result) => {
-        if (mine !== latest.current) return
-        if (!result.ok) return setError(result.error.message)
-        setError(null)
-        setStatus(result.value)
-      })
-  }, [version])
-  useDataChanged('settings', reload)
 
   return (
     <section className="screen settings-screen" aria-labelledby="security-title">

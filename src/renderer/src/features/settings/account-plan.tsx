@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type JSX } from 'react'
+import { useRef, useState, type JSX } from 'react'
 import { Banner } from '../../components/banner'
 import { Badge } from '../../components/badge'
 import { ConfirmDialog } from '../../components/dialog'
@@ -6,13 +6,16 @@ import { Spinner } from '../../components/spinner'
 import { formatCount, formatDateTime } from '../../components/format'
 import { useT } from '../../i18n/i18n'
 import { getBridge } from '../../app/bridge'
-import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
 import type { OutputOf } from '../../../../shared/contract'
 import { IDLE_TIMEOUT_RANGE } from '../../../../shared/contract/settings'
 import { TextField } from '../../components/field'
 import { formErrors, useFormErrors } from '../../app/field-errors'
 import './account-plan.css'
+import { useChannelRead } from '../../app/use-channel-read'
+
+/** What the screen reads again when the core says it changed. */
+const ACCOUNT_TOPICS = ['account', 'users'] as const
 
 type Account = OutputOf<'settings:account'>
 
@@ -28,30 +31,7 @@ interface AccountState {
  * (a reply to an older read never overwrites a newer one). One per screen: its sections share it.
  */
 function useAccount(): AccountState {
-  const [account, setAccount] = useState<Account | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [version, setVersion] = useState(0)
-  const reload = useCallback(() => setVersion((v) => v + 1), [])
-  // Bumped per read and per save: only the newest answer is kept.
-  const latest = useRef(0)
-  useEffect(() => {
-    const mine = ++latest.current
-    void getBridge()
-      .invoke('settings:account', {})
-      .then((result) => {
-        if (mine !== latest.current) return
-        if (!result.ok) return setError(result.error.message)
-        setError(null)
-        setAccount(result.value)
-      })
-  }, [version])
-  useDataChanged('account', reload)
-  useDataChanged('users', reload)
-  // A save's reply is the newest copy: any read still on its way is dropped.
-  const replace = useCallback((next: Account) => {
-    latest.current += 1
-    setAccount(next)
-  }, [])
+  const { value: account, error, reload, replace } = useChannelRead('settings:account', {}, ACCOUNT_TOPICS)
   return { account, error, reload, replace }
 }
 

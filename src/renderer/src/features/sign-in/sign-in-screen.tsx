@@ -8,6 +8,7 @@ import { useFormErrors } from '../../app/field-errors'
 import { openInviteRoute } from '../invitations/accept-invitation-screen'
 import { openResetRoute } from './reset-password-screen'
 import { SupportSignInForm, startsInSupportMode } from './support-sign-in-form'
+import { SsoSignInForm } from '../sso/sso-sign-in-form'
 import { useT } from '../../i18n/i18n'
 
 const FIELDS = ['email', 'password'] as const
@@ -24,6 +25,7 @@ export function SignInScreen(): JSX.Element {
   const passwordRef = useRef<HTMLInputElement>(null)
   const [refused, setRefused] = useState(0)
   const [supportMode, setSupportMode] = useState(startsInSupportMode)
+  const [ssoMode, setSsoMode] = useState(false)
 
   // Ready for the next try without reaching for the mouse.
   useEffect(() => {
@@ -47,6 +49,7 @@ export function SignInScreen(): JSX.Element {
   }
 
   if (supportMode) return <SupportSignInForm onBack={() => setSupportMode(false)} />
+  if (ssoMode) return <SsoSignInForm onBack={() => setSsoMode(false)} />
   const only = accounts.length === 1 ? accounts[0] : undefined
   return (
     <AuthCard title={only ? t('signIn.titleTo', { account: only.name }) : t('signIn.title')} subtitle={t('signIn.subtitle')}>
@@ -69,6 +72,9 @@ export function SignInScreen(): JSX.Element {
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? t('signIn.signingIn') : t('signIn.title')}
+        </button>
+        <button type="button" className="button button-block" onClick={() => setSsoMode(true)}>
+          {t('signIn.sso')}
         </button>
         <button type="button" className="button button-ghost button-block" onClick={openInviteRoute}>
           {t('signIn.accept')}

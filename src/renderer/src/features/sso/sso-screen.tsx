@@ -1,0 +1,458 @@
+import { useEffect, useId, useRef, useState, type JSX } from 'react'
+import { Badge } from '../../components/badge'
+import { Banner } from '../../components/banner'
+import { TextField } from '../../components/field'
+import { Spinner } from '../../components/spinner'
+import { formatDateTime } from '../../components/format'
+import { getBridge } from '../../app/bridge'
+import { useFormErrors } from '../../app/field-errors'
+import { useSession } from '../../app/session-store'
+import type { SsoConnection, SsoStatus, SsoTestReport } from '../../../../shared/contract/sso'
+import { OIDC_PRESETS, OIDC_PRESET_INFO, type OidcPreset } from '../../../../shared/sso-presets'
+import { useT, type MessageKey } from '../../i18n/i18n'
+import '../settings/settings.css'
+import './sso.css'
+import { useChannelRead } from '../../app/use-channel-read'
+
+/** What the screen reads again when the core says it changed. */
+const SSO_TOPICS = ['sso'] as const
+
+const FIELDS = ['preset', 'issuer', 'clientId', 'clientSecret', 'allowedDomains', 'emailClaim', 'nameClaim'] as const
+const ALIASES = { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim', email: 'emailClaim', name: 'nameClaim' } as const
+
+export const PRESET_LABELS: Record<OidcPreset, MessageKey> = { google: 'sso.preset.google', entra: 'sso.preset.entra', okta: 'sso.preset.okta', oidc: 'sso.preset.oidc' }
+const PRESET_HINTS: Record<OidcPreset, MessageKey> = { google: 'sso.issuerHint.google', entra: 'sso.issuerHint.entra', okta: 'sso.issuerHint.okta', oidc: 'sso.issuerHint.oidc' }
+const ROLE_KEYS = { admin: 'role.admin', agent: 'role.agent', viewer: 'role.viewer' } as const satisfies Record<string, MessageKey>
+
+/** Poll a test's report until the provider's redirect reached Gatehouse (or the test ended). */
+function useTestReport(testId: string | null, onDone: () => void): SsoTestReport | null {
+  const [state, setState] = useState<{ testId: string; report: SsoTestReport } | null>(null)
+  const done = useRef(onDone)
+  useEffect(() => {
+    done.current = onDone
+  })
+  useEffect(() => {
+    if (!testId) return
+    let stopped = false
+    const poll = async (): Promise<void> => {
+      const result = await getBridge().invoke('sso:test-result', { testId })
+      if (stopped) return
+      if (result.ok) {
+        setState({ testId, report: result.value })
+        if (result.value.status !== 'pending') return done.current()
+      }
+      setTimeout(() => void poll(), 1000)
+    }
+    void poll()
+    return () => {
+      stopped = true
+    }
+  }, [testId])
+  return state && state.testId === testId ? state.report : null
+}
+
+/**
+ * Settings → Access Control → Single sign-on: the connection to the account's identity provider.
+ * Owner and Admin configure it, run a test sign-in (the real flow, in the browser) and turn it on;
+ * a Viewer sees how it stands.
+ */
+export function SsoScreen(): JSX.Element {
+  const t = useT()
+  const canManage = useSession((s) => s.session?.permissions.includes('sso:manage') ?? false)
+  const { value: status, error, reload } = useChannelRead('sso:status', {}, SSO_TOPICS)
+
+  const candidate = status ? (status.draft ?? status.active) : null
+  return (
+    <section className="screen settings-screen" aria-labelledby="sso-title">
+      <header className="screen-header">
+        <div className="screen-heading">
+          <h1 id="sso-title">{t('screen.sso')}</h1>
+        </div>
+      </header>
+      <div className="settings-body">
+        <div className="settings-sections">
+          {error ? <Banner tone="error">{t('sso.loadFailed', { error })}</Banner> : null}
+          {!status && !error ? <Spinner label={t('sso.loading')} /> : null}
+          {status ? (
+            <>
+              <StatusCard status={status} canManage={canManage} onChanged={reload} />
+              <section className="settings-card" aria-labelledby="sso-redirect-title">
+                <h2 id="sso-redirect-title">{t('sso.redirectTitle')}</h2>
+                <p className="muted">{t('sso.redirectIntro')}</p>
+                <CopyLine value={status.redirectUri} />
+              </section>
+              {canManage ? <ConfigureCard connection={candidate} onSaved={reload} /> : null}
+              {canManage && candidate ? <TestCard connection={candidate} onFinished={reload} /> : null}
+              {canManage && candidate ? <EnableCard status={status} connection={candidate} onChanged={reload} /> : null}
+            </>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function CopyLine({ value }: { value: string }): JSX.Element {
+  const t = useT()
+  const [copied, setCopied] = useState(false)
+  return (
+    <div className="sso-copy">
+      <code data-testid="sso-redirect-uri">{value}</code>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          void navigator.clipboard.writeText(value).then(
+            () => setCopied(true),
+            () => setCopied(false)
+          )
+        }}
+      >
+        {copied ? t('sso.copied') : t('sso.copy')}
+      </button>
+    </div>
+  )
+}
+
+function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Element {
+  const t = useT()
+  return (
+    <dl className="settings-facts">
+      <dt>{t('sso.provider')}</dt>
+      <dd>{t(PRESET_LABELS[connection.preset])}</dd>
+      <dt>{t('sso.issuer')}</dt>
+      <dd>
+        <code>{connection.issuer}</code>
+      </dd>
+      <dt>{t('sso.clientId')}</dt>
+      <dd>
+        <code>{connection.clientId}</code>
+      </dd>
+      <dt>{t('sso.domains')}</dt>
+      <dd>{connection.allowedDomains.join(', ')}</dd>
+      <dt>{t('sso.lastTest')}</dt>
+      <dd>
+        {connection.lastTest ? (
+          <>
+            <Badge tone={connection.lastTest.result === 'passed' && connection.lastTest.current ? 'green' : 'red'}>
+              {t(connection.lastTest.result === 'passed' ? 'sso.testPassed' : 'sso.testFailed')}
+            </Badge>{' '}
+            {t('sso.lastTestDetail', { at: formatDateTime(connection.lastTest.at), by: connection.lastTest.byName })}
+            {connection.lastTest.current ? null : <span className="muted"> {t('sso.testOutdated')}</span>}
+          </>
+        ) : (
+          t('sso.notTested')
+        )}
+      </dd>
+    </dl>
+  )
+}
+
+function StatusCard({ status, canManage, onChanged }: { status: SsoStatus; canManage: boolean; onChanged(): void }): JSX.Element {
+  const t = useT()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const enabled = status.active?.enabled ?? null
+  return (
+    <section className="settings-card" aria-labelledby="sso-status-title" data-testid="sso-status">
+      <h2 id="sso-status-title">{t('sso.statusTitle')}</h2>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <p>
+        <Badge tone={enabled ? 'green' : 'grey'}>{t(enabled ? 'sso.on' : 'sso.off')}</Badge>{' '}
+        {enabled
+          ? t('sso.onDetail', {
+              mode: t(enabled.mode === 'enforced' ? 'sso.modeEnforced' : 'sso.modeOffered'),
+              provisioning: t(enabled.provisioning === 'jit' ? 'sso.provisioningJit' : 'sso.provisioningPre'),
+              at: formatDateTime(enabled.at),
+              by: enabled.by
+            })
+          : status.active || status.draft
+            ? t('sso.offDetail')
+            : t('sso.none')}
+      </p>
+      {status.active ? <ConnectionFacts connection={status.active} /> : null}
+      {status.draft ? (
+        <>
+          <h3>{t('sso.draftTitle')}</h3>
+          <ConnectionFacts connection={status.draft} />
+        </>
+      ) : null}
+      {canManage && enabled ? (
+        <div>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true)
+              void getBridge()
+                .invoke('sso:disable', {})
+                .then((result) => {
+                  setBusy(false)
+                  if (!result.ok) return setError(result.error.message)
+                  setError(null)
+                  onChanged()
+                })
+            }}
+          >
+            {t('sso.disable')}
+          </button>
+          <p className="muted">{t('sso.disableHint')}</p>
+        </div>
+      ) : null}
+    </section>
+  )
+}
+
+function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
+  const t = useT()
+  const presetId = useId()
+  const [preset, setPreset] = useState<OidcPreset>(connection?.preset ?? 'oidc')
+  const [issuer, setIssuer] = useState(connection?.issuer ?? '')
+  const [clientId, setClientId] = useState(connection?.clientId ?? '')
+  const [clientSecret, setClientSecret] = useState('')
+  const [domains, setDomains] = useState(connection?.allowedDomains.join(', ') ?? '')
+  const [emailClaim, setEmailClaim] = useState(connection?.claims.email ?? 'email')
+  const [nameClaim, setNameClaim] = useState(connection?.claims.name ?? 'name')
+  const [busy, setBusy] = useState(false)
+  const [saved, setSaved] = useState(false)
+  const form = useFormErrors(FIELDS, { aliases: ALIASES })
+  const info = OIDC_PRESET_INFO[preset]
+
+  async function save(): Promise<void> {
+    setBusy(true)
+    setSaved(false)
+    const result = await getBridge().invoke('sso:save-oidc', {
+      preset,
+      issuer,
+      clientId,
+      ...(clientSecret ? { clientSecret } : {}),
+      allowedDomains: domains
+        .split(/[\s,;]+/)
+        .map((d) => d.trim())
+        .filter(Boolean),
+      claims: { email: emailClaim, name: nameClaim }
+    })
+    setBusy(false)
+    if (!result.ok) return void form.refuse(result.error)
+    form.clear()
+    setClientSecret('')
+    setSaved(true)
+    onSaved()
+  }
+
+  const change = (field: (typeof FIELDS)[number], apply: () => void) => {
+    apply()
+    form.edited(field)
+    setSaved(false)
+  }
+  return (
+    <section className="settings-card" aria-labelledby="sso-configure-title">
+      <h2 id="sso-configure-title">{t(connection ? 'sso.configureChange' : 'sso.configureTitle')}</h2>
+      <p className="muted">{t('sso.configureIntro')}</p>
+      <form
+        className="settings-form"
+        aria-label={t('sso.configureTitle')}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
+        {saved ? <Banner tone="info">{t('sso.saved')}</Banner> : null}
+        <div className="field">
+          <label className="field-label" htmlFor={presetId}>
+            {t('sso.provider')}
+          </label>
+          <select id={presetId} className="select" value={preset} onChange={(e) => change('preset', () => setPreset(e.target.value as OidcPreset))}>
+            {OIDC_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {t(PRESET_LABELS[p])}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField
+          label={t('sso.issuer')}
+          name="sso-issuer"
+          value={issuer}
+          spellCheck={false}
+          placeholder={info.issuerExample}
+          hint={t(PRESET_HINTS[preset])}
+          error={form.fields.issuer}
+          onChange={(e) => change('issuer', () => setIssuer(e.target.value))}
+        />
+        <div className="settings-grid">
+          <TextField label={t('sso.clientId')} name="sso-client-id" value={clientId} spellCheck={false} error={form.fields.clientId} onChange={(e) => change('clientId', () => setClientId(e.target.value))} />
+          <TextField
+            label={t('sso.clientSecret')}
+            name="sso-client-secret"
+            type="password"
+            autoComplete="new-password"
+            value={clientSecret}
+            error={form.fields.clientSecret}
+            hint={connection?.hasClientSecret ? t('sso.secretStored') : t(info.clientSecret === 'required' ? 'sso.secretRequired' : 'sso.secretOptional')}
+            onChange={(e) => change('clientSecret', () => setClientSecret(e.target.value))}
+          />
+        </div>
+        <TextField
+          label={t('sso.domains')}
+          name="sso-domains"
+          value={domains}
+          spellCheck={false}
+          placeholder={t('sso.domainsPlaceholder')}
+          hint={t('sso.domainsHint')}
+          error={form.fields.allowedDomains}
+          onChange={(e) => change('allowedDomains', () => setDomains(e.target.value))}
+        />
+        <div className="settings-grid">
+          <TextField label={t('sso.emailClaim')} name="sso-email-claim" value={emailClaim} spellCheck={false} error={form.fields.emailClaim} onChange={(e) => change('emailClaim', () => setEmailClaim(e.target.value))} />
+          <TextField label={t('sso.nameClaim')} name="sso-name-claim" value={nameClaim} spellCheck={false} error={form.fields.nameClaim} onChange={(e) => change('nameClaim', () => setNameClaim(e.target.value))} />
+        </div>
+        <div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t('sso.checking') : t('sso.save')}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function TestCard({ connection, onFinished }: { connection: SsoConnection; onFinished(): void }): JSX.Element {
+  const t = useT()
+  const [testId, setTestId] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const report = useTestReport(testId, onFinished)
+  async function start(): Promise<void> {
+    setError(null)
+    const result = await getBridge().invoke('sso:test-start', { slot: connection.slot })
+    if (!result.ok) return setError(result.error.message)
+    setTestId(result.value.testId)
+    // The desktop app opens https links in the system browser; the web host in a new tab.
+    window.open(result.value.authorizationUrl, '_blank', 'noopener')
+  }
+  return (
+    <section className="settings-card" aria-labelledby="sso-test-title" data-testid="sso-test">
+      <h2 id="sso-test-title">{t('sso.testTitle')}</h2>
+      <p className="muted">{t('sso.testIntro')}</p>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <div>
+        <button type="button" className="button button-primary" onClick={() => void start()} disabled={report?.status === 'pending'}>
+          {t('sso.testButton')}
+        </button>
+      </div>
+      {report?.status === 'pending' ? <Spinner label={t('sso.testWaiting')} /> : null}
+      {report && report.status !== 'pending' ? <TestReport report={report} /> : null}
+    </section>
+  )
+}
+
+function TestReport({ report }: { report: SsoTestReport }): JSX.Element {
+  const t = useT()
+  return (
+    <div className="sso-report" data-testid="sso-report">
+      <Banner tone={report.status === 'passed' ? 'info' : 'error'}>{t(report.status === 'passed' ? 'sso.reportPassed' : 'sso.reportFailed')}</Banner>
+      <ul className="sso-checks" aria-label={t('sso.checks')}>
+        {report.checks.map((check) => (
+          <li key={check.id} className={check.ok ? 'sso-check-ok' : 'sso-check-failed'}>
+            <Badge tone={check.ok ? 'green' : 'red'}>{t(check.ok ? 'sso.checkOk' : 'sso.checkFailed')}</Badge> <strong>{check.label}</strong>
+            <div className="muted">{check.detail}</div>
+          </li>
+        ))}
+      </ul>
+      {report.person ? (
+        <p data-testid="sso-person">
+          <strong>{t('sso.mapsTo')}</strong> {report.person.outcome}
+        </p>
+      ) : null}
+      {report.mapped ? (
+        <dl className="settings-facts">
+          <dt>{t('sso.mappedEmail')}</dt>
+          <dd>{report.mapped.email ?? '—'}</dd>
+          <dt>{t('sso.mappedName')}</dt>
+          <dd>{report.mapped.name ?? '—'}</dd>
+        </dl>
+      ) : null}
+      {report.claims ? (
+        <details>
+          <summary>{t('sso.rawClaims')}</summary>
+          <pre className="sso-claims" data-testid="sso-claims">
+            {JSON.stringify(report.claims, null, 2)}
+          </pre>
+        </details>
+      ) : null}
+    </div>
+  )
+}
+
+/** One choice among a few, as radio buttons under a legend. */
+function Choices<V extends string>({ legend, name, value, onChange, options }: { legend: string; name: string; value: V; onChange(value: V): void; options: ReadonlyArray<readonly [V, string]> }): JSX.Element {
+  return (
+    <fieldset className="settings-radios">
+      <legend>{legend}</legend>
+      {options.map(([option, label]) => (
+        <label key={option} className="checkbox">
+          <input type="radio" name={name} checked={value === option} onChange={() => onChange(option)} />
+          {label}
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+function EnableCard({ status, connection, onChanged }: { status: SsoStatus; connection: SsoConnection; onChanged(): void }): JSX.Element {
+  const t = useT()
+  const current = status.active?.enabled
+  const [mode, setMode] = useState<'offered' | 'enforced'>(current?.mode ?? 'offered')
+  const [provisioning, setProvisioning] = useState<'jit' | 'pre'>(current?.provisioning ?? 'pre')
+  const [defaultRole, setDefaultRole] = useState<'admin' | 'agent' | 'viewer'>(current?.defaultRole ?? 'agent')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const roleId = useId()
+  const ready = connection.lastTest?.result === 'passed' && connection.lastTest.current
+  async function enable(): Promise<void> {
+    setBusy(true)
+    const result = await getBridge().invoke('sso:enable', { mode, provisioning, defaultRole })
+    setBusy(false)
+    if (!result.ok) return setError(result.error.message)
+    setError(null)
+    onChanged()
+  }
+  return (
+    <section className="settings-card" aria-labelledby="sso-enable-title">
+      <h2 id="sso-enable-title">{t(connection.slot === 'draft' && status.active?.enabled ? 'sso.swapTitle' : 'sso.enableTitle')}</h2>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <Choices<'offered' | 'enforced'> legend={t('sso.modeLegend')} name="sso-mode" value={mode} onChange={setMode} options={[['offered', t('sso.modeOffered')], ['enforced', t('sso.modeEnforced')]]} />
+      {mode === 'enforced' ? <p className="muted">{t('sso.ownerBreakGlass')}</p> : null}
+      <Choices<'jit' | 'pre'>
+        legend={t('sso.provisioningLegend')}
+        name="sso-provisioning"
+        value={provisioning}
+        onChange={setProvisioning}
+        options={[['pre', t('sso.provisioningPre')], ['jit', t('sso.provisioningJit')]]}
+      />
+      {provisioning === 'jit' ? (
+        <div className="field">
+          <label className="field-label" htmlFor={roleId}>
+            {t('sso.defaultRole')}
+          </label>
+          <select id={roleId} className="select" value={defaultRole} onChange={(e) => setDefaultRole(e.target.value as 'admin' | 'agent' | 'viewer')}>
+            {(['agent', 'viewer', 'admin'] as const).map((role) => (
+              <option key={role} value={role}>
+                {t(ROLE_KEYS[role])}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div>
+        <button type="button" className="button button-primary" disabled={!ready || busy} onClick={() => void enable()}>
+          {t(current && connection.slot === 'active' ? 'sso.applyButton' : 'sso.enableButton')}
+        </button>
+        {ready ? null : <p className="muted">{t('sso.needsTest')}</p>}
+      </div>
+    </section>
+  )
+}

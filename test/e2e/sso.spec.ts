@@ -1,0 +1,156 @@
+import { expect, type Browser, type Page } from '@playwright/test'
+import { DEFAULT_OWNER, screenshot, test, useApp, type App } from './support/app'
+import { AppShell } from './support/app-shell'
+import { forceCall, tapSocket } from './support/force-call'
+import { SignInPage } from './support/sign-in-page'
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider'
+
+// `gatehouse serve` inherits this: the local provider speaks plain http on 127.0.0.1 only.
+process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
+
+const owner = { ...DEFAULT_OWNER, account: 'Northwind SSO' }
+const admin = { name: 'Grace Admin', email: 'grace.admin@northwind.example', password: 'orchid-tunnel-basalt-38' }
+const member = { name: 'Mia Member', email: 'mia.member@northwind.example' }
+const app = useApp({ init: owner })
+
+let idp: TestOidcProvider
+test.beforeAll(async () => {
+  idp = await startOidcProvider({ grace: { email: admin.email, name: admin.name }, mia: { email: member.email, name: member.name } })
+})
+test.afterAll(async () => {
+  await idp?.close()
+})
+
+async function openWindow(browser: Browser, target: App): Promise<{ page: Page; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const page = await context.newPage()
+  await tapSocket(page)
+  await target.open(page)
+  return { page, close: () => context.close() }
+}
+
+/** The person signs in at the provider in the tab Gatehouse opened: its development login, then consent. */
+async function signInAtProvider(popup: Page, login: string): Promise<void> {
+  await popup.waitForLoadState()
+  await popup.locator('input[name="login"]').fill(login)
+  await popup.locator('input[name="password"]').fill('any password')
+  await popup.getByRole('button', { name: 'Sign-in' }).click()
+  await popup.getByRole('button', { name: 'Continue' }).click()
+}
+
+test('an Admin connects OpenID Connect, tests it, turns it on, and a member signs in with SSO', async ({ page, browser }) => {
+  // The Owner invites an Admin and a member (the member's invitation is accepted by their first SSO sign-in).
+  await tapSocket(page)
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  await new AppShell(page).expectVisible()
+  const invited = await forceCall(page, 'users:invite', { emails: [admin.email], role: 'admin' })
+  const link = (invited.value as { invited: Array<{ link: string | null }> }).invited[0]!.link!
+  expect((await forceCall(page, 'users:invite', { emails: [member.email], role: 'agent' })).ok).toBe(true)
+
+  const adminWindow = await openWindow(browser, app())
+  const adminPage = adminWindow.page
+  expect((await forceCall(adminPage, 'invitations:accept', { token: link, name: admin.name, password: admin.password })).ok).toBe(true)
+  await adminPage.reload()
+  await new SignInPage(adminPage).signIn(admin.email, admin.password)
+  const shell = new AppShell(adminPage)
+  await shell.expectVisible()
+  await shell.openSettings('Single sign-on')
+  await expect(adminPage.getByTestId('sso-status')).toContainText('No identity provider is connected yet.')
+  await expect(adminPage.getByTestId('sso-redirect-uri')).toHaveText('http://127.0.0.1/sso/callback')
+  await screenshot(adminPage, 'sso-empty')
+
+  // Configure: a wrong issuer is refused beside its field, then the right one is checked and saved.
+  const form = adminPage.getByRole('form', { name: 'Connect an identity provider' })
+  await form.getByLabel('Issuer URL').fill('https://login.microsoftonline.com/common/v2.0')
+  await form.getByLabel('Identity provider').selectOption({ label: 'Microsoft Entra ID' })
+  await form.getByLabel('Client ID').fill(idp.clientId)
+  await form.getByLabel('Allowed email domains').fill('northwind.example')
+  await form.getByRole('button', { name: 'Save and check' }).click()
+  await expect(form.getByText(/multi-tenant endpoint/).first()).toBeVisible()
+  await screenshot(adminPage, 'sso-issuer-refused')
+  await form.getByLabel('Identity provider').selectOption({ label: 'Other OpenID Connect provider' })
+  await form.getByLabel('Issuer URL').fill(idp.issuer)
+  await form.getByRole('button', { name: 'Save and check' }).click()
+  await expect(adminPage.getByText('Saved and checked. Run a test sign-in next.')).toBeVisible()
+  await expect(adminPage.getByTestId('sso-status')).toContainText('Being prepared')
+
+  // Test sign-in: the real flow in a new tab; the result shows the claims and the person they map to.
+  const popupOpened = adminPage.waitForEvent('popup')
+  await adminPage.getByRole('button', { name: 'Run a test sign-in' }).click()
+  const popup = await popupOpened
+  await signInAtProvider(popup, 'grace')
+  await expect(popup.getByText('Sign-in received')).toBeVisible()
+  await popup.close()
+  const report = adminPage.getByTestId('sso-report')
+  await expect(report).toContainText('The test sign-in passed.')
+  await expect(adminPage.getByTestId('sso-person')).toContainText(`Signs in as ${admin.name} (${admin.email}), Admin.`)
+  await report.getByText('Claims received (raw)').click()
+  await expect(adminPage.getByTestId('sso-claims')).toContainText(`"email": "${admin.email}"`)
+  await screenshot(adminPage, 'sso-test-passed')
+
+  // Turn it on (pre-provisioned, offered beside passwords).
+  await adminPage.getByRole('button', { name: 'Turn on', exact: true }).click()
+  await expect(adminPage.getByTestId('sso-status')).toContainText(/Single sign-on is offered beside passwords, with pre-provisioned members only/)
+  await shell.setTheme('Dark')
+  await screenshot(adminPage, 'sso-on-dark')
+  await shell.setTheme('Light')
+  await adminWindow.close()
+
+  // The member signs in with SSO from the sign-in screen.
+  const memberWindow = await openWindow(browser, app())
+  const memberPage = memberWindow.page
+  await memberPage.getByRole('button', { name: 'Sign in with SSO' }).click()
+  const ssoForm = memberPage.getByRole('form', { name: 'Sign in with SSO' })
+  await ssoForm.getByLabel('Email').fill(member.email)
+  const memberPopupOpened = memberPage.waitForEvent('popup')
+  await ssoForm.getByRole('button', { name: 'Continue' }).click()
+  const memberPopup = await memberPopupOpened
+  await signInAtProvider(memberPopup, 'mia')
+  await expect(memberPopup.getByText(`You are signed in to Gatehouse as ${member.name}.`)).toBeVisible()
+  const memberShell = new AppShell(memberPage)
+  await memberShell.expectVisible()
+  await expect(memberShell.personName).toHaveText(member.name)
+  await screenshot(memberPage, 'sso-member-signed-in')
+  await memberWindow.close()
+
+  // The Owner's audit log tells it all.
+  await page.reload()
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  await new AppShell(page).goTo('Audit log')
+  await expect(page.getByText(`${member.name} signed in with single sign-on (Other OpenID Connect provider).`).first()).toBeVisible()
+  await expect(page.getByText(/turned on single sign-on with Other OpenID Connect provider/).first()).toBeVisible()
+})
+
+test('a Viewer sees the status read-only; an Agent has no SSO screen and the core refuses the call', async ({ page, browser }) => {
+  await tapSocket(page)
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  await new AppShell(page).expectVisible()
+  const people = { viewer: { email: 'vera.viewer@northwind.example', name: 'Vera Viewer' }, agent: { email: 'arno.agent@northwind.example', name: 'Arno Agent' } }
+  for (const role of ['viewer', 'agent'] as const) {
+    const invited = await forceCall(page, 'users:invite', { emails: [people[role].email], role })
+    const token = (invited.value as { invited: Array<{ link: string | null }> }).invited[0]!.link!
+    const window = await openWindow(browser, app())
+    expect((await forceCall(window.page, 'invitations:accept', { token, name: people[role].name, password: admin.password })).ok).toBe(true)
+    await window.page.reload()
+    await new SignInPage(window.page).signIn(people[role].email, admin.password)
+    const shell = new AppShell(window.page)
+    await shell.expectVisible()
+    if (role === 'viewer') {
+      await shell.openSettings('Single sign-on')
+      await expect(window.page.getByTestId('sso-status')).toBeVisible()
+      await expect(window.page.getByRole('form', { name: 'Connect an identity provider' })).toHaveCount(0)
+      await expect(window.page.getByRole('button', { name: 'Run a test sign-in' })).toHaveCount(0)
+      await screenshot(window.page, 'sso-viewer')
+    } else {
+      await expect(shell.navLink('Settings')).toBeVisible()
+      await shell.openSettingsHub()
+      await expect(shell.settingsLink('Single sign-on')).toHaveCount(0)
+      const refused = await forceCall(window.page, 'sso:status', {})
+      expect(refused.error?.code).toBe('FORBIDDEN')
+    }
+    expect((await forceCall(window.page, 'sso:save-oidc', { preset: 'oidc', issuer: idp.issuer, clientId: 'x', allowedDomains: ['northwind.example'] })).error?.code).toBe('FORBIDDEN')
+    await window.close()
+  }
+})
