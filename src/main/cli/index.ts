@@ -17,6 +17,8 @@ import { runBench } from './bench'
 import { describeTarget, keySourceFor, requireStore, targetOf, withCore } from './store-choice'
 import { registerSupportAgentCommands } from './support-agent-commands'
 import { registerUsersCommands } from './users-commands'
+import { ssoStatusReport } from '../core/sso/status-report'
+import type { Executor } from '../core/store/port'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const CLI_META = { transport: 'cli' as const, ip: null, device: 'gatehouse CLI' }
@@ -128,6 +130,15 @@ export function buildProgram(): Command {
     })
 
   program
+    .command('sso')
+    .description('single sign-on')
+    .command('status')
+    .description("each account's connection, how it is used, its last test (read-only: works beside a running server)")
+    .action(async (_opts: unknown, command: Command) => {
+      process.stdout.write(await withReadOnlyStore(targetOf(command), (db) => ssoStatusReport(db, Date.now())))
+    })
+
+  program
     .command('store')
     .description('the store itself')
     .command('accept-loss')
@@ -170,10 +181,15 @@ export function buildProgram(): Command {
  * beside a running server and changes nothing.
  */
 async function verifyReadOnly(target: ReturnType<typeof targetOf>): Promise<VerifyResult> {
+  return withReadOnlyStore(target, (db) => verifyLedger(db))
+}
+
+/** Run `fn` on the store's own read-only connection (beside a running server, changing nothing). */
+async function withReadOnlyStore<T>(target: ReturnType<typeof targetOf>, fn: (db: Executor) => Promise<T>): Promise<T> {
   if (target.store) {
     const store = await openPostgresStore(target.store, await keySourceFor(target, false), { readonly: true })
     try {
-      return await verifyLedger(store.db)
+      return await fn(store.db)
     } finally {
       await store.close()
     }
@@ -187,7 +203,7 @@ async function verifyReadOnly(target: ReturnType<typeof targetOf>): Promise<Veri
     assertIntact(raw, file)
     const store = sqliteStoreOver(raw, { key, file, dataDir: target.dataDir, created: false })
     try {
-      return await verifyLedger(store.db)
+      return await fn(store.db)
     } finally {
       raw = undefined
       await store.close()

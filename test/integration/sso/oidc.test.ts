@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { main } from '../../../src/main/cli/index'
 import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/sso'
-import { META, OWNER, openTestCore, rowCounts, setupAccount, testDb, type TestCore } from '../../support/core'
+import { META, OWNER, openTestCore, rowCounts, setupAccount, TEST_PASSPHRASE, testDb, type TestCore } from '../../support/core'
 import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
 import { accountIdOf, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember } from '../../support/users'
 
@@ -223,6 +224,18 @@ describe('OpenID Connect: test sign-in, with no side effects', () => {
     expect(failedCheck(report)).toMatchObject({ id: 'code', detail: expect.stringMatching(/refused the code: the code was already used/) })
   })
 
+  it('refuses an ID token made for another sign-in (nonce injected at the provider)', async () => {
+    // The attacker starts the provider's flow with this test's state and PKCE challenge but a nonce of their own.
+    const started = expectOk<{ testId: string; authorizationUrl: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
+    const forged = new URL(started.authorizationUrl)
+    forged.searchParams.set('nonce', 'the-attackers-nonce')
+    await deliver(await signInAtProvider(forged.href, 'mia'))
+    const report = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+    expect(report.checks.find((c) => c.id === 'code')).toBeUndefined()
+    expect(failedCheck(report)).toMatchObject({ id: 'id-token', detail: expect.stringMatching(/nonce is not the one this test sent/) })
+    expect(report.claims).toBeNull()
+  })
+
   it('a change after the test makes the test not current', async () => {
     expectOk(await save({ allowedDomains: ['acme.example', 'acme-labs.example'] }))
     const status = expectOk<{ draft: SsoConnection }>(await tc.core.dispatch(owner, 'sso:status', {}))
@@ -348,5 +361,26 @@ describe('OpenID Connect: enable, sign in, enforce', () => {
     expectOk(await tc.core.dispatch(tc.core.connect(META), 'auth:sign-in', { email: MEMBER.email, password: MEMBER_PASSWORD }))
     expectError(await tc.core.dispatch(owner, 'sso:disable', {}), 'CONFLICT', /already off/)
     expectError(await tc.core.dispatch(tc.core.connect(META), 'sso:sign-in-start', { email: MEMBER.email }), 'VALIDATION', /not turned on/)
+  })
+})
+
+describe('gatehouse sso status', () => {
+  it("prints each account's connection, how it is used and its last test, from a read-only connection beside the running core", async () => {
+    const spec = tc.core.store.readerSpec
+    const storeArgs = spec?.dialect === 'postgres' ? ['--store', spec.url] : []
+    const saved = process.env.GATEHOUSE_PASSPHRASE
+    process.env.GATEHOUSE_PASSPHRASE = TEST_PASSPHRASE
+    let stdout = ''
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
+    try {
+      expect(await main(['node', 'gatehouse', '--data-dir', tc.dir, ...storeArgs, 'sso', 'status'])).toBe(0)
+    } finally {
+      vi.restoreAllMocks()
+      process.env.GATEHOUSE_PASSPHRASE = saved
+    }
+    expect(stdout).toContain('Acme Support:')
+    expect(stdout).toMatch(/Other OpenID Connect provider \(OIDC\), off/)
+    expect(stdout).toContain(`issuer ${idp.issuer}, client ${idp.clientId}`)
+    expect(stdout).toMatch(/last test: passed .* by Olivia Owner/)
   })
 })

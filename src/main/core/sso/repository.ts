@@ -44,6 +44,16 @@ function connectionOf(row: SsoConnectionRow | undefined): SsoConnectionRow | und
   return row && { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt), enabledAt: row.enabledAt === null ? null : Number(row.enabledAt) }
 }
 
+/** Every connection of every account, with the account's name (the CLI's `sso status`). */
+export async function listConnections(q: Executor): Promise<Array<SsoConnectionRow & { accountName: string }>> {
+  const rows = await all(
+    q,
+    sql<SsoConnectionRow & { accountName: string }>`SELECT ${CONNECTION_COLUMNS}, (SELECT a.name FROM accounts a WHERE a.account_id = c.account_id) AS "accountName"
+      FROM sso_connections c ORDER BY account_id, slot`
+  )
+  return rows.map((r) => ({ ...connectionOf(r)!, accountName: r.accountName }))
+}
+
 /** Every account's connection that people sign in with now (few: one per account at most). */
 export async function findEnabledConnections(q: Executor): Promise<SsoConnectionRow[]> {
   return (await all(q, sql<SsoConnectionRow>`SELECT ${CONNECTION_COLUMNS} FROM sso_connections WHERE slot = 'active' AND enabled_at IS NOT NULL`)).map((r) => connectionOf(r)!)
