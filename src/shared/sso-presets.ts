@@ -60,3 +60,6 @@ export const SSO_CALLBACK_PATH = '/sso/callback'
 
 /** What an administrator registers at the provider for the desktop app (RFC 8252 §7.3: the port is chosen per sign-in). */
 export const DESKTOP_REDIRECT_URI = `http://127.0.0.1${SSO_CALLBACK_PATH}`
+
+/** The path of the SAML assertion consumer service on the loopback listener. */
+export const SSO_SAML_ACS_PATH = '/sso/saml/acs'

@@ -487,7 +487,10 @@ test('personal settings: name, theme kept in the profile, password change', asyn
   const side = await page
     .getByRole('main')
     .locator('img.avatar-img')
-    .evaluate((img: { naturalWidth: number; naturalHeight: number }) => Math.max(img.naturalWidth, img.naturalHeight))
+    .evaluate((node: unknown) => {
+      const img = node as { naturalWidth: number; naturalHeight: number }
+      return Math.max(img.naturalWidth, img.naturalHeight)
+    })
   expect(side).toBeLessThanOrEqual(128)
   await screenshot(page, 'personal-settings-dark')
   await shell.navLink('Users').click()

@@ -44,18 +44,39 @@ export const ssoLastTest = z.object({
   current: z.boolean()
 })
 
+/** A trusted IdP signing certificate, as an administrator checks it. */
+export const ssoCertificate = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  fingerprint256: z.string(),
+  validFrom: z.number(),
+  validTo: z.number(),
+  daysLeft: z.number().int()
+})
+export type SsoCertificate = z.infer<typeof ssoCertificate>
+
+export const samlIdp = z.object({
+  ssoUrl: z.string(),
+  certificates: z.array(ssoCertificate)
+})
+
 export const ssoConnection = z.object({
   id: z.string(),
   slot: z.enum(['active', 'draft']),
-  protocol: z.literal('oidc'),
-  preset: z.enum(OIDC_PRESETS),
+  protocol: z.enum(['oidc', 'saml']),
+  preset: z.enum([...OIDC_PRESETS, 'saml']),
+  /** OIDC: the issuer; SAML: the IdP's entity ID. */
   issuer: z.string(),
+  /** OIDC: the client ID; SAML: Gatehouse's SP entity ID. */
   clientId: z.string(),
   hasClientSecret: z.boolean(),
   scopes: z.array(z.string()),
   claims: z.object({ email: z.string(), name: z.string() }),
   allowedDomains: z.array(z.string()),
-  provider: oidcProvider,
+  /** OIDC only: the endpoints from the discovery document. */
+  provider: oidcProvider.nullable(),
+  /** SAML only: the IdP's SSO URL and trusted signing certificates. */
+  saml: samlIdp.nullable(),
   updatedAt: z.number(),
   updatedBy: z.string(),
   lastTest: ssoLastTest.nullable(),
@@ -110,7 +131,9 @@ export const ssoStatus = z.object({
   active: ssoConnection.nullable(),
   draft: ssoConnection.nullable(),
   /** What to register at the provider for the desktop app (any loopback port, RFC 8252 §7.3). */
-  redirectUri: z.string()
+  redirectUri: z.string(),
+  /** What to give a SAML IdP: Gatehouse's SP entity ID, ACS URL and metadata XML. */
+  samlServiceProvider: z.object({ entityId: z.string(), acsUrl: z.string(), metadataXml: z.string() })
 })
 export type SsoStatus = z.infer<typeof ssoStatus>
 
@@ -139,6 +162,33 @@ export const ssoChannels = {
         allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
       })
       .strict(),
+    output: ssoConnection,
+    access: 'sso:manage',
+    mutates: true,
+    invalidates: ['sso', 'audit']
+  }),
+  /**
+   * Save a custom SAML 2.0 connection as the draft: from the IdP's metadata XML (a file's text), or
+   * entered by hand (entity ID, SSO URL, signing certificates as PEM: more than one may be trusted
+   * at once, current and next). The XML is read safely: any DOCTYPE or entity is refused unread.
+   */
+  'sso:save-saml': channel({
+    input: z
+      .object({
+        metadataXml: z.string().max(512 * 1024, 'The metadata file is larger than 512 KB').optional(),
+        manual: z
+          .object({
+            entityId: z.string().trim().min(1, "Enter the IdP's entity ID").max(500),
+            ssoUrl: z.string().trim().url('Enter the SSO URL, https://…').max(1000),
+            certificates: z.array(z.string().max(20_000)).min(1, 'Add at least one signing certificate').max(5, 'At most 5 certificates')
+          })
+          .strict()
+          .optional(),
+        claims: z.object({ email: claimName, name: claimName }).strict().optional(),
+        allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
+      })
+      .strict()
+      .refine((v) => (v.metadataXml === undefined) !== (v.manual === undefined), { message: 'Give either the IdP metadata or the settings entered by hand', path: ['metadataXml'] }),
     output: ssoConnection,
     access: 'sso:manage',
     mutates: true,

@@ -59,7 +59,7 @@ describe('OpenID Connect: configure, checked', () => {
     const seq = await ledgerSize(tc.core)
     const saved = expectOk<SsoConnection>(await save({ clientSecret: 'not-a-real-secret-but-sealed' }))
     expect(saved).toMatchObject({ slot: 'draft', preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, hasClientSecret: true, allowedDomains: ['acme.example'], lastTest: null })
-    expect(saved.provider.authorizationEndpoint).toMatch(new RegExp(`^${idp.issuer}/`))
+    expect(saved.provider!.authorizationEndpoint).toMatch(new RegExp(`^${idp.issuer}/`))
     expect(saved.scopes).toEqual(['openid', 'email', 'profile'])
     const events = await auditSince(tc.core, seq)
     expect(events.map((e) => e.action)).toEqual(['sso.configured'])

@@ -164,6 +164,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     input: () => ({ preset: 'google', issuer: 'https://accounts.google.com', clientId: 'matrix-client', clientSecret: '', allowedDomains: ['example.com'] }),
     allowedResult: 'VALIDATION'
   },
+  'sso:save-saml': { spec: 'configureSso', input: () => ({ metadataXml: '<not-metadata/>', allowedDomains: ['example.com'] }), allowedResult: 'VALIDATION' },
   'sso:test-start': { spec: 'configureSso', input: () => ({}), allowedResult: 'NOT_FOUND' },
   'sso:test-result': { spec: 'configureSso', input: () => ({ testId: 'no-such-test' }), allowedResult: 'NOT_FOUND' },
   'sso:enable': { spec: 'configureSso', input: () => ({ mode: 'offered', provisioning: 'jit' }), allowedResult: 'NOT_FOUND' },

@@ -1,5 +1,5 @@
 import type { Feature } from '../kernel/kernel'
-import { disableSso, enableSso, saveOidc, SsoFlows, ssoStatus, startTest, testResult } from './service'
+import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, testResult } from './service'
 import { signInResult, SsoSignIns, startSignIn } from './sign-in'
 
 /** Single sign-on: the connection to the account's identity provider, configured and tested. */
@@ -8,6 +8,7 @@ export const ssoFeature: Feature = (kernel) => {
   const signIns = new SsoSignIns()
   kernel.handle('sso:status', (ctx) => ssoStatus(kernel, ctx))
   kernel.handle('sso:save-oidc', (ctx, input) => saveOidc(kernel, ctx, input))
+  kernel.handle('sso:save-saml', (ctx, input) => saveSaml(kernel, ctx, input))
   kernel.handle('sso:test-start', (ctx, input) => startTest(kernel, ctx, flows, input))
   kernel.handle('sso:test-result', (ctx, input) => testResult(kernel, ctx, flows, input))
   kernel.handle('sso:enable', (ctx, input) => enableSso(kernel, ctx, input))

@@ -202,3 +202,12 @@ export async function finishFlow(config: client.Configuration, flow: OidcFlow, c
   })
   return { ...(tokens.claims() ?? {}) }
 }
+
+/** The checks a completed exchange passed. */
+export function oidcPassedChecks(config: OidcConfig, claims: Record<string, unknown>): FlowCheck[] {
+  return [
+    { id: 'state', label: 'The answer belongs to this test (state)', ok: true, detail: 'The state matched.' },
+    { id: 'code', label: 'Code exchanged for tokens (PKCE S256)', ok: true, detail: "The token endpoint accepted the code with this test's PKCE verifier." },
+    { id: 'id-token', label: 'ID token: signature, issuer, audience, time and nonce', ok: true, detail: `Signed (${String((claims.iss as string | undefined) ?? config.issuer)}), for client ${config.clientId}, within its validity, nonce matched.` }
+  ]
+}

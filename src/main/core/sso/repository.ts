@@ -108,10 +108,10 @@ export async function insertConnection(q: Executor, row: Omit<SsoConnectionRow, 
   )
 }
 
-export async function updateConnection(q: Executor, row: Pick<SsoConnectionRow, 'id' | 'preset' | 'config' | 'secret' | 'configHash' | 'updatedAt' | 'updatedBy'>): Promise<void> {
+export async function updateConnection(q: Executor, row: Pick<SsoConnectionRow, 'id' | 'protocol' | 'preset' | 'config' | 'secret' | 'configHash' | 'updatedAt' | 'updatedBy'>): Promise<void> {
   await run(
     q,
-    sql`UPDATE sso_connections SET preset = ${row.preset}, config = ${row.config}, secret = ${row.secret}, config_hash = ${row.configHash},
+    sql`UPDATE sso_connections SET protocol = ${row.protocol}, preset = ${row.preset}, config = ${row.config}, secret = ${row.secret}, config_hash = ${row.configHash},
       updated_at = ${row.updatedAt}, updated_by = ${row.updatedBy} WHERE connection_id = ${row.id}`
   )
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Configuration } from 'openid-client'
 import type { ParsedInputOf } from '../../../shared/contract'
 import type { SessionInfo } from '../../../shared/contract/auth'
 import { AppError } from '../../../shared/contract/result'
 import { ROLE_LABELS } from '../../../shared/permissions'
-import { OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
 import { recordLoginEvent } from '../auth/login-events-repository'
 import { loadMemberPrincipal } from '../auth/principals-repository'
 import { findPersonByEmail, findSignInMembership } from '../auth/repository'
@@ -14,8 +12,8 @@ import { insertInvitedMembership, insertInvitedPerson } from '../invitations/rep
 import type { Executor, Kernel } from '../kernel/kernel'
 import { assertSeats } from '../users/members'
 import type { ConnectionMeta } from '../host'
-import { openLoopback, type LoopbackListener } from './loopback'
-import { checkIssuer, describeFlowError, discover, finishFlow, startFlow, type OidcConfig, type OidcFlow } from './oidc'
+import { commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
+import { connectionLabel } from './service'
 import { activateMembership, findEnabledConnections, findMemberByEmail, setPersonName, type SsoConnectionRow } from './repository'
 
 /** How long a sign-in waits for the provider's redirect, and how long its outcome is kept for the window to read. */
@@ -27,10 +25,8 @@ interface PendingSignIn {
   meta: ConnectionMeta
   emailTyped: string
   connection: SsoConnectionRow
-  config: OidcConfig
-  client: Configuration
-  flow: OidcFlow
-  listener: LoopbackListener | null
+  config: CommonConfig
+  flow: StartedFlow | null
   timer: NodeJS.Timeout
   outcome: { status: 'pending' | 'signed-in' | 'refused'; message: string | null; session: SessionInfo | null }
 }
@@ -38,15 +34,17 @@ interface PendingSignIn {
 /** The sign-ins between their start and the provider's redirect, and their outcomes until read (or expired). */
 export class SsoSignIns {
   readonly flows = new Map<string, PendingSignIn>()
+  readonly replay = new ReplayCache()
 
   closeAll(): void {
     for (const flow of this.flows.values()) {
       clearTimeout(flow.timer)
-      flow.listener?.close()
+      flow.flow?.close()
     }
     this.flows.clear()
   }
 }
+
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase()
 
@@ -57,27 +55,23 @@ async function connectionFor(q: Executor, email: string): Promise<SsoConnectionR
   const membership = person ? await findSignInMembership(q, person.personId) : undefined
   const accountId = membership ? (await loadMemberPrincipal(q, membership.membershipId))?.accountId : undefined
   if (accountId) return enabled.find((c) => c.accountId === accountId)
-  return enabled.find((c) => (JSON.parse(c.config) as OidcConfig).allowedDomains.includes(domainOf(email)))
+  return enabled.find((c) => commonConfig(c).allowedDomains.includes(domainOf(email)))
 }
 
 /** Start a sign-in with SSO for the connection's window: the provider's URL to open, with a fresh state, nonce and PKCE verifier. */
 export async function startSignIn(kernel: Kernel, ctx: CallContext, signIns: SsoSignIns, input: ParsedInputOf<'sso:sign-in-start'>) {
   const connection = await connectionFor(kernel.store.db, input.email)
   if (!connection) throw new AppError('VALIDATION', 'Single sign-on is not turned on for this email address: sign in with your password.', { issues: [{ path: 'email', message: 'Single sign-on is not turned on for this email address.' }] })
-  const config = JSON.parse(connection.config) as OidcConfig
-  const secret = connection.secret === null ? null : kernel.store.unseal(Buffer.from(connection.secret, 'base64')).toString('utf8')
-  let client: Configuration
-  try {
-    client = await discover(checkIssuer(connection.preset as OidcPreset, config.issuer), config.clientId, secret)
-  } catch (error) {
-    if (error instanceof AppError) throw new AppError('VALIDATION', `Your identity provider cannot be used right now (${error.message}) Ask an admin, or sign in with your password if you have one.`)
-    throw error
-  }
   // One sign-in per window at a time.
   for (const [id, other] of signIns.flows) if (other.connectionId === ctx.connectionId) end(signIns, id)
   const flowId = randomUUID()
-  const listener = await openLoopback((url) => finishSignIn(kernel, signIns, flowId, url))
-  const flow = await startFlow(client, config.scopes, listener.redirectUri, { login_hint: input.email })
+  let flow: StartedFlow
+  try {
+    flow = await startProviderFlow(kernel, connection, signIns.replay, (answer) => finishSignIn(kernel, signIns, flowId, answer), { loginHint: input.email })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION') throw new AppError('VALIDATION', `Your identity provider cannot be used right now (${error.message}) Ask an admin, or sign in with your password if you have one.`)
+    throw error
+  }
   const timer = setTimeout(() => end(signIns, flowId), SIGN_IN_MS)
   timer.unref()
   signIns.flows.set(flowId, {
@@ -86,21 +80,19 @@ export async function startSignIn(kernel: Kernel, ctx: CallContext, signIns: Sso
     meta: ctx.meta,
     emailTyped: input.email,
     connection,
-    config,
-    client,
+    config: commonConfig(connection),
     flow,
-    listener,
     timer,
     outcome: { status: 'pending', message: null, session: null }
   })
-  return { flowId, authorizationUrl: flow.authorizationUrl, provider: OIDC_PRESET_INFO[connection.preset as OidcPreset].label, expiresAt: ctx.now + SIGN_IN_MS }
+  return { flowId, authorizationUrl: flow.authorizationUrl, provider: connectionLabel(connection), expiresAt: ctx.now + SIGN_IN_MS }
 }
 
 function end(signIns: SsoSignIns, flowId: string): void {
   const flow = signIns.flows.get(flowId)
   if (!flow) return
   clearTimeout(flow.timer)
-  flow.listener?.close()
+  flow.flow?.close()
   signIns.flows.delete(flowId)
 }
 
@@ -170,12 +162,13 @@ async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, em
 }
 
 /** The provider's redirect for a sign-in: checked like a test, then the member signed in on the window that asked. */
-async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string, callback: URL): Promise<{ ok: boolean; message: string }> {
+async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string, answer: ProviderAnswer): Promise<{ ok: boolean; message: string }> {
   const pending = signIns.flows.get(flowId)
   if (!pending || pending.outcome.status !== 'pending') return { ok: false, message: 'This sign-in has ended; start again in Gatehouse.' }
-  pending.listener = null
+  // The listener closes itself once its page is sent.
+  pending.flow = null
   clearTimeout(pending.timer)
-  const provider = OIDC_PRESET_INFO[pending.connection.preset as OidcPreset].label
+  const provider = connectionLabel(pending.connection)
   const now = kernel.clock.now()
   let email = pending.emailTyped
   const refuse = async (message: string, reason: string) => {
@@ -200,12 +193,10 @@ async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string,
     pending.timer.unref()
   }
   try {
-    let claims: Record<string, unknown>
-    try {
-      claims = await finishFlow(pending.client, pending.flow, callback)
-    } catch (error) {
-      const check = describeFlowError(error)
-      return await refuse(`Single sign-on did not complete: ${check.detail}`, check.detail)
+    const claims = answer.claims
+    if (!claims) {
+      const check = answer.checks.find((c) => !c.ok)
+      return await refuse(`Single sign-on did not complete: ${check?.detail ?? 'no reason given'}`, check?.detail ?? 'no reason given')
     }
     const claimed = claims[pending.config.claims.email]
     if (typeof claimed !== 'string' || !claimed.includes('@')) return await refuse(`${provider} sent no email address: ask an admin to check the SSO claim mapping.`, 'no email claim')

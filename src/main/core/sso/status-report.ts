@@ -1,8 +1,10 @@
 import { ROLE_LABELS } from '../../../shared/permissions'
-import { OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
+import { describeCertificate } from './certificates'
 import type { Executor } from '../store/port'
 import type { OidcConfig } from './oidc'
 import { findLastTest, listConnections } from './repository'
+import { spEntityIdOf, type SamlConfig } from './saml'
+import { connectionLabel } from './service'
 
 /**
  * `gatehouse sso status`: each account's connections in plain lines (what is on, how it is used,
@@ -18,8 +20,8 @@ export async function ssoStatusReport(q: Executor, now: number): Promise<string>
       account = c.accountName
       lines.push(`${account}:`)
     }
-    const config = JSON.parse(c.config) as OidcConfig
-    const label = OIDC_PRESET_INFO[c.preset as OidcPreset]?.label ?? c.preset
+    const config = JSON.parse(c.config) as Partial<OidcConfig & SamlConfig> & { allowedDomains: string[] }
+    const label = connectionLabel(c)
     const state =
       c.slot === 'draft'
         ? 'being prepared'
@@ -29,8 +31,16 @@ export async function ssoStatusReport(q: Executor, now: number): Promise<string>
               c.provisioning === 'jit' ? `just-in-time provisioning as ${ROLE_LABELS[c.defaultRole ?? 'agent']}` : 'pre-provisioned members only'
             }`
     lines.push(`  ${label} (${c.protocol.toUpperCase()}), ${state}`)
-    lines.push(`    issuer ${config.issuer}, client ${config.clientId}${c.secret ? ' (with a sealed secret)' : ''}, domains ${config.allowedDomains.join(', ')}`)
-    lines.push(`    signing keys: the provider's published keys (${config.provider.jwksUri}), fetched at each sign-in; no certificate to expire`)
+    if (c.protocol === 'saml') {
+      lines.push(`    IdP ${config.idpEntityId}, SSO URL ${config.ssoUrl}, SP ${spEntityIdOf(c.accountId)}, domains ${config.allowedDomains.join(', ')}`)
+      for (const pem of config.certificates ?? []) {
+        const cert = describeCertificate(pem, now)
+        lines.push(`    certificate ${cert.subject}, SHA-256 ${cert.fingerprint256}, valid to ${new Date(cert.validTo).toISOString().slice(0, 10)} (${cert.daysLeft < 0 ? 'EXPIRED' : `${cert.daysLeft} days left`})`)
+      }
+    } else {
+      lines.push(`    issuer ${config.issuer}, client ${config.clientId}${c.secret ? ' (with a sealed secret)' : ''}, domains ${config.allowedDomains.join(', ')}`)
+      lines.push(`    signing keys: the provider's published keys (${config.provider?.jwksUri ?? '?'}), fetched at each sign-in; no certificate to expire`)
+    }
     const last = await findLastTest(q, c.id)
     if (!last) lines.push('    last test: none (enabling needs a passing test)')
     else {

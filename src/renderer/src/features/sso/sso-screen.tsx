@@ -20,7 +20,7 @@ const SSO_TOPICS = ['sso'] as const
 const FIELDS = ['preset', 'issuer', 'clientId', 'clientSecret', 'allowedDomains', 'emailClaim', 'nameClaim'] as const
 const ALIASES = { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim', email: 'emailClaim', name: 'nameClaim' } as const
 
-export const PRESET_LABELS: Record<OidcPreset, MessageKey> = { google: 'sso.preset.google', entra: 'sso.preset.entra', okta: 'sso.preset.okta', oidc: 'sso.preset.oidc' }
+export const PRESET_LABELS: Record<OidcPreset | 'saml', MessageKey> = { google: 'sso.preset.google', entra: 'sso.preset.entra', okta: 'sso.preset.okta', oidc: 'sso.preset.oidc', saml: 'sso.preset.saml' }
 const PRESET_HINTS: Record<OidcPreset, MessageKey> = { google: 'sso.issuerHint.google', entra: 'sso.issuerHint.entra', okta: 'sso.issuerHint.okta', oidc: 'sso.issuerHint.oidc' }
 const ROLE_KEYS = { admin: 'role.admin', agent: 'role.agent', viewer: 'role.viewer' } as const satisfies Record<string, MessageKey>
 
@@ -81,7 +81,7 @@ export function SsoScreen(): JSX.Element {
                 <p className="muted">{t('sso.redirectIntro')}</p>
                 <CopyLine value={status.redirectUri} />
               </section>
-              {canManage ? <ConfigureCard connection={candidate} onSaved={reload} /> : null}
+              {canManage ? <ConfigureCard connection={candidate?.protocol === 'oidc' ? candidate : null} onSaved={reload} /> : null}
               {canManage && candidate ? <TestCard connection={candidate} onFinished={reload} /> : null}
               {canManage && candidate ? <EnableCard status={status} connection={candidate} onChanged={reload} /> : null}
             </>
@@ -120,14 +120,38 @@ function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Ele
     <dl className="settings-facts">
       <dt>{t('sso.provider')}</dt>
       <dd>{t(PRESET_LABELS[connection.preset])}</dd>
-      <dt>{t('sso.issuer')}</dt>
+      <dt>{t(connection.saml ? 'sso.idpEntityId' : 'sso.issuer')}</dt>
       <dd>
         <code>{connection.issuer}</code>
       </dd>
-      <dt>{t('sso.clientId')}</dt>
+      <dt>{t(connection.saml ? 'sso.spEntityId' : 'sso.clientId')}</dt>
       <dd>
         <code>{connection.clientId}</code>
       </dd>
+      {connection.saml ? (
+        <>
+          <dt>{t('sso.ssoUrl')}</dt>
+          <dd>
+            <code>{connection.saml.ssoUrl}</code>
+          </dd>
+          <dt>{t('sso.certificates')}</dt>
+          <dd>
+            <ul className="sso-certificates">
+              {connection.saml.certificates.map((cert) => (
+                <li key={cert.fingerprint256}>
+                  <Badge tone={cert.daysLeft < 0 ? 'red' : cert.daysLeft <= 7 ? 'red' : cert.daysLeft <= 60 ? 'amber' : 'green'}>
+                    {cert.daysLeft < 0 ? t('sso.certExpired') : t('sso.certDaysLeft', { count: cert.daysLeft })}
+                  </Badge>{' '}
+                  {cert.subject}
+                  <div className="muted">
+                    {t('sso.certDetail', { fingerprint: cert.fingerprint256, from: formatDateTime(cert.validFrom), to: formatDateTime(cert.validTo) })}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      ) : null}
       <dt>{t('sso.domains')}</dt>
       <dd>{connection.allowedDomains.join(', ')}</dd>
       <dt>{t('sso.lastTest')}</dt>
@@ -207,7 +231,7 @@ function StatusCard({ status, canManage, onChanged }: { status: SsoStatus; canMa
 function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
   const t = useT()
   const presetId = useId()
-  const [preset, setPreset] = useState<OidcPreset>(connection?.preset ?? 'oidc')
+  const [preset, setPreset] = useState<OidcPreset>(connection && connection.preset !== 'saml' ? connection.preset : 'oidc')
   const [issuer, setIssuer] = useState(connection?.issuer ?? '')
   const [clientId, setClientId] = useState(connection?.clientId ?? '')
   const [clientSecret, setClientSecret] = useState('')

@@ -1,0 +1,75 @@
+import { inflateRawSync } from 'node:zlib'
+import * as samlify from 'samlify'
+import selfsigned from 'selfsigned'
+
+/**
+ * A real SAML 2.0 identity provider for the SSO tests, built with samlify: an XML-signature stack
+ * independent of the SP's (node-saml), signing assertions with a certificate generated here.
+ */
+samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped') })
+
+const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect'
+const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
+
+export interface TestSamlIdp {
+  entityId: string
+  metadataXml: string
+  certPem: string
+  /** The SAMLResponse (base64) this IdP posts back for the AuthnRequest in `authorizationUrl`. */
+  respond(authorizationUrl: string, email: string, options?: { audience?: string }): Promise<string>
+}
+
+export interface AuthnRequest {
+  id: string
+  issuer: string
+  acsUrl: string
+}
+
+/** The AuthnRequest a redirect-binding URL carries (deflated, base64). */
+export function authnRequestOf(authorizationUrl: string): AuthnRequest {
+  const xml = inflateRawSync(Buffer.from(new URL(authorizationUrl).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8')
+  return {
+    id: /\sID="([^"]+)"/.exec(xml)![1]!,
+    issuer: /<(?:\w+:)?Issuer[^>]*>([^<]+)</.exec(xml)![1]!,
+    acsUrl: /AssertionConsumerServiceURL="([^"]+)"/.exec(xml)![1]!
+  }
+}
+
+export async function startSamlIdp(entityId = 'https://idp.acme.example/saml', validity: { notBeforeDate?: Date; notAfterDate?: Date } = {}): Promise<TestSamlIdp> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: `Test IdP ${entityId}` }], { keySize: 2048, ...validity } as never)
+  const idp = samlify.IdentityProvider({
+    entityID: entityId,
+    privateKey: pems.private,
+    signingCert: pems.cert,
+    nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+    singleSignOnService: [{ Binding: REDIRECT, Location: 'https://idp.acme.example/saml/sso' }],
+    singleLogoutService: [{ Binding: REDIRECT, Location: 'https://idp.acme.example/saml/slo' }],
+    isAssertionEncrypted: false
+  } as never)
+  return {
+    entityId,
+    metadataXml: idp.getMetadata(),
+    certPem: pems.cert,
+    async respond(authorizationUrl, email, options = {}) {
+      const request = authnRequestOf(authorizationUrl)
+      const sp = samlify.ServiceProvider({
+        entityID: options.audience ?? request.issuer,
+        assertionConsumerService: [{ Binding: POST, Location: request.acsUrl }],
+        wantAssertionsSigned: true
+      } as never)
+      const response = await idp.createLoginResponse(sp, { extract: { request: { id: request.id } } } as never, 'post', { email })
+      return (response as { context: string }).context
+    }
+  }
+}
+
+/** The SAMLResponse's XML changed by `edit`, base64 again (a tampering browser or proxy). */
+export function editResponse(samlResponse: string, edit: (xml: string) => string): string {
+  return Buffer.from(edit(Buffer.from(samlResponse, 'base64').toString('utf8')), 'utf8').toString('base64')
+}
+
+/** POST the response to the ACS, as the IdP's auto-submitting form does. */
+export async function postToAcs(acsUrl: string, samlResponse: string): Promise<{ status: number; html: string }> {
+  const response = await fetch(acsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: '' }).toString() })
+  return { status: response.status, html: await response.text() }
+}
