@@ -4,6 +4,7 @@ import { AppShell } from './support/app-shell'
 import { forceCall, tapSocket } from './support/force-call'
 import { SignInPage } from './support/sign-in-page'
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider'
+import { serveSamlIdp } from '../support/saml-idp'
 
 // `gatehouse serve` inherits this: the local provider speaks plain http on 127.0.0.1 only.
 process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
@@ -152,5 +153,65 @@ test('a Viewer sees the status read-only; an Agent has no SSO screen and the cor
     }
     expect((await forceCall(window.page, 'sso:save-oidc', { preset: 'oidc', issuer: idp.issuer, clientId: 'x', allowedDomains: ['northwind.example'] })).error?.code).toBe('FORBIDDEN')
     await window.close()
+  }
+})
+
+test('an Admin connects a custom SAML 2.0 IdP from its metadata, tests it, turns it on, and a member signs in with SAML', async ({ page, browser }) => {
+  const samlIdp = await serveSamlIdp()
+  try {
+    await tapSocket(page)
+    await app().open(page)
+    await new SignInPage(page).signIn(owner.email, owner.password)
+    const shell = new AppShell(page)
+    await shell.expectVisible()
+    const saml = { name: 'Sam Saml', email: 'sam.saml@northwind.example' }
+    expect((await forceCall(page, 'users:invite', { emails: [saml.email], role: 'viewer' })).ok).toBe(true)
+    await shell.openSettings('Single sign-on')
+    await page.getByRole('radio', { name: 'Custom SAML 2.0' }).check()
+    await expect(page.getByText(/urn:gatehouse:account:/).first()).toBeVisible()
+    const form = page.getByRole('form', { name: 'Connect a SAML 2.0 identity provider' })
+    // Hostile metadata first: refused unread, beside the field.
+    await form.getByLabel('IdP metadata (XML)').fill(`<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${samlIdp.metadataXml}`)
+    await form.getByLabel('Allowed email domains').fill('northwind.example')
+    await form.getByRole('button', { name: 'Save and check' }).click()
+    await expect(form.getByText(/declares a DOCTYPE or an entity/).first()).toBeVisible()
+    await form.getByLabel('IdP metadata (XML)').fill(samlIdp.metadataXml)
+    await form.getByRole('button', { name: 'Save and check' }).click()
+    await expect(page.getByText('Saved and checked. Run a test sign-in next.')).toBeVisible()
+    await expect(page.getByTestId('sso-status')).toContainText('SHA-256')
+    await screenshot(page, 'sso-saml-configured')
+
+    const popupOpened = page.waitForEvent('popup')
+    await page.getByRole('button', { name: 'Run a test sign-in' }).click()
+    const popup = await popupOpened
+    await popup.getByLabel('Email').fill(owner.email)
+    await popup.getByRole('button', { name: 'Sign in at the IdP' }).click()
+    await popup.getByRole('button', { name: 'Continue to the service' }).click()
+    await expect(popup.getByText('Sign-in received')).toBeVisible()
+    await popup.close()
+    await expect(page.getByTestId('sso-report')).toContainText('The test sign-in passed.')
+    await expect(page.getByTestId('sso-person')).toContainText(`Signs in as ${owner.name}`)
+    await screenshot(page, 'sso-saml-test-passed')
+    await page.getByRole('button', { name: 'Turn on', exact: true }).click()
+    await expect(page.getByTestId('sso-status')).toContainText('Single sign-on is offered beside passwords')
+
+    const memberWindow = await openWindow(browser, app())
+    const memberPage = memberWindow.page
+    await memberPage.getByRole('button', { name: 'Sign in with SSO' }).click()
+    const ssoForm = memberPage.getByRole('form', { name: 'Sign in with SSO' })
+    await ssoForm.getByLabel('Email').fill(saml.email)
+    const memberPopupOpened = memberPage.waitForEvent('popup')
+    await ssoForm.getByRole('button', { name: 'Continue' }).click()
+    const memberPopup = await memberPopupOpened
+    await memberPopup.getByLabel('Email').fill(saml.email)
+    await memberPopup.getByRole('button', { name: 'Sign in at the IdP' }).click()
+    await memberPopup.getByRole('button', { name: 'Continue to the service' }).click()
+    await expect(memberPopup.getByText(/You are signed in to Gatehouse as/)).toBeVisible()
+    const memberShell = new AppShell(memberPage)
+    await memberShell.expectVisible()
+    await expect(memberShell.personRole).toHaveText('Viewer')
+    await memberWindow.close()
+  } finally {
+    await samlIdp.close()
   }
 })

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http'
 import { inflateRawSync } from 'node:zlib'
 import * as samlify from 'samlify'
 import selfsigned from 'selfsigned'
@@ -35,14 +36,18 @@ export function authnRequestOf(authorizationUrl: string): AuthnRequest {
   }
 }
 
-export async function startSamlIdp(entityId = 'https://idp.acme.example/saml', validity: { notBeforeDate?: Date; notAfterDate?: Date } = {}): Promise<TestSamlIdp> {
+export async function startSamlIdp(
+  entityId = 'https://idp.acme.example/saml',
+  validity: { notBeforeDate?: Date; notAfterDate?: Date } = {},
+  ssoLocation = 'https://idp.acme.example/saml/sso'
+): Promise<TestSamlIdp> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: `Test IdP ${entityId}` }], { keySize: 2048, ...validity } as never)
   const idp = samlify.IdentityProvider({
     entityID: entityId,
     privateKey: pems.private,
     signingCert: pems.cert,
     nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
-    singleSignOnService: [{ Binding: REDIRECT, Location: 'https://idp.acme.example/saml/sso' }],
+    singleSignOnService: [{ Binding: REDIRECT, Location: ssoLocation }],
     singleLogoutService: [{ Binding: REDIRECT, Location: 'https://idp.acme.example/saml/slo' }],
     isAssertionEncrypted: false
   } as never)
@@ -72,4 +77,52 @@ export function editResponse(samlResponse: string, edit: (xml: string) => string
 export async function postToAcs(acsUrl: string, samlResponse: string): Promise<{ status: number; html: string }> {
   const response = await fetch(acsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: '' }).toString() })
   return { status: response.status, html: await response.text() }
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/**
+ * The same IdP served on 127.0.0.1 for the browser tests: its SSO URL shows a sign-in form (an
+ * email), then a page whose button POSTs the signed response to the SP's ACS, as IdPs do.
+ */
+export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<void> }> {
+  let idp: TestSamlIdp | null = null
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (request.method === 'GET' && url.pathname === '/saml/sso') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        `<!doctype html><html lang="en"><head><title>Test IdP</title></head><body><h1>Test IdP sign-in</h1><form method="post" action="/saml/login">` +
+          `<input type="hidden" name="request" value="${escape(url.href)}"><label>Email <input name="email" type="email"></label><button type="submit">Sign in at the IdP</button></form></body></html>`
+      )
+      return
+    }
+    if (request.method === 'POST' && url.pathname === '/saml/login') {
+      let body = ''
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
+      request.on('end', () => {
+        const form = new URLSearchParams(body)
+        const authorizationUrl = form.get('request')!
+        void idp!.respond(authorizationUrl, form.get('email') ?? '').then((samlResponse) => {
+          const acs = authnRequestOf(authorizationUrl).acsUrl
+          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+            `<!doctype html><html lang="en"><head><title>Test IdP</title></head><body><form method="post" action="${escape(acs)}">` +
+              `<input type="hidden" name="SAMLResponse" value="${escape(samlResponse)}"><input type="hidden" name="RelayState" value=""><button type="submit">Continue to the service</button></form></body></html>`
+          )
+        })
+      })
+      return
+    }
+    response.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  const port = (server.address() as { port: number }).port
+  idp = await startSamlIdp(`http://127.0.0.1:${port}/saml`, {}, `http://127.0.0.1:${port}/saml/sso`)
+  return {
+    ...idp,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
 }

@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type JSX } from 'react'
+import { useEffect, useId, useRef, useState, type JSX, type ReactNode } from 'react'
 import { Badge } from '../../components/badge'
 import { Banner } from '../../components/banner'
 import { TextField } from '../../components/field'
 import { Spinner } from '../../components/spinner'
 import { formatDateTime } from '../../components/format'
 import { getBridge } from '../../app/bridge'
+import { downloadText } from '../../components/download'
 import { useFormErrors } from '../../app/field-errors'
 import { useSession } from '../../app/session-store'
 import type { SsoConnection, SsoStatus, SsoTestReport } from '../../../../shared/contract/sso'
@@ -81,7 +82,7 @@ export function SsoScreen(): JSX.Element {
                 <p className="muted">{t('sso.redirectIntro')}</p>
                 <CopyLine value={status.redirectUri} />
               </section>
-              {canManage ? <ConfigureCard connection={candidate?.protocol === 'oidc' ? candidate : null} onSaved={reload} /> : null}
+              {canManage ? <ProtocolChoice status={status} onSaved={reload} /> : null}
               {canManage && candidate ? <TestCard connection={candidate} onFinished={reload} /> : null}
               {canManage && candidate ? <EnableCard status={status} connection={candidate} onChanged={reload} /> : null}
             </>
@@ -228,6 +229,181 @@ function StatusCard({ status, canManage, onChanged }: { status: SsoStatus; canMa
   )
 }
 
+/** OpenID Connect (the presets and any provider) or custom SAML 2.0: the form for the chosen one. */
+function ProtocolChoice({ status, onSaved }: { status: SsoStatus; onSaved(): void }): JSX.Element {
+  const t = useT()
+  const candidate = status.draft ?? status.active
+  const [protocol, setProtocol] = useState<'oidc' | 'saml'>(candidate?.protocol ?? 'oidc')
+  return (
+    <>
+      <section className="settings-card" aria-labelledby="sso-protocol-title">
+        <h2 id="sso-protocol-title">{t('sso.protocolTitle')}</h2>
+        <Choices<'oidc' | 'saml'> legend={t('sso.protocolLegend')} name="sso-protocol" value={protocol} onChange={setProtocol} options={[['oidc', t('sso.protocolOidc')], ['saml', t('sso.protocolSaml')]]} />
+      </section>
+      {protocol === 'oidc' ? (
+        <ConfigureCard connection={candidate?.protocol === 'oidc' ? candidate : null} onSaved={onSaved} />
+      ) : (
+        <>
+          <SamlServiceProviderCard sp={status.samlServiceProvider} />
+          <SamlConfigureCard connection={candidate?.protocol === 'saml' ? candidate : null} onSaved={onSaved} />
+        </>
+      )}
+    </>
+  )
+}
+
+/** What the SAML IdP needs of Gatehouse: SP entity ID, ACS URL, and the SP metadata to upload. */
+function SamlServiceProviderCard({ sp }: { sp: SsoStatus['samlServiceProvider'] }): JSX.Element {
+  const t = useT()
+  return (
+    <section className="settings-card" aria-labelledby="sso-sp-title">
+      <h2 id="sso-sp-title">{t('sso.spTitle')}</h2>
+      <p className="muted">{t('sso.spIntro')}</p>
+      <dl className="settings-facts">
+        <dt>{t('sso.spEntityId')}</dt>
+        <dd>
+          <CopyLine value={sp.entityId} />
+        </dd>
+        <dt>{t('sso.acsUrl')}</dt>
+        <dd>
+          <CopyLine value={sp.acsUrl} />
+        </dd>
+      </dl>
+      <div>
+        <button type="button" className="button" onClick={() => downloadText('gatehouse-sp-metadata.xml', sp.metadataXml, 'application/samlmetadata+xml')}>
+          {t('sso.spDownload')}
+        </button>
+      </div>
+    </section>
+  )
+}
+
+const SAML_FIELDS = ['metadataXml', 'allowedDomains', 'emailClaim', 'nameClaim'] as const
+
+function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
+  const t = useT()
+  const metadataId = useId()
+  const [metadata, setMetadata] = useState('')
+  const [domains, setDomains] = useState(connection?.allowedDomains.join(', ') ?? '')
+  const [emailClaim, setEmailClaim] = useState(connection?.claims.email ?? 'nameID')
+  const [nameClaim, setNameClaim] = useState(connection?.claims.name ?? 'name')
+  const [busy, setBusy] = useState(false)
+  const [saved, setSaved] = useState(false)
+  const form = useFormErrors(SAML_FIELDS, { aliases: { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim' } })
+  async function save(): Promise<void> {
+    setBusy(true)
+    setSaved(false)
+    const result = await getBridge().invoke('sso:save-saml', {
+      metadataXml: metadata,
+      allowedDomains: splitDomains(domains),
+      claims: { email: emailClaim, name: nameClaim }
+    })
+    setBusy(false)
+    if (!result.ok) return void form.refuse(result.error)
+    form.clear()
+    setSaved(true)
+    onSaved()
+  }
+  return (
+    <ConnectionForm id="sso-saml-title" title={t('sso.samlTitle')} formLabel={t('sso.samlTitle')} banner={form.banner} saved={saved} busy={busy} submit={t('sso.saveSaml')} onSubmit={save}>
+        <div className="field">
+          <label className="field-label" htmlFor={metadataId}>
+            {t('sso.metadata')}
+          </label>
+          <textarea
+            id={metadataId}
+            className="textarea sso-metadata"
+            rows={6}
+            spellCheck={false}
+            value={metadata}
+            aria-invalid={form.fields.metadataXml ? true : undefined}
+            onChange={(e) => {
+              setMetadata(e.target.value)
+              form.edited('metadataXml')
+              setSaved(false)
+            }}
+          />
+          {form.fields.metadataXml ? <p className="field-error">{form.fields.metadataXml}</p> : null}
+          <p className="field-hint">{t('sso.metadataHint')}</p>
+          <input
+            type="file"
+            accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+            aria-label={t('sso.metadataFile')}
+            onChange={(e) => {
+              const file = e.target.files?.[0]
+              if (file) void file.text().then((text) => setMetadata(text))
+            }}
+          />
+        </div>
+        <TextField
+          label={t('sso.domains')}
+          name="saml-domains"
+          value={domains}
+          spellCheck={false}
+          placeholder={t('sso.domainsPlaceholder')}
+          hint={t('sso.domainsHint')}
+          error={form.fields.allowedDomains}
+          onChange={(e) => {
+            setDomains(e.target.value)
+            form.edited('allowedDomains')
+          }}
+        />
+        <div className="settings-grid">
+          <TextField label={t('sso.emailAttribute')} name="saml-email" value={emailClaim} spellCheck={false} hint={t('sso.emailAttributeHint')} error={form.fields.emailClaim} onChange={(e) => setEmailClaim(e.target.value)} />
+          <TextField label={t('sso.nameAttribute')} name="saml-name" value={nameClaim} spellCheck={false} error={form.fields.nameClaim} onChange={(e) => setNameClaim(e.target.value)} />
+        </div>
+    </ConnectionForm>
+  )
+}
+
+/** The domains typed in one field, separated by commas, semicolons or spaces. */
+function splitDomains(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((d) => d.trim())
+    .filter(Boolean)
+}
+
+/** A connection's form on its card: title, the refusal or "saved" banner, the fields, and Save and check. */
+function ConnectionForm(props: {
+  id: string
+  title: string
+  intro?: string
+  formLabel: string
+  banner: string | null
+  saved: boolean
+  busy: boolean
+  submit: string
+  onSubmit(): Promise<void>
+  children: ReactNode
+}): JSX.Element {
+  const t = useT()
+  return (
+    <section className="settings-card" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.intro ? <p className="muted">{props.intro}</p> : null}
+      <form
+        className="settings-form"
+        aria-label={props.formLabel}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          void props.onSubmit()
+        }}
+      >
+        {props.banner ? <Banner tone="error">{props.banner}</Banner> : null}
+        {props.saved ? <Banner tone="info">{t('sso.saved')}</Banner> : null}
+        {props.children}
+        <div>
+          <button type="submit" className="button button-primary" disabled={props.busy}>
+            {props.busy ? t('sso.checking') : props.submit}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
 function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
   const t = useT()
   const presetId = useId()
@@ -251,10 +427,7 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
       issuer,
       clientId,
       ...(clientSecret ? { clientSecret } : {}),
-      allowedDomains: domains
-        .split(/[\s,;]+/)
-        .map((d) => d.trim())
-        .filter(Boolean),
+      allowedDomains: splitDomains(domains),
       claims: { email: emailClaim, name: nameClaim }
     })
     setBusy(false)
@@ -271,20 +444,17 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
     setSaved(false)
   }
   return (
-    <section className="settings-card" aria-labelledby="sso-configure-title">
-      <h2 id="sso-configure-title">{t(connection ? 'sso.configureChange' : 'sso.configureTitle')}</h2>
-      <p className="muted">{t('sso.configureIntro')}</p>
-      <form
-        className="settings-form"
-        aria-label={t('sso.configureTitle')}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-      >
-        {form.banner ? <Banner tone="error">{form.banner}</Banner> : null}
-        {saved ? <Banner tone="info">{t('sso.saved')}</Banner> : null}
+    <ConnectionForm
+      id="sso-configure-title"
+      title={t(connection ? 'sso.configureChange' : 'sso.configureTitle')}
+      intro={t('sso.configureIntro')}
+      formLabel={t('sso.configureTitle')}
+      banner={form.banner}
+      saved={saved}
+      busy={busy}
+      submit={t('sso.save')}
+      onSubmit={save}
+    >
         <div className="field">
           <label className="field-label" htmlFor={presetId}>
             {t('sso.provider')}
@@ -334,13 +504,7 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
           <TextField label={t('sso.emailClaim')} name="sso-email-claim" value={emailClaim} spellCheck={false} error={form.fields.emailClaim} onChange={(e) => change('emailClaim', () => setEmailClaim(e.target.value))} />
           <TextField label={t('sso.nameClaim')} name="sso-name-claim" value={nameClaim} spellCheck={false} error={form.fields.nameClaim} onChange={(e) => change('nameClaim', () => setNameClaim(e.target.value))} />
         </div>
-        <div>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('sso.checking') : t('sso.save')}
-          </button>
-        </div>
-      </form>
-    </section>
+    </ConnectionForm>
   )
 }
 
