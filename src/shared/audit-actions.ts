@@ -72,6 +72,8 @@ export const AUDIT_ACTIONS = {
   'sso.tested': { label: 'SSO test sign-in', group: 'Single sign-on', readers: 'audit' },
   'sso.enabled': { label: 'SSO turned on', group: 'Single sign-on', readers: 'audit' },
   'sso.disabled': { label: 'SSO turned off', group: 'Single sign-on', readers: 'audit' },
+  'sso.certificate-expiring': { label: 'SSO certificate expiring', group: 'Single sign-on', readers: 'audit' },
+  'sso.certificate-expired': { label: 'SSO certificate expired', group: 'Single sign-on', readers: 'audit' },
 
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },

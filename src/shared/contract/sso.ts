@@ -77,6 +77,8 @@ export const ssoConnection = z.object({
   provider: oidcProvider.nullable(),
   /** SAML only: the IdP's SSO URL and trusted signing certificates. */
   saml: samlIdp.nullable(),
+  /** Certificates within 60 days of expiry (warning) or all expired (error), said in words. */
+  health: z.object({ level: z.enum(['ok', 'warning', 'error']), message: z.string().nullable() }),
   updatedAt: z.number(),
   updatedBy: z.string(),
   lastTest: ssoLastTest.nullable(),

@@ -42,6 +42,7 @@ const save = (input: Record<string, unknown> = {}) =>
 
 /** A whole test sign-in: start, the person signs in at the provider, the redirect reaches the listener. */
 async function testAs(login: string, change?: (callback: URL) => URL): Promise<{ report: SsoTestReport; page: { status: number; html: string }; callback: URL }> {
+  const before = await rowCounts(tc.core)
   const started = expectOk<{ testId: string; authorizationUrl: string; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
   const pending = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
   expect(pending.status).toBe('pending')
@@ -49,6 +50,9 @@ async function testAs(login: string, change?: (callback: URL) => URL): Promise<{
   expect(callback.origin).toBe(new URL(started.redirectUri).origin)
   const page = await deliver(change ? change(callback) : callback)
   const report = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+  // A test, passed or refused, creates no person, membership, session or login event.
+  const after = await rowCounts(tc.core)
+  for (const table of ['persons', 'memberships', 'sessions', 'login_events']) expect(after[table], table).toBe(before[table])
   return { report, page, callback }
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SsoConnection, SsoStatus, SsoTestReport } from '../../../src/shared/contract/sso'
-import { META, OWNER, openTestCore, rowCounts, setupAccount, TEST_STORE, type TestCore } from '../../support/core'
+import { META, OWNER, openTestCore, rowCounts, setupAccount, signIn, TEST_STORE, type TestCore } from '../../support/core'
 import { editResponse, postToAcs, startSamlIdp, type TestSamlIdp } from '../../support/saml-idp'
 import { auditSince, expectError, expectOk, ledgerSize, quickMember } from '../../support/users'
 
@@ -32,10 +32,14 @@ const save = (input: Record<string, unknown> = {}) => tc.core.dispatch(owner, 's
 
 /** A test sign-in whose IdP answer is made by `respond` (from the AuthnRequest in the URL) and POSTed to the ACS. */
 async function testWith(respond: (authorizationUrl: string) => Promise<string>): Promise<{ report: SsoTestReport; page: { status: number; html: string }; response: string; acs: string }> {
+  const before = await rowCounts(tc.core)
   const started = expectOk<{ testId: string; authorizationUrl: string; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
   const response = await respond(started.authorizationUrl)
   const page = await postToAcs(started.redirectUri, response)
   const report = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+  // A test, passed or refused, creates no person, membership, session or login event.
+  const after = await rowCounts(tc.core)
+  for (const table of ['persons', 'memberships', 'sessions', 'login_events']) expect(after[table], table).toBe(before[table])
   return { report, page, response, acs: started.redirectUri }
 }
 const failed = (report: SsoTestReport) => report.checks.find((c) => !c.ok)
@@ -156,6 +160,17 @@ describe('SAML 2.0: test sign-in, SP-initiated, with every check', () => {
     expect(failed(report)).toMatchObject({ id: 'time', detail: expect.stringMatching(/expired or not yet valid/) })
   })
 
+  it('refuses an assertion that is not yet valid (the computer\u2019s clock two hours behind)', async () => {
+    const started = expectOk<{ testId: string; authorizationUrl: string; redirectUri: string }>(await tc.core.dispatch(owner, 'sso:test-start', {}))
+    const response = await idp.respond(started.authorizationUrl, MEMBER.email)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() - 2 * 3_600_000)
+    await postToAcs(started.redirectUri, response)
+    vi.useRealTimers()
+    const report = expectOk<SsoTestReport>(await tc.core.dispatch(owner, 'sso:test-result', { testId: started.testId }))
+    expect(failed(report)).toMatchObject({ id: 'time', detail: expect.stringMatching(/not yet valid/) })
+  })
+
   it('refuses a replayed response (posted again to a new sign-in)', async () => {
     const first = await testWith((url) => idp.respond(url, MEMBER.email))
     expect(first.report.status).toBe('passed')
@@ -188,5 +203,45 @@ describe('SAML 2.0: enable and sign in', () => {
     const refused = expectOk<{ status: string; message: string | null }>(await tc.core.dispatch(other, 'sso:sign-in-result', { flowId: again.flowId }))
     expect(refused.status).toBe('refused')
     expect(refused.message).toMatch(/does not verify with any trusted certificate/)
+  })
+})
+
+describe('SAML 2.0: certificate warnings with a moved clock', () => {
+  it('warns 60, 30 and 7 days before a trusted certificate expires and when it has, each audited once, and says so on the status', async () => {
+    const fresh = await openTestCore(undefined, undefined, undefined)
+    try {
+      await setupAccount(fresh.core)
+      const day = 86_400_000
+      const start = fresh.clock.now()
+      // A certificate valid for 45 more days, by the core's (manual) clock.
+      const soon = await startSamlIdp('https://soon.acme.example/saml', { notBeforeDate: new Date(start - 300 * day), notAfterDate: new Date(start + 45 * day + 3_600_000) })
+      let admin = await signIn(fresh.core, OWNER.email, OWNER.password)
+      expectOk(await fresh.core.dispatch(admin, 'sso:save-saml', { manual: { entityId: soon.entityId, ssoUrl: 'https://soon.acme.example/sso', certificates: [soon.certPem] }, allowedDomains: ['acme.example'] }))
+      const seq = await ledgerSize(fresh.core)
+      const warnings = async () => (await auditSince(fresh.core, seq)).filter((e) => e.action.startsWith('sso.certificate')).map((e) => `${e.action} ${(e.after as { threshold: number }).threshold}`)
+
+      await fresh.core.tick()
+      await fresh.core.tick()
+      expect(await warnings()).toEqual(['sso.certificate-expiring 60'])
+      const status = expectOk<SsoStatus>(await fresh.core.dispatch(admin, 'sso:status', {}))
+      expect(status.draft!.health).toMatchObject({ level: 'warning', message: expect.stringMatching(/expires in 45 days: trust the IdP's next certificate/) })
+
+      for (const [days, expected] of [
+        [20, ['sso.certificate-expiring 60', 'sso.certificate-expiring 30']],
+        [20, ['sso.certificate-expiring 60', 'sso.certificate-expiring 30', 'sso.certificate-expiring 7']],
+        [10, ['sso.certificate-expiring 60', 'sso.certificate-expiring 30', 'sso.certificate-expiring 7', 'sso.certificate-expired 0']]
+      ] as const) {
+        fresh.clock.advance(days * day)
+        await fresh.core.tick()
+        await fresh.core.tick()
+        expect(await warnings()).toEqual(expected)
+      }
+      admin = await signIn(fresh.core, OWNER.email, OWNER.password)
+      const expired = expectOk<SsoStatus>(await fresh.core.dispatch(admin, 'sso:status', {}))
+      expect(expired.draft!.health).toMatchObject({ level: 'error', message: expect.stringMatching(/Every trusted signing certificate has expired/) })
+      expect(expired.draft!.saml!.certificates[0]!.daysLeft).toBeLessThan(0)
+    } finally {
+      await fresh.dispose()
+    }
   })
 })

@@ -1,5 +1,5 @@
 import type { Feature } from '../kernel/kernel'
-import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, testResult } from './service'
+import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, sweepCertificates, testResult } from './service'
 import { signInResult, SsoSignIns, startSignIn } from './sign-in'
 
 /** Single sign-on: the connection to the account's identity provider, configured and tested. */
@@ -15,6 +15,13 @@ export const ssoFeature: Feature = (kernel) => {
   kernel.handle('sso:disable', (ctx) => disableSso(kernel, ctx))
   kernel.handle('sso:sign-in-start', (ctx, input) => startSignIn(kernel, ctx, signIns, input))
   kernel.handle('sso:sign-in-result', (ctx, input) => signInResult(ctx, signIns, input))
+  // Certificate warnings: checked on the first tick and hourly after (a few rows per account).
+  let checkedAt = Number.NEGATIVE_INFINITY
+  kernel.onTick(async (now) => {
+    if (now - checkedAt < 3_600_000) return
+    checkedAt = now
+    await sweepCertificates(kernel, now)
+  })
   kernel.onClose(() => {
     flows.closeAll()
     signIns.closeAll()

@@ -164,3 +164,14 @@ export async function findMemberByEmail(
   )
   return rows[0]
 }
+
+/** Record that a certificate's warning at `threshold` days was raised; false when it already was. */
+export async function noteCertificateThreshold(q: Executor, accountId: string, connectionId: string, fingerprint: string, threshold: number, now: number): Promise<boolean> {
+  return (
+    (await run(
+      q,
+      sql`INSERT INTO sso_certificate_notices (account_id, connection_id, fingerprint, threshold, noticed_at) VALUES (${accountId}, ${connectionId}, ${fingerprint}, ${threshold}, ${now})
+        ON CONFLICT (connection_id, fingerprint, threshold) DO NOTHING`
+    )) === 1
+  )
+}

@@ -124,7 +124,7 @@ export function describeSamlError(error: unknown): FlowCheck {
   if (/subject confirmation/i.test(message)) {
     return { ...TIME, ok: false, detail: `The assertion's subject confirmation is expired or not yet valid, or names another ACS (${message}): check this computer's clock against the IdP's, and the ACS URL registered there.` }
   }
-  if (/expired|NotBefore|NotOnOrAfter|clock|skew/i.test(message)) return { ...TIME, ok: false, detail: `The assertion is expired or not yet valid (${message}): check this computer's clock against the IdP's.` }
+  if (/expired|not yet valid|NotBefore|NotOnOrAfter|clock|skew/i.test(message)) return { ...TIME, ok: false, detail: `The assertion is expired or not yet valid (${message}): check this computer's clock against the IdP's.` }
   if (/No.*signature|not signed|unsigned|missing.*signature/i.test(message)) return { ...SIGNATURE, ok: false, detail: 'The assertion is not signed: Gatehouse requires a signed assertion.' }
   if (/signature/i.test(message)) return { ...SIGNATURE, ok: false, detail: `The signature does not verify with any trusted certificate (${message}): the assertion was changed, or signed by a certificate that is not trusted.` }
   if (/recipient|destination/i.test(message)) return { id: 'recipient', label: 'Sent to this ACS (recipient)', ok: false, detail: message }

@@ -5,15 +5,15 @@ import type { SsoCheck, SsoConnection, SsoStatus, SsoTestReport } from '../../..
 import { ROLE_LABELS } from '../../../shared/permissions'
 import { DESKTOP_REDIRECT_URI, OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
 import type { AuditEntry } from '../audit/ledger'
-import type { CallContext } from '../context'
+import { SYSTEM_ACTOR, type CallContext } from '../context'
 import { accountOf, auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
 import { generateServiceProviderMetadata } from '@node-saml/node-saml'
-import { describeCertificate, toPem } from './certificates'
+import { certificatesHealth, describeCertificate, thresholdOf, toPem } from './certificates'
 import { checkIssuer, discover, httpLoopbackAllowed, providerOf, type OidcConfig } from './oidc'
 import { acsUrl, parseIdpMetadata, spEntityIdOf, type SamlConfig } from './saml'
-import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
+import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, noteCertificateThreshold, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
 
 /** How long a test sign-in waits for the provider's redirect. */
 export const TEST_FLOW_MS = 10 * 60_000
@@ -89,8 +89,10 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
   }
   if (row.protocol === 'saml') {
     const config = JSON.parse(row.config) as SamlConfig
+    const certificates = config.certificates.map((pem) => describeCertificate(pem, now))
     return {
       ...common,
+      health: certificatesHealth(certificates),
       protocol: 'saml',
       preset: 'saml',
       issuer: config.idpEntityId,
@@ -99,7 +101,7 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
       claims: config.claims,
       allowedDomains: config.allowedDomains,
       provider: null,
-      saml: { ssoUrl: config.ssoUrl, certificates: config.certificates.map((pem) => describeCertificate(pem, now)) }
+      saml: { ssoUrl: config.ssoUrl, certificates }
     }
   }
   const config = JSON.parse(row.config) as OidcConfig
@@ -113,7 +115,8 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
     claims: config.claims,
     allowedDomains: config.allowedDomains,
     provider: config.provider,
-    saml: null
+    saml: null,
+    health: { level: 'ok', message: null }
   }
 }
 
@@ -458,4 +461,41 @@ export async function testResult(kernel: Kernel, ctx: CallContext, flows: SsoFlo
   const row = await findTest(kernel.store.db, accountId, input.testId)
   if (!row) throw new AppError('NOT_FOUND', 'No such test sign-in in this account.')
   return JSON.parse(row.report) as SsoTestReport
+}
+
+/**
+ * The timer's sweep of trusted SAML certificates: each warning (60, 30, 7 days before expiry, and
+ * expired) is audited once per certificate, as the system, and the account's SSO screens refresh.
+ */
+export async function sweepCertificates(kernel: Kernel, now: number): Promise<void> {
+  const touched = new Set<string>()
+  for (const connection of await listConnections(kernel.store.db)) {
+    if (connection.protocol !== 'saml') continue
+    const config = JSON.parse(connection.config) as SamlConfig
+    for (const pem of config.certificates) {
+      const cert = describeCertificate(pem, now)
+      const threshold = thresholdOf(cert.daysLeft)
+      if (threshold === null) continue
+      await kernel.tx(async (t) => {
+        if (!(await noteCertificateThreshold(t, connection.accountId, connection.id, cert.fingerprint256, threshold, now))) return
+        const on = new Date(cert.validTo).toISOString().slice(0, 10)
+        const where = `${connection.slot === 'active' ? 'the active' : 'the prepared'} single sign-on connection (${connectionLabel(connection)})`
+        await kernel.ledger.append(t, {
+          accountId: connection.accountId,
+          actor: SYSTEM_ACTOR,
+          action: threshold === 0 ? 'sso.certificate-expired' : 'sso.certificate-expiring',
+          summary:
+            threshold === 0
+              ? `The SAML signing certificate ${cert.subject} (SHA-256 ${cert.fingerprint256}) of ${where} expired on ${on}: assertions it signed are refused.`
+              : `The SAML signing certificate ${cert.subject} (SHA-256 ${cert.fingerprint256}) of ${where} expires in ${cert.daysLeft} days, on ${on}: trust the IdP's next certificate before then.`,
+          target: { type: 'sso-connection', id: connection.id, name: connectionLabel(connection) },
+          after: { fingerprint256: cert.fingerprint256, validTo: cert.validTo, daysLeft: cert.daysLeft, threshold },
+          ip: null,
+          device: null
+        })
+        touched.add(connection.accountId)
+      })
+    }
+  }
+  for (const accountId of touched) kernel.publish(accountId, ['sso', 'audit'])
 }

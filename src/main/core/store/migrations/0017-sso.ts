@@ -8,6 +8,8 @@ import type { Migration } from './types'
  * configuration a test ran against (test_no orders a connection's tests: times can tie): a change after a test needs a new test before enabling.
  * Enabling makes the tested draft the active connection (replacing the one before) with how it is
  * used: offered beside passwords or enforced, and just-in-time or pre-provisioned.
+ * sso_certificate_notices remembers which expiry warning (60, 30, 7 days, expired) of which trusted
+ * certificate was already raised, so each is audited once.
  */
 export const migration0017: Migration = {
   version: 17,
@@ -46,6 +48,14 @@ export const migration0017: Migration = {
       test_no INTEGER NOT NULL
     );
     CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, test_no);
+    CREATE TABLE sso_certificate_notices (
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      connection_id TEXT NOT NULL REFERENCES sso_connections(connection_id) ON DELETE CASCADE,
+      fingerprint TEXT NOT NULL,
+      threshold INTEGER NOT NULL,
+      noticed_at INTEGER NOT NULL,
+      PRIMARY KEY (connection_id, fingerprint, threshold)
+    );
   `,
   postgres: `
     CREATE TABLE sso_connections (
@@ -81,5 +91,13 @@ export const migration0017: Migration = {
       test_no INTEGER NOT NULL
     );
     CREATE INDEX sso_tests_by_connection ON sso_tests (connection_id, test_no);
+    CREATE TABLE sso_certificate_notices (
+      account_id TEXT NOT NULL REFERENCES accounts(account_id),
+      connection_id TEXT NOT NULL REFERENCES sso_connections(connection_id) ON DELETE CASCADE,
+      fingerprint TEXT NOT NULL,
+      threshold INTEGER NOT NULL,
+      noticed_at BIGINT NOT NULL,
+      PRIMARY KEY (connection_id, fingerprint, threshold)
+    );
   `
 }

@@ -118,7 +118,11 @@ function CopyLine({ value }: { value: string }): JSX.Element {
 function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Element {
   const t = useT()
   return (
-    <dl className="settings-facts">
+    <>
+      {connection.health.message ? (
+        <Banner tone={connection.health.level === 'error' ? 'error' : 'warning'}>{connection.health.message}</Banner>
+      ) : null}
+      <dl className="settings-facts">
       <dt>{t('sso.provider')}</dt>
       <dd>{t(PRESET_LABELS[connection.preset])}</dd>
       <dt>{t(connection.saml ? 'sso.idpEntityId' : 'sso.issuer')}</dt>
@@ -169,7 +173,8 @@ function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Ele
           t('sso.notTested')
         )}
       </dd>
-    </dl>
+      </dl>
+    </>
   )
 }
 
