@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 /** Tests of the SQLite file itself (pages, WAL, keys.json, its migrations' SQLite text). */
@@ -9,12 +10,18 @@ const SQLITE_FILE_TESTS = [
   'test/unit/core/store/wal-damage.test.ts'
 ]
 
+// The tests' identity providers serve https on 127.0.0.1 with the test certificate
+// (test/support/test-tls.ts): every test process trusts it.
+const TEST_CA = fileURLToPath(new URL('./test/fixtures/tls/idp-cert.pem', import.meta.url))
+
 export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Read by Node when each test process starts (the forks get it in their environment).
+    env: { NODE_EXTRA_CA_CERTS: TEST_CA },
     reporters: ['default'],
     projects: [
       {

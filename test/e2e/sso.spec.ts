@@ -6,8 +6,9 @@ import { SignInPage } from './support/sign-in-page'
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider'
 import { serveSamlIdp } from '../support/saml-idp'
 
-// `gatehouse serve` inherits this: the local provider speaks plain http on 127.0.0.1 only.
-process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
+// The local providers serve https with the test certificate: `gatehouse serve` trusts it through
+// NODE_EXTRA_CA_CERTS (support/app.ts); the browser is told to accept it.
+test.use({ ignoreHTTPSErrors: true })
 
 const owner = { ...DEFAULT_OWNER, account: 'Northwind SSO' }
 const admin = { name: 'Grace Admin', email: 'grace.admin@northwind.example', password: 'orchid-tunnel-basalt-38' }
@@ -23,7 +24,7 @@ test.afterAll(async () => {
 })
 
 async function openWindow(browser: Browser, target: App): Promise<{ page: Page; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true })
   const page = await context.newPage()
   await tapSocket(page)
   await target.open(page)

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:https'
 import Provider from 'oidc-provider'
+import { createTestHttpsServer } from './test-tls'
 
 /**
- * A real OpenID Connect provider (oidc-provider) on 127.0.0.1 for the SSO tests: one native client
+ * A real OpenID Connect provider (oidc-provider) on https://127.0.0.1 for the SSO tests (the test certificate, test-tls.ts): one native client
  * (no secret, PKCE required, any loopback port: RFC 8252 §7.3), its development login and consent
  * screens, and the people it knows by login. Started by the test, stopped after.
  */
@@ -24,10 +25,10 @@ export const TEST_CLIENT_ID = 'gatehouse-desktop'
 export async function startOidcProvider(people: Record<string, TestPerson>): Promise<TestOidcProvider> {
   const known = new Map(Object.entries(people))
   let handler: ((req: never, res: never) => void) | null = null
-  const server: Server = createServer((req, res) => (handler ? handler(req as never, res as never) : res.writeHead(503).end()))
+  const server: Server = createTestHttpsServer((req, res) => (handler ? handler(req as never, res as never) : res.writeHead(503).end()))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const port = (server.address() as { port: number }).port
-  const issuer = `http://127.0.0.1:${port}`
+  const issuer = `https://127.0.0.1:${port}`
   const provider = new Provider(issuer, {
     clients: [
       {

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:https'
 import { inflateRawSync } from 'node:zlib'
 import * as samlify from 'samlify'
 import selfsigned from 'selfsigned'
+import { createTestHttpsServer } from './test-tls'
 
 /**
  * A real SAML 2.0 identity provider for the SSO tests, built with samlify: an XML-signature stack
@@ -82,12 +83,12 @@ export async function postToAcs(acsUrl: string, samlResponse: string): Promise<{
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
- * The same IdP served on 127.0.0.1 for the browser tests: its SSO URL shows a sign-in form (an
+ * The same IdP served on https://127.0.0.1 (the test certificate) for the browser tests: its SSO URL shows a sign-in form (an
  * email), then a page whose button POSTs the signed response to the SP's ACS, as IdPs do.
  */
 export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<void> }> {
   let idp: TestSamlIdp | null = null
-  const server: Server = createServer((request, response) => {
+  const server: Server = createTestHttpsServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (request.method === 'GET' && url.pathname === '/saml/sso') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
@@ -116,7 +117,7 @@ export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<v
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const port = (server.address() as { port: number }).port
-  idp = await startSamlIdp(`http://127.0.0.1:${port}/saml`, {}, `http://127.0.0.1:${port}/saml/sso`)
+  idp = await startSamlIdp(`https://127.0.0.1:${port}/saml`, {}, `https://127.0.0.1:${port}/saml/sso`)
   return {
     ...idp,
     close: () =>

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { expect, test as base, type Page } from '@playwright/test'
 import { createTestDatabase } from '../../support/postgres'
 import { expectAccessible } from './axe'
+import { TEST_TLS_CERT_FILE } from '../../support/test-tls'
 
 /** The build under test; `GATEHOUSE_E2E_BUILD` points elsewhere (e.g. a private build) when needed. */
 const BUILD_DIR = resolve(process.env.GATEHOUSE_E2E_BUILD ?? 'out')
@@ -81,7 +82,8 @@ export class App {
     // The postgres project (playwright.config.ts) runs the same flows on a fresh PostgreSQL database.
     const postgres = base.info().project.name === 'postgres' ? process.env.GATEHOUSE_E2E_POSTGRES : undefined
     const database = postgres ? await createTestDatabase(postgres) : null
-    const env: NodeJS.ProcessEnv = { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' }
+    // The SSO specs' identity providers serve https with the test certificate: the console trusts it (test-tls.ts).
+    const env: NodeJS.ProcessEnv = { ...process.env, GATEHOUSE_PASSPHRASE: PASSPHRASE, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: TEST_TLS_CERT_FILE }
     if (database) env.GATEHOUSE_STORE = database.url
     try {
       if (options.init) {

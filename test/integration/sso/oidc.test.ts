@@ -1,13 +1,11 @@
 import { createServer, type Server } from 'node:http'
+import { createTestHttpsServer } from '../../support/test-tls'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../src/main/cli/index'
 import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/sso'
 import { META, OWNER, openTestCore, rowCounts, setupAccount, TEST_PASSPHRASE, testDb, type TestCore } from '../../support/core'
 import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
 import { accountIdOf, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember } from '../../support/users'
-
-// The local provider speaks plain http on 127.0.0.1 (the product refuses http everywhere else).
-process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK = '1'
 
 let idp: TestOidcProvider
 let tc: TestCore
@@ -100,12 +98,12 @@ describe('OpenID Connect: configure, checked', () => {
     let fakeIssuer: string
     let document: Record<string, unknown> = {}
     beforeAll(async () => {
-      fake = createServer((req, res) => {
+      fake = createTestHttpsServer((req, res) => {
         if (req.url === '/.well-known/openid-configuration') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document))
         else res.writeHead(404).end('not here')
       })
       await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', () => resolve()))
-      fakeIssuer = `http://127.0.0.1:${(fake.address() as { port: number }).port}`
+      fakeIssuer = `https://127.0.0.1:${(fake.address() as { port: number }).port}`
     })
     afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())))
     const valid = () => ({
@@ -137,7 +135,7 @@ describe('OpenID Connect: configure, checked', () => {
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()))
       const port = (probe.address() as { port: number }).port
       await new Promise<void>((resolve) => probe.close(() => resolve()))
-      expectError(await save({ issuer: `http://127.0.0.1:${port}` }), 'VALIDATION', new RegExp(`Could not reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
+      expectError(await save({ issuer: `https://127.0.0.1:${port}` }), 'VALIDATION', new RegExp(`Could not reach https://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
     })
   })
 })

@@ -28,14 +28,6 @@ export interface OidcConfig {
 const ENTRA_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0$/
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/**
- * Plain http to an identity provider on this machine's loopback, for the tests' local providers
- * only (GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK=1, set by the test harness). Never any other host.
- */
-export function httpLoopbackAllowed(url: URL): boolean {
-  return process.env.GATEHOUSE_SSO_ALLOW_HTTP_LOOPBACK === '1' && url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]')
-}
-
 function refuse(message: string): never {
   throw new AppError('VALIDATION', message, { issues: [{ path: 'issuer', message }] })
 }
@@ -48,7 +40,7 @@ export function checkIssuer(preset: OidcPreset, issuer: string): URL {
   } catch {
     refuse(`"${issuer}" is not a URL. ${OIDC_PRESET_INFO[preset].issuerHelp}`)
   }
-  if (url.protocol !== 'https:' && !httpLoopbackAllowed(url)) refuse(`The issuer must be an https:// URL (${OIDC_PRESET_INFO[preset].label} publishes one).`)
+  if (url.protocol !== 'https:') refuse(`The issuer must be an https:// URL (${OIDC_PRESET_INFO[preset].label} publishes one).`)
   if (url.username || url.password) refuse('The issuer URL cannot hold a user name or password.')
   if (url.search || url.hash) refuse('The issuer URL has no query (?…) or fragment (#…).')
   if (preset === 'google' && url.href.replace(/\/$/, '') !== 'https://accounts.google.com') refuse(`Google's issuer is always https://accounts.google.com, not ${issuer}.`)
@@ -94,10 +86,9 @@ function clientAuth(secret: string | null, methods: readonly string[] | undefine
 
 /** Fetch and check the discovery document; returns openid-client's configuration for the flow. */
 export async function discover(issuer: URL, clientId: string, secret: string | null): Promise<client.Configuration> {
-  const execute = httpLoopbackAllowed(issuer) ? [client.allowInsecureRequests] : []
   let config: client.Configuration
   try {
-    config = await client.discovery(issuer, clientId, undefined, client.None(), { execute, timeout: 10 })
+    config = await client.discovery(issuer, clientId, undefined, client.None(), { timeout: 10 })
   } catch (error) {
     discoveryRefusal(issuer, error)
   }
@@ -110,11 +101,10 @@ export async function discover(issuer: URL, clientId: string, secret: string | n
   }
   for (const endpoint of [meta.authorization_endpoint, meta.token_endpoint, meta.jwks_uri]) {
     const url = new URL(endpoint)
-    if (url.protocol !== 'https:' && !httpLoopbackAllowed(url)) refuse(`The provider's endpoint ${endpoint} is not https://.`)
+    if (url.protocol !== 'https:') refuse(`The provider's endpoint ${endpoint} is not https://.`)
   }
   if (!secret) return config
   const withSecret = new client.Configuration(meta, clientId, undefined, clientAuth(secret, meta.token_endpoint_auth_methods_supported))
-  for (const fn of execute) fn(withSecret)
   withSecret.timeout = 10
   return withSecret
 }

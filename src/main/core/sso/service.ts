@@ -11,7 +11,7 @@ import type { Kernel } from '../kernel/kernel'
 import { commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
 import { generateServiceProviderMetadata } from '@node-saml/node-saml'
 import { certificatesHealth, describeCertificate, thresholdOf, toPem } from './certificates'
-import { checkIssuer, discover, httpLoopbackAllowed, providerOf, type OidcConfig } from './oidc'
+import { checkIssuer, discover, providerOf, type OidcConfig } from './oidc'
 import { acsUrl, parseIdpMetadata, spEntityIdOf, type SamlConfig } from './saml'
 import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, noteCertificateThreshold, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
 
@@ -185,7 +185,7 @@ export async function saveOidc(kernel: Kernel, ctx: CallContext, input: ParsedIn
 export async function saveSaml(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:save-saml'>): Promise<SsoConnection> {
   const idp = input.metadataXml !== undefined ? parseIdpMetadata(input.metadataXml) : manualIdp(input.manual!)
   const sso = URL.canParse(idp.ssoUrl) ? new URL(idp.ssoUrl) : null
-  if (!sso || (sso.protocol !== 'https:' && !httpLoopbackAllowed(sso))) {
+  if (!sso || sso.protocol !== 'https:') {
     const message = `The IdP's SSO URL ${idp.ssoUrl} is not https://: the sign-in would cross the network in the clear.`
     throw new AppError('VALIDATION', message, { issues: [{ path: input.metadataXml !== undefined ? 'metadataXml' : 'manual.ssoUrl', message }] })
   }
