@@ -51,7 +51,9 @@ export const ssoCertificate = z.object({
   fingerprint256: z.string(),
   validFrom: z.number(),
   validTo: z.number(),
-  daysLeft: z.number().int()
+  daysLeft: z.number().int(),
+  /** Within a warning threshold (60 days or less), or expired: the core's thresholds (certificates.ts). */
+  level: z.enum(['ok', 'warning', 'error'])
 })
 export type SsoCertificate = z.infer<typeof ssoCertificate>
 

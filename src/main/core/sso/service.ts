@@ -25,7 +25,6 @@ interface PendingTest {
   connection: SsoConnectionRow
   config: CommonConfig
   startedAt: number
-  expiresAt: number
   audit: Pick<AuditEntry, 'accountId' | 'actor' | 'ip' | 'device'>
   flow: StartedFlow
   timer: NodeJS.Timeout
@@ -89,7 +88,11 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
   }
   if (row.protocol === 'saml') {
     const config = JSON.parse(row.config) as SamlConfig
-    const certificates = config.certificates.map((pem) => describeCertificate(pem, now))
+    const certificates = config.certificates.map((pem) => {
+      const facts = describeCertificate(pem, now)
+      const threshold = thresholdOf(facts.daysLeft)
+      return { ...facts, level: threshold === null ? ('ok' as const) : threshold === 0 ? ('error' as const) : ('warning' as const) }
+    })
     return {
       ...common,
       health: certificatesHealth(certificates),
@@ -326,7 +329,7 @@ export async function startTest(kernel: Kernel, ctx: CallContext, flows: SsoFlow
   const expiresAt = ctx.now + TEST_FLOW_MS
   const timer = setTimeout(() => void expireTest(kernel, flows, testId), TEST_FLOW_MS)
   timer.unref()
-  flows.pending.set(testId, { testId, accountId, connection, config: commonConfig(connection), startedAt: ctx.now, expiresAt, audit: auditBase(ctx), flow, timer })
+  flows.pending.set(testId, { testId, accountId, connection, config: commonConfig(connection), startedAt: ctx.now, audit: auditBase(ctx), flow, timer })
   return { testId, authorizationUrl: flow.authorizationUrl, redirectUri: flow.redirectUri, expiresAt }
 }
 

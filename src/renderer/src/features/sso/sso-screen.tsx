@@ -144,7 +144,7 @@ function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Ele
             <ul className="sso-certificates">
               {connection.saml.certificates.map((cert) => (
                 <li key={cert.fingerprint256}>
-                  <Badge tone={cert.daysLeft < 0 ? 'red' : cert.daysLeft <= 7 ? 'red' : cert.daysLeft <= 60 ? 'amber' : 'green'}>
+                  <Badge tone={cert.level === 'error' ? 'red' : cert.level === 'warning' ? 'amber' : 'green'}>
                     {cert.daysLeft < 0 ? t('sso.certExpired') : t('sso.certDaysLeft', { count: cert.daysLeft })}
                   </Badge>{' '}
                   {cert.subject}
