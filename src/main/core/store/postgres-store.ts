@@ -279,7 +279,9 @@ export async function openPostgresStore(url: string, source: KeySource, options:
       async close() {
         if (closed) return
         closed = true
-        // Destroy the lock connection: its session (and the advisory lock) ends with it.
+        // Unlock first: a destroyed connection's session (and its advisory lock) ends only when the
+        // server notices, so a core reopened at once could still find the lock held.
+        await lockClient?.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK]).catch(() => undefined)
         lockClient?.release(true)
         await Promise.all([db.destroy(), ...[...readers.values()].map((r) => r.destroy())])
       }
