@@ -60,6 +60,9 @@ test('an Admin connects OpenID Connect, tests it, turns it on, and a member sign
   await shell.openSettings('Single sign-on')
   await expect(adminPage.getByTestId('sso-status')).toContainText('No identity provider is connected yet.')
   await expect(adminPage.getByTestId('sso-redirect-uri')).toHaveText('http://127.0.0.1/sso/callback')
+  // Through the web host, the provider sends the tab back to the host's own callback route.
+  const origin = new URL(app().url).origin
+  await expect(adminPage.getByTestId('sso-web-redirect-uri')).toHaveText(`${origin}/sso/callback`)
   await screenshot(adminPage, 'sso-empty')
 
   // Configure: a wrong issuer is refused beside its field, then the right one is checked and saved.
@@ -83,6 +86,7 @@ test('an Admin connects OpenID Connect, tests it, turns it on, and a member sign
   const popup = await popupOpened
   await signInAtProvider(popup, 'grace')
   await expect(popup.getByText('Sign-in received')).toBeVisible()
+  expect(popup.url().startsWith(`${origin}/sso/callback?`)).toBe(true)
   await popup.close()
   const report = adminPage.getByTestId('sso-report')
   await expect(report).toContainText('The test sign-in passed.')
@@ -189,6 +193,8 @@ test('an Admin connects a custom SAML 2.0 IdP from its metadata, tests it, turns
     await popup.getByRole('button', { name: 'Sign in at the IdP' }).click()
     await popup.getByRole('button', { name: 'Continue to the service' }).click()
     await expect(popup.getByText('Sign-in received')).toBeVisible()
+    // The IdP posted to the web host's own ACS route (no loopback port of the core).
+    expect(popup.url()).toBe(`${new URL(app().url).origin}/sso/saml/acs`)
     await popup.close()
     await expect(page.getByTestId('sso-report')).toContainText('The test sign-in passed.')
     await expect(page.getByTestId('sso-person')).toContainText(`Signs in as ${owner.name}`)

@@ -282,7 +282,7 @@ describe('web host: WebSocket upgrade', () => {
     const client = await IpcClient.open(port, { bearer: host.token })
     expect((await client.call('auth:status')).ok).toBe(true)
     await client.close()
-    expect(spy.connects[before]).toEqual({ transport: 'web', ip: '127.0.0.1', device: 'script' })
+    expect(spy.connects[before]).toEqual({ transport: 'web', ip: '127.0.0.1', device: 'script', callbackBase: `http://127.0.0.1:${port}` })
 
     const browser = await IpcClient.open(port, {
       bearer: host.token,

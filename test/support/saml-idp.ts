@@ -75,8 +75,8 @@ export function editResponse(samlResponse: string, edit: (xml: string) => string
 }
 
 /** POST the response to the ACS, as the IdP's auto-submitting form does. */
-export async function postToAcs(acsUrl: string, samlResponse: string): Promise<{ status: number; html: string }> {
-  const response = await fetch(acsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: '' }).toString() })
+export async function postToAcs(acsUrl: string, samlResponse: string, relayState = ''): Promise<{ status: number; html: string }> {
+  const response = await fetch(acsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: relayState }).toString() })
   return { status: response.status, html: await response.text() }
 }
 
@@ -105,9 +105,11 @@ export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<v
         const authorizationUrl = form.get('request')!
         void idp!.respond(authorizationUrl, form.get('email') ?? '').then((samlResponse) => {
           const acs = authnRequestOf(authorizationUrl).acsUrl
+          // An IdP echoes the RelayState the request came with.
+          const relayState = new URL(authorizationUrl).searchParams.get('RelayState') ?? ''
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
             `<!doctype html><html lang="en"><head><title>Test IdP</title></head><body><form method="post" action="${escape(acs)}">` +
-              `<input type="hidden" name="SAMLResponse" value="${escape(samlResponse)}"><input type="hidden" name="RelayState" value=""><button type="submit">Continue to the service</button></form></body></html>`
+              `<input type="hidden" name="SAMLResponse" value="${escape(samlResponse)}"><input type="hidden" name="RelayState" value="${escape(relayState)}"><button type="submit">Continue to the service</button></form></body></html>`
           )
         })
       })

@@ -5,6 +5,11 @@ export interface ConnectionMeta {
   transport: 'electron' | 'web' | 'cli'
   ip: string | null
   device: string | null
+  /**
+   * The web host's origin (http://127.0.0.1:PORT): single sign-on sends this connection's browser
+   * back to the host's own callback route instead of a loopback listener of the core.
+   */
+  callbackBase?: string
 }
 
 /** An event the core addresses to one connection (a window or a WebSocket). */

@@ -7,6 +7,9 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { fail, type Result } from '../../shared/contract/result'
 import type { CoreClient, CoreEvent } from '../core/host'
+import { ANSWER_PAGE_CSP, answerPage } from '../core/sso/answer-page'
+import { MAX_ANSWER_BODY } from '../core/sso/loopback'
+import { SSO_CALLBACK_PATH, SSO_SAML_ACS_PATH } from '../../shared/sso-presets'
 import {
   TOKEN_COOKIE,
   assertUsableToken,
@@ -130,7 +133,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const conn: Connection = { ws, ready: Promise.resolve(null), connectionId: null, disconnected: false, pending: 0 }
     connections.add(conn)
     conn.ready = core
-      .connect({ transport: 'web', ip: req.socket.remoteAddress ?? null, device: summarizeUserAgent(req.headers['user-agent']) })
+      .connect({ transport: 'web', ip: req.socket.remoteAddress ?? null, device: summarizeUserAgent(req.headers['user-agent']), callbackBase: originOf(port) })
       .then(
         (connectionId) => {
           conn.connectionId = connectionId
@@ -180,7 +183,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handleHttp(req, res, { root, port: () => port, token, closing: () => closing !== null }).catch((err: unknown) => {
+    handleHttp(req, res, { root, core, port: () => port, token, closing: () => closing !== null }).catch((err: unknown) => {
       log(`web host: ${req.method ?? '?'} failed: ${errorText(err)}`)
       if (!res.headersSent) sendText(req, res, 500, 'Internal error.', port)
       else res.destroy()
@@ -243,6 +246,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
 interface HttpContext {
   root: string
+  core: CoreClient
   port: () => number
   token: string
   closing: () => boolean
@@ -254,6 +258,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
     return sendText(req, res, 421, 'This server answers only to 127.0.0.1 and localhost on its own port.', port)
   }
   if (ctx.closing()) return sendText(req, res, 503, 'The server is shutting down.', port, { Connection: 'close' })
+  const target = splitUrl(req.url)
+  if (target.path === SSO_CALLBACK_PATH || target.path === SSO_SAML_ACS_PATH) return handleSsoAnswer(req, res, ctx, target.path)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return sendText(req, res, 405, 'Only GET and HEAD.', port, { Allow: 'GET, HEAD' })
   }
@@ -297,6 +303,63 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
       resolve()
     })
     stream.pipe(res)
+  })
+}
+
+function originOf(port: number): string {
+  return `http://127.0.0.1:${port}`
+}
+
+/**
+ * The web host's own single sign-on callback route: the provider sends the browser tab back here
+ * (OIDC: a GET with code and state; SAML: the IdP's form POSTed to the ACS). No token cookie comes
+ * with it (it arrives from the provider's site), so the core accepts it only for a flow waiting
+ * under the random state or RelayState it carries, once. The tab is shown how the sign-in went.
+ */
+async function handleSsoAnswer(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, path: string): Promise<void> {
+  const port = ctx.port()
+  const method = path === SSO_SAML_ACS_PATH ? 'POST' : 'GET'
+  if (req.method !== method) return sendText(req, res, 405, `Single sign-on answers come to ${path} by ${method}.`, port, { Allow: method })
+  let form: string | undefined
+  if (method === 'POST') {
+    const body = await readBody(req, MAX_ANSWER_BODY)
+    if (body === null) return sendText(req, res, 413, 'The posted answer is larger than 1 MB: refused.', port, { Connection: 'close' })
+    form = body
+  }
+  const connectionId = await ctx.core.connect({ transport: 'web', ip: req.socket.remoteAddress ?? null, device: summarizeUserAgent(req.headers['user-agent']), callbackBase: originOf(port) })
+  let answer: { ok: boolean; message: string }
+  try {
+    const result = await ctx.core.call(connectionId, 'sso:provider-answer', { url: `${originOf(port)}${req.url ?? path}`, ...(form === undefined ? {} : { form }) })
+    answer = result.ok ? (result.value as { ok: boolean; message: string }) : { ok: false, message: result.error.message }
+  } finally {
+    await ctx.core.disconnect(connectionId)
+  }
+  const body = answerPage(answer.ok, answer.message)
+  res.writeHead(answer.ok ? 200 : 400, {
+    ...securityHeaders(port),
+    'Content-Security-Policy': ANSWER_PAGE_CSP,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store'
+  })
+  res.end(body)
+}
+
+/** The request's body as text, or null once it passes `max` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size <= max) return void chunks.push(chunk)
+      // The refusal goes out with Connection: close; what is left of the body is never read.
+      req.off('data', onData)
+      resolve(null)
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
   })
 }
 

@@ -57,6 +57,8 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   provisioning: 'Provisioning',
   defaultRole: 'Role of new members',
   flowId: 'Sign-in',
+  url: 'Callback address',
+  form: 'Posted answer',
   // users, teams
   search: 'Search',
   status: 'Status',

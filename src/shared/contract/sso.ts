@@ -136,6 +136,11 @@ export const ssoStatus = z.object({
   draft: ssoConnection.nullable(),
   /** What to register at the provider for the desktop app (any loopback port, RFC 8252 §7.3). */
   redirectUri: z.string(),
+  /**
+   * Read through the web host: its own callback route, where the provider sends this browser back
+   * (the same any-port loopback registration covers it). Null in the desktop app.
+   */
+  webRedirectUri: z.string().nullable(),
   /** What to give a SAML IdP: Gatehouse's SP entity ID, ACS URL and metadata XML. */
   samlServiceProvider: z.object({ entityId: z.string(), acsUrl: z.string(), metadataXml: z.string() })
 })
@@ -253,6 +258,23 @@ export const ssoChannels = {
     mutates: false
   }),
   /** A test sign-in's report: pending until the provider's redirect arrives (or the test expires). */
+  /**
+   * The provider's answer as it reached the web host's own callback route (the browser tab's
+   * redirect, or the IdP's POSTed form): handed to the flow waiting for it, checked there.
+   * Public because the browser comes back from the provider without the console's cookie; only
+   * a flow's own random state (OIDC) or RelayState (SAML) finds it, once.
+   */
+  'sso:provider-answer': channel({
+    input: z
+      .object({
+        url: z.string().max(16 * 1024, 'The callback address is longer than 16 KB'),
+        form: z.string().max(1024 * 1024, 'The posted answer is larger than 1 MB').optional()
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+    access: 'public',
+    mutates: false
+  }),
   'sso:test-result': channel({
     input: z.object({ testId: id }).strict(),
     output: ssoTestReport,

@@ -171,6 +171,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   'sso:disable': { spec: 'configureSso', input: () => ({}), allowedResult: 'CONFLICT' },
   'sso:sign-in-start': { spec: 'public', input: () => ({ email: 'someone@nowhere.example' }), allowedResult: 'VALIDATION' },
   'sso:sign-in-result': { spec: 'public', input: () => ({ flowId: 'no-such-flow' }), allowedResult: 'NOT_FOUND' },
+  'sso:provider-answer': { spec: 'public', input: () => ({ url: 'http://127.0.0.1:9/sso/callback?code=x&state=no-such-flow' }), allowedResult: 'NOT_FOUND' },
   'notifications:get': { spec: 'ownProfile', input: () => ({}) },
   'notifications:set': { spec: 'ownProfile', input: () => ({ kind: 'security', enabled: false }) },
   'security:replace-recovery-key': { spec: 'ownerOnly', input: (fx) => ({ password: fx.actor.password }) },

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { AppError } from '../../../shared/contract/result'
 import { SSO_CALLBACK_PATH } from '../../../shared/sso-presets'
+import { ANSWER_PAGE_CSP, answerPage } from './answer-page'
 
 /**
  * The one-shot loopback listener of a sign-in (RFC 8252 §7.3): the core opens it on 127.0.0.1 for
@@ -29,15 +30,7 @@ export interface LoopbackRoute {
 
 const OIDC_ROUTE: LoopbackRoute = { method: 'GET', path: SSO_CALLBACK_PATH, port: 0 }
 /** A POSTed SAML response is base64 XML: a few hundred KB at most. */
-const MAX_BODY = 1024 * 1024
-
-const PAGE = (title: string, text: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><meta name="viewport" content="width=device-width"></head>` +
-  `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${title}</h1><p>${text}</p></body></html>`
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+export const MAX_ANSWER_BODY = 1024 * 1024
 
 export async function openLoopback(onAnswer: (answer: LoopbackAnswer) => Promise<{ ok: boolean; message: string }>, route: LoopbackRoute = OIDC_ROUTE): Promise<LoopbackListener> {
   let done = false
@@ -55,17 +48,17 @@ export async function openLoopback(onAnswer: (answer: LoopbackAnswer) => Promise
     let size = 0
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
+      if (size <= MAX_ANSWER_BODY) chunks.push(chunk)
     })
     request.on('end', () => {
       const form = route.method === 'POST' ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : null
-      const answered = size > MAX_BODY ? Promise.resolve({ ok: false, message: 'The answer was larger than 1 MB: refused.' }) : onAnswer({ url, form })
+      const answered = size > MAX_ANSWER_BODY ? Promise.resolve({ ok: false, message: 'The answer was larger than 1 MB: refused.' }) : onAnswer({ url, form })
       void answered
         .catch((error: unknown) => ({ ok: false, message: error instanceof Error ? error.message : String(error) }))
         .then(({ ok, message }) => {
           response
-            .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" })
-            .end(PAGE(ok ? 'Sign-in received' : 'Sign-in not completed', `${escapeHtml(message)} You can close this tab and return to Gatehouse.`))
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': ANSWER_PAGE_CSP })
+            .end(answerPage(ok, message))
           server.close()
         })
     })

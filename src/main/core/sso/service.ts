@@ -8,7 +8,7 @@ import type { AuditEntry } from '../audit/ledger'
 import { SYSTEM_ACTOR, type CallContext } from '../context'
 import { accountOf, auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
-import { commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
+import { answerSiteOf, commonConfig, HostCallbacks, ReplayCache, siteUrls, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
 import { generateServiceProviderMetadata } from '@node-saml/node-saml'
 import { certificatesHealth, describeCertificate, thresholdOf, toPem } from './certificates'
 import { checkIssuer, discover, providerOf, type OidcConfig } from './oidc'
@@ -34,6 +34,8 @@ interface PendingTest {
 export class SsoFlows {
   readonly pending = new Map<string, PendingTest>()
   readonly replay = new ReplayCache()
+  /** The flows (tests and sign-ins) waiting at the web host's callback route. */
+  readonly callbacks = new HostCallbacks()
 
   /**
    * Drop a pending test: its timer stopped and its listener closed, except when the provider's
@@ -134,16 +136,24 @@ function audited(row: SsoConnectionRow | undefined, now: number): Record<string,
   return { preset: row.preset, ...settings, hasClientSecret: row.secret !== null }
 }
 
-export async function ssoStatus(kernel: Kernel, ctx: CallContext): Promise<SsoStatus> {
+export async function ssoStatus(kernel: Kernel, ctx: CallContext, flows: SsoFlows): Promise<SsoStatus> {
   const accountId = accountOf(ctx)
   const dto = async (slot: SsoSlot) => {
     const row = await findConnection(kernel.store.db, accountId, slot)
     return row ? toDto(row, await findLastTest(kernel.store.db, row.id), ctx.now) : null
   }
-  const acs = acsUrl()
+  // Through the web host, the IdP posts to the host's own ACS route; in the desktop app, to the loopback one.
+  const site = siteUrls(answerSiteOf(ctx, flows.callbacks))
+  const acs = site.acsUrl ?? acsUrl()
   const entityId = spEntityIdOf(accountId)
   const metadataXml = generateServiceProviderMetadata({ issuer: entityId, callbackUrl: acs, wantAssertionsSigned: true, identifierFormat: null })
-  return { active: await dto('active'), draft: await dto('draft'), redirectUri: DESKTOP_REDIRECT_URI, samlServiceProvider: { entityId, acsUrl: acs, metadataXml } }
+  return {
+    active: await dto('active'),
+    draft: await dto('draft'),
+    redirectUri: DESKTOP_REDIRECT_URI,
+    webRedirectUri: site.redirectUri,
+    samlServiceProvider: { entityId, acsUrl: acs, metadataXml }
+  }
 }
 
 /**
@@ -259,7 +269,7 @@ const PROVISIONING_WORDS = { jit: 'just-in-time provisioning', pre: 'pre-provisi
  * replacing the one before; without a draft, the active connection's options change (its last
  * test must still pass as it is now). Audited with before and after.
  */
-export async function enableSso(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:enable'>): Promise<SsoStatus> {
+export async function enableSso(kernel: Kernel, ctx: CallContext, flows: SsoFlows, input: ParsedInputOf<'sso:enable'>): Promise<SsoStatus> {
   const accountId = accountOf(ctx)
   const actor = auditBase(ctx)
   await kernel.tx(async (t) => {
@@ -284,11 +294,11 @@ export async function enableSso(kernel: Kernel, ctx: CallContext, input: ParsedI
       after: { connection: chosen.id, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole, replaced: draft && active ? active.id : null }
     })
   })
-  return ssoStatus(kernel, ctx)
+  return ssoStatus(kernel, ctx, flows)
 }
 
 /** Turn single sign-on off: everyone with a password signs in with it again; the connection is kept. */
-export async function disableSso(kernel: Kernel, ctx: CallContext): Promise<SsoStatus> {
+export async function disableSso(kernel: Kernel, ctx: CallContext, flows: SsoFlows): Promise<SsoStatus> {
   const accountId = accountOf(ctx)
   const actor = auditBase(ctx)
   await kernel.tx(async (t) => {
@@ -304,7 +314,7 @@ export async function disableSso(kernel: Kernel, ctx: CallContext): Promise<SsoS
       before: { mode: active.mode, provisioning: active.provisioning, defaultRole: active.defaultRole }
     })
   })
-  return ssoStatus(kernel, ctx)
+  return ssoStatus(kernel, ctx, flows)
 }
 
 const CHECK_LABELS = {
@@ -325,7 +335,7 @@ export async function startTest(kernel: Kernel, ctx: CallContext, flows: SsoFlow
   if (!connection) throw new AppError('NOT_FOUND', slot === 'draft' ? 'There is no connection being prepared to test: save one first.' : 'There is no active connection to test.')
   for (const [testId, test] of flows.pending) if (test.accountId === accountId) flows.drop(testId)
   const testId = randomUUID()
-  const flow = await startProviderFlow(kernel, connection, flows.replay, (answer) => finishTest(kernel, flows, testId, answer))
+  const flow = await startProviderFlow(kernel, connection, flows.replay, answerSiteOf(ctx, flows.callbacks), (answer) => finishTest(kernel, flows, testId, answer))
   const expiresAt = ctx.now + TEST_FLOW_MS
   const timer = setTimeout(() => void expireTest(kernel, flows, testId), TEST_FLOW_MS)
   timer.unref()

@@ -12,7 +12,7 @@ import { insertInvitedMembership, insertInvitedPerson } from '../invitations/rep
 import type { Executor, Kernel } from '../kernel/kernel'
 import { assertSeats } from '../users/members'
 import type { ConnectionMeta } from '../host'
-import { commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
+import { answerSiteOf, commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type HostCallbacks, type ProviderAnswer, type StartedFlow } from './protocol'
 import { connectionLabel } from './service'
 import { activateMembership, findEnabledConnections, findMemberByEmail, setPersonName, type SsoConnectionRow } from './repository'
 
@@ -35,6 +35,9 @@ interface PendingSignIn {
 export class SsoSignIns {
   readonly flows = new Map<string, PendingSignIn>()
   readonly replay = new ReplayCache()
+
+  /** The web host's callback route is shared with the tests' flows. */
+  constructor(readonly callbacks: HostCallbacks) {}
 
   closeAll(): void {
     for (const flow of this.flows.values()) {
@@ -67,7 +70,7 @@ export async function startSignIn(kernel: Kernel, ctx: CallContext, signIns: Sso
   const flowId = randomUUID()
   let flow: StartedFlow
   try {
-    flow = await startProviderFlow(kernel, connection, signIns.replay, (answer) => finishSignIn(kernel, signIns, flowId, answer), { loginHint: input.email })
+    flow = await startProviderFlow(kernel, connection, signIns.replay, answerSiteOf(ctx, signIns.callbacks), (answer) => finishSignIn(kernel, signIns, flowId, answer), { loginHint: input.email })
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION') throw new AppError('VALIDATION', `Your identity provider cannot be used right now (${error.message}) Ask an admin, or sign in with your password if you have one.`)
     throw error

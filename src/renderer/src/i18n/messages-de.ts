@@ -770,6 +770,7 @@ export const de: Record<MessageKey, string> = {
   "sso.loading": "Single Sign-on wird geladen…",
   "sso.redirectTitle": "Zu registrierende Weiterleitungs-URI",
   "sso.redirectIntro": "Registrieren Sie diese Weiterleitungs-URI für den Client bei Ihrem Identitätsanbieter (native oder Desktop-App, öffentlich, mit PKCE). Jeder Port auf 127.0.0.1 wird akzeptiert: Gatehouse wählt für jede Anmeldung einen.",
+  "sso.webRedirectIntro": "In diesem Browser, bereitgestellt von gatehouse serve, schickt der Anbieter Sie an die eigene Adresse des Web-Hosts unten zurück. Ein Anbieter, der jeden Port auf 127.0.0.1 akzeptiert (wie RFC 8252 verlangt), braucht nichts weiter; einer, der Ports genau vergleicht, braucht auch diese Adresse und gatehouse serve mit demselben --port.",
   "sso.copy": "Kopieren",
   "sso.copied": "Kopiert",
   "sso.provider": "Identitätsanbieter",

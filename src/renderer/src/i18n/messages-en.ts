@@ -769,6 +769,7 @@ export const en = {
   "sso.loading": "Loading single sign-on…",
   "sso.redirectTitle": "Redirect URI to register",
   "sso.redirectIntro": "Register this redirect URI for the client at your identity provider (a native or desktop app, public, with PKCE). Any port on 127.0.0.1 is accepted: Gatehouse picks one for each sign-in.",
+  "sso.webRedirectIntro": "In this browser, served by gatehouse serve, the provider sends you back to the web host's own address below. A provider that accepts any port on 127.0.0.1 (as RFC 8252 asks) needs nothing more; one that matches ports exactly needs this address too, and gatehouse serve started with the same --port.",
   "sso.copy": "Copy",
   "sso.copied": "Copied",
   "sso.provider": "Identity provider",

@@ -80,7 +80,13 @@ export function SsoScreen(): JSX.Element {
               <section className="settings-card" aria-labelledby="sso-redirect-title">
                 <h2 id="sso-redirect-title">{t('sso.redirectTitle')}</h2>
                 <p className="muted">{t('sso.redirectIntro')}</p>
-                <CopyLine value={status.redirectUri} />
+                <CopyLine value={status.redirectUri} testId="sso-redirect-uri" />
+                {status.webRedirectUri ? (
+                  <>
+                    <p className="muted">{t('sso.webRedirectIntro')}</p>
+                    <CopyLine value={status.webRedirectUri} testId="sso-web-redirect-uri" />
+                  </>
+                ) : null}
               </section>
               {canManage ? <ProtocolChoice status={status} onSaved={reload} /> : null}
               {canManage && candidate ? <TestCard connection={candidate} onFinished={reload} /> : null}
@@ -93,12 +99,12 @@ export function SsoScreen(): JSX.Element {
   )
 }
 
-function CopyLine({ value }: { value: string }): JSX.Element {
+function CopyLine({ value, testId }: { value: string; testId?: string }): JSX.Element {
   const t = useT()
   const [copied, setCopied] = useState(false)
   return (
     <div className="sso-copy">
-      <code data-testid="sso-redirect-uri">{value}</code>
+      <code data-testid={testId}>{value}</code>
       <button
         type="button"
         className="button"
