@@ -74,6 +74,8 @@ export const AUDIT_ACTIONS = {
   'sso.disabled': { label: 'SSO turned off', group: 'Single sign-on', readers: 'audit' },
   'sso.certificate-expiring': { label: 'SSO certificate expiring', group: 'Single sign-on', readers: 'audit' },
   'sso.certificate-expired': { label: 'SSO certificate expired', group: 'Single sign-on', readers: 'audit' },
+  'sso.provider-keys-unavailable': { label: "SSO provider's keys unavailable", group: 'Single sign-on', readers: 'audit' },
+  'sso.provider-keys-restored': { label: "SSO provider's keys fetched again", group: 'Single sign-on', readers: 'audit' },
 
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },

@@ -11,12 +11,17 @@ export interface TestPerson {
   email: string
   name: string
   email_verified?: boolean
+  /** Sent when the relying party asks for the profile scope (role and team mapping). */
+  roles?: string[]
+  groups?: string[]
 }
 
 export interface TestOidcProvider {
   issuer: string
   clientId: string
   people: Map<string, TestPerson>
+  /** Off: the key set (jwks_uri) answers 503, as a provider in trouble would. */
+  setKeysAvailable(available: boolean): void
   close(): Promise<void>
 }
 
@@ -25,7 +30,11 @@ export const TEST_CLIENT_ID = 'gatehouse-desktop'
 export async function startOidcProvider(people: Record<string, TestPerson>): Promise<TestOidcProvider> {
   const known = new Map(Object.entries(people))
   let handler: ((req: never, res: never) => void) | null = null
-  const server: Server = createTestHttpsServer((req, res) => (handler ? handler(req as never, res as never) : res.writeHead(503).end()))
+  let keysAvailable = true
+  const server: Server = createTestHttpsServer((req, res) => {
+    if (!keysAvailable && req.url?.startsWith('/jwks')) return void res.writeHead(503).end('keys unavailable')
+    return handler ? handler(req as never, res as never) : res.writeHead(503).end()
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const port = (server.address() as { port: number }).port
   const issuer = `https://127.0.0.1:${port}`
@@ -41,7 +50,7 @@ export async function startOidcProvider(people: Record<string, TestPerson>): Pro
       }
     ],
     pkce: { required: () => true },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'roles', 'groups'] },
     // The scopes' claims in the ID token itself (the relying party reads no userinfo).
     conformIdTokenClaims: false,
     cookies: { keys: ['gatehouse-test-cookie-key-0123456789abcdef'] },
@@ -49,7 +58,17 @@ export async function startOidcProvider(people: Record<string, TestPerson>): Pro
     findAccount: (_ctx, id) => {
       const person = known.get(id)
       if (!person) return undefined
-      return { accountId: id, claims: () => ({ sub: id, email: person.email, email_verified: person.email_verified ?? true, name: person.name }) }
+      return {
+        accountId: id,
+        claims: () => ({
+          sub: id,
+          email: person.email,
+          email_verified: person.email_verified ?? true,
+          name: person.name,
+          ...(person.roles ? { roles: person.roles } : {}),
+          ...(person.groups ? { groups: person.groups } : {})
+        })
+      }
     }
   })
   // The development screens warn on every start; the tests know.
@@ -59,6 +78,9 @@ export async function startOidcProvider(people: Record<string, TestPerson>): Pro
     issuer,
     clientId: TEST_CLIENT_ID,
     people: known,
+    setKeysAvailable: (available) => {
+      keysAvailable = available
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

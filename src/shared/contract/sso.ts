@@ -20,6 +20,11 @@ const domain = z
   .max(253, 'A domain has at most 253 characters')
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as example.com (no @, no https://)')
 
+/** Which claims (OIDC) or attributes (SAML) give the email, the name and, optionally, the role and teams of a new member. */
+const claimMapping = z
+  .object({ email: claimName, name: claimName, role: claimName.optional(), teams: claimName.optional() })
+  .strict()
+
 const scope = z
   .string()
   .trim()
@@ -73,7 +78,8 @@ export const ssoConnection = z.object({
   clientId: z.string(),
   hasClientSecret: z.boolean(),
   scopes: z.array(z.string()),
-  claims: z.object({ email: z.string(), name: z.string() }),
+  /** role / teams: null when not mapped (new members get the default role and teams). */
+  claims: z.object({ email: z.string(), name: z.string(), role: z.string().nullable(), teams: z.string().nullable() }),
   allowedDomains: z.array(z.string()),
   /** OIDC only: the endpoints from the discovery document. */
   provider: oidcProvider.nullable(),
@@ -91,7 +97,9 @@ export const ssoConnection = z.object({
       by: z.string(),
       mode: z.enum(['offered', 'enforced']),
       provisioning: z.enum(['jit', 'pre']),
-      defaultRole: z.enum(['admin', 'agent', 'viewer'])
+      defaultRole: z.enum(['admin', 'agent', 'viewer']),
+      /** The teams a just-in-time member joins (besides any the team claim names). */
+      defaultTeams: z.array(z.object({ id: z.string(), name: z.string() }))
     })
     .nullable()
 })
@@ -125,8 +133,13 @@ export const ssoTestReport = z.object({
   checks: z.array(ssoCheck),
   /** The ID token's claims as received (raw), when the exchange got that far. */
   claims: z.record(z.string(), z.unknown()).nullable(),
-  /** The email and name the mapping reads from the claims. */
-  mapped: z.object({ email: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  /**
+   * What the mapping reads from the claims: email and name; the role the role claim names (null:
+   * none, the default role applies) and the account's teams the team claim names.
+   */
+  mapped: z
+    .object({ email: z.string().nullable(), name: z.string().nullable(), role: z.enum(['admin', 'agent', 'viewer']).nullable(), teams: z.array(z.string()) })
+    .nullable(),
   person: ssoPerson.nullable()
 })
 export type SsoTestReport = z.infer<typeof ssoTestReport>
@@ -167,7 +180,7 @@ export const ssoChannels = {
         clientId: z.string().trim().min(1, 'Enter the client ID').max(300, 'A client ID has at most 300 characters'),
         clientSecret: z.string().max(1000, 'A client secret has at most 1000 characters').optional(),
         scopes: z.array(scope).max(20).optional(),
-        claims: z.object({ email: claimName, name: claimName }).strict().optional(),
+        claims: claimMapping.optional(),
         allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
       })
       .strict(),
@@ -193,7 +206,7 @@ export const ssoChannels = {
           })
           .strict()
           .optional(),
-        claims: z.object({ email: claimName, name: claimName }).strict().optional(),
+        claims: claimMapping.optional(),
         allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
       })
       .strict()
@@ -224,7 +237,8 @@ export const ssoChannels = {
       .object({
         mode: z.enum(['offered', 'enforced']),
         provisioning: z.enum(['jit', 'pre']),
-        defaultRole: z.enum(['admin', 'agent', 'viewer']).default('agent')
+        defaultRole: z.enum(['admin', 'agent', 'viewer']).default('agent'),
+        defaultTeamIds: z.array(id).max(50, 'At most 50 default teams').default([])
       })
       .strict(),
     output: ssoStatus,

@@ -3,7 +3,7 @@ import { createTestHttpsServer } from '../../support/test-tls'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../src/main/cli/index'
 import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/sso'
-import { META, OWNER, openTestCore, rowCounts, setupAccount, TEST_PASSPHRASE, testDb, type TestCore } from '../../support/core'
+import { META, OWNER, openTestCore, rowCounts, setupAccount, signIn, TEST_PASSPHRASE, testDb, type TestCore } from '../../support/core'
 import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
 import { accountIdOf, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember } from '../../support/users'
 
@@ -22,7 +22,9 @@ beforeAll(async () => {
     dina: { email: 'dina.deactivated@acme.example', name: 'Dina Deactivated' },
     unverified: { email: 'uma@acme.example', name: 'Uma Unverified', email_verified: false },
     seatless: { email: 'sam.seatless@acme.example', name: 'Sam Seatless' },
-    ivy: { email: 'ivy.invited@acme.example', name: 'Ivy Invited' }
+    ivy: { email: 'ivy.invited@acme.example', name: 'Ivy Invited' },
+    rita: { email: 'rita.roles@acme.example', name: 'Rita Roles', roles: ['staff', 'Admin'], groups: ['Support', 'No Such Team'] },
+    paul: { email: 'paul.plain@acme.example', name: 'Paul Plain', roles: ['staff'] }
   })
   tc = await openTestCore()
   owner = (await setupAccount(tc.core)).connectionId
@@ -162,7 +164,7 @@ describe('OpenID Connect: test sign-in, with no side effects', () => {
       ['person', true]
     ])
     expect(report.claims).toMatchObject({ sub: 'mia', email: MEMBER.email, name: MEMBER.name, iss: idp.issuer, aud: idp.clientId })
-    expect(report.mapped).toEqual({ email: MEMBER.email, name: MEMBER.name })
+    expect(report.mapped).toEqual({ email: MEMBER.email, name: MEMBER.name, role: null, teams: [] })
     expect(report.person).toMatchObject({ kind: 'member', email: MEMBER.email, role: 'agent' })
     expect(report.person!.outcome).toMatch(/Signs in as Mia Member/)
     // Kept and audited; nothing else written.
@@ -274,7 +276,10 @@ async function ssoSignIn(email: string, login: string): Promise<{ outcome: SignI
 }
 
 const loginEvents = (email: string) =>
-  testDb(tc.core).all<{ method: string; result: string; reason: string | null }>('SELECT method, result, reason FROM login_events WHERE email_tried = ? ORDER BY time, login_event_id', email)
+  testDb(tc.core).all<{ method: string; result: string; reason: string | null; provider: string | null }>(
+    'SELECT method, result, reason, provider FROM login_events WHERE email_tried = ? ORDER BY time, login_event_id',
+    email
+  )
 
 describe('OpenID Connect: enable, sign in, enforce', () => {
   it('enabling needs a passing test of the configuration as it is now', async () => {
@@ -296,7 +301,7 @@ describe('OpenID Connect: enable, sign in, enforce', () => {
     expect(outcome).toMatchObject({ status: 'signed-in', message: null, session: { principal: { email: MEMBER.email, role: 'agent' } } })
     // The session is real: the window's calls run as Mia.
     expect(expectOk<{ session: { principal: { email: string } } | null }>(await tc.core.dispatch(connectionId, 'auth:status', {})).session?.principal.email).toBe(MEMBER.email)
-    expect((await loginEvents(MEMBER.email)).at(-1)).toEqual({ method: 'sso', result: 'success', reason: null })
+    expect((await loginEvents(MEMBER.email)).at(-1)).toEqual({ method: 'sso', result: 'success', reason: null, provider: 'Other OpenID Connect provider' })
   })
 
   it('just-in-time: an unknown email from an allowed domain becomes an active member with the default role', async () => {
@@ -384,5 +389,96 @@ describe('gatehouse sso status', () => {
     expect(stdout).toMatch(/Other OpenID Connect provider \(OIDC\), off/)
     expect(stdout).toContain(`issuer ${idp.issuer}, client ${idp.clientId}`)
     expect(stdout).toMatch(/last test: passed .* by Olivia Owner/)
+  })
+})
+
+describe('OpenID Connect: role and team mapping, default teams', () => {
+  const teamIdOf = async (name: string) => expectOk<{ id: string }>(await tc.core.dispatch(owner, 'teams:create', { name })).id
+  const teamsOf = async (email: string) =>
+    (
+      await testDb(tc.core).all<{ name: string }>(
+        'SELECT t.name FROM team_members tm JOIN teams t ON t.team_id = tm.team_id JOIN persons p ON p.person_id = tm.person_id WHERE p.email = ? ORDER BY t.name',
+        email
+      )
+    ).map((r) => r.name)
+  let billing = ''
+
+  it('a test shows the role and teams a new member would get, and what was ignored', async () => {
+    await teamIdOf('Support')
+    billing = await teamIdOf('Billing')
+    const saved = expectOk<SsoConnection>(await save({ claims: { email: 'email', name: 'name', role: 'roles', teams: 'groups' } }))
+    expect(saved.claims).toEqual({ email: 'email', name: 'name', role: 'roles', teams: 'groups' })
+    const { report } = await testAs('rita')
+    expect(report.status).toBe('passed')
+    expect(report.mapped).toEqual({ email: 'rita.roles@acme.example', name: 'Rita Roles', role: 'admin', teams: ['Support'] })
+    const mapping = report.checks.find((c) => c.id === 'mapping')!
+    expect(mapping.detail).toContain('"roles" names the role Admin.')
+    expect(mapping.detail).toContain('"groups" names the teams Support (no team here is called "No Such Team": ignored).')
+    // A role claim naming no Gatehouse role falls back to the default, and says so.
+    const plain = await testAs('paul')
+    expect(plain.report.mapped?.role).toBeNull()
+    expect(plain.report.checks.find((c) => c.id === 'mapping')!.detail).toContain('none of them Admin, Agent or Viewer: the default role applies')
+  })
+
+  it('turning on with default teams: a team that does not exist is refused and nothing changes', async () => {
+    const seq = await ledgerSize(tc.core)
+    expectError(await tc.core.dispatch(owner, 'sso:enable', { mode: 'offered', provisioning: 'jit', defaultTeamIds: ['no-such-team'] }), 'NOT_FOUND', /does not exist/)
+    expect(await ledgerSize(tc.core)).toBe(seq)
+    const status = expectOk<{ active: SsoConnection }>(await tc.core.dispatch(owner, 'sso:enable', { mode: 'offered', provisioning: 'jit', defaultRole: 'viewer', defaultTeamIds: [billing] }))
+    expect(status.active.enabled).toMatchObject({ provisioning: 'jit', defaultRole: 'viewer', defaultTeams: [{ id: billing, name: 'Billing' }] })
+    expect((await auditSince(tc.core, seq))[0]!.summary).toMatch(/new members join as Viewer in Billing/)
+  })
+
+  it('just-in-time: the mapped role and teams, with the default teams; the login event names the provider', async () => {
+    const seq = await ledgerSize(tc.core)
+    const { outcome } = await ssoSignIn('rita.roles@acme.example', 'rita')
+    expect(outcome.session?.principal).toMatchObject({ email: 'rita.roles@acme.example', role: 'admin' })
+    expect(await teamsOf('rita.roles@acme.example')).toEqual(['Billing', 'Support'])
+    const created = (await auditSince(tc.core, seq)).find((e) => e.action === 'member.created')!
+    expect(created.summary).toBe('Rita Roles (rita.roles@acme.example) joined as Admin in Billing, Support at their first sign-in with single sign-on (just-in-time provisioning).')
+    expect(created.after).toMatchObject({ role: 'admin', teams: ['Billing', 'Support'] })
+    expect(await loginEvents('rita.roles@acme.example')).toEqual([{ method: 'sso', result: 'success', reason: null, provider: 'Other OpenID Connect provider' }])
+    // No role named: the default role, and the default teams only.
+    const { outcome: plain } = await ssoSignIn('paul.plain@acme.example', 'paul')
+    expect(plain.session?.principal.role).toBe('viewer')
+    expect(await teamsOf('paul.plain@acme.example')).toEqual(['Billing'])
+  })
+
+  it("a refused sign-in's login event names the provider and the reason apart", async () => {
+    await testDb(tc.core).run("UPDATE memberships SET status = 'deactivated' WHERE person_id = (SELECT person_id FROM persons WHERE email = 'paul.plain@acme.example')")
+    const { outcome } = await ssoSignIn('paul.plain@acme.example', 'paul')
+    expect(outcome.status).toBe('refused')
+    expect((await loginEvents('paul.plain@acme.example')).at(-1)).toEqual({ method: 'sso', result: 'failure', reason: 'Your access to this account was deactivated.', provider: 'Other OpenID Connect provider' })
+  })
+})
+
+describe("OpenID Connect: the provider's keys watched", () => {
+  // The clock moves by hours (the check is hourly): the Owner's window signs in again each time.
+  const health = async () => expectOk<{ active: SsoConnection }>(await tc.core.dispatch(await signIn(tc.core, OWNER.email, OWNER.password), 'sso:status', {})).active.health
+  const keyEvents = async (seq: number) => (await auditSince(tc.core, seq)).filter((e) => e.action.startsWith('sso.provider-keys')).map((e) => e.action)
+
+  it('keys that cannot be fetched are an error on the screen and one audit event; fetched again, one more, and the error goes', async () => {
+    const seq = await ledgerSize(tc.core)
+    await tc.core.tick()
+    await vi.waitFor(async () => expect((await testDb(tc.core).get<{ at: number | null }>("SELECT keys_checked_at AS at FROM sso_connections WHERE slot = 'active'"))!.at).not.toBeNull())
+    expect(await health()).toEqual({ level: 'ok', message: null })
+    idp.setKeysAvailable(false)
+    try {
+      tc.clock.advance(3_600_000)
+      await tc.core.tick()
+      await vi.waitFor(async () => expect((await health()).level).toBe('error'))
+      expect((await health()).message).toMatch(/answered 503 for its signing keys .* Sign-ins fail until the provider's keys can be fetched again/)
+      // Still failing an hour later: no second event.
+      tc.clock.advance(3_600_000)
+      await tc.core.tick()
+      await vi.waitFor(async () => expect((await health()).message).toMatch(/failing for about 1 hour/))
+      expect(await keyEvents(seq)).toEqual(['sso.provider-keys-unavailable'])
+    } finally {
+      idp.setKeysAvailable(true)
+    }
+    tc.clock.advance(3_600_000)
+    await tc.core.tick()
+    await vi.waitFor(async () => expect((await health()).level).toBe('ok'))
+    expect(await keyEvents(seq)).toEqual(['sso.provider-keys-unavailable', 'sso.provider-keys-restored'])
   })
 })

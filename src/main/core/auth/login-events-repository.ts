@@ -26,6 +26,8 @@ export interface LoginEvent {
   reason: string | null
   ip: string | null
   device: string | null
+  /** SSO only: the identity provider the sign-in went through (its label); absent or null otherwise. */
+  provider?: string | null
 }
 
 /** Write one login event (pass the transaction handle when inside one); returns its id. */
@@ -33,9 +35,9 @@ export async function recordLoginEvent(q: Executor, event: LoginEvent): Promise<
   const row = await one(
     q,
     sql<{ id: number }>`
-      INSERT INTO login_events (account_id, time, person_id, principal_kind, email_tried, method, result, reason, ip, device)
+      INSERT INTO login_events (account_id, time, person_id, principal_kind, email_tried, method, result, reason, ip, device, provider)
       VALUES (${event.accountId}, ${event.time}, ${event.personId}, ${event.kind}, ${event.email}, ${event.method}, ${event.result},
-              ${event.reason}, ${event.ip}, ${event.device})
+              ${event.reason}, ${event.ip}, ${event.device}, ${event.provider ?? null})
       RETURNING login_event_id AS id`
   )
   return Number(row!.id)

@@ -1,5 +1,5 @@
 import type { Feature } from '../kernel/kernel'
-import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, sweepCertificates, testResult } from './service'
+import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, sweepCertificates, sweepProviderKeys, testResult } from './service'
 import { signInResult, SsoSignIns, startSignIn } from './sign-in'
 import { providerAnswer } from './protocol'
 
@@ -17,14 +17,23 @@ export const ssoFeature: Feature = (kernel) => {
   kernel.handle('sso:sign-in-start', (ctx, input) => startSignIn(kernel, ctx, signIns, input))
   kernel.handle('sso:sign-in-result', (ctx, input) => signInResult(ctx, signIns, input))
   kernel.handle('sso:provider-answer', (_ctx, input) => providerAnswer(flows.callbacks, input))
-  // Certificate warnings: checked on the first tick and hourly after (a few rows per account).
+  // Certificate warnings and the OIDC provider's keys: checked on the first tick and hourly after (a few rows per account).
   let checkedAt = Number.NEGATIVE_INFINITY
+  let keysCheck: Promise<void> | null = null
+  let closed = false
   kernel.onTick(async (now) => {
     if (now - checkedAt < 3_600_000) return
     checkedAt = now
     await sweepCertificates(kernel, now)
+    // Network: in the background, one check at a time; a failure is logged and the next hour tries again.
+    keysCheck ??= sweepProviderKeys(kernel, now)
+      .catch((error: unknown) => {
+        if (!closed) console.error('[sso] checking the providers\' keys failed:', error)
+      })
+      .finally(() => (keysCheck = null))
   })
   kernel.onClose(() => {
+    closed = true
     flows.closeAll()
     signIns.closeAll()
   })

@@ -1,6 +1,7 @@
 import * as client from 'openid-client'
 import { AppError } from '../../../shared/contract/result'
 import { OIDC_PRESET_INFO, type OidcPreset } from '../../../shared/sso-presets'
+import type { ClaimMapping } from './mapping'
 
 /**
  * OpenID Connect with openid-client (the relying party): the issuer checked against its preset,
@@ -14,7 +15,7 @@ export interface OidcConfig {
   issuer: string
   clientId: string
   scopes: string[]
-  claims: { email: string; name: string }
+  claims: ClaimMapping
   allowedDomains: string[]
   provider: {
     authorizationEndpoint: string
@@ -118,6 +119,31 @@ export function providerOf(config: client.Configuration): OidcConfig['provider']
     jwksUri: meta.jwks_uri!,
     userinfoEndpoint: meta.userinfo_endpoint ?? null,
     signingAlgorithms: meta.id_token_signing_alg_values_supported ?? []
+  }
+}
+
+/**
+ * The provider's signing keys, fetched as a sign-in would need them: null when jwks_uri answers with
+ * at least one key, else why not, in words (the hourly health check; nothing is kept of the keys).
+ */
+export async function checkProviderKeys(jwksUri: string): Promise<string | null> {
+  const url = URL.canParse(jwksUri) ? new URL(jwksUri) : null
+  if (!url || url.protocol !== 'https:') return `The provider's key address ${jwksUri} is not https://.`
+  try {
+    const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000), redirect: 'error' })
+    if (!response.ok) return `${url.origin} answered ${response.status} for its signing keys (${url.href}).`
+    const text = await response.text()
+    if (text.length > 512 * 1024) return `The provider's key set at ${url.href} is larger than 512 KB.`
+    const body = JSON.parse(text) as { keys?: unknown }
+    if (!Array.isArray(body.keys) || body.keys.length === 0) return `The provider's key set at ${url.href} holds no key: no ID token could be verified.`
+    return null
+  } catch (error) {
+    const causes: unknown[] = []
+    for (let e: unknown = error; e && causes.length < 5; e = (e as { cause?: unknown }).cause) causes.push(e)
+    const code = causes.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string')
+    if (causes.some((e) => (e as { name?: string }).name === 'TimeoutError')) return `${url.origin} did not send its signing keys within 10 seconds.`
+    if (error instanceof SyntaxError) return `The provider's key set at ${url.href} is not JSON.`
+    return `Could not fetch the provider's signing keys from ${url.href}${code ? ` (${code})` : ''}.`
   }
 }
 

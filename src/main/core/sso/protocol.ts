@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel/kernel'
 import type { OidcPreset } from '../../../shared/sso-presets'
 import { SSO_CALLBACK_PATH, SSO_SAML_ACS_PATH } from '../../../shared/sso-presets'
 import { openLoopback, type LoopbackAnswer } from './loopback'
+import type { ClaimMapping } from './mapping'
 import { checkIssuer, describeFlowError, discover, finishFlow, oidcPassedChecks, startFlow, type FlowCheck, type OidcConfig } from './oidc'
 import type { SsoConnectionRow } from './repository'
 import { assertionIdOf, checkedResponse, describeSamlError, samlAcsPort, samlPassedChecks, serviceProvider, type SamlConfig } from './saml'
@@ -28,7 +29,7 @@ export interface StartedFlow {
 
 /** What every connection's settings hold, whatever the protocol. */
 export interface CommonConfig {
-  claims: { email: string; name: string }
+  claims: ClaimMapping
   allowedDomains: string[]
 }
 

@@ -22,6 +22,12 @@ export interface SsoConnectionRow {
   mode: 'offered' | 'enforced' | null
   provisioning: 'jit' | 'pre' | null
   defaultRole: 'admin' | 'agent' | 'viewer' | null
+  /** The team ids a just-in-time member joins (migration 0018). */
+  defaultTeams: string[]
+  /** OIDC: the provider's signing keys, as the hourly check last found them (migration 0018). */
+  keysCheckedAt: number | null
+  keysFailingSince: number | null
+  keysError: string | null
 }
 
 export interface SsoTestRow {
@@ -38,10 +44,22 @@ export interface SsoTestRow {
 
 const CONNECTION_COLUMNS = sql`connection_id AS id, account_id AS "accountId", slot, protocol, preset, config, secret, config_hash AS "configHash",
   created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy", enabled_at AS "enabledAt", enabled_by AS "enabledBy", mode, provisioning,
-  default_role AS "defaultRole"`
+  default_role AS "defaultRole", default_teams AS "defaultTeams", keys_checked_at AS "keysCheckedAt", keys_failing_since AS "keysFailingSince", keys_error AS "keysError"`
 
-function connectionOf(row: SsoConnectionRow | undefined): SsoConnectionRow | undefined {
-  return row && { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt), enabledAt: row.enabledAt === null ? null : Number(row.enabledAt) }
+const numberOrNull = (value: number | null) => (value === null ? null : Number(value))
+
+function connectionOf(row: (Omit<SsoConnectionRow, 'defaultTeams'> & { defaultTeams: string | string[] }) | undefined): SsoConnectionRow | undefined {
+  return (
+    row && {
+      ...row,
+      createdAt: Number(row.createdAt),
+      updatedAt: Number(row.updatedAt),
+      enabledAt: numberOrNull(row.enabledAt),
+      keysCheckedAt: numberOrNull(row.keysCheckedAt),
+      keysFailingSince: numberOrNull(row.keysFailingSince),
+      defaultTeams: typeof row.defaultTeams === 'string' ? (JSON.parse(row.defaultTeams) as string[]) : row.defaultTeams
+    }
+  )
 }
 
 /** Every connection of every account, with the account's name (the CLI's `sso status`). */
@@ -68,13 +86,13 @@ export async function promoteDraft(q: Executor, accountId: string): Promise<void
 export async function setEnabled(
   q: Executor,
   connectionId: string,
-  on: { at: number; by: string; mode: 'offered' | 'enforced'; provisioning: 'jit' | 'pre'; defaultRole: 'admin' | 'agent' | 'viewer' } | null
+  on: { at: number; by: string; mode: 'offered' | 'enforced'; provisioning: 'jit' | 'pre'; defaultRole: 'admin' | 'agent' | 'viewer'; defaultTeams: readonly string[] } | null
 ): Promise<void> {
   await run(
     q,
     on
-      ? sql`UPDATE sso_connections SET enabled_at = ${on.at}, enabled_by = ${on.by}, mode = ${on.mode}, provisioning = ${on.provisioning}, default_role = ${on.defaultRole}
-          WHERE connection_id = ${connectionId}`
+      ? sql`UPDATE sso_connections SET enabled_at = ${on.at}, enabled_by = ${on.by}, mode = ${on.mode}, provisioning = ${on.provisioning}, default_role = ${on.defaultRole},
+          default_teams = ${JSON.stringify(on.defaultTeams)} WHERE connection_id = ${connectionId}`
       : sql`UPDATE sso_connections SET enabled_at = NULL, enabled_by = NULL WHERE connection_id = ${connectionId}`
   )
 }
@@ -100,7 +118,7 @@ export async function findConnection(q: Executor, accountId: string, slot: SsoSl
   return connectionOf(await one(q, sql<SsoConnectionRow>`SELECT ${CONNECTION_COLUMNS} FROM sso_connections WHERE account_id = ${accountId} AND slot = ${slot}`))
 }
 
-export async function insertConnection(q: Executor, row: Omit<SsoConnectionRow, 'enabledAt' | 'enabledBy' | 'mode' | 'provisioning' | 'defaultRole'>): Promise<void> {
+export async function insertConnection(q: Executor, row: Pick<SsoConnectionRow, 'id' | 'accountId' | 'slot' | 'protocol' | 'preset' | 'config' | 'secret' | 'configHash' | 'createdAt' | 'updatedAt' | 'updatedBy'>): Promise<void> {
   await run(
     q,
     sql`INSERT INTO sso_connections (connection_id, account_id, slot, protocol, preset, config, secret, config_hash, created_at, updated_at, updated_by)
@@ -112,7 +130,20 @@ export async function updateConnection(q: Executor, row: Pick<SsoConnectionRow, 
   await run(
     q,
     sql`UPDATE sso_connections SET protocol = ${row.protocol}, preset = ${row.preset}, config = ${row.config}, secret = ${row.secret}, config_hash = ${row.configHash},
-      updated_at = ${row.updatedAt}, updated_by = ${row.updatedBy} WHERE connection_id = ${row.id}`
+      updated_at = ${row.updatedAt}, updated_by = ${row.updatedBy}, keys_checked_at = NULL, keys_failing_since = NULL, keys_error = NULL WHERE connection_id = ${row.id}`
+  )
+}
+
+/**
+ * The hourly check of an OIDC provider's keys: when it ran, and (null when fetched) why they could
+ * not be fetched; a failure keeps the time it started.
+ */
+export async function noteKeysCheck(q: Executor, connectionId: string, now: number, error: string | null): Promise<void> {
+  await run(
+    q,
+    error === null
+      ? sql`UPDATE sso_connections SET keys_checked_at = ${now}, keys_failing_since = NULL, keys_error = NULL WHERE connection_id = ${connectionId}`
+      : sql`UPDATE sso_connections SET keys_checked_at = ${now}, keys_failing_since = coalesce(keys_failing_since, ${now}), keys_error = ${error} WHERE connection_id = ${connectionId}`
   )
 }
 

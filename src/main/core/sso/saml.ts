@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/contract/result'
 import { SSO_SAML_ACS_PATH } from '../../../shared/sso-presets'
 import { toPem } from './certificates'
 import type { FlowCheck } from './oidc'
+import type { ClaimMapping } from './mapping'
 import { parseXml, refuseUnsafeXml } from './xml'
 
 /**
@@ -18,7 +19,7 @@ export interface SamlConfig {
   ssoUrl: string
   /** Trusted signing certificates (PEM), current and next, so a rollover needs no downtime. */
   certificates: string[]
-  claims: { email: string; name: string }
+  claims: ClaimMapping
   allowedDomains: string[]
 }
 

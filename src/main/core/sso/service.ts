@@ -11,9 +11,12 @@ import type { Kernel } from '../kernel/kernel'
 import { answerSiteOf, commonConfig, HostCallbacks, ReplayCache, siteUrls, startProviderFlow, type CommonConfig, type ProviderAnswer, type StartedFlow } from './protocol'
 import { generateServiceProviderMetadata } from '@node-saml/node-saml'
 import { certificatesHealth, describeCertificate, thresholdOf, toPem } from './certificates'
-import { checkIssuer, discover, providerOf, type OidcConfig } from './oidc'
+import { checkIssuer, checkProviderKeys, discover, providerOf, type OidcConfig } from './oidc'
+import { mappedRole, mappedTeams, mappingDto } from './mapping'
+import { allTeams, findTeams } from '../teams/repository'
+import { getTeams } from '../teams/service'
 import { acsUrl, parseIdpMetadata, spEntityIdOf, type SamlConfig } from './saml'
-import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, noteCertificateThreshold, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
+import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, noteCertificateThreshold, noteKeysCheck, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
 
 /** How long a test sign-in waits for the provider's redirect. */
 export const TEST_FLOW_MS = 10 * 60_000
@@ -75,7 +78,14 @@ export function connectionLabel(row: Pick<SsoConnectionRow, 'protocol' | 'preset
   return row.protocol === 'saml' ? 'Custom SAML 2.0' : OIDC_PRESET_INFO[row.preset as OidcPreset].label
 }
 
-function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number): SsoConnection {
+/** The OIDC provider's keys as the last hourly check found them. */
+function keysHealth(row: SsoConnectionRow, now: number): SsoConnection['health'] {
+  if (row.keysError === null || row.keysFailingSince === null) return { level: 'ok', message: null }
+  const hours = Math.max(1, Math.round((now - row.keysFailingSince) / 3_600_000))
+  return { level: 'error', message: `${row.keysError} Sign-ins fail until the provider's keys can be fetched again (failing for about ${hours} hour${hours === 1 ? '' : 's'}).` }
+}
+
+function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number, defaultTeams: ReadonlyArray<{ id: string; name: string }> = []): SsoConnection {
   const common = {
     id: row.id,
     slot: row.slot,
@@ -85,7 +95,7 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
     lastTest: last ? { testId: last.testId, at: last.finishedAt, byName: last.ranByName, result: last.result, current: last.configHash === row.configHash } : null,
     enabled:
       row.enabledAt !== null && row.mode && row.provisioning && row.defaultRole
-        ? { at: row.enabledAt, by: row.enabledBy ?? '', mode: row.mode, provisioning: row.provisioning, defaultRole: row.defaultRole }
+        ? { at: row.enabledAt, by: row.enabledBy ?? '', mode: row.mode, provisioning: row.provisioning, defaultRole: row.defaultRole, defaultTeams: defaultTeams.map((t) => ({ id: t.id, name: t.name })) }
         : null
   }
   if (row.protocol === 'saml') {
@@ -103,7 +113,7 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
       issuer: config.idpEntityId,
       clientId: spEntityIdOf(row.accountId),
       scopes: [],
-      claims: config.claims,
+      claims: mappingDto(config.claims),
       allowedDomains: config.allowedDomains,
       provider: null,
       saml: { ssoUrl: config.ssoUrl, certificates }
@@ -117,11 +127,11 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number)
     issuer: config.issuer,
     clientId: config.clientId,
     scopes: config.scopes,
-    claims: config.claims,
+    claims: mappingDto(config.claims),
     allowedDomains: config.allowedDomains,
     provider: config.provider,
     saml: null,
-    health: { level: 'ok', message: null }
+    health: keysHealth(row, now)
   }
 }
 
@@ -140,7 +150,8 @@ export async function ssoStatus(kernel: Kernel, ctx: CallContext, flows: SsoFlow
   const accountId = accountOf(ctx)
   const dto = async (slot: SsoSlot) => {
     const row = await findConnection(kernel.store.db, accountId, slot)
-    return row ? toDto(row, await findLastTest(kernel.store.db, row.id), ctx.now) : null
+    // A default team deleted since drops out of the list.
+    return row ? toDto(row, await findLastTest(kernel.store.db, row.id), ctx.now, await findTeams(kernel.store.db, accountId, row.defaultTeams)) : null
   }
   // Through the web host, the IdP posts to the host's own ACS route; in the desktop app, to the loopback one.
   const site = siteUrls(answerSiteOf(ctx, flows.callbacks))
@@ -243,7 +254,11 @@ async function writeDraft(
       enabledBy: null,
       mode: null,
       provisioning: null,
-      defaultRole: null
+      defaultRole: null,
+      defaultTeams: [],
+      keysCheckedAt: null,
+      keysFailingSince: null,
+      keysError: null
     }
     if (before) await updateConnection(t, next)
     else await insertConnection(t, next)
@@ -282,16 +297,18 @@ export async function enableSso(kernel: Kernel, ctx: CallContext, flows: SsoFlow
       const why = !last ? 'it has not been tested' : last.result !== 'passed' ? 'its last test failed' : 'it changed after its last test'
       throw new AppError('CONFLICT', `Run a test sign-in that passes before enabling single sign-on: ${why}.`)
     }
+    const teams = await getTeams(t, accountId, input.defaultTeamIds)
     if (draft) await promoteDraft(t, accountId)
-    await setEnabled(t, chosen.id, { at: ctx.now, by: actor.actor.name, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole })
+    await setEnabled(t, chosen.id, { at: ctx.now, by: actor.actor.name, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole, defaultTeams: teams.map((team) => team.id) })
     const info = { label: connectionLabel(chosen) }
+    const teamWords = teams.length > 0 ? ` in ${teams.map((team) => team.name).join(', ')}` : ''
     await kernel.ledger.append(t, {
       ...actor,
       action: 'sso.enabled',
-      summary: `${actor.actor.name} turned on single sign-on with ${info.label}: ${MODE_WORDS[input.mode]}, ${PROVISIONING_WORDS[input.provisioning]}${input.provisioning === 'jit' ? ` (new members join as ${ROLE_LABELS[input.defaultRole]})` : ''}.`,
+      summary: `${actor.actor.name} turned on single sign-on with ${info.label}: ${MODE_WORDS[input.mode]}, ${PROVISIONING_WORDS[input.provisioning]}${input.provisioning === 'jit' ? ` (new members join as ${ROLE_LABELS[input.defaultRole]}${teamWords})` : ''}.`,
       target: { type: 'sso-connection', id: chosen.id, name: info.label },
-      before: active?.enabledAt ? { connection: active.id, mode: active.mode, provisioning: active.provisioning, defaultRole: active.defaultRole } : null,
-      after: { connection: chosen.id, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole, replaced: draft && active ? active.id : null }
+      before: active?.enabledAt ? { connection: active.id, mode: active.mode, provisioning: active.provisioning, defaultRole: active.defaultRole, defaultTeams: active.defaultTeams } : null,
+      after: { connection: chosen.id, mode: input.mode, provisioning: input.provisioning, defaultRole: input.defaultRole, defaultTeams: teams.map((team) => team.name), replaced: draft && active ? active.id : null }
     })
   })
   return ssoStatus(kernel, ctx, flows)
@@ -362,23 +379,26 @@ async function personCheck(kernel: Kernel, accountId: string, email: string, nam
   }
 }
 
-/** The checks of the claims: the mapped email and name, the domain, the person. */
+/** The checks of the claims: the mapped email and name, the domain, the person, and the role and teams a new member would get. */
 async function claimChecks(kernel: Kernel, test: PendingTest, claims: Record<string, unknown>): Promise<{ checks: SsoCheck[]; mapped: SsoTestReport['mapped']; person: SsoTestReport['person'] }> {
   const checks: SsoCheck[] = []
-  const rawEmail = claims[test.config.claims.email]
-  const rawName = claims[test.config.claims.name]
+  const mapping = test.config.claims
+  const rawEmail = claims[mapping.email]
+  const rawName = claims[mapping.name]
   const email = typeof rawEmail === 'string' && rawEmail.includes('@') ? rawEmail.trim() : null
   const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim() : null
-  const mapped = { email, name }
+  const role = mappedRole(mapping, claims)
+  const teams = mappedTeams(mapping, claims, mapping.teams ? await allTeams(kernel.store.db, test.accountId) : [])
+  const mapped = { email, name, role: role.role, teams: teams.teams.map((t) => t.name) }
   if (!email) {
-    checks.push({ id: 'email', label: CHECK_LABELS.email, ok: false, detail: `The claims hold no email address in "${test.config.claims.email}": request the email scope, or map the claim that carries it (${Object.keys(claims).join(', ')}).` })
+    checks.push({ id: 'email', label: CHECK_LABELS.email, ok: false, detail: `The claims hold no email address in "${mapping.email}": request the email scope, or map the claim that carries it (${Object.keys(claims).join(', ')}).` })
     return { checks, mapped, person: null }
   }
   if (claims.email_verified === false) {
     checks.push({ id: 'email', label: CHECK_LABELS.email, ok: false, detail: `The provider says ${email} is not verified: an unverified address cannot be trusted to name a person.` })
     return { checks, mapped, person: null }
   }
-  checks.push({ id: 'email', label: CHECK_LABELS.email, ok: true, detail: `${email} (from "${test.config.claims.email}")` })
+  checks.push({ id: 'email', label: CHECK_LABELS.email, ok: true, detail: `${email} (from "${mapping.email}")` })
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase()
   const allowed = test.config.allowedDomains.includes(domain)
   checks.push({
@@ -387,9 +407,29 @@ async function claimChecks(kernel: Kernel, test: PendingTest, claims: Record<str
     ok: allowed,
     detail: allowed ? `${domain} is allowed.` : `${domain} is not one of the allowed domains (${test.config.allowedDomains.join(', ')}): this person would be refused.`
   })
+  if (mapping.role || mapping.teams) checks.push(mappingCheck(mapping, role, teams))
   const { check, person } = await personCheck(kernel, test.accountId, email, name ?? email.slice(0, email.indexOf('@')))
   checks.push(check)
   return { checks, mapped, person }
+}
+
+/** What the role and team claims gave, in words (never a failure: an unmapped value falls back to the defaults chosen when SSO is turned on). */
+function mappingCheck(mapping: OidcConfig['claims'], role: ReturnType<typeof mappedRole>, teams: ReturnType<typeof mappedTeams>): SsoCheck {
+  const parts: string[] = []
+  if (mapping.role) {
+    parts.push(
+      role.role
+        ? `"${mapping.role}" names the role ${ROLE_LABELS[role.role]}.`
+        : role.values.length > 0
+          ? `"${mapping.role}" holds ${role.values.map((v) => `"${v}"`).join(', ')}, none of them Admin, Agent or Viewer: the default role applies.`
+          : `The claims hold no "${mapping.role}": the default role applies.`
+    )
+  }
+  if (mapping.teams) {
+    const found = teams.teams.length > 0 ? `"${mapping.teams}" names the teams ${teams.teams.map((t) => t.name).join(', ')}` : `"${mapping.teams}" names no team of this account`
+    parts.push(`${found}${teams.unknown.length > 0 ? ` (no team here is called ${teams.unknown.map((v) => `"${v}"`).join(', ')}: ignored)` : ''}.`)
+  }
+  return { id: 'mapping', label: 'Role and teams for new members', ok: true, detail: parts.join(' ') }
 }
 
 /** Keep a finished test and audit it; the account's SSO screens refresh. */
@@ -511,4 +551,39 @@ export async function sweepCertificates(kernel: Kernel, now: number): Promise<vo
     }
   }
   for (const accountId of touched) kernel.publish(accountId, ['sso', 'audit'])
+}
+
+/**
+ * The timer's check of every OIDC provider's signing keys (over the network, so the timer does not
+ * wait for it): losing them, and getting them back, is audited once each, as the system, and the
+ * account's SSO screens refresh.
+ */
+export async function sweepProviderKeys(kernel: Kernel, now: number): Promise<void> {
+  for (const connection of await listConnections(kernel.store.db)) {
+    if (connection.protocol === 'oidc' && (await checkKeys(kernel, connection, now))) kernel.publish(connection.accountId, ['sso', 'audit'])
+  }
+}
+
+/** One OIDC connection's keys fetched; true when their state changed (audited). */
+async function checkKeys(kernel: Kernel, connection: SsoConnectionRow, now: number): Promise<boolean> {
+  const config = JSON.parse(connection.config) as OidcConfig
+  const error = await checkProviderKeys(config.provider.jwksUri)
+  const changed = (error === null) !== (connection.keysError === null)
+  await kernel.tx(async (t) => {
+    await noteKeysCheck(t, connection.id, now, error)
+    if (!changed) return
+    const where = `${connection.slot === 'active' ? 'the active' : 'the prepared'} single sign-on connection (${connectionLabel(connection)})`
+    await kernel.ledger.append(t, {
+      accountId: connection.accountId,
+      actor: SYSTEM_ACTOR,
+      action: error === null ? 'sso.provider-keys-restored' : 'sso.provider-keys-unavailable',
+      summary: error === null ? `The signing keys of ${where} can be fetched again from ${config.provider.jwksUri}.` : `The signing keys of ${where} cannot be fetched: ${error}`,
+      target: { type: 'sso-connection', id: connection.id, name: connectionLabel(connection) },
+      before: { keysError: connection.keysError },
+      after: { keysError: error, jwksUri: config.provider.jwksUri },
+      ip: null,
+      device: null
+    })
+  })
+  return changed
 }

@@ -14,6 +14,8 @@ import { assertSeats } from '../users/members'
 import type { ConnectionMeta } from '../host'
 import { answerSiteOf, commonConfig, ReplayCache, startProviderFlow, type CommonConfig, type HostCallbacks, type ProviderAnswer, type StartedFlow } from './protocol'
 import { connectionLabel } from './service'
+import { addTeamMember, allTeams, findTeams } from '../teams/repository'
+import { mappedRole, mappedTeams } from './mapping'
 import { activateMembership, findEnabledConnections, findMemberByEmail, setPersonName, type SsoConnectionRow } from './repository'
 
 /** How long a sign-in waits for the provider's redirect, and how long its outcome is kept for the window to read. */
@@ -114,7 +116,7 @@ class Refusal extends Error {}
  * invitation accepted by this first sign-in; an unknown email from an allowed domain created as an
  * active member with the default role (just-in-time, within the seats), or refused (pre-provisioned).
  */
-async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, email: string, name: string, now: number): Promise<MemberPrincipal> {
+async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, claims: Record<string, unknown>, email: string, name: string, now: number): Promise<MemberPrincipal> {
   const { connection, config } = pending
   const accountId = connection.accountId
   if (!config.allowedDomains.includes(domainOf(email))) throw new Refusal(`${domainOf(email)} is not an email domain allowed to sign in with single sign-on here.`)
@@ -149,17 +151,22 @@ async function memberFor(kernel: Kernel, t: Executor, pending: PendingSignIn, em
   }
   const personId = randomUUID()
   const membershipId = randomUUID()
-  const role = connection.defaultRole ?? 'agent'
+  // The role and teams the provider names (when mapped), else the defaults chosen when SSO was turned on.
+  const role = mappedRole(config.claims, claims).role ?? connection.defaultRole ?? 'agent'
+  const named = mappedTeams(config.claims, claims, config.claims.teams ? await allTeams(t, accountId) : []).teams
+  const teams = [...(await findTeams(t, accountId, connection.defaultTeams)), ...named].filter((team, i, list) => list.findIndex((x) => x.id === team.id) === i)
   await insertInvitedPerson(t, { personId, accountId, email, name, now })
   await insertInvitedMembership(t, { membershipId, accountId, personId, role, expiresAt: now, now })
   await activateMembership(t, membershipId, now)
+  for (const team of teams) await addTeamMember(t, accountId, team.id, membershipId, personId, now)
+  const teamNames = teams.map((team) => team.name).sort((a, b) => a.localeCompare(b))
   await kernel.ledger.append(t, {
     ...base,
     actor: { ...SYSTEM_ACTOR, name: 'Single sign-on' },
     action: 'member.created',
-    summary: `${name} (${email}) joined as ${ROLE_LABELS[role]} at their first sign-in with single sign-on (just-in-time provisioning).`,
+    summary: `${name} (${email}) joined as ${ROLE_LABELS[role]}${teamNames.length > 0 ? ` in ${teamNames.join(', ')}` : ''} at their first sign-in with single sign-on (just-in-time provisioning).`,
     target: { type: 'member', id: personId, name },
-    after: { email, name, role, status: 'active', provisioning: 'jit' }
+    after: { email, name, role, teams: teamNames, status: 'active', provisioning: 'jit' }
   })
   return (await loadMemberPrincipal(t, membershipId))!
 }
@@ -183,7 +190,8 @@ async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string,
       email,
       method: 'sso',
       result: 'failure',
-      reason: `${provider}: ${reason}`,
+      reason,
+      provider,
       ip: pending.meta.ip,
       device: pending.meta.device
     })
@@ -210,7 +218,7 @@ async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string,
     let principal: MemberPrincipal
     try {
       principal = await kernel.tx(async (t) => {
-        const member = await memberFor(kernel, t, pending, email, name, now)
+        const member = await memberFor(kernel, t, pending, claims, email, name, now)
         await recordLoginEvent(t, {
           accountId: member.accountId,
           time: now,
@@ -220,6 +228,7 @@ async function finishSignIn(kernel: Kernel, signIns: SsoSignIns, flowId: string,
           method: 'sso',
           result: 'success',
           reason: null,
+          provider,
           ip: pending.meta.ip,
           device: pending.meta.device
         })

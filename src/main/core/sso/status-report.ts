@@ -28,7 +28,7 @@ export async function ssoStatusReport(q: Executor, now: number): Promise<string>
         : c.enabledAt === null
           ? 'off'
           : `ON since ${new Date(c.enabledAt).toISOString()}, ${c.mode === 'enforced' ? 'required for everyone but the Owner' : 'offered beside passwords'}, ${
-              c.provisioning === 'jit' ? `just-in-time provisioning as ${ROLE_LABELS[c.defaultRole ?? 'agent']}` : 'pre-provisioned members only'
+              c.provisioning === 'jit' ? `just-in-time provisioning as ${ROLE_LABELS[c.defaultRole ?? 'agent']}${c.defaultTeams.length > 0 ? ` in ${c.defaultTeams.length} default team${c.defaultTeams.length === 1 ? '' : 's'}` : ''}` : 'pre-provisioned members only'
             }`
     lines.push(`  ${label} (${c.protocol.toUpperCase()}), ${state}`)
     if (c.protocol === 'saml') {
@@ -39,7 +39,12 @@ export async function ssoStatusReport(q: Executor, now: number): Promise<string>
       }
     } else {
       lines.push(`    issuer ${config.issuer}, client ${config.clientId}${c.secret ? ' (with a sealed secret)' : ''}, domains ${config.allowedDomains.join(', ')}`)
-      lines.push(`    signing keys: the provider's published keys (${config.provider?.jwksUri ?? '?'}), fetched at each sign-in; no certificate to expire`)
+      const checked = c.keysCheckedAt === null ? 'not checked yet' : `last checked ${new Date(c.keysCheckedAt).toISOString()}`
+      lines.push(
+        c.keysError !== null && c.keysFailingSince !== null
+          ? `    signing keys: CANNOT BE FETCHED since ${new Date(c.keysFailingSince).toISOString()}: ${c.keysError} (${checked})`
+          : `    signing keys: the provider's published keys (${config.provider?.jwksUri ?? '?'}), fetched at each sign-in and checked hourly (${checked})`
+      )
     }
     const last = await findLastTest(q, c.id)
     if (!last) lines.push('    last test: none (enabling needs a passing test)')
