@@ -5,6 +5,7 @@ import { forceCall, tapSocket } from './support/force-call'
 import { SignInPage } from './support/sign-in-page'
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider'
 import { serveSamlIdp } from '../support/saml-idp'
+import selfsigned from 'selfsigned'
 
 // The local providers serve https with the test certificate: `gatehouse serve` trusts it through
 // NODE_EXTRA_CA_CERTS (support/app.ts); the browser is told to accept it.
@@ -17,7 +18,7 @@ const app = useApp({ init: owner })
 
 let idp: TestOidcProvider
 test.beforeAll(async () => {
-  idp = await startOidcProvider({ grace: { email: admin.email, name: admin.name }, mia: { email: member.email, name: member.name } })
+  idp = await startOidcProvider({ grace: { email: admin.email, name: admin.name, roles: ['Admin'] }, mia: { email: member.email, name: member.name } })
 })
 test.afterAll(async () => {
   await idp?.close()
@@ -71,6 +72,7 @@ test('an Admin connects OpenID Connect, tests it, turns it on, and a member sign
   await form.getByLabel('Identity provider').selectOption({ label: 'Microsoft Entra ID' })
   await form.getByLabel('Client ID').fill(idp.clientId)
   await form.getByLabel('Allowed email domains').fill('northwind.example')
+  await form.getByLabel('Role claim (optional)').fill('roles')
   await form.getByRole('button', { name: 'Save and check' }).click()
   await expect(form.getByText(/multi-tenant endpoint/).first()).toBeVisible()
   await screenshot(adminPage, 'sso-issuer-refused')
@@ -91,6 +93,7 @@ test('an Admin connects OpenID Connect, tests it, turns it on, and a member sign
   const report = adminPage.getByTestId('sso-report')
   await expect(report).toContainText('The test sign-in passed.')
   await expect(adminPage.getByTestId('sso-person')).toContainText(`Signs in as ${admin.name} (${admin.email}), Admin.`)
+  await expect(adminPage.getByTestId('sso-mapped-role')).toHaveText('Admin')
   await report.getByText('Claims received (raw)').click()
   await expect(adminPage.getByTestId('sso-claims')).toContainText(`"email": "${admin.email}"`)
   await screenshot(adminPage, 'sso-test-passed')
@@ -221,4 +224,32 @@ test('an Admin connects a custom SAML 2.0 IdP from its metadata, tests it, turns
   } finally {
     await samlIdp.close()
   }
+})
+
+test('a trusted certificate near its expiry marks Settings and the Single sign-on entry; the screen says why, at 1024 px', async ({ page }) => {
+  const expiring = await selfsigned.generate([{ name: 'commonName', value: 'Northwind IdP signing key with a rather long name for the layout (2026 rollover)' }], {
+    keySize: 2048,
+    notBeforeDate: new Date(Date.now() - 86_400_000),
+    notAfterDate: new Date(Date.now() + 20 * 86_400_000)
+  } as never)
+  await page.setViewportSize({ width: 1024, height: 800 })
+  await tapSocket(page)
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  const shell = new AppShell(page)
+  await shell.expectVisible()
+  const saved = await forceCall(page, 'sso:save-saml', {
+    manual: { entityId: 'https://idp.northwind.example/saml', ssoUrl: 'https://idp.northwind.example/saml/sso', certificates: [expiring.cert] },
+    allowedDomains: ['northwind.example']
+  })
+  expect(saved.ok).toBe(true)
+  // The mark is on the Settings link, named in words for a screen reader.
+  await expect(shell.navLink('Settings').getByTestId('sso-attention')).toBeVisible()
+  await expect(shell.navLink('Settings')).toContainText('Single sign-on needs attention')
+  await shell.openSettingsHub()
+  await expect(shell.settingsLink('Single sign-on').getByTestId('sso-attention')).toBeVisible()
+  await screenshot(page, 'sso-attention-hub-1024')
+  await shell.settingsLink('Single sign-on').click()
+  await expect(page.getByTestId('sso-status')).toContainText(/expires in (19|20) days: trust the IdP's next certificate before then/)
+  await screenshot(page, 'sso-attention-screen-1024')
 })

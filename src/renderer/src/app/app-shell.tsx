@@ -58,6 +58,7 @@ export function AppShell({ session }: { session: SessionInfo }): JSX.Element {
               <NavLink to="/settings" className="nav-link" aria-current={location.pathname === '/settings' ? 'page' : 'true'}>
                 <SettingsIcon />
                 <span>{t('shell.settings')}</span>
+                {settingsPages.map((page) => (page.attention ? <page.attention key={page.path} /> : null))}
               </NavLink>
             </li>
           ) : null}

@@ -13,6 +13,7 @@ import { AccountIcon } from '../features/settings/account-icon'
 import { SecurityScreen } from '../features/security/security-screen'
 import { SecurityIcon } from '../features/security/security-icon'
 import { SsoScreen } from '../features/sso/sso-screen'
+import { SsoAttention } from '../features/sso/sso-attention'
 
 /** The groups of the Settings hub, in its order. */
 export const SETTINGS_SECTIONS = ['account', 'security', 'access-control', 'personal'] as const
@@ -27,6 +28,8 @@ export interface ScreenEntry {
   element: () => JSX.Element
   /** A settings page: reached from the Settings hub (its group there), not from the sidebar. */
   settings?: { section: SettingsSection; description: MessageKey }
+  /** A mark beside the entry's link (and the Settings link above it) when the page needs attention; renders nothing otherwise. */
+  attention?: () => JSX.Element | null
 }
 
 /** Screens that exist, in navigation order. A feature adds its entry here when it ships. */
@@ -68,7 +71,8 @@ export const SCREENS: readonly ScreenEntry[] = [
     permission: 'users:read',
     icon: SecurityIcon,
     element: SsoScreen,
-    settings: { section: 'access-control', description: 'screen.ssoDescription' }
+    settings: { section: 'access-control', description: 'screen.ssoDescription' },
+    attention: SsoAttention
   },
   // Settings → Access Control → Support Team Access: the Owner's alone (support-access:manage).
   {

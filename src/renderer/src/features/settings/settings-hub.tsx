@@ -43,6 +43,7 @@ export function SettingsHub({ pages }: { pages: readonly ScreenEntry[] }): JSX.E
                         <span className="settings-hub-label">{t(page.label)}</span>
                         <span className="settings-hub-description">{t(page.settings!.description)}</span>
                       </span>
+                      {page.attention ? <page.attention /> : null}
                     </Link>
                   </li>
                 ))}

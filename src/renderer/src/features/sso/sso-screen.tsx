@@ -18,8 +18,10 @@ import { useChannelRead } from '../../app/use-channel-read'
 /** What the screen reads again when the core says it changed. */
 const SSO_TOPICS = ['sso'] as const
 
-const FIELDS = ['preset', 'issuer', 'clientId', 'clientSecret', 'allowedDomains', 'emailClaim', 'nameClaim'] as const
-const ALIASES = { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim', email: 'emailClaim', name: 'nameClaim' } as const
+const CLAIM_FIELDS = ['emailClaim', 'nameClaim', 'roleClaim', 'teamsClaim'] as const
+const FIELDS = ['preset', 'issuer', 'clientId', 'clientSecret', 'allowedDomains', ...CLAIM_FIELDS] as const
+const CLAIM_ALIASES = { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim', 'claims.role': 'roleClaim', 'claims.teams': 'teamsClaim' } as const
+const ALIASES = { ...CLAIM_ALIASES, email: 'emailClaim', name: 'nameClaim' } as const
 
 export const PRESET_LABELS: Record<OidcPreset | 'saml', MessageKey> = { google: 'sso.preset.google', entra: 'sso.preset.entra', okta: 'sso.preset.okta', oidc: 'sso.preset.oidc', saml: 'sso.preset.saml' }
 const PRESET_HINTS: Record<OidcPreset, MessageKey> = { google: 'sso.issuerHint.google', entra: 'sso.issuerHint.entra', okta: 'sso.issuerHint.okta', oidc: 'sso.issuerHint.oidc' }
@@ -206,6 +208,7 @@ function StatusCard({ status, canManage, onChanged }: { status: SsoStatus; canMa
             ? t('sso.offDetail')
             : t('sso.none')}
       </p>
+      {enabled && enabled.provisioning === 'jit' && enabled.defaultTeams.length > 0 ? <p className="muted">{t('sso.onTeams', { teams: enabled.defaultTeams.map((team) => team.name).join(', ') })}</p> : null}
       {status.active ? <ConnectionFacts connection={status.active} /> : null}
       {status.draft ? (
         <>
@@ -289,25 +292,24 @@ function SamlServiceProviderCard({ sp }: { sp: SsoStatus['samlServiceProvider'] 
   )
 }
 
-const SAML_FIELDS = ['metadataXml', 'allowedDomains', 'emailClaim', 'nameClaim'] as const
+const SAML_FIELDS = ['metadataXml', 'allowedDomains', ...CLAIM_FIELDS] as const
 
 function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
   const t = useT()
   const metadataId = useId()
   const [metadata, setMetadata] = useState('')
   const [domains, setDomains] = useState(connection?.allowedDomains.join(', ') ?? '')
-  const [emailClaim, setEmailClaim] = useState(connection?.claims.email ?? 'nameID')
-  const [nameClaim, setNameClaim] = useState(connection?.claims.name ?? 'name')
+  const claims = useClaimMapping(connection, 'nameID')
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState(false)
-  const form = useFormErrors(SAML_FIELDS, { aliases: { 'claims.email': 'emailClaim', 'claims.name': 'nameClaim' } })
+  const form = useFormErrors(SAML_FIELDS, { aliases: CLAIM_ALIASES })
   async function save(): Promise<void> {
     setBusy(true)
     setSaved(false)
     const result = await getBridge().invoke('sso:save-saml', {
       metadataXml: metadata,
       allowedDomains: splitDomains(domains),
-      claims: { email: emailClaim, name: nameClaim }
+      claims: claims.input
     })
     setBusy(false)
     if (!result.ok) return void form.refuse(result.error)
@@ -359,11 +361,68 @@ function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection 
             form.edited('allowedDomains')
           }}
         />
-        <div className="settings-grid">
-          <TextField label={t('sso.emailAttribute')} name="saml-email" value={emailClaim} spellCheck={false} hint={t('sso.emailAttributeHint')} error={form.fields.emailClaim} onChange={(e) => setEmailClaim(e.target.value)} />
-          <TextField label={t('sso.nameAttribute')} name="saml-name" value={nameClaim} spellCheck={false} error={form.fields.nameClaim} onChange={(e) => setNameClaim(e.target.value)} />
-        </div>
+        <ClaimFields kind="attribute" mapping={claims} errors={form.fields} onEdited={(field) => form.edited(field)} />
     </ConnectionForm>
+  )
+}
+
+type ClaimField = (typeof CLAIM_FIELDS)[number]
+
+/** The claim (OIDC) or attribute (SAML) names a connection maps, as typed; role and teams optional. */
+function useClaimMapping(connection: SsoConnection | null, emailDefault: string) {
+  const [values, setValues] = useState<Record<ClaimField, string>>({
+    emailClaim: connection?.claims.email ?? emailDefault,
+    nameClaim: connection?.claims.name ?? 'name',
+    roleClaim: connection?.claims.role ?? '',
+    teamsClaim: connection?.claims.teams ?? ''
+  })
+  const optional = (value: string) => (value.trim() ? value.trim() : undefined)
+  return {
+    values,
+    set: (field: ClaimField, value: string) => setValues((v) => ({ ...v, [field]: value })),
+    input: { email: values.emailClaim, name: values.nameClaim, role: optional(values.roleClaim), teams: optional(values.teamsClaim) }
+  }
+}
+
+const CLAIM_LABELS = {
+  claim: { emailClaim: 'sso.emailClaim', nameClaim: 'sso.nameClaim', roleClaim: 'sso.roleClaim', teamsClaim: 'sso.teamsClaim' },
+  attribute: { emailClaim: 'sso.emailAttribute', nameClaim: 'sso.nameAttribute', roleClaim: 'sso.roleAttribute', teamsClaim: 'sso.teamsAttribute' }
+} as const satisfies Record<string, Record<ClaimField, MessageKey>>
+const CLAIM_HINTS: Partial<Record<ClaimField, MessageKey>> = { roleClaim: 'sso.roleClaimHint', teamsClaim: 'sso.teamsClaimHint' }
+
+/** Which claims or attributes give the email, the name and (optionally) the role and teams of a new member. */
+function ClaimFields({
+  kind,
+  mapping,
+  errors,
+  onEdited
+}: {
+  kind: 'claim' | 'attribute'
+  mapping: ReturnType<typeof useClaimMapping>
+  errors: Partial<Record<string, string>>
+  onEdited(field: ClaimField): void
+}): JSX.Element {
+  const t = useT()
+  const field = (name: ClaimField) => (
+    <TextField
+      key={name}
+      label={t(CLAIM_LABELS[kind][name])}
+      name={`sso-${kind}-${name}`}
+      value={mapping.values[name]}
+      spellCheck={false}
+      hint={name === 'emailClaim' && kind === 'attribute' ? t('sso.emailAttributeHint') : CLAIM_HINTS[name] ? t(CLAIM_HINTS[name]) : undefined}
+      error={errors[name]}
+      onChange={(e) => {
+        mapping.set(name, e.target.value)
+        onEdited(name)
+      }}
+    />
+  )
+  return (
+    <>
+      <div className="settings-grid">{(['emailClaim', 'nameClaim'] as const).map(field)}</div>
+      <div className="settings-grid">{(['roleClaim', 'teamsClaim'] as const).map(field)}</div>
+    </>
   )
 }
 
@@ -423,8 +482,7 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
   const [clientId, setClientId] = useState(connection?.clientId ?? '')
   const [clientSecret, setClientSecret] = useState('')
   const [domains, setDomains] = useState(connection?.allowedDomains.join(', ') ?? '')
-  const [emailClaim, setEmailClaim] = useState(connection?.claims.email ?? 'email')
-  const [nameClaim, setNameClaim] = useState(connection?.claims.name ?? 'name')
+  const claims = useClaimMapping(connection, 'email')
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState(false)
   const form = useFormErrors(FIELDS, { aliases: ALIASES })
@@ -439,7 +497,7 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
       clientId,
       ...(clientSecret ? { clientSecret } : {}),
       allowedDomains: splitDomains(domains),
-      claims: { email: emailClaim, name: nameClaim }
+      claims: claims.input
     })
     setBusy(false)
     if (!result.ok) return void form.refuse(result.error)
@@ -511,10 +569,7 @@ function ConfigureCard({ connection, onSaved }: { connection: SsoConnection | nu
           error={form.fields.allowedDomains}
           onChange={(e) => change('allowedDomains', () => setDomains(e.target.value))}
         />
-        <div className="settings-grid">
-          <TextField label={t('sso.emailClaim')} name="sso-email-claim" value={emailClaim} spellCheck={false} error={form.fields.emailClaim} onChange={(e) => change('emailClaim', () => setEmailClaim(e.target.value))} />
-          <TextField label={t('sso.nameClaim')} name="sso-name-claim" value={nameClaim} spellCheck={false} error={form.fields.nameClaim} onChange={(e) => change('nameClaim', () => setNameClaim(e.target.value))} />
-        </div>
+        <ClaimFields kind="claim" mapping={claims} errors={form.fields} onEdited={(field) => change(field, () => {})} />
     </ConnectionForm>
   )
 }
@@ -572,6 +627,10 @@ function TestReport({ report }: { report: SsoTestReport }): JSX.Element {
           <dd>{report.mapped.email ?? '—'}</dd>
           <dt>{t('sso.mappedName')}</dt>
           <dd>{report.mapped.name ?? '—'}</dd>
+          <dt>{t('sso.mappedRole')}</dt>
+          <dd data-testid="sso-mapped-role">{report.mapped.role ? t(ROLE_KEYS[report.mapped.role]) : t('sso.mappedRoleDefault')}</dd>
+          <dt>{t('sso.mappedTeams')}</dt>
+          <dd data-testid="sso-mapped-teams">{report.mapped.teams.length > 0 ? report.mapped.teams.join(', ') : t('sso.mappedTeamsNone')}</dd>
         </dl>
       ) : null}
       {report.claims ? (
@@ -607,13 +666,14 @@ function EnableCard({ status, connection, onChanged }: { status: SsoStatus; conn
   const [mode, setMode] = useState<'offered' | 'enforced'>(current?.mode ?? 'offered')
   const [provisioning, setProvisioning] = useState<'jit' | 'pre'>(current?.provisioning ?? 'pre')
   const [defaultRole, setDefaultRole] = useState<'admin' | 'agent' | 'viewer'>(current?.defaultRole ?? 'agent')
+  const [defaultTeamIds, setDefaultTeamIds] = useState<string[]>(current?.defaultTeams.map((team) => team.id) ?? [])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const roleId = useId()
   const ready = connection.lastTest?.result === 'passed' && connection.lastTest.current
   async function enable(): Promise<void> {
     setBusy(true)
-    const result = await getBridge().invoke('sso:enable', { mode, provisioning, defaultRole })
+    const result = await getBridge().invoke('sso:enable', { mode, provisioning, defaultRole, defaultTeamIds: provisioning === 'jit' ? defaultTeamIds : [] })
     setBusy(false)
     if (!result.ok) return setError(result.error.message)
     setError(null)
@@ -646,6 +706,7 @@ function EnableCard({ status, connection, onChanged }: { status: SsoStatus; conn
           </select>
         </div>
       ) : null}
+      {provisioning === 'jit' ? <DefaultTeams value={defaultTeamIds} onChange={setDefaultTeamIds} /> : null}
       <div>
         <button type="button" className="button button-primary" disabled={!ready || busy} onClick={() => void enable()}>
           {t(current && connection.slot === 'active' ? 'sso.applyButton' : 'sso.enableButton')}
@@ -653,5 +714,42 @@ function EnableCard({ status, connection, onChanged }: { status: SsoStatus; conn
         {ready ? null : <p className="muted">{t('sso.needsTest')}</p>}
       </div>
     </section>
+  )
+}
+
+const TEAM_TOPICS = ['teams'] as const
+
+/** The teams a just-in-time member joins: a list to pick several from (an account may have hundreds). */
+function DefaultTeams({ value, onChange }: { value: string[]; onChange(ids: string[]): void }): JSX.Element {
+  const t = useT()
+  const id = useId()
+  const { value: list, error } = useChannelRead('teams:list', {}, TEAM_TOPICS)
+  const teams = list?.teams ?? []
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {t('sso.defaultTeams')}
+      </label>
+      {error ? <p className="field-error">{error}</p> : null}
+      {list && teams.length === 0 ? (
+        <p className="muted">{t('sso.defaultTeamsNone')}</p>
+      ) : (
+        <select
+          id={id}
+          className="select sso-teams"
+          multiple
+          size={Math.min(6, Math.max(3, teams.length))}
+          value={value}
+          onChange={(e) => onChange(Array.from(e.target.selectedOptions, (option) => option.value))}
+        >
+          {teams.map((team) => (
+            <option key={team.id} value={team.id}>
+              {team.name}
+            </option>
+          ))}
+        </select>
+      )}
+      <p className="field-hint">{t('sso.defaultTeamsHint')}</p>
+    </div>
   )
 }
