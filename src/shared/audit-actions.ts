@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = {
   'sso.certificate-expiring': { label: 'SSO certificate expiring', group: 'Single sign-on', readers: 'audit' },
   'sso.certificate-expired': { label: 'SSO certificate expired', group: 'Single sign-on', readers: 'audit' },
   'sso.provider-keys-unavailable': { label: "SSO provider's keys unavailable", group: 'Single sign-on', readers: 'audit' },
+  'sso.metadata-changed': { label: 'SSO metadata changed', group: 'Single sign-on', readers: 'audit' },
   'sso.provider-keys-restored': { label: "SSO provider's keys fetched again", group: 'Single sign-on', readers: 'audit' },
 
   // --- The store itself (installation-wide: stored with no account) --------------------------

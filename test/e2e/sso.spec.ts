@@ -32,6 +32,12 @@ async function openWindow(browser: Browser, target: App): Promise<{ page: Page; 
   return { page, close: () => context.close() }
 }
 
+/** The Owner signed in on `page` (its socket tapped for forceCall): the shell, shown. */
+async function signInOwner(page: Page): Promise<AppShell> {
+  const shell = await signInOwner(page)
+  return shell
+}
+
 /** The person signs in at the provider in the tab Gatehouse opened: its development login, then consent. */
 async function signInAtProvider(popup: Page, login: string): Promise<void> {
   await popup.waitForLoadState()
@@ -43,10 +49,7 @@ async function signInAtProvider(popup: Page, login: string): Promise<void> {
 
 test('an Admin connects OpenID Connect, tests it, turns it on, and a member signs in with SSO', async ({ page, browser }) => {
   // The Owner invites an Admin and a member (the member's invitation is accepted by their first SSO sign-in).
-  await tapSocket(page)
-  await app().open(page)
-  await new SignInPage(page).signIn(owner.email, owner.password)
-  await new AppShell(page).expectVisible()
+  await signInOwner(page)
   const invited = await forceCall(page, 'users:invite', { emails: [admin.email], role: 'admin' })
   const link = (invited.value as { invited: Array<{ link: string | null }> }).invited[0]!.link!
   expect((await forceCall(page, 'users:invite', { emails: [member.email], role: 'agent' })).ok).toBe(true)
@@ -132,10 +135,7 @@ test('an Admin connects OpenID Connect, tests it, turns it on, and a member sign
 })
 
 test('a Viewer sees the status read-only; an Agent has no SSO screen and the core refuses the call', async ({ page, browser }) => {
-  await tapSocket(page)
-  await app().open(page)
-  await new SignInPage(page).signIn(owner.email, owner.password)
-  await new AppShell(page).expectVisible()
+  await signInOwner(page)
   const people = { viewer: { email: 'vera.viewer@northwind.example', name: 'Vera Viewer' }, agent: { email: 'arno.agent@northwind.example', name: 'Arno Agent' } }
   for (const role of ['viewer', 'agent'] as const) {
     const invited = await forceCall(page, 'users:invite', { emails: [people[role].email], role })
@@ -167,11 +167,7 @@ test('a Viewer sees the status read-only; an Agent has no SSO screen and the cor
 test('an Admin connects a custom SAML 2.0 IdP from its metadata, tests it, turns it on, and a member signs in with SAML', async ({ page, browser }) => {
   const samlIdp = await serveSamlIdp()
   try {
-    await tapSocket(page)
-    await app().open(page)
-    await new SignInPage(page).signIn(owner.email, owner.password)
-    const shell = new AppShell(page)
-    await shell.expectVisible()
+    const shell = await signInOwner(page)
     const saml = { name: 'Sam Saml', email: 'sam.saml@northwind.example' }
     expect((await forceCall(page, 'users:invite', { emails: [saml.email], role: 'viewer' })).ok).toBe(true)
     await shell.openSettings('Single sign-on')
@@ -233,11 +229,7 @@ test('a trusted certificate near its expiry marks Settings and the Single sign-o
     notAfterDate: new Date(Date.now() + 20 * 86_400_000)
   } as never)
   await page.setViewportSize({ width: 1024, height: 800 })
-  await tapSocket(page)
-  await app().open(page)
-  await new SignInPage(page).signIn(owner.email, owner.password)
-  const shell = new AppShell(page)
-  await shell.expectVisible()
+  const shell = await signInOwner(page)
   const saved = await forceCall(page, 'sso:save-saml', {
     manual: { entityId: 'https://idp.northwind.example/saml', ssoUrl: 'https://idp.northwind.example/saml/sso', certificates: [expiring.cert] },
     allowedDomains: ['northwind.example']
@@ -252,4 +244,28 @@ test('a trusted certificate near its expiry marks Settings and the Single sign-o
   await shell.settingsLink('Single sign-on').click()
   await expect(page.getByTestId('sso-status')).toContainText(/expires in (19|20) days: trust the IdP's next certificate before then/)
   await screenshot(page, 'sso-attention-screen-1024')
+})
+
+test('SAML metadata from a URL: saved from it, fetched again on demand, the change shown', async ({ page }) => {
+  const samlIdp = await serveSamlIdp()
+  try {
+    const shell = await signInOwner(page)
+    await shell.openSettings('Single sign-on')
+    await page.getByRole('radio', { name: 'Custom SAML 2.0' }).check()
+    const form = page.getByRole('form', { name: 'Connect a SAML 2.0 identity provider' })
+    await form.getByRole('radio', { name: 'A URL (fetched again every hour)' }).check()
+    await form.getByLabel('Metadata URL').fill(`${samlIdp.metadataUrl.replace('https:', 'http:')}`)
+    await form.getByLabel('Allowed email domains').fill('northwind.example')
+    await form.getByRole('button', { name: 'Save and check' }).click()
+    await expect(form.getByText(/must be an https:\/\/ address/).first()).toBeVisible()
+    await form.getByLabel('Metadata URL').fill(samlIdp.metadataUrl)
+    await form.getByRole('button', { name: 'Save and check' }).click()
+    await expect(page.getByText('Saved and checked. Run a test sign-in next.')).toBeVisible()
+    await expect(page.getByTestId('sso-status')).toContainText(samlIdp.metadataUrl)
+    await page.getByRole('button', { name: 'Fetch metadata now' }).click()
+    await expect(page.getByTestId('sso-metadata-answer')).toContainText('Fetched: nothing changed.')
+    await screenshot(page, 'sso-saml-metadata-url')
+  } finally {
+    await samlIdp.close()
+  }
 })

@@ -86,10 +86,14 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
  * The same IdP served on https://127.0.0.1 (the test certificate) for the browser tests: its SSO URL shows a sign-in form (an
  * email), then a page whose button POSTs the signed response to the SP's ACS, as IdPs do.
  */
-export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<void> }> {
+export async function serveSamlIdp(): Promise<TestSamlIdp & { metadataUrl: string; close(): Promise<void> }> {
   let idp: TestSamlIdp | null = null
   const server: Server = createTestHttpsServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (request.method === 'GET' && url.pathname === '/saml/metadata' && idp) {
+      response.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idp.metadataXml)
+      return
+    }
     if (request.method === 'GET' && url.pathname === '/saml/sso') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
         `<!doctype html><html lang="en"><head><title>Test IdP</title></head><body><h1>Test IdP sign-in</h1><form method="post" action="/saml/login">` +
@@ -122,6 +126,7 @@ export async function serveSamlIdp(): Promise<TestSamlIdp & { close(): Promise<v
   idp = await startSamlIdp(`https://127.0.0.1:${port}/saml`, {}, `https://127.0.0.1:${port}/saml/sso`)
   return {
     ...idp,
+    metadataUrl: `https://127.0.0.1:${port}/saml/metadata`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

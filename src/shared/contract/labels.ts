@@ -51,6 +51,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   allowedDomains: 'Allowed email domains',
   slot: 'Connection',
   metadataXml: 'IdP metadata',
+  metadataUrl: 'Metadata URL',
   manual: 'IdP settings',
   'manual.entityId': 'IdP entity ID',
   'manual.ssoUrl': 'SSO URL',

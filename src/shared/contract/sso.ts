@@ -64,7 +64,11 @@ export type SsoCertificate = z.infer<typeof ssoCertificate>
 
 export const samlIdp = z.object({
   ssoUrl: z.string(),
-  certificates: z.array(ssoCertificate)
+  certificates: z.array(ssoCertificate),
+  /** Metadata read from a URL: where, when it was last fetched, and the last change a re-fetch found. */
+  metadataUrl: z.string().nullable(),
+  checkedAt: z.number().nullable(),
+  lastChange: z.object({ at: z.number(), changes: z.array(z.string()) }).nullable()
 })
 
 export const ssoConnection = z.object({
@@ -198,6 +202,8 @@ export const ssoChannels = {
     input: z
       .object({
         metadataXml: z.string().max(512 * 1024, 'The metadata file is larger than 512 KB').optional(),
+        /** The IdP's metadata URL (https): fetched now, then again every hour and on demand. */
+        metadataUrl: z.string().trim().min(1, 'Enter the metadata URL').max(2000, 'A metadata URL has at most 2000 characters').optional(),
         manual: z
           .object({
             entityId: z.string().trim().min(1, "Enter the IdP's entity ID").max(500),
@@ -210,7 +216,10 @@ export const ssoChannels = {
         allowedDomains: z.array(domain).min(1, 'Allow at least one email domain').max(50, 'At most 50 domains')
       })
       .strict()
-      .refine((v) => (v.metadataXml === undefined) !== (v.manual === undefined), { message: 'Give either the IdP metadata or the settings entered by hand', path: ['metadataXml'] }),
+      .refine((v) => [v.metadataXml, v.metadataUrl, v.manual].filter((x) => x !== undefined).length === 1, {
+        message: "Give the IdP's metadata (its XML or its URL), or the settings entered by hand: one of them",
+        path: ['metadataXml']
+      }),
     output: ssoConnection,
     access: 'sso:manage',
     mutates: true,
@@ -226,6 +235,18 @@ export const ssoChannels = {
     output: z.object({ testId: z.string(), authorizationUrl: z.string(), redirectUri: z.string(), expiresAt: z.number() }),
     access: 'sso:manage',
     mutates: false
+  }),
+  /**
+   * Fetch a SAML connection's metadata again from its URL now (the core also does so every hour):
+   * what changed (certificates trusted or dropped, SSO URL, entity ID) in words, applied and
+   * audited; nothing when nothing changed. A change needs a new test before enabling again.
+   */
+  'sso:refresh-metadata': channel({
+    input: z.object({ slot: z.enum(['active', 'draft']) }).strict(),
+    output: z.object({ changes: z.array(z.string()), connection: ssoConnection }),
+    access: 'sso:manage',
+    mutates: true,
+    invalidates: ['sso', 'audit']
   }),
   /**
    * Turn single sign-on on with the tested connection (the draft, which replaces the active one;

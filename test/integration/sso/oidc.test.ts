@@ -6,6 +6,7 @@ import type { SsoConnection, SsoTestReport } from '../../../src/shared/contract/
 import { META, OWNER, openTestCore, rowCounts, setupAccount, signIn, TEST_PASSPHRASE, testDb, type TestCore } from '../../support/core'
 import { deliver, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider'
 import { accountIdOf, auditSince, expectError, expectOk, ledgerSize, MEMBER_PASSWORD, quickMember } from '../../support/users'
+import { insertAgent, signInAgent } from '../support-access-fixtures'
 
 let idp: TestOidcProvider
 let tc: TestCore
@@ -457,28 +458,48 @@ describe("OpenID Connect: the provider's keys watched", () => {
   const health = async () => expectOk<{ active: SsoConnection }>(await tc.core.dispatch(await signIn(tc.core, OWNER.email, OWNER.password), 'sso:status', {})).active.health
   const keyEvents = async (seq: number) => (await auditSince(tc.core, seq)).filter((e) => e.action.startsWith('sso.provider-keys')).map((e) => e.action)
 
+  /** One hourly check, run to its end (it fetches in the background of the timer). */
+  const hourlyCheck = async (advance: number) => {
+    tc.clock.advance(advance)
+    await tc.core.tick()
+    await vi.waitFor(async () => expect(Number((await testDb(tc.core).get<{ at: number }>("SELECT keys_checked_at AS at FROM sso_connections WHERE slot = 'active'"))!.at)).toBe(tc.clock.now()))
+  }
+
   it('keys that cannot be fetched are an error on the screen and one audit event; fetched again, one more, and the error goes', async () => {
     const seq = await ledgerSize(tc.core)
-    await tc.core.tick()
-    await vi.waitFor(async () => expect((await testDb(tc.core).get<{ at: number | null }>("SELECT keys_checked_at AS at FROM sso_connections WHERE slot = 'active'"))!.at).not.toBeNull())
+    await hourlyCheck(0)
     expect(await health()).toEqual({ level: 'ok', message: null })
     idp.setKeysAvailable(false)
     try {
-      tc.clock.advance(3_600_000)
-      await tc.core.tick()
-      await vi.waitFor(async () => expect((await health()).level).toBe('error'))
+      await hourlyCheck(3_600_000)
+      expect((await health()).level).toBe('error')
       expect((await health()).message).toMatch(/answered 503 for its signing keys .* Sign-ins fail until the provider's keys can be fetched again/)
       // Still failing an hour later: no second event.
-      tc.clock.advance(3_600_000)
-      await tc.core.tick()
-      await vi.waitFor(async () => expect((await health()).message).toMatch(/failing for about 1 hour/))
+      await hourlyCheck(3_600_000)
+      expect((await health()).message).toMatch(/failing for about 1 hour/)
       expect(await keyEvents(seq)).toEqual(['sso.provider-keys-unavailable'])
     } finally {
       idp.setKeysAvailable(true)
     }
-    tc.clock.advance(3_600_000)
-    await tc.core.tick()
-    await vi.waitFor(async () => expect((await health()).level).toBe('ok'))
+    await hourlyCheck(3_600_000)
+    expect((await health()).level).toBe('ok')
     expect(await keyEvents(seq)).toEqual(['sso.provider-keys-unavailable', 'sso.provider-keys-restored'])
+  })
+})
+
+describe('single sign-on and the support team', () => {
+  it('a support agent with full scope sees the status but cannot change how people sign in', async () => {
+    const agent = await insertAgent(tc.core, { email: 'sid.support@vendor.example', name: 'Sid Support' })
+    const ownerWindow = await signIn(tc.core, OWNER.email, OWNER.password)
+    expectOk(await tc.core.dispatch(ownerWindow, 'support-access:extend', { duration: 'day', scope: 'full', reason: 'Ticket 9' }))
+    const support = await signInAgent(tc.core, agent, await accountIdOf(tc.core))
+    const status = expectOk<{ active: SsoConnection | null }>(await tc.core.dispatch(support, 'sso:status', {}))
+    expect(status.active?.protocol).toBe('oidc')
+    const before = await rowCounts(tc.core)
+    expectError(await tc.core.dispatch(support, 'sso:save-oidc', { preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, allowedDomains: ['vendor.example'] }), 'FORBIDDEN')
+    expectError(await tc.core.dispatch(support, 'sso:disable', {}), 'FORBIDDEN')
+    expectError(await tc.core.dispatch(support, 'sso:enable', { mode: 'enforced', provisioning: 'jit' }), 'FORBIDDEN')
+    expectError(await tc.core.dispatch(support, 'sso:test-start', {}), 'FORBIDDEN')
+    expect(await rowCounts(tc.core)).toEqual(before)
   })
 })

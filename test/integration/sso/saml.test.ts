@@ -1,6 +1,8 @@
+import type { Server } from 'node:https'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createTestHttpsServer } from '../../support/test-tls'
 import type { SsoConnection, SsoStatus, SsoTestReport } from '../../../src/shared/contract/sso'
-import { META, OWNER, openTestCore, rowCounts, setupAccount, signIn, TEST_STORE, type TestCore } from '../../support/core'
+import { META, OWNER, openTestCore, rowCounts, setupAccount, signIn, TEST_STORE, testDb, type TestCore } from '../../support/core'
 import { editResponse, postToAcs, startSamlIdp, type TestSamlIdp } from '../../support/saml-idp'
 import { auditSince, expectError, expectOk, ledgerSize, quickMember } from '../../support/users'
 
@@ -243,5 +245,111 @@ describe('SAML 2.0: certificate warnings with a moved clock', () => {
     } finally {
       await fresh.dispose()
     }
+  })
+})
+
+describe('SAML 2.0: metadata from a URL, fetched again hourly and on demand', () => {
+  let server: Server
+  let metadataUrl: string
+  let served: string
+  let fresh: TestCore
+  let admin: string
+  let next: TestSamlIdp
+  const day = 86_400_000
+
+  beforeAll(async () => {
+    // The IdP's next key, published beside the current one before a rollover (same entity ID).
+    next = await startSamlIdp(idp.entityId)
+    served = idp.metadataXml
+    server = createTestHttpsServer((req, res) => {
+      if (req.url !== '/metadata.xml') return void res.writeHead(404).end()
+      if (served === '') return void res.writeHead(503).end('down for maintenance')
+      res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(served)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    metadataUrl = `https://127.0.0.1:${(server.address() as { port: number }).port}/metadata.xml`
+    fresh = await openTestCore()
+    await setupAccount(fresh.core)
+    admin = await signIn(fresh.core, OWNER.email, OWNER.password)
+  })
+  afterAll(async () => {
+    await fresh?.dispose()
+    server?.closeAllConnections()
+    await new Promise<void>((resolve) => server?.close(() => resolve()))
+  })
+
+  const status = async () => expectOk<SsoStatus>(await fresh.core.dispatch(await signIn(fresh.core, OWNER.email, OWNER.password), 'sso:status', {}))
+  /** One hourly check, run to its end (it fetches in the background of the timer). */
+  const hourlyCheck = async (advance: number) => {
+    fresh.clock.advance(advance)
+    await fresh.core.tick()
+    await vi.waitFor(async () => expect(Number((await testDb(fresh.core).get<{ at: number }>("SELECT keys_checked_at AS at FROM sso_connections WHERE slot = 'draft'"))!.at)).toBe(fresh.clock.now()))
+  }
+  /** The same metadata with the next key's certificate as a second signing key. */
+  const withNextKey = () => {
+    const base64 = next.certPem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '')
+    const key = `<KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>`
+    const xml = idp.metadataXml.replace(/(<KeyDescriptor\b)/, `${key}$1`)
+    expect(xml).not.toBe(idp.metadataXml)
+    return xml
+  }
+
+  it('reads the metadata from its URL, and refuses a URL that is not https or not metadata, changing nothing', async () => {
+    const before = await rowCounts(fresh.core)
+    expectError(await fresh.core.dispatch(admin, 'sso:save-saml', { metadataUrl: metadataUrl.replace('https:', 'http:'), allowedDomains: ['acme.example'] }), 'VALIDATION', /must be an https:\/\/ address/)
+    expectError(await fresh.core.dispatch(admin, 'sso:save-saml', { metadataUrl: metadataUrl.replace('metadata.xml', 'nothing'), allowedDomains: ['acme.example'] }), 'VALIDATION', /answered 404/)
+    served = `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${idp.metadataXml}`
+    expectError(await fresh.core.dispatch(admin, 'sso:save-saml', { metadataUrl, allowedDomains: ['acme.example'] }), 'VALIDATION', /DOCTYPE/)
+    expectError(await fresh.core.dispatch(admin, 'sso:save-saml', { metadataUrl, metadataXml: idp.metadataXml, allowedDomains: ['acme.example'] }), 'VALIDATION', /one of them/)
+    expect(await rowCounts(fresh.core)).toEqual(before)
+    served = idp.metadataXml
+    const saved = expectOk<SsoConnection>(await fresh.core.dispatch(admin, 'sso:save-saml', { metadataUrl, allowedDomains: ['acme.example'] }))
+    expect(saved.saml).toMatchObject({ metadataUrl, lastChange: null })
+    expect(saved.saml!.certificates).toHaveLength(1)
+  })
+
+  it('on demand: nothing changed is said so; a published next certificate is trusted, the change shown and audited', async () => {
+    expect(expectOk<{ changes: string[] }>(await fresh.core.dispatch(admin, 'sso:refresh-metadata', { slot: 'draft' })).changes).toEqual([])
+    served = withNextKey()
+    const seq = await ledgerSize(fresh.core)
+    const refreshed = expectOk<{ changes: string[]; connection: SsoConnection }>(await fresh.core.dispatch(admin, 'sso:refresh-metadata', { slot: 'draft' }))
+    expect(refreshed.changes).toHaveLength(1)
+    expect(refreshed.changes[0]).toMatch(/^Certificate trusted: CN=Test IdP .* \(SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, valid to \d{4}-\d\d-\d\d\)$/)
+    expect(refreshed.connection.saml!.certificates).toHaveLength(2)
+    expect(refreshed.connection.saml!.lastChange).toMatchObject({ changes: refreshed.changes })
+    const events = await auditSince(fresh.core, seq)
+    expect(events.map((e) => e.action)).toEqual(['sso.metadata-changed'])
+    expect(events[0]!.actorEmail).toBe(OWNER.email)
+    // A connection entered by hand has no URL to fetch from.
+    const other = await openTestCore()
+    try {
+      await setupAccount(other.core)
+      const otherAdmin = await signIn(other.core, OWNER.email, OWNER.password)
+      expectOk(await other.core.dispatch(otherAdmin, 'sso:save-saml', { metadataXml: idp.metadataXml, allowedDomains: ['acme.example'] }))
+      expectError(await other.core.dispatch(otherAdmin, 'sso:refresh-metadata', { slot: 'draft' }), 'CONFLICT', /not set up from a metadata URL/)
+    } finally {
+      await other.dispose()
+    }
+  })
+
+  it('hourly: a dropped certificate is no longer trusted; an unreachable URL is a warning and one audit event, its recovery one more', async () => {
+    const seq = await ledgerSize(fresh.core)
+    served = idp.metadataXml
+    await hourlyCheck(day)
+    expect((await status()).draft!.saml!.certificates).toHaveLength(1)
+    expect((await status()).draft!.saml!.lastChange!.changes[0]).toMatch(/^Certificate no longer published, no longer trusted: /)
+    const ssoEvents = async () => (await auditSince(fresh.core, seq)).filter((e) => e.action.startsWith('sso.'))
+    expect((await ssoEvents()).map((e) => [e.action, e.actorEmail])).toEqual([['sso.metadata-changed', null]])
+
+    served = ''
+    for (let hour = 0; hour < 2; hour++) {
+      await hourlyCheck(3_600_000)
+      expect((await status()).draft!.health.level).toBe('warning')
+    }
+    expect((await status()).draft!.health.message).toMatch(/The IdP's metadata could not be fetched since .* answered 503 .* The certificates trusted before still work\./)
+    served = idp.metadataXml
+    await hourlyCheck(3_600_000)
+    expect((await status()).draft!.health.level).toBe('ok')
+    expect((await ssoEvents()).map((e) => e.action)).toEqual(['sso.metadata-changed', 'sso.provider-keys-unavailable', 'sso.provider-keys-restored'])
   })
 })

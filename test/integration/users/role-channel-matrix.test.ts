@@ -166,6 +166,7 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
   },
   'sso:save-saml': { spec: 'configureSso', input: () => ({ metadataXml: '<not-metadata/>', allowedDomains: ['example.com'] }), allowedResult: 'VALIDATION' },
   'sso:test-start': { spec: 'configureSso', input: () => ({}), allowedResult: 'NOT_FOUND' },
+  'sso:refresh-metadata': { spec: 'configureSso', input: () => ({ slot: 'draft' }), allowedResult: 'NOT_FOUND' },
   'sso:test-result': { spec: 'configureSso', input: () => ({ testId: 'no-such-test' }), allowedResult: 'NOT_FOUND' },
   'sso:enable': { spec: 'configureSso', input: () => ({ mode: 'offered', provisioning: 'jit' }), allowedResult: 'NOT_FOUND' },
   'sso:disable': { spec: 'configureSso', input: () => ({}), allowedResult: 'CONFLICT' },

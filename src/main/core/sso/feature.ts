@@ -1,5 +1,5 @@
 import type { Feature } from '../kernel/kernel'
-import { disableSso, enableSso, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, sweepCertificates, sweepProviderKeys, testResult } from './service'
+import { disableSso, enableSso, refreshMetadata, saveOidc, saveSaml, SsoFlows, ssoStatus, startTest, sweepCertificates, sweepProviderKeys, testResult } from './service'
 import { signInResult, SsoSignIns, startSignIn } from './sign-in'
 import { providerAnswer } from './protocol'
 
@@ -12,6 +12,7 @@ export const ssoFeature: Feature = (kernel) => {
   kernel.handle('sso:save-saml', (ctx, input) => saveSaml(kernel, ctx, input))
   kernel.handle('sso:test-start', (ctx, input) => startTest(kernel, ctx, flows, input))
   kernel.handle('sso:test-result', (ctx, input) => testResult(kernel, ctx, flows, input))
+  kernel.handle('sso:refresh-metadata', (ctx, input) => refreshMetadata(kernel, ctx, input))
   kernel.handle('sso:enable', (ctx, input) => enableSso(kernel, ctx, flows, input))
   kernel.handle('sso:disable', (ctx) => disableSso(kernel, ctx, flows))
   kernel.handle('sso:sign-in-start', (ctx, input) => startSignIn(kernel, ctx, signIns, input))

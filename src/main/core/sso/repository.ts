@@ -28,6 +28,8 @@ export interface SsoConnectionRow {
   keysCheckedAt: number | null
   keysFailingSince: number | null
   keysError: string | null
+  /** SAML metadata from a URL: the last change a re-fetch found (JSON { at, changes }). */
+  metadataChange: string | null
 }
 
 export interface SsoTestRow {
@@ -44,7 +46,7 @@ export interface SsoTestRow {
 
 const CONNECTION_COLUMNS = sql`connection_id AS id, account_id AS "accountId", slot, protocol, preset, config, secret, config_hash AS "configHash",
   created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy", enabled_at AS "enabledAt", enabled_by AS "enabledBy", mode, provisioning,
-  default_role AS "defaultRole", default_teams AS "defaultTeams", keys_checked_at AS "keysCheckedAt", keys_failing_since AS "keysFailingSince", keys_error AS "keysError"`
+  default_role AS "defaultRole", default_teams AS "defaultTeams", keys_checked_at AS "keysCheckedAt", keys_failing_since AS "keysFailingSince", keys_error AS "keysError", metadata_change AS "metadataChange"`
 
 const numberOrNull = (value: number | null) => (value === null ? null : Number(value))
 
@@ -130,12 +132,22 @@ export async function updateConnection(q: Executor, row: Pick<SsoConnectionRow, 
   await run(
     q,
     sql`UPDATE sso_connections SET protocol = ${row.protocol}, preset = ${row.preset}, config = ${row.config}, secret = ${row.secret}, config_hash = ${row.configHash},
-      updated_at = ${row.updatedAt}, updated_by = ${row.updatedBy}, keys_checked_at = NULL, keys_failing_since = NULL, keys_error = NULL WHERE connection_id = ${row.id}`
+      updated_at = ${row.updatedAt}, updated_by = ${row.updatedBy}, keys_checked_at = NULL, keys_failing_since = NULL, keys_error = NULL, metadata_change = NULL
+      WHERE connection_id = ${row.id}`
+  )
+}
+
+/** A re-fetch of SAML metadata changed the connection: its settings, their hash, and what changed. */
+export async function applyMetadataChange(q: Executor, connectionId: string, config: string, configHash: string, change: string, now: number): Promise<void> {
+  await run(
+    q,
+    sql`UPDATE sso_connections SET config = ${config}, config_hash = ${configHash}, metadata_change = ${change},
+      keys_checked_at = ${now}, keys_failing_since = NULL, keys_error = NULL WHERE connection_id = ${connectionId}`
   )
 }
 
 /**
- * The hourly check of an OIDC provider's keys: when it ran, and (null when fetched) why they could
+ * The hourly check of an OIDC provider's keys (or a SAML IdP's metadata URL): when it ran, and (null when fetched) why they could
  * not be fetched; a failure keeps the time it started.
  */
 export async function noteKeysCheck(q: Executor, connectionId: string, now: number, error: string | null): Promise<void> {

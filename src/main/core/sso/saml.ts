@@ -21,6 +21,8 @@ export interface SamlConfig {
   certificates: string[]
   claims: ClaimMapping
   allowedDomains: string[]
+  /** Where the metadata was read from, when from a URL: re-fetched hourly and on demand. */
+  metadataUrl?: string
 }
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata'
@@ -80,6 +82,42 @@ export function parseIdpMetadata(xml: string): Pick<SamlConfig, 'idpEntityId' | 
   }
   if (certificates.length === 0) refuseMetadata('The metadata has no signing certificate (KeyDescriptor use="signing" with an X509Certificate).')
   return { idpEntityId, ssoUrl, certificates: [...new Set(certificates)] }
+}
+
+function refuseUrl(message: string): never {
+  throw new AppError('VALIDATION', message, { issues: [{ path: 'metadataUrl', message }] })
+}
+
+/** The IdP's metadata XML from its https URL: 10 s, 512 KB, no redirect; refused in words otherwise. */
+export async function fetchMetadata(raw: string): Promise<string> {
+  const url = URL.canParse(raw) ? new URL(raw) : null
+  if (!url || url.protocol !== 'https:' || url.username || url.password) refuseUrl(`The metadata URL must be an https:// address without a user name or password, not ${raw}.`)
+  let response: Response
+  try {
+    response = await fetch(url, { headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' }, signal: AbortSignal.timeout(10_000), redirect: 'error' })
+  } catch (error) {
+    const causes: unknown[] = []
+    for (let e: unknown = error; e && causes.length < 5; e = (e as { cause?: unknown }).cause) causes.push(e)
+    if (causes.some((e) => (e as { name?: string }).name === 'TimeoutError')) refuseUrl(`${url.origin} did not send the metadata within 10 seconds.`)
+    const code = causes.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string')
+    refuseUrl(`Could not fetch the metadata from ${url.href}${code ? ` (${code})` : ''}: check the URL and this computer's network.`)
+  }
+  if (!response.ok) refuseUrl(`${url.origin} answered ${response.status} for the metadata at ${url.href}.`)
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (declared > METADATA_MAX_BYTES) refuseUrl(`The metadata at ${url.href} is larger than 512 KB.`)
+  const text = await response.text()
+  if (Buffer.byteLength(text) > METADATA_MAX_BYTES) refuseUrl(`The metadata at ${url.href} is larger than 512 KB.`)
+  return text
+}
+
+/** What a re-fetch of the metadata changed, in words (empty: nothing). */
+export function metadataChanges(before: Pick<SamlConfig, 'idpEntityId' | 'ssoUrl' | 'certificates'>, after: Pick<SamlConfig, 'idpEntityId' | 'ssoUrl' | 'certificates'>, describe: (pem: string) => string): string[] {
+  const changes: string[] = []
+  if (before.idpEntityId !== after.idpEntityId) changes.push(`Entity ID: ${before.idpEntityId} → ${after.idpEntityId}`)
+  if (before.ssoUrl !== after.ssoUrl) changes.push(`SSO URL: ${before.ssoUrl} → ${after.ssoUrl}`)
+  for (const pem of after.certificates) if (!before.certificates.includes(pem)) changes.push(`Certificate trusted: ${describe(pem)}`)
+  for (const pem of before.certificates) if (!after.certificates.includes(pem)) changes.push(`Certificate no longer published, no longer trusted: ${describe(pem)}`)
+  return changes
 }
 
 /** The SAML service provider of one flow (its own InResponseTo cache: one AuthnRequest). */

@@ -15,8 +15,8 @@ import { checkIssuer, checkProviderKeys, discover, providerOf, type OidcConfig }
 import { mappedRole, mappedTeams, mappingDto } from './mapping'
 import { allTeams, findTeams } from '../teams/repository'
 import { getTeams } from '../teams/service'
-import { acsUrl, parseIdpMetadata, spEntityIdOf, type SamlConfig } from './saml'
-import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, noteCertificateThreshold, noteKeysCheck, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
+import { acsUrl, fetchMetadata, metadataChanges, parseIdpMetadata, spEntityIdOf, type SamlConfig } from './saml'
+import { findConnection, findLastTest, findMemberByEmail, findTest, insertConnection, insertTest, listConnections, applyMetadataChange, noteCertificateThreshold, noteKeysCheck, promoteDraft, setEnabled, updateConnection, type SsoConnectionRow, type SsoSlot, type SsoTestRow } from './repository'
 
 /** How long a test sign-in waits for the provider's redirect. */
 export const TEST_FLOW_MS = 10 * 60_000
@@ -85,6 +85,13 @@ function keysHealth(row: SsoConnectionRow, now: number): SsoConnection['health']
   return { level: 'error', message: `${row.keysError} Sign-ins fail until the provider's keys can be fetched again (failing for about ${hours} hour${hours === 1 ? '' : 's'}).` }
 }
 
+/** A SAML connection's certificates, and its metadata URL when the last fetch failed (the certificates trusted before still work). */
+function metadataHealth(row: SsoConnectionRow, certificates: SsoConnection['health']): SsoConnection['health'] {
+  if (row.keysError === null || row.keysFailingSince === null) return certificates
+  const failing = `The IdP's metadata could not be fetched since ${new Date(row.keysFailingSince).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${row.keysError} The certificates trusted before still work.`
+  return { level: certificates.level === 'error' ? 'error' : 'warning', message: certificates.message ? `${certificates.message} ${failing}` : failing }
+}
+
 function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number, defaultTeams: ReadonlyArray<{ id: string; name: string }> = []): SsoConnection {
   const common = {
     id: row.id,
@@ -105,9 +112,10 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number,
       const threshold = thresholdOf(facts.daysLeft)
       return { ...facts, level: threshold === null ? ('ok' as const) : threshold === 0 ? ('error' as const) : ('warning' as const) }
     })
+    const lastChange = row.metadataChange === null ? null : (JSON.parse(row.metadataChange) as { at: number; changes: string[] })
     return {
       ...common,
-      health: certificatesHealth(certificates),
+      health: metadataHealth(row, certificatesHealth(certificates)),
       protocol: 'saml',
       preset: 'saml',
       issuer: config.idpEntityId,
@@ -116,7 +124,7 @@ function toDto(row: SsoConnectionRow, last: SsoTestRow | undefined, now: number,
       claims: mappingDto(config.claims),
       allowedDomains: config.allowedDomains,
       provider: null,
-      saml: { ssoUrl: config.ssoUrl, certificates }
+      saml: { ssoUrl: config.ssoUrl, certificates, metadataUrl: config.metadataUrl ?? null, checkedAt: config.metadataUrl ? (row.keysCheckedAt ?? row.updatedAt) : null, lastChange }
     }
   }
   const config = JSON.parse(row.config) as OidcConfig
@@ -207,21 +215,36 @@ export async function saveOidc(kernel: Kernel, ctx: CallContext, input: ParsedIn
  * entered by hand), every certificate read, then the draft written and audited as for OIDC.
  */
 export async function saveSaml(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:save-saml'>): Promise<SsoConnection> {
-  const idp = input.metadataXml !== undefined ? parseIdpMetadata(input.metadataXml) : manualIdp(input.manual!)
+  const idp =
+    input.metadataUrl !== undefined
+      ? { ...parseFetchedMetadata(await fetchMetadata(input.metadataUrl)), metadataUrl: input.metadataUrl }
+      : input.metadataXml !== undefined
+        ? parseIdpMetadata(input.metadataXml)
+        : manualIdp(input.manual!)
   const sso = URL.canParse(idp.ssoUrl) ? new URL(idp.ssoUrl) : null
   if (!sso || sso.protocol !== 'https:') {
     const message = `The IdP's SSO URL ${idp.ssoUrl} is not https://: the sign-in would cross the network in the clear.`
-    throw new AppError('VALIDATION', message, { issues: [{ path: input.metadataXml !== undefined ? 'metadataXml' : 'manual.ssoUrl', message }] })
+    throw new AppError('VALIDATION', message, { issues: [{ path: input.manual ? 'manual.ssoUrl' : input.metadataUrl !== undefined ? 'metadataUrl' : 'metadataXml', message }] })
   }
   for (const pem of idp.certificates) {
     const facts = describeCertificate(pem, ctx.now)
     if (facts.daysLeft < 0) {
       const message = `The signing certificate ${facts.subject} (SHA-256 ${facts.fingerprint256}) expired on ${new Date(facts.validTo).toISOString().slice(0, 10)}: trust its successor instead.`
-      throw new AppError('VALIDATION', message, { issues: [{ path: input.metadataXml !== undefined ? 'metadataXml' : 'manual.certificates', message }] })
+      throw new AppError('VALIDATION', message, { issues: [{ path: input.manual ? 'manual.certificates' : input.metadataUrl !== undefined ? 'metadataUrl' : 'metadataXml', message }] })
     }
   }
   const config: SamlConfig = { ...idp, claims: input.claims ?? { email: 'nameID', name: 'name' }, allowedDomains: [...new Set(input.allowedDomains)] }
   return writeDraft(kernel, ctx, { protocol: 'saml', preset: 'saml', config, secret: null, described: `custom SAML 2.0 (${idp.idpEntityId})`, secretChanged: () => false })
+}
+
+/** Fetched metadata read like a file's, its refusals said of the URL field. */
+function parseFetchedMetadata(xml: string): ReturnType<typeof parseIdpMetadata> {
+  try {
+    return parseIdpMetadata(xml)
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION') throw new AppError('VALIDATION', `The metadata at that URL: ${error.message}`, { issues: [{ path: 'metadataUrl', message: error.message }] })
+    throw error
+  }
 }
 
 function manualIdp(manual: NonNullable<ParsedInputOf<'sso:save-saml'>['manual']>): Pick<SamlConfig, 'idpEntityId' | 'ssoUrl' | 'certificates'> {
@@ -258,7 +281,8 @@ async function writeDraft(
       defaultTeams: [],
       keysCheckedAt: null,
       keysFailingSince: null,
-      keysError: null
+      keysError: null,
+      metadataChange: null
     }
     if (before) await updateConnection(t, next)
     else await insertConnection(t, next)
@@ -560,8 +584,100 @@ export async function sweepCertificates(kernel: Kernel, now: number): Promise<vo
  */
 export async function sweepProviderKeys(kernel: Kernel, now: number): Promise<void> {
   for (const connection of await listConnections(kernel.store.db)) {
-    if (connection.protocol === 'oidc' && (await checkKeys(kernel, connection, now))) kernel.publish(connection.accountId, ['sso', 'audit'])
+    const changed = connection.protocol === 'oidc' ? await checkKeys(kernel, connection, now) : await sweepMetadata(kernel, connection, now)
+    if (changed) kernel.publish(connection.accountId, ['sso', 'audit'])
   }
+}
+
+/** A SAML connection's metadata URL fetched again by the hourly check; true when something changed (audited). */
+async function sweepMetadata(kernel: Kernel, connection: SsoConnectionRow, now: number): Promise<boolean> {
+  const config = JSON.parse(connection.config) as SamlConfig
+  if (!config.metadataUrl) return false
+  let xml: string
+  let idp: ReturnType<typeof parseIdpMetadata>
+  try {
+    xml = await fetchMetadata(config.metadataUrl)
+    idp = parseIdpMetadata(xml)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const failedBefore = connection.keysError !== null
+    await kernel.tx(async (t) => {
+      await noteKeysCheck(t, connection.id, now, error.message)
+      if (failedBefore) return
+      await kernel.ledger.append(t, {
+        ...systemEntry(connection),
+        action: 'sso.provider-keys-unavailable',
+        summary: `The IdP metadata of ${whereOf(connection)} cannot be fetched from ${config.metadataUrl}: ${error.message} The certificates trusted before still work.`,
+        after: { metadataUrl: config.metadataUrl, error: error.message }
+      })
+    })
+    return !failedBefore
+  }
+  const result = await applyMetadata(kernel, connection, config, idp, now, { ...systemEntry(connection) })
+  if (result.changes.length > 0 || connection.keysError === null) return result.changes.length > 0
+  // It had failed before: fetched again.
+  await kernel.tx(async (t) =>
+    kernel.ledger.append(t, {
+      ...systemEntry(connection),
+      action: 'sso.provider-keys-restored',
+      summary: `The IdP metadata of ${whereOf(connection)} can be fetched again from ${config.metadataUrl}.`,
+      after: { metadataUrl: config.metadataUrl }
+    })
+  )
+  return true
+}
+
+const whereOf = (connection: SsoConnectionRow) => `${connection.slot === 'active' ? 'the active' : 'the prepared'} single sign-on connection (${connectionLabel(connection)})`
+
+function systemEntry(connection: SsoConnectionRow): Pick<AuditEntry, 'accountId' | 'actor' | 'target' | 'ip' | 'device'> {
+  return { accountId: connection.accountId, actor: SYSTEM_ACTOR, target: { type: 'sso-connection', id: connection.id, name: connectionLabel(connection) }, ip: null, device: null }
+}
+
+/**
+ * Fetched metadata compared with the connection's: unchanged, only the check is noted; changed
+ * (certificates, SSO URL, entity ID), the connection takes it, with a new configuration hash (a new
+ * test is needed before enabling again), and the change is kept and audited in words.
+ */
+async function applyMetadata(
+  kernel: Kernel,
+  connection: SsoConnectionRow,
+  config: SamlConfig,
+  idp: ReturnType<typeof parseIdpMetadata>,
+  now: number,
+  audit: Pick<AuditEntry, 'accountId' | 'actor' | 'ip' | 'device'>
+): Promise<{ changes: string[] }> {
+  const describe = (pem: string) => {
+    const cert = describeCertificate(pem, now)
+    return `${cert.subject} (SHA-256 ${cert.fingerprint256}, valid to ${new Date(cert.validTo).toISOString().slice(0, 10)})`
+  }
+  const changes = metadataChanges(config, idp, describe)
+  await kernel.tx(async (t) => {
+    if (changes.length === 0) return noteKeysCheck(t, connection.id, now, null)
+    const next: SamlConfig = { ...config, idpEntityId: idp.idpEntityId, ssoUrl: idp.ssoUrl, certificates: idp.certificates }
+    await applyMetadataChange(t, connection.id, JSON.stringify(next), configHash(connection.preset, next, null), JSON.stringify({ at: now, changes }), now)
+    await kernel.ledger.append(t, {
+      ...audit,
+      action: 'sso.metadata-changed',
+      summary: `The IdP metadata of ${whereOf(connection)} changed at ${config.metadataUrl}: ${changes.join('; ')}. Run a test sign-in to prove it still works.`,
+      target: { type: 'sso-connection', id: connection.id, name: connectionLabel(connection) },
+      before: audited(connection, now),
+      after: { ...audited({ ...connection, config: JSON.stringify(next) }, now), changes }
+    })
+  })
+  return { changes }
+}
+
+/** "Fetch metadata now": the connection's metadata URL fetched and applied as the hourly check does, as the person who asked. */
+export async function refreshMetadata(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'sso:refresh-metadata'>): Promise<{ changes: string[]; connection: SsoConnection }> {
+  const accountId = accountOf(ctx)
+  const connection = await findConnection(kernel.store.db, accountId, input.slot)
+  if (!connection) throw new AppError('NOT_FOUND', input.slot === 'draft' ? 'There is no connection being prepared.' : 'There is no active connection.')
+  const config = connection.protocol === 'saml' ? (JSON.parse(connection.config) as SamlConfig) : null
+  if (!config?.metadataUrl) throw new AppError('CONFLICT', 'This connection was not set up from a metadata URL: there is nothing to fetch again. Save it with its metadata URL first.')
+  const idp = parseFetchedMetadata(await fetchMetadata(config.metadataUrl))
+  const { changes } = await applyMetadata(kernel, connection, config, idp, ctx.now, auditBase(ctx))
+  const row = (await findConnection(kernel.store.db, accountId, input.slot))!
+  return { changes, connection: toDto(row, await findLastTest(kernel.store.db, row.id), ctx.now, await findTeams(kernel.store.db, accountId, row.defaultTeams)) }
 }
 
 /** One OIDC connection's keys fetched; true when their state changed (audited). */

@@ -66,7 +66,7 @@ async function connectionFor(q: Executor, email: string): Promise<SsoConnectionR
 /** Start a sign-in with SSO for the connection's window: the provider's URL to open, with a fresh state, nonce and PKCE verifier. */
 export async function startSignIn(kernel: Kernel, ctx: CallContext, signIns: SsoSignIns, input: ParsedInputOf<'sso:sign-in-start'>) {
   const connection = await connectionFor(kernel.store.db, input.email)
-  if (!connection) throw new AppError('VALIDATION', 'Single sign-on is not turned on for this email address: sign in with your password.', { issues: [{ path: 'email', message: 'Single sign-on is not turned on for this email address.' }] })
+  if (!connection) throw new AppError('VALIDATION', 'Single sign-on is not turned on for this email address: sign in with your password. If you joined through single sign-on and have no password, ask an admin to send you a password reset.', { issues: [{ path: 'email', message: 'Single sign-on is not turned on for this email address.' }] })
   // One sign-in per window at a time.
   for (const [id, other] of signIns.flows) if (other.connectionId === ctx.connectionId) end(signIns, id)
   const flowId = randomUUID()

@@ -6,9 +6,12 @@ import type { Migration } from './types'
  *   "Okta"), so login history can filter and show it; null for every other method.
  * - `sso_connections.default_teams`: the teams (JSON array of team ids) a just-in-time member joins,
  *   chosen when SSO is turned on.
- * - `sso_connections.keys_*`: the OpenID Connect provider's signing keys (jwks_uri) as last fetched by
- *   the core's hourly check: when they were checked, and since when and why they cannot be fetched
- *   (null while they can), so the screen, the navigation badge and the audit log say so.
+ * - `sso_connections.keys_*`: the provider's published keys as last fetched by the core's hourly check
+ *   (OIDC: its key set at jwks_uri; SAML: its metadata at the URL it was read from): when they were
+ *   checked, and since when and why they cannot be fetched (null while they can), so the screen, the
+ *   navigation mark and the audit log say so.
+ * - `sso_connections.metadata_change`: SAML metadata read from a URL, its last change found by a
+ *   re-fetch (JSON: when, and what changed in words), shown on the screen.
  */
 function schema(time: 'INTEGER' | 'BIGINT'): string {
   return `
@@ -17,6 +20,7 @@ function schema(time: 'INTEGER' | 'BIGINT'): string {
     ALTER TABLE sso_connections ADD COLUMN keys_checked_at ${time};
     ALTER TABLE sso_connections ADD COLUMN keys_failing_since ${time};
     ALTER TABLE sso_connections ADD COLUMN keys_error TEXT;
+    ALTER TABLE sso_connections ADD COLUMN metadata_change TEXT;
   `
 }
 

@@ -147,6 +147,7 @@ function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Ele
           <dd>
             <code>{connection.saml.ssoUrl}</code>
           </dd>
+          {connection.saml.metadataUrl ? <MetadataFacts connection={connection} /> : null}
           <dt>{t('sso.certificates')}</dt>
           <dd>
             <ul className="sso-certificates">
@@ -182,6 +183,61 @@ function ConnectionFacts({ connection }: { connection: SsoConnection }): JSX.Ele
         )}
       </dd>
       </dl>
+    </>
+  )
+}
+
+/** Metadata read from a URL: where, when last fetched, the last change found, and "Fetch now" for those who manage SSO. */
+function MetadataFacts({ connection }: { connection: SsoConnection }): JSX.Element {
+  const t = useT()
+  const saml = connection.saml!
+  const canManage = useSession((s) => s.session?.permissions.includes('sso:manage') ?? false)
+  const [busy, setBusy] = useState(false)
+  const [answer, setAnswer] = useState<{ tone: 'info' | 'error'; text: string; changes: string[] } | null>(null)
+  async function refresh(): Promise<void> {
+    setBusy(true)
+    const result = await getBridge().invoke('sso:refresh-metadata', { slot: connection.slot })
+    setBusy(false)
+    if (!result.ok) return setAnswer({ tone: 'error', text: result.error.message, changes: [] })
+    const { changes } = result.value
+    setAnswer({ tone: 'info', text: t(changes.length === 0 ? 'sso.metadataUnchanged' : 'sso.metadataChanged', { count: changes.length }), changes })
+  }
+  return (
+    <>
+      <dt>{t('sso.metadataUrl')}</dt>
+      <dd>
+        <code>{saml.metadataUrl}</code>
+        <div className="muted">{saml.checkedAt ? t('sso.metadataChecked', { at: formatDateTime(saml.checkedAt) }) : null}</div>
+        {saml.lastChange ? (
+          <div className="muted" data-testid="sso-metadata-change">
+            {t('sso.metadataLastChange', { at: formatDateTime(saml.lastChange.at) })}
+            <ul>
+              {saml.lastChange.changes.map((change) => (
+                <li key={change}>{change}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {canManage ? (
+          <div className="sso-refresh">
+            <button type="button" className="button button-sm" disabled={busy} onClick={() => void refresh()}>
+              {t('sso.metadataRefresh')}
+            </button>
+          </div>
+        ) : null}
+        {answer ? (
+          <div role="status" data-testid="sso-metadata-answer">
+            <Banner tone={answer.tone}>{answer.text}</Banner>
+            {answer.changes.length > 0 ? (
+              <ul>
+                {answer.changes.map((change) => (
+                  <li key={change}>{change}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+      </dd>
     </>
   )
 }
@@ -292,12 +348,16 @@ function SamlServiceProviderCard({ sp }: { sp: SsoStatus['samlServiceProvider'] 
   )
 }
 
-const SAML_FIELDS = ['metadataXml', 'allowedDomains', ...CLAIM_FIELDS] as const
+/** An example, not words: the same in every language. */
+const METADATA_URL_EXAMPLE = 'https://idp.example.com/saml/metadata'
+const SAML_FIELDS = ['metadataXml', 'metadataUrl', 'allowedDomains', ...CLAIM_FIELDS] as const
 
 function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection | null; onSaved(): void }): JSX.Element {
   const t = useT()
   const metadataId = useId()
+  const [source, setSource] = useState<'xml' | 'url'>(connection?.saml?.metadataUrl ? 'url' : 'xml')
   const [metadata, setMetadata] = useState('')
+  const [metadataUrl, setMetadataUrl] = useState(connection?.saml?.metadataUrl ?? '')
   const [domains, setDomains] = useState(connection?.allowedDomains.join(', ') ?? '')
   const claims = useClaimMapping(connection, 'nameID')
   const [busy, setBusy] = useState(false)
@@ -307,7 +367,7 @@ function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection 
     setBusy(true)
     setSaved(false)
     const result = await getBridge().invoke('sso:save-saml', {
-      metadataXml: metadata,
+      ...(source === 'url' ? { metadataUrl } : { metadataXml: metadata }),
       allowedDomains: splitDomains(domains),
       claims: claims.input
     })
@@ -319,35 +379,59 @@ function SamlConfigureCard({ connection, onSaved }: { connection: SsoConnection 
   }
   return (
     <ConnectionForm id="sso-saml-title" title={t('sso.samlTitle')} formLabel={t('sso.samlTitle')} banner={form.banner} saved={saved} busy={busy} submit={t('sso.saveSaml')} onSubmit={save}>
-        <div className="field">
-          <label className="field-label" htmlFor={metadataId}>
-            {t('sso.metadata')}
-          </label>
-          <textarea
-            id={metadataId}
-            className="textarea sso-metadata"
-            rows={6}
+        <Choices<'xml' | 'url'>
+          legend={t('sso.metadataSource')}
+          name="saml-source"
+          value={source}
+          onChange={setSource}
+          options={[['xml', t('sso.metadataFromXml')], ['url', t('sso.metadataFromUrl')]]}
+        />
+        {source === 'url' ? (
+          <TextField
+            label={t('sso.metadataUrl')}
+            name="saml-metadata-url"
+            value={metadataUrl}
             spellCheck={false}
-            value={metadata}
-            aria-invalid={form.fields.metadataXml ? true : undefined}
+            placeholder={METADATA_URL_EXAMPLE}
+            hint={t('sso.metadataUrlHint')}
+            error={form.fields.metadataUrl}
             onChange={(e) => {
-              setMetadata(e.target.value)
-              form.edited('metadataXml')
+              setMetadataUrl(e.target.value)
+              form.edited('metadataUrl')
               setSaved(false)
             }}
           />
-          {form.fields.metadataXml ? <p className="field-error">{form.fields.metadataXml}</p> : null}
-          <p className="field-hint">{t('sso.metadataHint')}</p>
-          <input
-            type="file"
-            accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
-            aria-label={t('sso.metadataFile')}
-            onChange={(e) => {
-              const file = e.target.files?.[0]
-              if (file) void file.text().then((text) => setMetadata(text))
-            }}
-          />
-        </div>
+        ) : (
+          <div className="field">
+            <label className="field-label" htmlFor={metadataId}>
+              {t('sso.metadata')}
+            </label>
+            <textarea
+              id={metadataId}
+              className="textarea sso-metadata"
+              rows={6}
+              spellCheck={false}
+              value={metadata}
+              aria-invalid={form.fields.metadataXml ? true : undefined}
+              onChange={(e) => {
+                setMetadata(e.target.value)
+                form.edited('metadataXml')
+                setSaved(false)
+              }}
+            />
+            {form.fields.metadataXml ? <p className="field-error">{form.fields.metadataXml}</p> : null}
+            <p className="field-hint">{t('sso.metadataHint')}</p>
+            <input
+              type="file"
+              accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+              aria-label={t('sso.metadataFile')}
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                if (file) void file.text().then((text) => setMetadata(text))
+              }}
+            />
+          </div>
+        )}
         <TextField
           label={t('sso.domains')}
           name="saml-domains"
