@@ -34,7 +34,11 @@ async function openWindow(browser: Browser, target: App): Promise<{ page: Page; 
 
 /** The Owner signed in on `page` (its socket tapped for forceCall): the shell, shown. */
 async function signInOwner(page: Page): Promise<AppShell> {
-  const shell = await signInOwner(page)
+  await tapSocket(page)
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  const shell = new AppShell(page)
+  await shell.expectVisible()
   return shell
 }
 
