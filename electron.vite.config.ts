@@ -8,12 +8,13 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // index: the Electron main process; worker: the core in a worker thread; job-worker: the
-        // core's heavy reads on a thread and connection of their own; cli: the `gatehouse` command
-        // (plain Node: never imports electron).
+        // core's heavy reads on a thread and connection of their own; verify-worker: a chunk of the
+        // audit ledger's integrity check; cli: the `gatehouse` command (plain Node: never imports electron).
         input: {
           index: resolve('src/main/index.ts'),
           worker: resolve('src/main/core/worker.ts'),
           'job-worker': resolve('src/main/core/jobs/job-worker.ts'),
+          'verify-worker': resolve('src/main/core/audit/verify-worker.ts'),
           cli: resolve('src/main/cli/index.ts')
         },
         // Shared chunks sit beside worker.js, so worker-client's `new URL('./worker.js', import.meta.url)`

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { verifyLedger } from '../../src/main/core/audit/ledger'
+import { verifyLedger } from '../../src/main/core/audit/verify'
 import type { CoreEvent } from '../../src/main/core/host'
 import { addDuration } from '../../src/main/core/support-access/time'
 import type { SupportAccessStatus, SupportDuration, SupportScope } from '../../src/shared/contract/support-access'

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize'
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify as verifySignature } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto'
 import type { AuditActor } from '../../../shared/contract/audit'
 import type { AuditAction } from '../../../shared/audit-actions'
 import type { Clock } from '../clock'
@@ -7,14 +7,10 @@ import { DIALECT_SQL } from '../store/dialects'
 import type { RecordedHead } from '../store/head-file'
 import type { Executor, Store } from '../store/port'
 import {
-  auditEventsAfter,
-  headRows,
   insertAuditEvents,
   insertHead,
   insertSigningKey,
   latestHeadRow,
-  ledgerPublicKeys,
-  maxAuditSeq,
   ledgerSigningKey,
   readLedgerState,
   sealedPrivateKey,
@@ -267,106 +263,4 @@ export interface HeadRow {
 
 export function headFromRow(row: HeadRow): TreeHead {
   return { treeSize: row.tree_size, root: row.root, signedAt: row.signed_at, reason: row.reason, keyId: row.key_id, signature: row.signature }
-}
-
-function storedJsonParses(row: AuditRow): boolean {
-  try {
-    for (const text of [row.before_json, row.after_json]) if (text !== null) JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}
-
-export type VerifyResult =
-  | { ok: true; count: number; root: Buffer; heads: number; unsignedTail: number }
-  | { ok: false; message: string; seq?: number; range?: [number, number] }
-
-/** Events are read in batches of this many rows (keyset on seq), so memory stays flat at any size. */
-const VERIFY_BATCH = 5_000
-
-/**
- * Recompute every leaf from the stored event columns, rebuild the tree, and at every signed head
- * compare the root and check the signature. Reads through the handle it is given (a read-only
- * connection of its own for the CLI).
- */
-export async function verifyLedger(q: Executor): Promise<VerifyResult> {
-  // Beside a running writer, reads happen at different moments: heads first, then the ledger's
-  // size, then only the events up to that size. Every head read was signed from a state at most
-  // that large, so later appends are simply not looked at, and a shrunken size is still caught.
-  const heads = (await headRows(q)).map(headFromRow)
-  const recorded = (await readLedgerState(q)).size
-  const keys = new Map(
-    (await ledgerPublicKeys(q)).map((k) => [
-      k.key_id,
-      createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })
-    ])
-  )
-  for (const head of heads) {
-    const key = keys.get(head.keyId)
-    if (!key || !verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), key, head.signature)) {
-      return { ok: false, message: `The signature of the tree head at size ${head.treeSize} does not verify: the signed heads were altered.` }
-    }
-  }
-  const frontier = MerkleFrontier.empty()
-  let headIndex = 0
-  let previousSize = 0
-  const checkHeads = (): VerifyResult | null => {
-    while (headIndex < heads.length && heads[headIndex]!.treeSize === frontier.size) {
-      const head = heads[headIndex]!
-      if (!frontier.root().equals(head.root)) {
-        return {
-          ok: false,
-          message: `History was rewritten between sequence numbers ${previousSize + 1} and ${head.treeSize}: the root does not match the tree head signed at ${new Date(head.signedAt).toISOString()}.`,
-          range: [previousSize + 1, head.treeSize]
-        }
-      }
-      previousSize = head.treeSize
-      headIndex += 1
-    }
-    return null
-  }
-  const early = checkHeads()
-  if (early) return early
-  let after = 0
-  for (;;) {
-    const rows = (await auditEventsAfter(q, after, VERIFY_BATCH)).filter((row) => row.seq <= recorded)
-    for (const row of rows) {
-      const expectedSeq = frontier.size + 1
-      if (row.seq !== expectedSeq) {
-        return { ok: false, message: `Audit event ${expectedSeq} is missing (the next stored event is ${row.seq}).`, seq: expectedSeq }
-      }
-      const leaf = leafHash(canonicalEventJson(row))
-      if (!leaf.equals(row.leaf_hash)) {
-        if (!storedJsonParses(row)) {
-          return { ok: false, message: `Audit event ${row.seq} is unreadable (its stored values are not valid JSON).`, seq: row.seq }
-        }
-        return { ok: false, message: `Audit event ${row.seq} does not match its recorded hash: it was altered after it was written.`, seq: row.seq }
-      }
-      frontier.append(leaf)
-      const bad = checkHeads()
-      if (bad) return bad
-    }
-    if (rows.length < VERIFY_BATCH) break
-    after = rows[rows.length - 1]!.seq
-  }
-  if (headIndex < heads.length) {
-    const head = heads[headIndex]!
-    return {
-      ok: false,
-      message: `The log was truncated: a signed tree head covers ${head.treeSize} events but only ${frontier.size} are present.`,
-      range: [frontier.size + 1, head.treeSize]
-    }
-  }
-  if (recorded !== frontier.size) {
-    return { ok: false, message: `The ledger records ${recorded} events but ${frontier.size} are present.`, range: [frontier.size + 1, recorded] }
-  }
-  // Events past the size read above are either appends since (the size has grown to cover them:
-  // an append writes both in one transaction) or rows the recorded size does not account for.
-  const stored = await maxAuditSeq(q)
-  const now = (await readLedgerState(q)).size
-  if (stored > now) {
-    return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
-  }
-  return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize }
 }

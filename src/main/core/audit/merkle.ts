@@ -1,16 +1,26 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 
 /** RFC 9162 §2.1.1 hashing: leaves SHA-256(0x00‖data), interior nodes SHA-256(0x01‖left‖right). */
 const LEAF_PREFIX = Buffer.from([0])
-const NODE_PREFIX = Buffer.from([1])
 export const HASH_BYTES = 32
 
+/**
+ * One-shot hashing (crypto.hash): a verify computes two million of these, and a Hash object per
+ * call costs more than the SHA-256 of a short input. A string leaf is hashed as its UTF-8 bytes
+ * after the 0x00 prefix, which "\0" is in UTF-8.
+ */
 export function leafHash(data: string | Uint8Array): Buffer {
+  if (typeof data === 'string') return hash('sha256', `\0${data}`, 'buffer')
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest()
 }
 
+const nodeInput = Buffer.alloc(1 + 2 * HASH_BYTES, 1)
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
+  // One reused input buffer: the thread is single, and hash() copies nothing out of it later.
+  nodeInput.set(left, 1)
+  nodeInput.set(right, 1 + HASH_BYTES)
+  return hash('sha256', nodeInput, 'buffer')
 }
 
 export const EMPTY_ROOT = createHash('sha256').digest()
@@ -28,6 +38,46 @@ export class MerkleFrontier {
 
   static empty(): MerkleFrontier {
     return new MerkleFrontier([], 0)
+  }
+
+  /** The nodes of the frontier, largest subtree first (the encoding, split). */
+  get subtrees(): readonly Buffer[] {
+    return this.nodes
+  }
+
+  /**
+   * The root of this tree followed by `tail`: the frontier of a run of leaves that starts at this
+   * tree's size, which must be a multiple of a power of two larger than every subtree in `tail`
+   * (a chunk of a verify: its nodes then simply follow these).
+   */
+  rootWith(tail: readonly Buffer[]): Buffer {
+    const nodes = [...this.nodes, ...tail]
+    if (nodes.length === 0) return EMPTY_ROOT
+    let root = nodes[nodes.length - 1]!
+    for (let i = nodes.length - 2; i >= 0; i--) root = nodeHash(nodes[i]!, root)
+    return root
+  }
+
+  /**
+   * Append a run of `count` leaves given by its own frontier `tail` (see rootWith): a full aligned
+   * run of 2^k leaves is one perfect subtree and merges like a leaf one level up; a shorter last run
+   * just follows.
+   */
+  appendRun(tail: readonly Buffer[], count: number): void {
+    if (count === 0) return
+    const isPerfect = (count & (count - 1)) === 0
+    if (isPerfect && tail.length === 1 && this.count % count === 0) {
+      let node = tail[0]!
+      let size = this.count / count
+      while (size & 1) {
+        node = nodeHash(this.nodes.pop()!, node)
+        size = Math.floor(size / 2)
+      }
+      this.nodes.push(node)
+    } else {
+      this.nodes.push(...tail)
+    }
+    this.count += count
   }
 
   static decode(size: number, bytes: Uint8Array): MerkleFrontier {

@@ -1,11 +1,8 @@
-import Database from 'better-sqlite3-multiple-ciphers'
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../shared/contract/result'
-import { openDatabase } from '../store/connection'
 import type { Executor } from '../store/port'
-import { postgresReader } from '../store/postgres-store'
-import { sqliteHandles } from '../store/sqlite-driver'
 import { runJob } from './catalog'
+import { openReader } from './reader'
 import type { FromJobWorker, ReaderSpec, ToJobWorker } from './protocol'
 
 /**
@@ -16,21 +13,9 @@ const port = parentPort
 if (!port) throw new Error('job-worker.ts must run in a worker thread')
 const post = (message: FromJobWorker) => port.postMessage(message)
 
-function openReader(spec: ReaderSpec): Executor {
-  if (spec.dialect === 'postgres') {
-    // Two connections (the core's limit runs at most two heavy jobs at once), read-only by the
-    // server's own rule: a job never writes outside the core's transactions.
-    return postgresReader(spec.url, { max: 2, options: '-c default_transaction_read_only=on' })
-  }
-  const raw = spec.key
-    ? openDatabase(spec.file, Buffer.from(spec.key), { readonly: true, nativeBinding: spec.nativeBinding })
-    : new Database(spec.file, { readonly: true, fileMustExist: true, nativeBinding: spec.nativeBinding })
-  return sqliteHandles(raw).db as unknown as Executor
-}
-
 let db: Executor
 try {
-  db = openReader(workerData as ReaderSpec)
+  db = openReader(workerData as ReaderSpec).db
   post({ type: 'ready' })
 } catch (error) {
   post({ type: 'open-error', message: (error as Error).message })

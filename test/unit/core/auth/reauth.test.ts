@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../../../../src/shared/contract/result'
-import { verifyLedger } from '../../../../src/main/core/audit/ledger'
+import { verifyLedger } from '../../../../src/main/core/audit/verify'
 import { addMember, call, META, OWNER, openTestCore, setupAccount, signIn, testDb, type TestCore, type TestMember } from '../../../support/core'
 
 const MINUTE = 60_000

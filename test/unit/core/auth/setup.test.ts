@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_PERMISSIONS } from '../../../../src/shared/permissions'
-import { verifyLedger } from '../../../../src/main/core/audit/ledger'
+import { verifyLedger } from '../../../../src/main/core/audit/verify'
 import { envelopePath } from '../../../../src/main/core/store/key-envelope'
 import { call, fileDigests, META, OWNER, openTestCore, rowCounts, testDb, TEST_STORE, type TestCore } from '../../../support/core'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../../../../src/shared/contract/result'
-import { verifyLedger } from '../../../../src/main/core/audit/ledger'
+import { verifyLedger } from '../../../../src/main/core/audit/verify'
 import type { ConnectionMeta } from '../../../../src/main/core/host'
 import { addMember, META, OWNER, openTestCore, setupAccount, testDb, type TestCore, type TestMember } from '../../../support/core'
 

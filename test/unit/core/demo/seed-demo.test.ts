@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../src/shared/contract/result'
-import { verifyLedger } from '../../../../src/main/core/audit/ledger'
+import { verifyLedger } from '../../../../src/main/core/audit/verify'
 import { seedDemo } from '../../../../src/main/core/demo/seed-demo'
 import { openTestCore, setupAccount, testDb, type TestCore } from '../../../support/core'
 
