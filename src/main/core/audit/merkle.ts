@@ -139,3 +139,98 @@ export function merkleTreeHash(leaves: readonly Uint8Array[]): Buffer {
   while (k * 2 < leaves.length) k *= 2
   return nodeHash(merkleTreeHash(leaves.slice(0, k)), merkleTreeHash(leaves.slice(k)))
 }
+
+/**
+ * RFC 9162 §2.1.4.1 PROOF(m, D[n]): the consistency proof between the tree of the first `m`
+ * leaves and the tree of `n`. `subtree(lo, hi)` gives MTH(D[lo:hi]); the proof only asks for
+ * ranges wholly before `m` (unions of the old tree's frontier) or wholly at or after it.
+ */
+export function consistencyProof(m: number, n: number, subtree: (lo: number, hi: number) => Buffer): Buffer[] {
+  if (!Number.isInteger(m) || !Number.isInteger(n) || m < 1 || m > n) throw new Error(`No consistency proof from size ${m} to size ${n}`)
+  const proof: Buffer[] = []
+  // SUBPROOF(m, D[lo:hi], b), iteratively: the nodes are pushed leaf side first, as the RFC orders them.
+  const walk = (size: number, lo: number, hi: number, complete: boolean): void => {
+    if (size === hi - lo) {
+      if (!complete) proof.push(subtree(lo, hi))
+      return
+    }
+    let k = 1
+    while (k * 2 < hi - lo) k *= 2
+    if (size <= k) {
+      walk(size, lo, lo + k, complete)
+      proof.push(subtree(lo + k, hi))
+    } else {
+      walk(size - k, lo + k, hi, false)
+      proof.push(subtree(lo, lo + k))
+    }
+  }
+  walk(m, 0, n, true)
+  return proof
+}
+
+/**
+ * MTH(D[lo:hi]) for a consistency proof from the old tree's `frontier` (size m) and the leaf hashes
+ * appended after it (`appended[i]` is leaf m + i): an old range is a run of the frontier's perfect
+ * subtrees, a new range is hashed from its leaves.
+ */
+export function subtreeSource(frontier: MerkleFrontier, appended: readonly Buffer[]): (lo: number, hi: number) => Buffer {
+  const m = frontier.size
+  const spans: Array<{ lo: number; hi: number; node: Buffer }> = []
+  let start = 0
+  let index = 0
+  for (let bit = 2 ** Math.floor(Math.log2(Math.max(m, 1))); bit >= 1; bit /= 2) {
+    if (Math.floor(m / bit) % 2 === 1) {
+      spans.push({ lo: start, hi: start + bit, node: frontier.subtrees[index++]! })
+      start += bit
+    }
+  }
+  return (lo, hi) => {
+    if (hi <= m) {
+      const run = spans.filter((s) => s.lo >= lo && s.hi <= hi)
+      if (run.length === 0 || run[0]!.lo !== lo || run.at(-1)!.hi !== hi) throw new Error(`Range ${lo}..${hi} is not made of the old tree's subtrees`)
+      let root = run.at(-1)!.node
+      for (let i = run.length - 2; i >= 0; i--) root = nodeHash(run[i]!.node, root)
+      return root
+    }
+    if (lo < m || hi - m > appended.length) throw new Error(`Range ${lo}..${hi} spans the old tree's end`)
+    return merkleTreeHash(appended.slice(lo - m, hi - m))
+  }
+}
+
+/**
+ * RFC 9162 §2.1.4.2: does `proof` show that the tree of size `m` with root `oldRoot` is a prefix of
+ * the tree of size `n` with root `newRoot`?
+ */
+export function verifyConsistency(m: number, n: number, proof: readonly Uint8Array[], oldRoot: Uint8Array, newRoot: Uint8Array): boolean {
+  if (!Number.isInteger(m) || !Number.isInteger(n) || m < 1 || m > n) return false
+  const equal = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b))
+  if (m === n) return proof.length === 0 && equal(oldRoot, newRoot)
+  if (proof.length === 0) return false
+  const path = (m & (m - 1)) === 0 ? [oldRoot, ...proof] : [...proof]
+  let fn = m - 1
+  let sn = n - 1
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2)
+    sn = Math.floor(sn / 2)
+  }
+  let fr = Buffer.from(path[0]!)
+  let sr = Buffer.from(path[0]!)
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr)
+      sr = nodeHash(c, sr)
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2)
+          sn = Math.floor(sn / 2)
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c)
+    }
+    fn = Math.floor(fn / 2)
+    sn = Math.floor(sn / 2)
+  }
+  return sn === 0 && equal(fr, oldRoot) && equal(sr, newRoot)
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { EMPTY_ROOT, HASH_BYTES, leafHash, MerkleFrontier, merkleTreeHash, nodeHash } from '../../../../src/main/core/audit/merkle'
+import { consistencyProof, EMPTY_ROOT, HASH_BYTES, leafHash, MerkleFrontier, merkleTreeHash, nodeHash, subtreeSource, verifyConsistency } from '../../../../src/main/core/audit/merkle'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -108,6 +108,74 @@ describe('MerkleFrontier', () => {
           frontier.append(h)
         })
         return frontier.root().equals(merkleTreeHash(hashes))
+      }),
+      { numRuns: 200 }
+    )
+  })
+})
+
+// The consistency proofs published with the CT test tree (merkle_tree_test.cc, also in transparency-dev/merkle).
+const CT_CONSISTENCY: Array<[number, number, string[]]> = [
+  [1, 1, []],
+  [1, 8, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']],
+  [6, 8, ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [2, 5, ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']]
+]
+
+describe('RFC 9162 consistency proofs', () => {
+  const ct = CT_LEAF_DATA.map((d) => leafHash(d))
+  const fromLeaves = (leaves: readonly Buffer[]) => (lo: number, hi: number) => merkleTreeHash(leaves.slice(lo, hi))
+  const frontierOf = (leaves: readonly Buffer[]) => {
+    const f = MerkleFrontier.empty()
+    for (const leaf of leaves) f.append(leaf)
+    return f
+  }
+  const root = (n: number) => Buffer.from(CT_ROOTS[n]!, 'hex')
+
+  it('gives and accepts the published proofs of the CT test tree', () => {
+    for (const [m, n, expected] of CT_CONSISTENCY) {
+      const proof = consistencyProof(m, n, fromLeaves(ct.slice(0, n)))
+      expect(proof.map(hex), `${m} -> ${n}`).toEqual(expected)
+      // The same nodes from the old tree's frontier and the appended leaves alone.
+      expect(consistencyProof(m, n, subtreeSource(frontierOf(ct.slice(0, m)), ct.slice(m, n))).map(hex)).toEqual(expected)
+      expect(verifyConsistency(m, n, proof, root(m), root(n)), `${m} -> ${n}`).toBe(true)
+    }
+  })
+
+  it('refuses a proof with a changed node, a wrong root, another old size, or one node too few or many', () => {
+    for (const [m, n, expected] of CT_CONSISTENCY.filter(([m, n]) => m < n)) {
+      const proof = expected.map((h) => Buffer.from(h, 'hex'))
+      for (let i = 0; i < proof.length; i++) {
+        const bad = proof.map((p) => Buffer.from(p))
+        bad[i]![0]! ^= 1
+        expect(verifyConsistency(m, n, bad, root(m), root(n)), `node ${i} of ${m} -> ${n}`).toBe(false)
+      }
+      expect(verifyConsistency(m, n, proof, root(m - 1 || 2), root(n))).toBe(false)
+      expect(verifyConsistency(m, n, proof, root(m), root(n - 1))).toBe(false)
+      expect(verifyConsistency(m + 1, n, proof, root(m), root(n))).toBe(false)
+      // (A size is not bound by the proof alone: the signed head binds each size to its root.)
+      expect(verifyConsistency(m, n, proof.slice(1), root(m), root(n))).toBe(false)
+      expect(verifyConsistency(m, n, [...proof, proof[0]!], root(m), root(n))).toBe(false)
+    }
+    expect(verifyConsistency(0, 1, [], EMPTY_ROOT, root(1))).toBe(false)
+    expect(verifyConsistency(3, 2, [], root(3), root(2))).toBe(false)
+    expect(() => consistencyProof(0, 4, fromLeaves(ct))).toThrow(/No consistency proof/)
+  })
+
+  it('for any sizes m <= n: the proof from the frontier equals the one from all leaves, proves the reference roots, and no other old root', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 300 }), (m, extra) => {
+        const n = m + extra
+        const leaves = Array.from({ length: n }, (_, i) => leafHash(`event ${i}`))
+        const proof = consistencyProof(m, n, subtreeSource(frontierOf(leaves.slice(0, m)), leaves.slice(m)))
+        expect(proof.map(hex)).toEqual(consistencyProof(m, n, fromLeaves(leaves)).map(hex))
+        const [oldRoot, newRoot] = [merkleTreeHash(leaves.slice(0, m)), merkleTreeHash(leaves)]
+        expect(verifyConsistency(m, n, proof, oldRoot, newRoot)).toBe(true)
+        if (m < n) {
+          // A rewritten old event changes the old root: the same proof no longer joins the two.
+          const rewritten = [...leaves.slice(0, m - 1), leafHash('rewritten')]
+          expect(verifyConsistency(m, n, proof, merkleTreeHash(rewritten), newRoot)).toBe(false)
+        }
       }),
       { numRuns: 200 }
     )
