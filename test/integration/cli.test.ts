@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -134,6 +134,31 @@ describe('gatehouse CLI', () => {
     expect(sign.code).toBe(0)
     expect(sign.stdout).toMatch(/^Signed tree head: 3002 events, root [0-9a-f]{64}\.\n$/)
     expect((await gatehouse(['--data-dir', data, 'audit', 'verify'])).stdout).toContain('3 signed tree heads')
+  })
+
+  it('audit verify --checkpoint, then --incremental: only the events since, with a consistency proof; a bad checkpoint file is one line', async () => {
+    const checkpoint = join(temp.dir, 'verified.json')
+    const full = await gatehouse(['--data-dir', data, 'audit', 'verify', '--checkpoint', checkpoint])
+    expect(full.stdout).toMatch(/checkpoint at the signed head of 3002 written to .*verified\.json\.\n$/)
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ format: 'gatehouse-verify-checkpoint', size: 3002, lastIncremental: null })
+    expect((await gatehouse(['--data-dir', data, 'demo', '--users', '5', '--events', '40', '--seed', '6'])).code).toBe(0)
+    // demo signs a head when it is done; audit sign adds a second at the same size.
+    expect((await gatehouse(['--data-dir', data, 'audit', 'sign'])).code).toBe(0)
+    const incremental = await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint])
+    expect(incremental.stderr).toBe('')
+    expect(incremental.stdout).toMatch(/^Audit ledger verified incrementally: 40 events appended since the signed head at 3002, 2 newer signed heads, consistency proof 3002 -> 3042 \(\d+ hashes\) verified; 3042 events in all, events up to 3002 last checked in full \d{4}-.*; checked in \d+ ms \(\d+\.\d\d s with opening the store\)\.\n$/)
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ size: 3042, lastIncremental: expect.any(Number) })
+    const again = await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint])
+    expect(again.stdout).toMatch(/^Audit ledger verified incrementally: 0 events appended since the signed head at 3042, no newer signed head;/)
+
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental']), /--incremental needs --checkpoint <file>/)
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', join(temp.dir, 'none.json')]), /There is no verify checkpoint at .*none\.json: run a full/)
+    writeFileSync(checkpoint, '{"format":"gatehouse-verify-checkpoint"')
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint]), /verified\.json is not a Gatehouse verify checkpoint/)
+    // A checkpoint of another tree (3042 = 7 perfect subtrees, but not this ledger's): refused, naming what to do.
+    const forged = { format: 'gatehouse-verify-checkpoint', v: 1, size: 3042, root: 'ab'.repeat(32), frontier: Buffer.alloc(32 * 7).toString('base64'), signedAt: 0, lastFull: null, lastIncremental: null }
+    writeFileSync(checkpoint, JSON.stringify(forged))
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint]), /FAILED: The tree head signed at size 3042 is not the one the last verify passed.*Run a full verify\./)
   })
 
   it('commands on a folder without a store say so in one line', async () => {

@@ -213,8 +213,8 @@ export function verifyConsistency(m: number, n: number, proof: readonly Uint8Arr
     fn = Math.floor(fn / 2)
     sn = Math.floor(sn / 2)
   }
-  let fr = Buffer.from(path[0]!)
-  let sr = Buffer.from(path[0]!)
+  let fr: Buffer = Buffer.from(path[0]!)
+  let sr: Buffer = Buffer.from(path[0]!)
   for (const c of path.slice(1)) {
     if (sn === 0) return false
     if (fn % 2 === 1 || fn === sn) {

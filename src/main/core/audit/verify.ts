@@ -6,12 +6,12 @@ import type { Executor } from '../store/port'
 import { workerEntry } from '../worker-entry'
 import { canonicalEventJson, headFromRow, treeHeadMessage, type AuditRow } from './ledger'
 import { auditEventsIn, canonicalEventsIn, headRows, type CanonicalEvent, ledgerPublicKeys, maxAuditSeq, nextAuditSeq, readLedgerState } from './ledger-repository'
-import { leafHash, MerkleFrontier } from './merkle'
+import { consistencyProof, leafHash, MerkleFrontier, subtreeSource, verifyConsistency } from './merkle'
 import { dialectOf } from '../store/dialects'
 import { readSqliteBtree, sqliteBtreesBesideLedger } from '../store/sqlite-pages'
 
 export type VerifyResult =
-  | { ok: true; count: number; root: Buffer; heads: number; unsignedTail: number; workers: number }
+  | { ok: true; count: number; root: Buffer; heads: number; unsignedTail: number; workers: number; checkpoint: VerifyCheckpoint | null }
   | { ok: false; message: string; seq?: number; range?: [number, number] }
 
 /**
@@ -55,7 +55,9 @@ export async function verifyChunk(
   lo: number,
   hi: number,
   sizes: readonly number[],
-  fetch: (afterSeq: number, lastSeq: number, limit: number) => CanonicalEvent[] | Promise<CanonicalEvent[]> = (a, l, n) => canonicalEventsIn(q, a, l, n)
+  fetch: (afterSeq: number, lastSeq: number, limit: number) => CanonicalEvent[] | Promise<CanonicalEvent[]> = (a, l, n) => canonicalEventsIn(q, a, l, n),
+  /** Receives each leaf checked, in order (an incremental verify keeps them for its proof). */
+  onLeaf?: (leaf: Buffer) => void
 ): Promise<ChunkResult> {
   const wanted = new Set(sizes)
   const frontier = MerkleFrontier.empty()
@@ -82,6 +84,7 @@ export async function verifyChunk(
         break outer
       }
       frontier.append(leaf)
+      onLeaf?.(leaf)
       if (wanted.has(seq)) frontiers.push({ size: seq, nodes: frontier.encode() })
       expected += 1
     }
@@ -155,7 +158,8 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
   const frontier = MerkleFrontier.empty()
   let headIndex = 0
   let previousSize = 0
-  const checkHead = (size: number, root: () => Buffer): VerifyResult | null => {
+  let checkpoint: VerifyCheckpoint | null = null
+  const checkHead = (size: number, root: () => Buffer, nodes: () => Buffer[]): VerifyResult | null => {
     while (headIndex < heads.length && heads[headIndex]!.treeSize === size) {
       const head = heads[headIndex]!
       if (!root().equals(head.root)) {
@@ -167,23 +171,24 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
       }
       previousSize = head.treeSize
       headIndex += 1
+      if (size > 0) checkpoint = { size, root: head.root, frontier: Buffer.concat(nodes()), signedAt: head.signedAt }
     }
     return null
   }
-  const early = checkHead(0, () => frontier.root())
+  const early = checkHead(0, () => frontier.root(), () => [])
   if (early) return early
   for (const result of results) {
     if (!result) break
     for (const local of result.frontiers) {
-      const bad = checkHead(local.size, () => frontier.rootWith(split(local.nodes)))
+      const bad = checkHead(local.size, () => frontier.rootWith(split(local.nodes)), () => {
+          // As a frontier of its own (the prefix's last subtree may equal the chunk's first).
+          const whole = frontier.clone()
+          whole.appendRun(split(local.nodes), local.size - result.lo + 1)
+          return [...whole.subtrees]
+        })
       if (bad) return bad
     }
-    if (result.fault) {
-      const { seq, kind, next } = result.fault
-      if (kind === 'missing') return { ok: false, message: `Audit event ${seq} is missing (the next stored event is ${next}).`, seq }
-      if (kind === 'unreadable') return { ok: false, message: `Audit event ${seq} is unreadable (its stored values are not valid JSON).`, seq }
-      return { ok: false, message: `Audit event ${seq} does not match its recorded hash: it was altered after it was written.`, seq }
-    }
+    if (result.fault) return faultResult(result.fault)
     const tail = result.frontiers.find((f) => f.size === result.end)!
     frontier.appendRun(split(tail.nodes), result.end - result.lo + 1)
     if (result.end < result.hi) {
@@ -211,7 +216,99 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
   if (stored > now) {
     return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
   }
-  return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize, workers }
+  return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize, workers, checkpoint }
+}
+
+/**
+ * Where a passing verify stopped: the newest signed head it checked, with the tree's frontier at
+ * that size. An incremental verify starts from it; it is trusted only as far as its frontier folds
+ * to the root of the signed head of that size, whose signature is checked again.
+ */
+export interface VerifyCheckpoint {
+  size: number
+  root: Buffer
+  frontier: Buffer
+  signedAt: number
+}
+
+export type IncrementalResult =
+  | { ok: true; from: number; to: number; checked: number; heads: number; proof: Buffer[]; count: number; unsignedTail: number; checkpoint: VerifyCheckpoint }
+  | { ok: false; message: string; seq?: number; range?: [number, number] }
+
+/**
+ * Check only what was appended since `since` (the newest signed head of an earlier passing verify):
+ * the signed heads' signatures, that the checkpoint's frontier gives that head's root, every
+ * appended leaf recomputed from the stored columns, the root of every newer signed head, and an
+ * RFC 9162 consistency proof from the old head to the newest one (built from the checkpoint's
+ * frontier and the appended leaves, then verified against both signed roots). Events before the
+ * checkpoint are not read: a full verify is what covers them.
+ */
+export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Promise<IncrementalResult> {
+  const heads = (await headRows(q)).map(headFromRow)
+  const recorded = (await readLedgerState(q)).size
+  const keys = new Map((await ledgerPublicKeys(q)).map((k) => [k.key_id, createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })]))
+  for (const head of heads) {
+    const key = keys.get(head.keyId)
+    if (!key || !verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), key, head.signature)) {
+      return { ok: false, message: `The signature of the tree head at size ${head.treeSize} does not verify: the signed heads were altered.` }
+    }
+  }
+  const m = since.size
+  const old = heads.find((h) => h.treeSize === m && h.signedAt === since.signedAt) ?? heads.find((h) => h.treeSize === m)
+  if (!old) return { ok: false, message: `No signed tree head covers ${m} events any more, as the last verify recorded: the signed heads were removed or rewritten. Run a full verify.` }
+  let start: MerkleFrontier
+  try {
+    start = MerkleFrontier.decode(m, since.frontier)
+  } catch {
+    return { ok: false, message: `The last verify's record does not describe a tree of ${m} events. Run a full verify.` }
+  }
+  if (!start.root().equals(old.root) || !Buffer.from(since.root).equals(old.root)) {
+    return { ok: false, message: `The tree head signed at size ${m} is not the one the last verify passed: history up to ${m} was rewritten, or the record is not this ledger's. Run a full verify.`, range: [1, m] }
+  }
+  if (recorded < m) return { ok: false, message: `The log was truncated: the last verify passed ${m} events but the ledger records ${recorded}.`, range: [recorded + 1, m] }
+  const later = heads.filter((h) => h.treeSize > m && h.treeSize <= recorded)
+  const beyond = heads.find((h) => h.treeSize > recorded)
+  if (beyond) return { ok: false, message: `The log was truncated: a signed tree head covers ${beyond.treeSize} events but the ledger records ${recorded}.`, range: [recorded + 1, beyond.treeSize] }
+
+  const leaves: Buffer[] = []
+  const result = m < recorded ? await verifyChunk(q, m + 1, recorded, [], undefined, (leaf) => leaves.push(leaf)) : null
+  if (result?.fault) return faultResult(result.fault)
+  const present = m + leaves.length
+  if (present < recorded) {
+    const next = await nextAuditSeq(q, present, recorded)
+    if (next !== null) return { ok: false, message: `Audit event ${present + 1} is missing (the next stored event is ${next}).`, seq: present + 1 }
+    return { ok: false, message: `The ledger records ${recorded} events but ${present} are present.`, range: [present + 1, recorded] }
+  }
+  // Every newer head: its root from the old frontier and the leaves after it.
+  const frontier = start.clone()
+  let checkpoint: VerifyCheckpoint = { size: m, root: old.root, frontier: start.encode(), signedAt: old.signedAt }
+  let previousSize = m
+  for (const head of later) {
+    while (frontier.size < head.treeSize) frontier.append(leaves[frontier.size - m]!)
+    if (!frontier.root().equals(head.root)) {
+      return {
+        ok: false,
+        message: `History was rewritten between sequence numbers ${previousSize + 1} and ${head.treeSize}: the root does not match the tree head signed at ${new Date(head.signedAt).toISOString()}.`,
+        range: [previousSize + 1, head.treeSize]
+      }
+    }
+    previousSize = head.treeSize
+    checkpoint = { size: head.treeSize, root: head.root, frontier: frontier.encode(), signedAt: head.signedAt }
+  }
+  const proof = checkpoint.size > m ? consistencyProof(m, checkpoint.size, subtreeSource(start, leaves)) : []
+  if (!verifyConsistency(m, checkpoint.size, proof, old.root, checkpoint.root)) {
+    return { ok: false, message: `The tree head at size ${checkpoint.size} is not an extension of the one at size ${m}: the consistency proof between them fails.`, range: [1, checkpoint.size] }
+  }
+  const stored = await maxAuditSeq(q)
+  const now = (await readLedgerState(q)).size
+  if (stored > now) return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
+  return { ok: true, from: m, to: recorded, checked: leaves.length, heads: later.length, proof, count: recorded, unsignedTail: recorded - checkpoint.size, checkpoint }
+}
+
+function faultResult({ seq, kind, next }: NonNullable<ChunkResult['fault']>): { ok: false; message: string; seq: number } {
+  if (kind === 'missing') return { ok: false, message: `Audit event ${seq} is missing (the next stored event is ${next}).`, seq }
+  if (kind === 'unreadable') return { ok: false, message: `Audit event ${seq} is unreadable (its stored values are not valid JSON).`, seq }
+  return { ok: false, message: `Audit event ${seq} does not match its recorded hash: it was altered after it was written.`, seq }
 }
 
 function cancelled(): Error {

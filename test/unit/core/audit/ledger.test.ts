@@ -1,48 +1,17 @@
 import { verify as verifySignature, createPublicKey } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import fc from 'fast-check'
-import { CompiledQuery } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { canonicalEventJson, canonicalEventJsonReference, Ledger, treeHeadMessage, type AuditEntry, type AuditRow } from '../../../../src/main/core/audit/ledger'
 import { verifyLedger } from '../../../../src/main/core/audit/verify'
 import { leafHash, MerkleFrontier } from '../../../../src/main/core/audit/merkle'
-import type { Core } from '../../../../src/main/core/core'
 import type { Executor } from '../../../../src/main/core/store/port'
 import { call, OWNER, openTestCore, setupAccount, signIn, tempDir, testDb, testPostgresDatabase, TEST_STORE, type TestCore } from '../../../support/core'
 import { ManualClock } from '../../../../src/main/core/clock'
+import { compile, Rollback, tampered, type Statement } from '../../../support/tamper'
 
 const HOUR = 3_600_000
-
-class Rollback extends Error {}
-
-/** A statement for `tampered`: SQL with `?` parameters (rewritten to $n on PostgreSQL). */
-type Statement = string | [string, ...unknown[]]
-
-function compile(core: Core, statement: Statement): CompiledQuery {
-  const [text, ...params] = typeof statement === 'string' ? [statement] : statement
-  let n = 0
-  return CompiledQuery.raw(core.store.dialect === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text, params)
-}
-
-/**
- * Tamper with the store inside a transaction, hand it to `check`, then roll the tampering back: the
- * same on both stores (the file-level tampering tests that flip bytes are SQLite's, elsewhere).
- */
-async function tampered<T>(core: Core, statements: Statement[] | ((tx: Executor) => Promise<void>), check: (tx: Executor) => Promise<T>): Promise<T> {
-  let result: T | undefined
-  try {
-    await core.tx(async (tx) => {
-      if (typeof statements === 'function') await statements(tx)
-      else for (const statement of statements) await tx.executeQuery(compile(core, statement))
-      result = await check(tx)
-      throw new Rollback()
-    })
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error
-  }
-  return result as T
-}
 
 describe('audit ledger', () => {
   let t: TestCore
