@@ -146,7 +146,7 @@ describe('gatehouse CLI', () => {
     expect((await gatehouse(['--data-dir', data, 'audit', 'sign'])).code).toBe(0)
     const incremental = await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint])
     expect(incremental.stderr).toBe('')
-    expect(incremental.stdout).toMatch(/^Audit ledger verified incrementally: 40 events appended since the signed head at 3002, 2 newer signed heads, consistency proof 3002 -> 3042 \(\d+ hashes\) verified; 3042 events in all, events up to 3002 last checked in full \d{4}-.*; checked in \d+ ms \(\d+\.\d\d s with opening the store\)\.\n$/)
+    expect(incremental.stdout).toMatch(/^Audit ledger verified incrementally: 40 events appended since the signed head at 3002, 2 newer signed heads, consistency proof 3002 -> 3042 \(\d+ hashes\) built and checked; 3042 events in all, root at 3042 [0-9a-f]{64}; events up to 3002 last checked in full \d{4}-.*; checked in \d+ ms \(\d+\.\d\d s with opening the store\)\.\n$/)
     expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ size: 3042, lastIncremental: expect.any(Number) })
     const again = await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint])
     expect(again.stdout).toMatch(/^Audit ledger verified incrementally: 0 events appended since the signed head at 3042, no newer signed head;/)
@@ -154,7 +154,9 @@ describe('gatehouse CLI', () => {
     expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental']), /--incremental needs --checkpoint <file>/)
     expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', join(temp.dir, 'none.json')]), /There is no verify checkpoint at .*none\.json: run a full/)
     writeFileSync(checkpoint, '{"format":"gatehouse-verify-checkpoint"')
-    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint]), /verified\.json is not a Gatehouse verify checkpoint/)
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint]), /verified\.json is not a Gatehouse verify checkpoint \(it is not JSON\); nothing was checked\./)
+    writeFileSync(checkpoint, JSON.stringify({ format: 'gatehouse-verify-checkpoint', v: 2 }))
+    expectOneLineError(await gatehouse(['--data-dir', data, 'audit', 'verify', '--incremental', '--checkpoint', checkpoint]), /is not a Gatehouse verify checkpoint \(its field "v" is not what a verify writes\)/)
     // A checkpoint of another tree (3042 = 7 perfect subtrees, but not this ledger's): refused, naming what to do.
     const forged = { format: 'gatehouse-verify-checkpoint', v: 1, size: 3042, root: 'ab'.repeat(32), frontier: Buffer.alloc(32 * 7).toString('base64'), signedAt: 0, lastFull: null, lastIncremental: null }
     writeFileSync(checkpoint, JSON.stringify(forged))

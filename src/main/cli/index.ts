@@ -137,13 +137,13 @@ export function buildProgram(): Command {
         )
         if (!result.ok) throw new AppError('CONFLICT', `Audit ledger verification (incremental) FAILED: ${result.message}`)
         writeCheckpoint(opts.checkpoint, result.checkpoint, { lastFull: file.lastFull, lastIncremental: Date.now() })
-        const lastFull = file.lastFull === null ? 'never' : new Date(file.lastFull).toISOString()
+        const lastFull = file.lastFull === null ? 'no full verify is recorded in this file' : `events up to ${result.from} last checked in full ${new Date(file.lastFull).toISOString()}`
         process.stdout.write(
           `Audit ledger verified incrementally: ${result.checked} events appended since the signed head at ${result.from}, ` +
             (result.checkpoint.size > result.from
-              ? `${result.heads} newer signed heads, consistency proof ${result.from} -> ${result.checkpoint.size} (${result.proof.length} hashes) verified`
+              ? `${result.heads} newer signed heads, consistency proof ${result.from} -> ${result.checkpoint.size} (${result.proof.length} hashes) built and checked`
               : 'no newer signed head') +
-            `; ${result.count} events in all, events up to ${result.from} last checked in full ${lastFull}; checked in ${Math.round(checkedIn)} ms (${seconds()} s with opening the store).\n`
+            `; ${result.count} events in all, root at ${result.checkpoint.size} ${result.checkpoint.root.toString('hex')}; ${lastFull}; checked in ${Math.round(checkedIn)} ms (${seconds()} s with opening the store).\n`
         )
         return
       }

@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
 import { AppError } from '../../shared/contract/result'
 import type { VerifyCheckpoint } from '../core/audit/verify'
@@ -24,15 +25,20 @@ export type CheckpointFile = z.infer<typeof checkpointFile>
 
 /**
  * Where the last passing `audit verify` stopped, kept in a file the administrator chooses: the next
- * `audit verify --incremental` starts from it. The file is no secret and needs no trust of its own:
- * the verify accepts it only when its frontier gives the root of the signed head of that size.
+ * `audit verify --incremental` starts from it. It is no secret, but it is what the incremental run
+ * trusts: it is accepted only when its frontier gives the root of a signed head of that size, yet
+ * whoever can write it can move it to a later signed head and so skip events never checked. Keep it
+ * where the store's users cannot write.
  */
 export function readCheckpoint(path: string): { checkpoint: VerifyCheckpoint; file: CheckpointFile } {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
-  } catch {
-    throw new AppError('NOT_FOUND', `There is no verify checkpoint at ${path}: run a full "gatehouse audit verify --checkpoint ${path}" first.`)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AppError('NOT_FOUND', `There is no verify checkpoint at ${path}: run a full "gatehouse audit verify --checkpoint ${path}" first.`)
+    }
+    throw new AppError('VALIDATION', `The verify checkpoint ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); nothing was checked.`)
   }
   let json: unknown
   try {
@@ -41,7 +47,11 @@ export function readCheckpoint(path: string): { checkpoint: VerifyCheckpoint; fi
     json = undefined
   }
   const parsed = checkpointFile.safeParse(json)
-  if (!parsed.success) throw new AppError('VALIDATION', `${path} is not a Gatehouse verify checkpoint (it is not the JSON a verify writes); nothing was checked.`)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = json === undefined ? 'it is not JSON' : `${issue?.path.length ? `its field "${issue.path.join('.')}"` : 'its content'} is not what a verify writes`
+    throw new AppError('VALIDATION', `${path} is not a Gatehouse verify checkpoint (${where}); nothing was checked.`)
+  }
   const file = parsed.data
   return { file, checkpoint: { size: file.size, root: Buffer.from(file.root, 'hex'), frontier: Buffer.from(file.frontier, 'base64'), signedAt: file.signedAt } }
 }
@@ -57,6 +67,14 @@ export function writeCheckpoint(path: string, checkpoint: VerifyCheckpoint, pass
     signedAt: checkpoint.signedAt,
     ...passed
   }
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  // A name of its own per run (two runs at once never share one), flushed before it replaces the old file.
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  const fd = openSync(temporary, 'wx', 0o600)
+  try {
+    writeFileSync(fd, `${JSON.stringify(file, null, 2)}\n`)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(temporary, path)
 }

@@ -206,7 +206,8 @@ export function verifyConsistency(m: number, n: number, proof: readonly Uint8Arr
   const equal = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b))
   if (m === n) return proof.length === 0 && equal(oldRoot, newRoot)
   if (proof.length === 0) return false
-  const path = (m & (m - 1)) === 0 ? [oldRoot, ...proof] : [...proof]
+  // (Not m & (m - 1): bitwise operators cut to 32 bits.)
+  const path = Number.isInteger(Math.log2(m)) ? [oldRoot, ...proof] : [...proof]
   let fn = m - 1
   let sn = n - 1
   while (fn % 2 === 1) {

@@ -262,7 +262,8 @@ export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Prom
   } catch {
     return { ok: false, message: `The last verify's record does not describe a tree of ${m} events. Run a full verify.` }
   }
-  if (!start.root().equals(old.root) || !Buffer.from(since.root).equals(old.root)) {
+  // Every head signed at that size must agree (a second, validly signed root there is a fork).
+  if (!start.root().equals(old.root) || !Buffer.from(since.root).equals(old.root) || heads.some((h) => h.treeSize === m && !h.root.equals(old.root))) {
     return { ok: false, message: `The tree head signed at size ${m} is not the one the last verify passed: history up to ${m} was rewritten, or the record is not this ledger's. Run a full verify.`, range: [1, m] }
   }
   if (recorded < m) return { ok: false, message: `The log was truncated: the last verify passed ${m} events but the ledger records ${recorded}.`, range: [recorded + 1, m] }
