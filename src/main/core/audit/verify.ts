@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { ReaderSpec } from '../jobs/protocol'
 import type { Executor } from '../store/port'
 import { workerEntry } from '../worker-entry'
-import { canonicalEventJson, headFromRow, treeHeadMessage, type AuditRow } from './ledger'
+import { canonicalEventJson, headFromRow, treeHeadMessage, type AuditRow, type TreeHead } from './ledger'
 import { auditEventsIn, canonicalEventsIn, headRows, type CanonicalEvent, ledgerPublicKeys, maxAuditSeq, nextAuditSeq, readLedgerState } from './ledger-repository'
 import { consistencyProof, leafHash, MerkleFrontier, subtreeSource, verifyConsistency } from './merkle'
 import { dialectOf } from '../store/dialects'
@@ -130,18 +130,9 @@ export interface VerifyOptions {
 export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Promise<VerifyResult> {
   const chunkSize = options.chunkSize ?? VERIFY_CHUNK
   if (chunkSize < 1 || (chunkSize & (chunkSize - 1)) !== 0) throw new Error('The verify chunk size must be a power of two')
-  // Beside a running writer, reads happen at different moments: heads first, then the ledger's
-  // size, then only the events up to that size. Every head read was signed from a state at most
-  // that large, so later appends are simply not looked at, and a shrunken size is still caught.
-  const heads = (await headRows(q)).map(headFromRow)
-  const recorded = (await readLedgerState(q)).size
-  const keys = new Map((await ledgerPublicKeys(q)).map((k) => [k.key_id, createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })]))
-  for (const head of heads) {
-    const key = keys.get(head.keyId)
-    if (!key || !verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), key, head.signature)) {
-      return { ok: false, message: `The signature of the tree head at size ${head.treeSize} does not verify: the signed heads were altered.` }
-    }
-  }
+  const signed = await readSignedHeads(q)
+  if (!signed.ok) return signed
+  const { heads, recorded } = signed
   // Only the events the recorded size covers (a head beyond it is reported as a truncation).
   const last = recorded
   const chunks: Array<{ lo: number; hi: number; sizes: number[] }> = []
@@ -162,13 +153,7 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
   const checkHead = (size: number, root: () => Buffer, nodes: () => Buffer[]): VerifyResult | null => {
     while (headIndex < heads.length && heads[headIndex]!.treeSize === size) {
       const head = heads[headIndex]!
-      if (!root().equals(head.root)) {
-        return {
-          ok: false,
-          message: `History was rewritten between sequence numbers ${previousSize + 1} and ${head.treeSize}: the root does not match the tree head signed at ${new Date(head.signedAt).toISOString()}.`,
-          range: [previousSize + 1, head.treeSize]
-        }
-      }
+      if (!root().equals(head.root)) return rewritten(previousSize, head)
       previousSize = head.treeSize
       headIndex += 1
       if (size > 0) checkpoint = { size, root: head.root, frontier: Buffer.concat(nodes()), signedAt: head.signedAt }
@@ -194,7 +179,7 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
     if (result.end < result.hi) {
       // The stored events stop inside this chunk: a gap if any event follows, else the end of the log.
       const next = await nextAuditSeq(q, result.end, last)
-      if (next !== null) return { ok: false, message: `Audit event ${result.end + 1} is missing (the next stored event is ${next}).`, seq: result.end + 1 }
+      if (next !== null) return faultResult({ seq: result.end + 1, kind: 'missing', next })
       break
     }
   }
@@ -209,13 +194,8 @@ export async function verifyLedger(q: Executor, options: VerifyOptions = {}): Pr
   if (recorded !== frontier.size) {
     return { ok: false, message: `The ledger records ${recorded} events but ${frontier.size} are present.`, range: [frontier.size + 1, recorded] }
   }
-  // Events past the size read above are either appends since (the size has grown to cover them:
-  // an append writes both in one transaction) or rows the recorded size does not account for.
-  const stored = await maxAuditSeq(q)
-  const now = (await readLedgerState(q)).size
-  if (stored > now) {
-    return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
-  }
+  const extra = await eventsBeyondRecorded(q)
+  if (extra) return extra
   return { ok: true, count: frontier.size, root: frontier.root(), heads: heads.length, unsignedTail: frontier.size - previousSize, workers, checkpoint }
 }
 
@@ -244,17 +224,11 @@ export type IncrementalResult =
  * checkpoint are not read: a full verify is what covers them.
  */
 export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Promise<IncrementalResult> {
-  const heads = (await headRows(q)).map(headFromRow)
-  const recorded = (await readLedgerState(q)).size
-  const keys = new Map((await ledgerPublicKeys(q)).map((k) => [k.key_id, createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })]))
-  for (const head of heads) {
-    const key = keys.get(head.keyId)
-    if (!key || !verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), key, head.signature)) {
-      return { ok: false, message: `The signature of the tree head at size ${head.treeSize} does not verify: the signed heads were altered.` }
-    }
-  }
+  const signed = await readSignedHeads(q)
+  if (!signed.ok) return signed
+  const { heads, recorded } = signed
   const m = since.size
-  const old = heads.find((h) => h.treeSize === m && h.signedAt === since.signedAt) ?? heads.find((h) => h.treeSize === m)
+  const old = heads.find((h) => h.treeSize === m)
   if (!old) return { ok: false, message: `No signed tree head covers ${m} events any more, as the last verify recorded: the signed heads were removed or rewritten. Run a full verify.` }
   let start: MerkleFrontier
   try {
@@ -277,7 +251,7 @@ export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Prom
   const present = m + leaves.length
   if (present < recorded) {
     const next = await nextAuditSeq(q, present, recorded)
-    if (next !== null) return { ok: false, message: `Audit event ${present + 1} is missing (the next stored event is ${next}).`, seq: present + 1 }
+    if (next !== null) return faultResult({ seq: present + 1, kind: 'missing', next })
     return { ok: false, message: `The ledger records ${recorded} events but ${present} are present.`, range: [present + 1, recorded] }
   }
   // Every newer head: its root from the old frontier and the leaves after it.
@@ -286,13 +260,7 @@ export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Prom
   let previousSize = m
   for (const head of later) {
     while (frontier.size < head.treeSize) frontier.append(leaves[frontier.size - m]!)
-    if (!frontier.root().equals(head.root)) {
-      return {
-        ok: false,
-        message: `History was rewritten between sequence numbers ${previousSize + 1} and ${head.treeSize}: the root does not match the tree head signed at ${new Date(head.signedAt).toISOString()}.`,
-        range: [previousSize + 1, head.treeSize]
-      }
-    }
+    if (!frontier.root().equals(head.root)) return rewritten(previousSize, head)
     previousSize = head.treeSize
     checkpoint = { size: head.treeSize, root: head.root, frontier: frontier.encode(), signedAt: head.signedAt }
   }
@@ -300,10 +268,48 @@ export async function verifyAppended(q: Executor, since: VerifyCheckpoint): Prom
   if (!verifyConsistency(m, checkpoint.size, proof, old.root, checkpoint.root)) {
     return { ok: false, message: `The tree head at size ${checkpoint.size} is not an extension of the one at size ${m}: the consistency proof between them fails.`, range: [1, checkpoint.size] }
   }
+  const extra = await eventsBeyondRecorded(q)
+  if (extra) return extra
+  return { ok: true, from: m, to: recorded, checked: leaves.length, heads: later.length, proof, count: recorded, unsignedTail: recorded - checkpoint.size, checkpoint }
+}
+
+type Failure = { ok: false; message: string; seq?: number; range?: [number, number] }
+
+/**
+ * Beside a running writer, reads happen at different moments: heads first, then the ledger's
+ * size, then only the events up to that size. Every head read was signed from a state at most
+ * that large, so later appends are simply not looked at, and a shrunken size is still caught.
+ * Every head's signature is checked here, against the keys the store lists.
+ */
+async function readSignedHeads(q: Executor): Promise<{ ok: true; heads: TreeHead[]; recorded: number } | Failure> {
+  const heads = (await headRows(q)).map(headFromRow)
+  const recorded = (await readLedgerState(q)).size
+  const keys = new Map((await ledgerPublicKeys(q)).map((k) => [k.key_id, createPublicKey({ key: Buffer.from(k.public_key), format: 'der', type: 'spki' })]))
+  for (const head of heads) {
+    const key = keys.get(head.keyId)
+    if (!key || !verifySignature(null, treeHeadMessage(head.treeSize, head.root, head.signedAt), key, head.signature)) {
+      return { ok: false, message: `The signature of the tree head at size ${head.treeSize} does not verify: the signed heads were altered.` }
+    }
+  }
+  return { ok: true, heads, recorded }
+}
+
+function rewritten(previousSize: number, head: TreeHead): Failure {
+  return {
+    ok: false,
+    message: `History was rewritten between sequence numbers ${previousSize + 1} and ${head.treeSize}: the root does not match the tree head signed at ${new Date(head.signedAt).toISOString()}.`,
+    range: [previousSize + 1, head.treeSize]
+  }
+}
+
+/**
+ * Events past the size read at the start are either appends since (the size has grown to cover
+ * them: an append writes both in one transaction) or rows the recorded size does not account for.
+ */
+async function eventsBeyondRecorded(q: Executor): Promise<Failure | null> {
   const stored = await maxAuditSeq(q)
   const now = (await readLedgerState(q)).size
-  if (stored > now) return { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] }
-  return { ok: true, from: m, to: recorded, checked: leaves.length, heads: later.length, proof, count: recorded, unsignedTail: recorded - checkpoint.size, checkpoint }
+  return stored > now ? { ok: false, message: `The ledger records ${now} events but events up to ${stored} are present.`, range: [now + 1, stored] } : null
 }
 
 function faultResult({ seq, kind, next }: NonNullable<ChunkResult['fault']>): { ok: false; message: string; seq: number } {

@@ -31,6 +31,13 @@ export interface SqliteStoreOptions {
 }
 
 /** Wrap an open better-sqlite3 connection as the store port. */
+/**
+ * PRAGMA optimize for every table whose size changed tenfold, not only those this connection has
+ * queried: a demo or an import appends a million audit events without reading them, and
+ * statistics from when the table was empty make the planner scan it from the start for every range.
+ */
+const OPTIMIZE = 'optimize = 0x10002'
+
 export function sqliteStoreOver(
   raw: Db,
   options: { key: Buffer; file: string; dataDir: string; created: boolean; release?: () => void; nativeBinding?: string; encrypted?: boolean }
@@ -43,7 +50,7 @@ export function sqliteStoreOver(
     // taken (SQLite's advice for long-lived connections): plans chosen from the statistics of a
     // store that had one person scan tables per row once it holds thousands.
     raw.pragma('analysis_limit = 1000')
-    raw.pragma('optimize = 0x10002')
+    raw.pragma(OPTIMIZE)
   }
   const box = secretBox(options.key)
   let closed = false
@@ -59,10 +66,7 @@ export function sqliteStoreOver(
     readerSpec: { dialect: 'sqlite', file: options.file, key: options.encrypted === false ? null : options.key, nativeBinding: options.nativeBinding },
     tx: (fn) => handles.tx((t) => fn(t as unknown as Store['db'])),
     async refreshStatistics() {
-      // Every table whose size changed tenfold, not only those this connection has queried: a
-      // demo or an import appends a million audit events without reading them, and statistics
-      // from when the table was empty make the planner scan it from the start for every range.
-      raw.pragma('optimize = 0x10002')
+      raw.pragma(OPTIMIZE)
     },
     seal: box.seal,
     unseal: box.unseal,
@@ -78,7 +82,7 @@ export function sqliteStoreOver(
       await db.destroy()
       // Keep the planner's statistics fresh (cheap: analysis is sampled), then fold the WAL back.
       if (!raw.readonly) {
-        raw.pragma('optimize = 0x10002')
+        raw.pragma(OPTIMIZE)
         raw.pragma('wal_checkpoint(TRUNCATE)')
       }
       raw.close()
