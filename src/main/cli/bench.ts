@@ -57,7 +57,7 @@ const BASELINE_BUDGET_MS = 40_000
 const BASELINE_SCENARIOS = 60
 const VERIFY_BUDGET_MS = 45_000
 const NEXT_PAGES_PER_SCENARIO = 3
-const AUDIT_SAMPLES = 300
+const AUDIT_SAMPLES = 200
 const APPEND_SAMPLES = 300
 /** Rows of the CSV each of the 10 heavy connections previews over and over (about 2 MB). */
 const HEAVY_CSV_ROWS = 25_000
@@ -535,13 +535,26 @@ async function measureBaseline(stores: BenchStore[], visits: Visit[]): Promise<M
   return times
 }
 
+/** The audit review's measurements (issue 10 part 6), each a list of samples in ms. */
 interface AuditTimes {
   action: number[]
   actionActor: number[]
+  week: number[]
+  actor: number[]
+  target: number[]
+  combined: number[]
+  search: number[]
+  searchCommon: number[]
+  count: number[]
+  series: number[]
 }
 
+const AUDIT_KEYS: ReadonlyArray<keyof AuditTimes> = ['action', 'actionActor', 'week', 'actor', 'target', 'combined', 'search', 'searchCommon', 'count', 'series']
+
 async function measureAudit(stores: BenchStore[]): Promise<Map<BenchStore, AuditTimes>> {
+  const DAY = 86_400_000
   // Admins who changed roles: the actors an investigator filters on (per store: the Owner's id is its own).
+  // Targets and surnames come from the events themselves (the same on every store: one seed).
   const actorsOf = async (store: BenchStore) =>
     (
       await rowsOf(
@@ -549,41 +562,79 @@ async function measureAudit(stores: BenchStore[]): Promise<Map<BenchStore, Audit
         sql<{ id: string }>`SELECT DISTINCT actor_id AS id FROM audit_events WHERE action = 'member.role-changed' AND actor_id IS NOT NULL ORDER BY actor_id LIMIT 200`
       )
     ).map((r) => r.id)
+  const targetsOf = async (store: BenchStore) =>
+    (await rowsOf(store.core, sql<{ id: string; name: string }>`SELECT target_id AS id, target_name AS name FROM audit_events WHERE action = 'member.invited' ORDER BY seq LIMIT 200`)).map((r) => ({
+      id: r.id,
+      surname: r.name.split(' ').at(-1)!
+    }))
   const actors = new Map<BenchStore, string[]>()
-  for (const store of stores) actors.set(store, await actorsOf(store))
-  const size = Number((await rowsOf(stores[0]!.core, sql<{ n: number }>`SELECT max(seq) AS n FROM audit_events`))[0]!.n)
-  log(`audit pages: ${actors.get(stores[0]!)!.length} admin actors, keyset pages up to seq ${size.toLocaleString('en-US')}`)
-  const times = new Map(stores.map((s) => [s, { action: [], actionActor: [] } as AuditTimes]))
+  const targets = new Map<BenchStore, Array<{ id: string; surname: string }>>()
+  for (const store of stores) {
+    actors.set(store, await actorsOf(store))
+    targets.set(store, await targetsOf(store))
+  }
+  const span = (await rowsOf(stores[0]!.core, sql<{ lo: number; hi: number }>`SELECT min(time) AS lo, max(time) AS hi FROM audit_events`))[0]!
+  const [lo, hi] = [Number(span.lo), Number(span.hi)]
+  log(`audit pages: ${actors.get(stores[0]!)!.length} admin actors, ${targets.get(stores[0]!)!.length} targets, events from ${new Date(lo).toISOString()} to ${new Date(hi).toISOString()}`)
+  const times = new Map(stores.map((s) => [s, Object.fromEntries(AUDIT_KEYS.map((k) => [k, []])) as unknown as AuditTimes]))
   const random = mulberry32(11)
   const sampleInput = (i: number) => {
-    // Half first pages, half deep pages somewhere in the middle of the log.
-    const before = i % 2 === 0 ? undefined : Math.floor(size * (0.25 + random() * 0.5))
-    return { before, actor: random() }
+    // Half first pages, half deep pages (a cursor somewhere in the middle of the year).
+    const after = i % 2 === 0 ? undefined : { time: Math.floor(lo + (hi - lo) * (0.25 + random() * 0.5)), seq: 2 ** 31 }
+    const weekStart = Math.floor(hi - 358 * DAY * random() - 7 * DAY)
+    return { after, pick: random(), week: { from: weekStart, to: weekStart + 7 * DAY } }
   }
-  const run = async (store: BenchStore, input: { before?: number; actor: number }, withActor: boolean) => {
-    const list = actors.get(store)!
-    return unwrap(
-      await store.core.dispatch(store.connectionId, 'audit:list', {
-        action: 'member.role-changed',
-        ...(withActor ? { actorId: list[Math.floor(input.actor * list.length)] } : {}),
-        ...(input.before !== undefined ? { before: input.before } : {}),
-        limit: PAGE
-      }),
-      'audit:list'
-    )
+  type Input = ReturnType<typeof sampleInput>
+  const USERS_GROUP = ['member.created', 'member.updated', 'member.role-changed', 'member.deactivated', 'member.reactivated']
+  const page = async (store: BenchStore, input: Input, filter: Record<string, unknown>, after = true) =>
+    unwrap(await store.core.dispatch(store.connectionId, 'audit:list', { filter, ...(after && input.after ? { after: input.after } : {}), limit: PAGE }), 'audit:list')
+  const scenarios: Record<keyof AuditTimes, (store: BenchStore, input: Input) => Promise<unknown>> = {
+    action: (store, input) => page(store, input, { actions: ['member.role-changed'] }),
+    actionActor: (store, input) => {
+      const list = actors.get(store)!
+      return page(store, input, { actions: ['member.role-changed'], actorId: list[Math.floor(input.pick * list.length)] })
+    },
+    week: (store, input) => page(store, input, input.week, false),
+    actor: (store, input) => {
+      const list = actors.get(store)!
+      return page(store, input, { actorId: list[Math.floor(input.pick * list.length)] })
+    },
+    target: (store, input) => {
+      const list = targets.get(store)!
+      return page(store, input, { targetType: 'member', targetId: list[Math.floor(input.pick * list.length)]!.id })
+    },
+    combined: (store, input) => {
+      const list = actors.get(store)!
+      return page(store, input, { actorId: list[Math.floor(input.pick * list.length)], actions: USERS_GROUP, ...input.week }, false)
+    },
+    search: (store, input) => {
+      const list = targets.get(store)!
+      return page(store, input, { search: list[Math.floor(input.pick * list.length)]!.surname }, false)
+    },
+    searchCommon: (store, input) => page(store, input, { search: input.pick < 0.5 ? 'signed' : 'changed role' }, false),
+    count: async (store, input) => {
+      const list = targets.get(store)!
+      const filters = [{}, input.week, { actions: ['member.role-changed'] }, { search: list[Math.floor(input.pick * list.length)]!.surname }]
+      return unwrap(await store.core.dispatch(store.connectionId, 'audit:count', { filter: filters[Math.floor(input.pick * 4)]! }), 'audit:count')
+    },
+    series: async (store, input) => {
+      // A year of the viewer's days, as the chart asks for them; every other one for one action.
+      const end = hi + DAY
+      const bounds = Array.from({ length: 366 }, (_, i) => end - (365 - i) * DAY)
+      const filter = input.pick < 0.5 ? {} : { actions: ['member.role-changed'] }
+      return unwrap(await store.core.dispatch(store.connectionId, 'audit:series', { filter, bounds }), 'audit:series')
+    }
   }
-  const inputs = Array.from({ length: 40 + AUDIT_SAMPLES }, (_, i) => sampleInput(i))
+  const inputs = Array.from({ length: 20 + AUDIT_SAMPLES }, (_, i) => sampleInput(i))
   for (const group of byEngine(stores)) {
     for (const [i, input] of inputs.entries()) {
       for (const store of group) {
-        if (i < 40) {
-          await run(store, input, false)
-          await run(store, input, true)
-          continue
+        for (const key of AUDIT_KEYS) {
+          // The unencrypted twin only for the pages compared with it.
+          if (store.label === 'unencrypted' && key !== 'action' && key !== 'actionActor') continue
+          if (i < 20) await scenarios[key](store, input)
+          else times.get(store)![key].push(await timed(() => scenarios[key](store, input)))
         }
-        const t = times.get(store)!
-        t.action.push(await timed(() => run(store, input, false)))
-        t.actionActor.push(await timed(() => run(store, input, true)))
       }
     }
   }
@@ -953,6 +1004,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
       plainRow('audit page: action (unencrypted SQLite)', a(plain).action, a(enc).action),
       pageRow('audit page: action + actor', a(enc).actionActor, a(pg).actionActor),
       plainRow('audit page: action + actor (unencrypted SQLite)', a(plain).actionActor, a(enc).actionActor),
+      pageRow('audit page: a week', a(enc).week, a(pg).week),
+      pageRow('audit page: actor, first + deep', a(enc).actor, a(pg).actor),
+      pageRow('audit page: target, first + deep', a(enc).target, a(pg).target),
+      pageRow('audit page: actor + Users actions + a week', a(enc).combined, a(pg).combined),
+      bothRow('audit search: a surname', a(enc).search, a(pg).search, { text: 'p95 ≤ 50 ms', ok: under(50) }),
+      bothRow("audit search: common words ('signed', 'changed role')", a(enc).searchCommon, a(pg).searchCommon, { text: 'p95 ≤ 50 ms', ok: under(50) }),
+      bothRow('audit total (all, a week, an action, a surname)', a(enc).count, a(pg).count, { text: 'p95 ≤ 50 ms', ok: under(50) }),
+      bothRow('audit events per day, a year (all, an action)', a(enc).series, a(pg).series, { text: 'p95 ≤ 20 ms', ok: under(20) }),
       bothRow('append 1 event, 1 durable tx', encAppend, pgAppend),
       {
         measurement: '  the same with the statements before the store port',

@@ -35,18 +35,63 @@ export const auditEvent = z.object({
 })
 export type AuditEventDto = z.infer<typeof auditEvent>
 
+export type ActorKind = (typeof ACTOR_KINDS)[number]
+
+/** A position in the log, newest first by time then sequence number: the last row of a page. */
+export const auditCursor = z.object({ time: z.number().int().nonnegative(), seq: z.number().int().positive() }).strict()
+export type AuditCursor = z.infer<typeof auditCursor>
+
+const time = z.number().int().nonnegative()
+
+/** What the audit log is narrowed to; every part is optional and they combine. */
+export const auditFilter = z
+  .object({
+    /** Start of the time range (ms, inclusive). */
+    from: time.optional(),
+    /** End of the time range (ms, exclusive). */
+    to: time.optional(),
+    actorKind: z.enum(ACTOR_KINDS).optional(),
+    actorId: id.optional(),
+    /** Any of these action codes (a catalog group, or one code). */
+    actions: z.array(z.string().min(1).max(80)).min(1, 'Choose at least one action').max(100).optional(),
+    targetType: z.string().min(1).max(40).optional(),
+    targetId: z.string().min(1).max(200).optional(),
+    /** Words to find in the summary, names, emails, values and IP address (see audit/repository.ts `searchWords`). */
+    search: z.string().trim().min(1).max(200, 'A search has at most 200 characters').optional()
+  })
+  .strict()
+  .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, { message: 'The time range must end after it starts', path: ['to'] })
+export type AuditFilterDto = z.infer<typeof auditFilter>
+
 export const auditChannels = {
-  /** Newest first; `before` is the last seen sequence number (keyset paging). */
+  /** Newest first by time; `after` is the last row of the page before (keyset paging). */
   'audit:list': channel({
+    input: z.object({ filter: auditFilter.default({}), after: auditCursor.optional(), limit: pageLimit }).strict(),
+    output: z.object({ rows: z.array(auditEvent), next: auditCursor.nullable() }),
+    access: 'audit:read',
+    mutates: false
+  }),
+  /** How many events the filter matches: exact, or at least `count` when counting all would be slow. */
+  'audit:count': channel({
+    input: z.object({ filter: auditFilter.default({}) }).strict(),
+    output: z.object({ count: z.number().int().nonnegative(), exact: z.boolean() }),
+    access: 'audit:read',
+    mutates: false
+  }),
+  /**
+   * Events per bin of the filter (its own time range replaced by the bins): `bounds` are the bins'
+   * edges in ms, ascending (the viewer's local midnights for a chart of days). Counted by the hour, so
+   * an edge that falls inside an hour (a half-hour time zone) counts that hour in the bin it starts in.
+   */
+  'audit:series': channel({
     input: z
       .object({
-        before: z.number().int().positive().optional(),
-        action: z.string().max(80).optional(),
-        actorId: id.optional(),
-        limit: pageLimit
+        filter: auditFilter.default({}),
+        bounds: z.array(time).min(2).max(1_100, 'A chart has at most 1,100 bins')
       })
-      .strict(),
-    output: z.object({ rows: z.array(auditEvent), next: z.number().int().nullable() }),
+      .strict()
+      .refine((i) => i.bounds.every((b, k) => k === 0 || b > i.bounds[k - 1]!), { message: 'The bins must be in ascending time order', path: ['bounds'] }),
+    output: z.object({ counts: z.array(z.number().int().nonnegative()) }),
     access: 'audit:read',
     mutates: false
   })

@@ -87,14 +87,24 @@ const SPECIFIC_MALFORMED: Partial<Record<ChannelName, Array<[string, unknown]>>>
       ['an offset past any list', { offset: 10_000_001 }]
     ],
     'audit:list': [
-      ['before 0', { before: 0 }],
-      ['a negative before', { before: -5 }],
-      ['a fractional before', { before: 1.5 }],
-      ['before as a string', { before: '10' }],
-      ['an action of 81 characters', { action: 'a'.repeat(81) }],
-      ['a huge action', { action: HUGE }],
-      ['an empty actor id', { actorId: '' }],
-      ['a huge actor id', { actorId: HUGE }],
+      ['a cursor seq of 0', { after: { time: 1, seq: 0 } }],
+      ['a negative cursor time', { after: { time: -5, seq: 1 } }],
+      ['a fractional cursor', { after: { time: 1, seq: 1.5 } }],
+      ['a cursor as a number', { after: 10 }],
+      ['a cursor with an extra field', { after: { time: 1, seq: 1, id: 'x' } }],
+      ['an action of 81 characters', { filter: { actions: ['a'.repeat(81)] } }],
+      ['a huge action', { filter: { actions: [HUGE] } }],
+      ['an empty action list', { filter: { actions: [] } }],
+      ['101 actions', { filter: { actions: Array.from({ length: 101 }, (_, i) => `a.${i}`) } }],
+      ['an empty actor id', { filter: { actorId: '' } }],
+      ['a huge actor id', { filter: { actorId: HUGE } }],
+      ['an unknown actor kind', { filter: { actorKind: 'robot' } }],
+      ['a range that ends before it starts', { filter: { from: 10, to: 5 } }],
+      ['a fractional time', { filter: { from: 1.5 } }],
+      ['a search of 201 characters', { filter: { search: 'x'.repeat(201) } }],
+      ['a blank search', { filter: { search: '   ' } }],
+      ['an unknown filter field', { filter: { colour: 'red' } }],
+      ['the old before field', { before: 10 }],
       ['limit 0', { limit: 0 }],
       ['limit Infinity', { limit: Number.POSITIVE_INFINITY }],
       ['an account id (accounts come from the session)', { accountId: 'other-account' }]
@@ -210,7 +220,9 @@ describe('contract validation at the core', () => {
     await ok('users:list', {})
     await ok('users:list', { search: 'olivia', status: 'active', role: 'owner', sort: 'email', direction: 'desc', limit: 500 })
     await ok('users:list', { after: { value: null, id: 'x' }, limit: 1 })
-    await ok('audit:list', { before: 1, action: 'account.created', actorId: 'x', limit: 1 })
+    await ok('audit:list', { filter: { actions: ['account.created'], actorId: 'x', from: 1, to: 2, search: 'ada' }, after: { time: 1, seq: 1 }, limit: 1 })
+    await ok('audit:count', { filter: { actorKind: 'system', targetType: 'member', targetId: 'x' } })
+    await ok('audit:series', { filter: {}, bounds: [0, 3_600_000, 7_200_000] })
   })
 })
 

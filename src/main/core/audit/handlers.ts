@@ -1,9 +1,10 @@
 import { readableAuditActions } from '../../../shared/audit-actions'
-import type { AuditEventDto } from '../../../shared/contract/audit'
+import type { AuditEventDto, AuditFilterDto } from '../../../shared/contract/audit'
+import type { CallContext } from '../context'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { permissionsOf } from '../kernel/permissions'
-import { listAuditEvents, type AuditListRow } from './repository'
+import { auditEventsPerHour, countAuditEvents, listAuditEvents, type AuditListRow } from './repository'
 
 export function auditRowToDto(row: AuditListRow): AuditEventDto {
   return {
@@ -26,21 +27,44 @@ export function auditRowToDto(row: AuditListRow): AuditEventDto {
   }
 }
 
-/** Newest first, keyset on the sequence number. */
+const HOUR = 3_600_000
+
+/**
+ * The caller's filter in the account, limited to what they may read. Support Team Access is the
+ * Owner's alone (SPEC): which actions others may read is the typed catalog's decision
+ * (src/shared/audit-actions.ts): a code it does not list is the Owner's. What agents change in the
+ * account stays visible to all.
+ */
+function scoped(ctx: CallContext, filter: AuditFilterDto) {
+  return { ...filter, accountId: accountOf(ctx), readableActions: readableAuditActions(permissionsOf(ctx.principal!)) }
+}
+
 export function registerAuditHandlers(kernel: Kernel): void {
   kernel.handle('audit:list', async (ctx, input) => {
-    // Support Team Access is the Owner's alone (SPEC): which actions others may read is the typed
-    // catalog's decision (src/shared/audit-actions.ts): a code it does not list is the Owner's.
-    // What agents change in the account stays visible to all.
-    const rows = await listAuditEvents(kernel.store.db, {
-      accountId: accountOf(ctx),
-      before: input.before,
-      action: input.action,
-      actorId: input.actorId,
-      limit: input.limit,
-      readableActions: readableAuditActions(permissionsOf(ctx.principal!))
-    })
+    const rows = await listAuditEvents(kernel.store.db, { ...scoped(ctx, input.filter), after: input.after, limit: input.limit })
     const last = rows[rows.length - 1]
-    return { rows: rows.map(auditRowToDto), next: rows.length === input.limit && last ? last.seq : null }
+    return { rows: rows.map(auditRowToDto), next: rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null }
+  })
+
+  kernel.handle('audit:count', async (ctx, input) => countAuditEvents(kernel.store.db, scoped(ctx, input.filter)))
+
+  kernel.handle('audit:series', async (ctx, input) => {
+    const { bounds } = input
+    const from = bounds[0]!
+    const to = bounds[bounds.length - 1]!
+    // Whole hours, so the hourly counts serve a chart whose edges fall inside an hour.
+    const hours = await auditEventsPerHour(kernel.store.db, {
+      ...scoped(ctx, input.filter),
+      from: Math.floor(from / HOUR) * HOUR,
+      to: Math.ceil(to / HOUR) * HOUR
+    })
+    const counts = new Array<number>(bounds.length - 1).fill(0)
+    let bin = 0
+    for (const { hour, events } of hours) {
+      const start = hour * HOUR
+      while (bin < counts.length - 1 && start >= bounds[bin + 1]!) bin++
+      counts[bin]! += events
+    }
+    return { counts }
   })
 }

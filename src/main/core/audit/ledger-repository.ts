@@ -25,6 +25,10 @@ export async function advanceLedgerState(t: Executor, from: { size: number; fron
   return changed === 1
 }
 
+/** Every recorded column of an event but its leaf hash (PostgreSQL's table also holds the derived `search`). */
+export const AUDIT_COLUMNS = `seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role, action, summary,
+  target_type, target_id, target_name, before_json, after_json, ip, device`
+
 /** Rows per INSERT of `insertAuditEvents` (18 columns each: well under both stores' parameter limits). */
 const EVENTS_PER_STATEMENT = 200
 
@@ -38,6 +42,7 @@ export async function insertAuditEvents(t: Executor, events: ReadonlyArray<{ row
     await runFixed(t, 'audit-event-insert', values, (v) => sql`INSERT INTO audit_events (seq, account_id, time, actor_kind, actor_id, actor_name, actor_email, actor_role,
           action, summary, target_type, target_id, target_name, before_json, after_json, ip, device, leaf_hash)
         VALUES (${sql.join(v.map((x) => sql`${x}`))})`)
+    await runFixed(t, 'audit-hourly-add', [r.account_id ?? '', Math.floor(r.time / HOUR), r.action, r.actor_kind, r.target_type, 1], (v) => hourlyUpsert([v]))
     return
   }
   for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
@@ -55,11 +60,30 @@ export async function insertAuditEvents(t: Executor, events: ReadonlyArray<{ row
         VALUES ${sql.join(values)}`
     )
   }
+  const counts = new Map<string, [string, number, string, string, string, number]>()
+  for (const { row: r } of events) {
+    const key = [r.account_id ?? '', Math.floor(r.time / HOUR), r.action, r.actor_kind, r.target_type] as const
+    const id = key.join('\u0000')
+    const entry = counts.get(id)
+    if (entry) entry[5] += 1
+    else counts.set(id, [...key, 1])
+  }
+  const all = [...counts.values()]
+  for (let i = 0; i < all.length; i += EVENTS_PER_STATEMENT) await run(t, hourlyUpsert(all.slice(i, i + EVENTS_PER_STATEMENT)))
+}
+
+const HOUR = 3_600_000
+
+/** Add events to the hourly counts (migration 0019), one row per (account, hour, action, actor kind, target type). */
+function hourlyUpsert(rows: ReadonlyArray<ReadonlyArray<unknown>>): RawBuilder<unknown> {
+  return sql`INSERT INTO audit_hourly (account_id, hour, action, actor_kind, target_type, events)
+    VALUES ${sql.join(rows.map((r) => sql`(${sql.join(r.map((x) => sql`${x}`))})`))}
+    ON CONFLICT (account_id, hour, action, actor_kind, target_type) DO UPDATE SET events = audit_hourly.events + excluded.events`
 }
 
 /** Events with `afterSeq < seq <= lastSeq`, in order, at most `limit`, every column (a verify reads back the one whose hash does not match). */
 export function auditEventsIn(q: Executor, afterSeq: number, lastSeq: number, limit: number): Promise<AuditRow[]> {
-  return all(q, sql<AuditRow>`SELECT * FROM audit_events WHERE seq > ${afterSeq} AND seq <= ${lastSeq} ORDER BY seq LIMIT ${limit}`)
+  return all(q, sql<AuditRow>`SELECT ${sql.raw(AUDIT_COLUMNS)}, leaf_hash FROM audit_events WHERE seq > ${afterSeq} AND seq <= ${lastSeq} ORDER BY seq LIMIT ${limit}`)
 }
 
 /**

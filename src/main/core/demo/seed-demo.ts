@@ -182,7 +182,8 @@ export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
         const admin = faker.helpers.arrayElement(admins)
         const target = faker.helpers.arrayElement(pool)
         const from = target.role
-        const to = faker.helpers.arrayElement(['agent', 'viewer', 'admin'] as const)
+        // A role change changes the role: one of the roles the target does not hold (one draw either way, so the seed's sequence stays).
+        const to = faker.helpers.arrayElement((['agent', 'viewer', 'admin'] as const).filter((role) => role !== from))
         const action = faker.helpers.arrayElement(['member.role-changed', 'member.updated', 'member.deactivated', 'member.reactivated'] as const)
         const summary =
           action === 'member.role-changed'

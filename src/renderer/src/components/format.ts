@@ -62,6 +62,16 @@ export function formatDateTime(ms: number, options: DateTimeOptions = {}): strin
   return zone && parts.timeZoneName ? `${text} ${parts.timeZoneName}` : text
 }
 
+/** A day as the console writes it: "3 Dec 2026" ("3. Dez. 2026"); without the year, "3 Dec". */
+export function formatDate(ms: number, options: { year?: boolean } = {}): string {
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
+  for (const part of partsFormat(undefined, false).formatToParts(ms)) parts[part.type] = part.value
+  const lang = language()
+  const month = MONTHS[lang][Number(parts.month) - 1] ?? parts.month
+  const day = lang === 'de' ? `${Number(parts.day)}.` : `${Number(parts.day)}`
+  return options.year === false ? `${day} ${month}` : `${day} ${month} ${parts.year}`
+}
+
 /** The viewer's time zone as the console's times name it ("UTC", "CET", "MEZ"): for a column header whose cells leave it out. */
 export function viewerZoneName(ms = Date.now()): string {
   return partsFormat(undefined, true).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? t('time.localTime')

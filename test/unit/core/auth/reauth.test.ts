@@ -177,7 +177,7 @@ describe('password re-confirmation under the sign-in lockout rule', () => {
 
     // Everyone holding audit:read sees the failures (they are not Owner-only).
     const adminWindow = await signIn(t.core, admin.email, admin.password)
-    const listed = await call<{ rows: Array<{ action: string; actor: { id: string } }> }>(t.core, adminWindow, 'audit:list', { action: 'auth.reauth-failed' })
+    const listed = await call<{ rows: Array<{ action: string; actor: { id: string } }> }>(t.core, adminWindow, 'audit:list', { filter: { actions: ['auth.reauth-failed'] } })
     expect(listed.rows.filter((r) => r.actor.id === ownerId)).toHaveLength(2)
 
     // After 15 minutes the transfer goes through with the right password.

@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { MIGRATIONS } from '../../../../src/main/core/store/migrations'
 import { createTestDatabase } from '../../../support/postgres'
 
-/** The FTS5 index of 0006, its shadow tables and its triggers have no PostgreSQL counterpart (GIN trigram indexes instead). */
-const SQLITE_ONLY = /^persons_search(_(insert|delete|update|data|idx|content|docsize|config|terms))?$/
+/**
+ * The FTS5 indexes of 0006 (people) and 0019 (audit events), their shadow tables and triggers have
+ * no PostgreSQL counterpart (GIN trigram indexes, and a GIN index over a tsvector column, instead).
+ */
+const SQLITE_ONLY = /^(persons_search|audit_search)(_(insert|delete|update|data|idx|content|docsize|config|terms))?$|^audit_events_search$/
 
 function sqliteSchema(): { columns: Map<string, string[]>; indexes: string[]; triggers: string[] } {
   const db = new Database(':memory:')
@@ -81,7 +84,8 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
     // and the team chips kept on memberships (SQLite reads them with one more query). Both keep the
     // memberships' copy of name and email (migrations 0008 and 0011). The text sort keys are
     // PostgreSQL's too (migration 0016: SQLite's NOCASE index compares without lower-casing copies).
-    const postgresOnly = new Set(['persons.search_text', 'memberships.team_chips', 'persons.name_key', 'persons.email_key'])
+    // The audit events' search words are a generated tsvector there (migration 0019).
+    const postgresOnly = new Set(['persons.search_text', 'memberships.team_chips', 'persons.name_key', 'persons.email_key', 'audit_events.search'])
     for (const [table, columns] of sqlite.columns) {
       expect({ table, columns: postgres.get(table)?.filter((c) => !postgresOnly.has(`${table}.${c}`)).sort() }).toEqual({ table, columns })
     }
@@ -93,7 +97,7 @@ describe.skipIf(!serverUrl)('PostgreSQL migrations', () => {
       `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
        WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1`
     )
-    expect(indexes.map((r) => r.name)).toEqual([...sqlite.indexes, 'persons_search_trgm', 'memberships_search_trgm'].sort())
+    expect(indexes.map((r) => r.name)).toEqual([...sqlite.indexes, 'persons_search_trgm', 'memberships_search_trgm', 'audit_events_search'].sort())
     const triggers = await q<{ name: string }>("SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
     // One PostgreSQL trigger fills the memberships' copy on insert and on a change of person; SQLite
     // needs one for each (memberships_search_text_person).

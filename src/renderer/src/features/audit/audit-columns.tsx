@@ -4,11 +4,17 @@ import type { DataTableFeatures } from '../../components/data-table'
 import { t } from '../../i18n/i18n'
 import { roleLabel } from '../../i18n/labels'
 import type { AuditActor, AuditEventDto } from '../../../../shared/contract/audit'
+import { AUDIT_ACTIONS, isAuditAction } from '../../../../shared/audit-actions'
 
 /** "Owner", "Admin"… for members; the kind for support, system and delegates. */
 export function actorLabel(actor: AuditActor): string {
   if (actor.kind === 'member') return actor.role ? roleLabel(t, actor.role) : t('audit.kind.member')
   return t(`audit.kind.${actor.kind}`)
+}
+
+/** The catalog's name of an action ("Role changed"); a code it does not list, as stored. */
+export function actionLabel(code: string): string {
+  return isAuditAction(code) ? AUDIT_ACTIONS[code].label : code
 }
 
 export function targetLabel(target: AuditEventDto['target']): string {
@@ -41,7 +47,7 @@ const actionColumn = helper.accessor('action', {
     header: () => t('audit.col.action'),
     enableSorting: false,
     cell: (info) => (
-      <code className="action-code truncate" title={info.getValue()}>
+      <code className="action-code truncate" title={actionLabel(info.getValue())}>
         {info.getValue()}
       </code>
     )

@@ -1,35 +1,86 @@
-import { useEffect, useRef, type JSX } from 'react'
+import { useEffect, useRef, useState, type JSX } from 'react'
 import { CloseIcon } from '../../components/icons'
 import { formatCount, formatDateTime } from '../../components/format'
 import type { AuditEventDto } from '../../../../shared/contract/audit'
 import { useDismiss } from '../../components/use-dismiss'
-import { actorLabel, targetLabel } from './audit-columns'
+import { actionLabel, actorLabel, targetLabel } from './audit-columns'
 import { useT } from '../../i18n/i18n'
+import { diffValues, shownValue } from './audit-diff'
 
 function pretty(value: unknown): string {
   return value === null || value === undefined ? '—' : JSON.stringify(value, null, 2)
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
 }
 
-/** Top-level fields whose value differs between before and after. */
-function changedFields(before: unknown, after: unknown): string[] {
-  if (!isRecord(before) && !isRecord(after)) return []
-  const b = isRecord(before) ? before : {}
-  const a = isRecord(after) ? after : {}
-  const keys = new Set([...Object.keys(b), ...Object.keys(a)])
-  return [...keys].filter((key) => JSON.stringify(b[key]) !== JSON.stringify(a[key])).sort()
+/** One side of a change: the value, or "empty" said in words. */
+function Value({ value }: { value: unknown }): JSX.Element {
+  const t = useT()
+  return isEmpty(value) ? <span className="muted">{t('auditDetail.empty')}</span> : <span className="audit-value">{shownValue(value)}</span>
 }
 
-export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(): void }): JSX.Element {
+/** The values of an event field by field: changed (old → new), added, removed; raw JSON one click away. */
+function ValuesDiff({ event }: { event: AuditEventDto }): JSX.Element {
+  const t = useT()
+  const [raw, setRaw] = useState(false)
+  const { changes, unchanged } = diffValues(event.before, event.after)
+  return (
+    <>
+      {changes.length > 0 ? (
+        <table className="audit-diff">
+          <caption className="visually-hidden">{t('auditDetail.diffCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('auditDetail.field')}</th>
+              <th scope="col">{t('auditDetail.before')}</th>
+              <th scope="col">{t('auditDetail.after')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((change) => (
+              <tr key={change.path} className={`audit-diff-${change.kind}`}>
+                <th scope="row">
+                  <code>{change.path}</code>
+                  <span className="audit-diff-kind">{t(`auditDetail.kind.${change.kind}`)}</span>
+                </th>
+                <td>{change.kind === 'added' ? <span className="muted">{t('auditDetail.notSet')}</span> : <Value value={change.before} />}</td>
+                <td>{change.kind === 'removed' ? <span className="muted">{t('auditDetail.notSet')}</span> : <Value value={change.after} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted audit-novalues">{t('auditDetail.noChanges')}</p>
+      )}
+      {unchanged > 0 ? <p className="muted audit-unchanged">{t('auditDetail.unchanged', { count: unchanged })}</p> : null}
+      <button type="button" className="button button-sm audit-raw-toggle" aria-expanded={raw} onClick={() => setRaw(!raw)}>
+        {raw ? t('auditDetail.hideRaw') : t('auditDetail.showRaw')}
+      </button>
+      {raw ? (
+        <div className="audit-values">
+          <figure>
+            <figcaption>{t('auditDetail.before')}</figcaption>
+            <pre tabIndex={0} aria-label={t('auditDetail.valueBefore')}>{pretty(event.before)}</pre>
+          </figure>
+          <figure>
+            <figcaption>{t('auditDetail.after')}</figcaption>
+            <pre tabIndex={0} aria-label={t('auditDetail.valueAfter')}>{pretty(event.after)}</pre>
+          </figure>
+        </div>
+      ) : null}
+    </>
+  )
+}
+
+export function AuditDetail(props: { event: AuditEventDto; onClose(): void; onShowActor(): void; onShowTarget(): void }): JSX.Element {
+  const { event, onClose } = props
   const headingRef = useRef<HTMLHeadingElement>(null)
   const t = useT()
   const panelRef = useRef<HTMLElement>(null)
   // Escape (when no dialog is open) and the close button; focus goes back to the list.
   const close = useDismiss(panelRef, onClose)
-  const changed = changedFields(event.before, event.after)
   const hasValues = event.before !== null || event.after !== null
 
   // Announce the new selection by moving the reading position, not keyboard focus.
@@ -60,9 +111,15 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
             {actorLabel(event.actor)}
             {event.actor.email ? ` · ${event.actor.email}` : ''}
           </span>
+          {event.actor.id ? (
+            <button type="button" className="button button-ghost button-sm audit-fact-action" onClick={props.onShowActor}>
+              {t('auditDetail.showActor')}
+            </button>
+          ) : null}
         </dd>
         <dt>{t('auditDetail.action')}</dt>
         <dd>
+          <span className="fact-main">{actionLabel(event.action)}</span>
           <code className="action-code">{event.action}</code>
         </dd>
         <dt>{t('auditDetail.target')}</dt>
@@ -72,6 +129,11 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
             {event.target.type}
             {event.target.id ? ` · ${event.target.id}` : ''}
           </span>
+          {event.target.id ? (
+            <button type="button" className="button button-ghost button-sm audit-fact-action" onClick={props.onShowTarget}>
+              {t('auditDetail.showTarget')}
+            </button>
+          ) : null}
         </dd>
         <dt>{t('auditDetail.ip')}</dt>
         <dd>{event.ip ?? '—'}</dd>
@@ -79,27 +141,7 @@ export function AuditDetail({ event, onClose }: { event: AuditEventDto; onClose(
         <dd>{event.device ?? '—'}</dd>
       </dl>
       <h3 className="audit-detail-section">{t('auditDetail.values')}</h3>
-      {hasValues ? (
-        <>
-          {changed.length > 0 ? (
-            <p className="audit-changed">
-              {t('auditDetail.changed')} {changed.map((key) => <code key={key}>{key}</code>)}
-            </p>
-          ) : null}
-          <div className="audit-values">
-            <figure>
-              <figcaption>{t('auditDetail.before')}</figcaption>
-              <pre tabIndex={0} aria-label={t('auditDetail.valueBefore')}>{pretty(event.before)}</pre>
-            </figure>
-            <figure>
-              <figcaption>{t('auditDetail.after')}</figcaption>
-              <pre tabIndex={0} aria-label={t('auditDetail.valueAfter')}>{pretty(event.after)}</pre>
-            </figure>
-          </div>
-        </>
-      ) : (
-        <p className="muted audit-novalues">{t('auditDetail.noValues')}</p>
-      )}
+      {hasValues ? <ValuesDiff key={event.seq} event={event} /> : <p className="muted audit-novalues">{t('auditDetail.noValues')}</p>}
     </aside>
   )
 }

@@ -1,36 +1,77 @@
-import { useEffect, type JSX } from 'react'
+import { useCallback, useEffect, useMemo, type JSX } from 'react'
+import { useSearchParams } from 'react-router'
 import { useTable } from '@tanstack/react-table'
 import { useShallow } from 'zustand/react/shallow'
 import { DataTable, dataTableFeatures } from '../../components/data-table'
 import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
 import { Spinner } from '../../components/spinner'
+import { SearchBox } from '../../components/search-box'
+import { CloseIcon } from '../../components/icons'
+import { formatCapped } from '../../components/format'
 import { useT } from '../../i18n/i18n'
 import { useDataChanged } from '../../app/data-events'
-import { AUDIT_GRID, AUDIT_GRID_COMPACT, auditColumns, auditColumnsCompact } from './audit-columns'
+import { AUDIT_ACTION_GROUPS } from '../../../../shared/audit-actions'
+import { ACTOR_KINDS, type ActorKind, type AuditEventDto } from '../../../../shared/contract/audit'
+import { AUDIT_GRID, AUDIT_GRID_COMPACT, actionLabel, auditColumns, auditColumnsCompact, targetLabel } from './audit-columns'
 import { AuditDetail } from './audit-detail'
+import { AuditChart } from './audit-chart'
 import { useAudit } from './audit-store'
+import { EMPTY_VIEW, PERIODS, TARGET_TYPES, isFiltered, parseView, viewParams, viewRange, type AuditView, type Period } from './audit-view'
+import '../../components/search-box.css'
 import './audit.css'
 
+const DAY = 86_400_000
+
+/** yyyy-mm-dd of a local day, for <input type="date">. */
+function dateValue(ms: number | null): string {
+  if (ms === null) return ''
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** Local midnight of a yyyy-mm-dd, or null. */
+function dateMs(value: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (!match) return null
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime()
+}
+
 export function AuditScreen(): JSX.Element {
-  const { rows, next, loading, error, selected, shownQuery } = useAudit(
+  const { rows, next, loading, error, selected, shownQuery, total, series, seriesError } = useAudit(
     useShallow((s) => ({
       rows: s.rows,
       next: s.next,
       loading: s.loading,
       error: s.error,
       selected: s.selected,
-      shownQuery: s.shownQuery
+      shownQuery: s.shownQuery,
+      total: s.total,
+      series: s.series,
+      seriesError: s.seriesError
     }))
   )
-  const { load, loadMore, select } = useAudit.getState()
+  const { loadMore, select } = useAudit.getState()
   const t = useT()
+  const [params, setParams] = useSearchParams()
+  const key = params.toString()
+  const view = useMemo(() => parseView(new URLSearchParams(key)), [key])
+
+  const update = useCallback(
+    (change: Partial<AuditView>) => {
+      const nextView = { ...parseView(new URLSearchParams(key)), ...change }
+      setParams(viewParams(nextView), { replace: true })
+    },
+    [key, setParams]
+  )
+  const setSearch = useCallback((search: string) => update({ search }), [update])
+  const reload = useCallback(() => void useAudit.getState().load(parseView(new URLSearchParams(key))), [key])
 
   useEffect(() => {
-    void useAudit.getState().load()
-    return () => useAudit.getState().reset()
-  }, [])
-  useDataChanged('audit', () => void load())
+    reload()
+  }, [reload])
+  useEffect(() => () => useAudit.getState().reset(), [])
+  useDataChanged('audit', reload)
 
   const table = useTable(
     {
@@ -44,19 +85,132 @@ export function AuditScreen(): JSX.Element {
     () => null
   )
 
+  const filtered = isFiltered(view)
+  const countLine = total
+    ? t(filtered ? 'audit.matching' : 'audit.total', { count: total.count, shown: formatCapped(total.count, !total.exact) })
+    : '\u00a0'
+
   return (
     <section className="screen" aria-labelledby="audit-title">
       <header className="screen-header">
         <div className="screen-heading">
           <h1 id="audit-title">{t('audit.title')}</h1>
-          <p className="screen-count">{t('audit.subtitle')}</p>
+          <p className="screen-count" aria-live="polite">
+            {countLine}
+          </p>
         </div>
       </header>
+      <div className="toolbar audit-toolbar" role="search" aria-label={t('audit.filters')}>
+        <SearchBox id="audit-search" label={t('audit.searchLabel')} placeholder={t('audit.searchPlaceholder')} value={view.search} onSearch={setSearch} />
+        <label className="visually-hidden" htmlFor="audit-period">
+          {t('audit.period')}
+        </label>
+        <select
+          id="audit-period"
+          className="select"
+          value={view.period ?? ''}
+          onChange={(e) => {
+            const value = e.target.value
+            if (value === 'custom') {
+              // A custom range starts as the range shown (or the last 7 days), to be changed by date.
+              const now = Date.now()
+              const range = viewRange(view, now)
+              update({ period: 'custom', from: range.from ?? now - 7 * DAY, to: range.to })
+            }
+            else update({ period: (value || null) as Period | null, from: null, to: null })
+          }}
+        >
+          <option value="">{t('audit.period.any')}</option>
+          {PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {t(`audit.period.${p}`)}
+            </option>
+          ))}
+          <option value="custom">{t('audit.period.custom')}</option>
+        </select>
+        {view.period === 'custom' ? (
+          <span className="audit-dates">
+            <label htmlFor="audit-from">{t('audit.from')}</label>
+            <input
+              id="audit-from"
+              className="input"
+              type="date"
+              value={dateValue(view.from)}
+              max={dateValue(view.to !== null ? view.to - 1 : null) || undefined}
+              onChange={(e) => update({ from: dateMs(e.target.value) })}
+            />
+            <label htmlFor="audit-to">{t('audit.to')}</label>
+            <input
+              id="audit-to"
+              className="input"
+              type="date"
+              value={dateValue(view.to !== null ? view.to - 1 : null)}
+              min={dateValue(view.from) || undefined}
+              onChange={(e) => {
+                const day = dateMs(e.target.value)
+                update({ to: day === null ? null : new Date(new Date(day).setDate(new Date(day).getDate() + 1)).getTime() })
+              }}
+            />
+          </span>
+        ) : null}
+        <label className="visually-hidden" htmlFor="audit-actor-kind">
+          {t('audit.actorKind')}
+        </label>
+        <select id="audit-actor-kind" className="select" value={view.actorKind ?? ''} onChange={(e) => update({ actorKind: (e.target.value || null) as ActorKind | null })}>
+          <option value="">{t('audit.actorKind.any')}</option>
+          {ACTOR_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`audit.actorKind.${kind}`)}
+            </option>
+          ))}
+        </select>
+        <label className="visually-hidden" htmlFor="audit-action">
+          {t('audit.action')}
+        </label>
+        <select id="audit-action" className="select audit-action-select" value={view.action ?? ''} onChange={(e) => update({ action: e.target.value || null })}>
+          <option value="">{t('audit.action.any')}</option>
+          {AUDIT_ACTION_GROUPS.map((group) => (
+            <optgroup key={group.group} label={group.group}>
+              <option value={`group:${group.group}`}>{t('audit.action.group', { group: group.group })}</option>
+              {group.actions.map((code) => (
+                <option key={code} value={code}>
+                  {actionLabel(code)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+        <label className="visually-hidden" htmlFor="audit-target-type">
+          {t('audit.targetType')}
+        </label>
+        <select id="audit-target-type" className="select" value={view.targetType ?? ''} onChange={(e) => update({ targetType: e.target.value || null })}>
+          <option value="">{t('audit.targetType.any')}</option>
+          {TARGET_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+        {view.actor ? <FilterChip label={t('audit.chip.actor', { name: view.actor.name })} onRemove={() => update({ actor: null })} /> : null}
+        {view.target ? <FilterChip label={t('audit.chip.target', { name: view.target.name })} onRemove={() => update({ target: null })} /> : null}
+        {filtered ? (
+          <button type="button" className="button button-ghost button-sm" onClick={() => setParams(viewParams(EMPTY_VIEW), { replace: true })}>
+            {t('audit.clearFilters')}
+          </button>
+        ) : null}
+      </div>
+      {series ? (
+        <AuditChart series={series} onRange={(from, to) => update({ period: 'custom', from, to })} />
+      ) : seriesError ? (
+        <p className="muted audit-chart-error">{t('audit.chartFailed', { error: seriesError })}</p>
+      ) : (
+        <div className="audit-chart audit-chart-pending" aria-hidden="true" />
+      )}
       {error ? (
         <Banner
           tone="error"
           action={
-            <button type="button" className="button button-sm" onClick={() => void load()}>
+            <button type="button" className="button button-sm" onClick={reload}>
               {t('audit.retry')}
             </button>
           }
@@ -81,6 +235,10 @@ export function AuditScreen(): JSX.Element {
             empty={
               error ? (
                 <EmptyState title={t('audit.empty.failed')} />
+              ) : filtered ? (
+                <EmptyState title={t('audit.empty.filtered')}>
+                  <p>{t('audit.empty.filteredText')}</p>
+                </EmptyState>
               ) : (
                 <EmptyState title={t('audit.empty.none')}>
                   <p>{t('audit.empty.text')}</p>
@@ -93,14 +251,38 @@ export function AuditScreen(): JSX.Element {
             {rows.length > 0 ? (
               <span>
                 {t('audit.loaded', { count: rows.length })}
-                {next === null ? t('audit.startOfLog') : ''}
+                {next === null ? t(filtered ? 'audit.endOfMatches' : 'audit.startOfLog') : ''}
               </span>
             ) : null}
             {loading === 'more' ? <Spinner label={t('audit.loadingOlder')} /> : null}
           </footer>
         </div>
-        {selected ? <AuditDetail event={selected} onClose={() => select(null)} /> : null}
+        {selected ? (
+          <AuditDetail
+            event={selected}
+            onClose={() => select(null)}
+            onShowActor={() => showActor(selected, update)}
+            onShowTarget={() => update({ target: { id: selected.target.id!, name: targetLabel(selected.target) } })}
+          />
+        ) : null}
       </div>
     </section>
   )
 }
+
+function showActor(event: AuditEventDto, update: (change: Partial<AuditView>) => void): void {
+  if (event.actor.id) update({ actor: { id: event.actor.id, name: event.actor.name } })
+}
+
+function FilterChip({ label, onRemove }: { label: string; onRemove(): void }): JSX.Element {
+  const t = useT()
+  return (
+    <span className="chip audit-chip">
+      <span className="truncate">{label}</span>
+      <button type="button" className="chip-remove" onClick={onRemove} aria-label={t('audit.chip.remove', { label })}>
+        <CloseIcon />
+      </button>
+    </span>
+  )
+}
+

@@ -1,51 +1,93 @@
 import { create } from 'zustand'
 import { getBridge } from '../../app/bridge'
-import type { AuditEventDto } from '../../../../shared/contract/audit'
+import type { AuditCursor, AuditEventDto, AuditFilterDto } from '../../../../shared/contract/audit'
+import { chartBounds, queryFilter, type AuditView } from './audit-view'
 
 const PAGE_SIZE = 100
 
+export interface AuditSeries {
+  bounds: number[]
+  counts: number[]
+  unit: 'hour' | 'day' | 'week'
+}
+
 interface AuditState {
+  /** The filter the rows below answer (resolved at `load`: a preset period is fixed at that moment). */
+  filter: AuditFilterDto
   rows: AuditEventDto[]
-  /** `before` for the next (older) page; null at the first event. */
-  next: number | null
+  /** The last row's position for the next (older) page; null at the end. */
+  next: AuditCursor | null
   loading: 'first' | 'more' | null
   error: string | null
+  total: { count: number; exact: boolean } | null
+  series: AuditSeries | null
+  seriesError: string | null
   selected: AuditEventDto | null
   generation: number
+  /** Changes with every first page, so the list scrolls back to the top. */
   shownQuery: string
-  load(): Promise<void>
+  load(view: AuditView): Promise<void>
   loadMore(): Promise<void>
   select(event: AuditEventDto | null): void
   reset(): void
 }
 
-/** View state of the audit log: newest first, keyset pages by sequence number, fetched from the core. */
+/**
+ * View state of the audit log: the first page, its total and the chart's series are asked for
+ * together when the view changes (a late answer to an older view is dropped), then keyset pages.
+ */
 export const useAudit = create<AuditState>()((set, get) => ({
+  filter: {},
   rows: [],
   next: null,
   loading: null,
   error: null,
+  total: null,
+  series: null,
+  seriesError: null,
   selected: null,
   generation: 0,
   shownQuery: '',
 
-  async load() {
+  async load(view) {
     const generation = get().generation + 1
-    set({ generation, loading: 'first', error: null })
-    const result = await getBridge().invoke('audit:list', { limit: PAGE_SIZE })
+    const now = Date.now()
+    const filter = queryFilter(view, now)
+    const { bounds, unit } = chartBounds(view, now)
+    set({ generation, filter, loading: 'first', error: null, total: null })
+    const bridge = getBridge()
+    const chartFilter: AuditFilterDto = { ...filter }
+    delete chartFilter.from
+    delete chartFilter.to
+    const [page, total, series] = await Promise.all([
+      bridge.invoke('audit:list', { filter, limit: PAGE_SIZE }),
+      bridge.invoke('audit:count', { filter }),
+      bridge.invoke('audit:series', { filter: chartFilter, bounds })
+    ])
     if (get().generation !== generation) return
-    if (!result.ok) {
-      set({ loading: null, error: result.error.message })
+    if (series.ok) set({ series: { bounds, counts: series.value.counts, unit }, seriesError: null })
+    else set({ series: null, seriesError: series.error.message })
+    if (!page.ok) {
+      set({ loading: null, error: page.error.message, rows: [], next: null })
       return
     }
-    set({ rows: result.value.rows, next: result.value.next, loading: null, shownQuery: `${generation}` })
+    const selected = get().selected
+    set({
+      rows: page.value.rows,
+      next: page.value.next,
+      loading: null,
+      total: total.ok ? total.value : null,
+      shownQuery: `${generation}`,
+      // The open event stays open while it is still in the list.
+      selected: selected && page.value.rows.some((r) => r.seq === selected.seq) ? selected : null
+    })
   },
 
   async loadMore() {
-    const { next, loading, generation, error } = get()
+    const { next, loading, generation, error, filter } = get()
     if (next === null || loading || error) return
     set({ loading: 'more' })
-    const result = await getBridge().invoke('audit:list', { before: next, limit: PAGE_SIZE })
+    const result = await getBridge().invoke('audit:list', { filter, after: next, limit: PAGE_SIZE })
     if (get().generation !== generation) return
     if (!result.ok) {
       set({ loading: null, error: result.error.message })
@@ -59,6 +101,18 @@ export const useAudit = create<AuditState>()((set, get) => ({
   },
 
   reset() {
-    set((s) => ({ rows: [], next: null, loading: null, error: null, selected: null, generation: s.generation + 1, shownQuery: '' }))
+    set((s) => ({
+      filter: {},
+      rows: [],
+      next: null,
+      loading: null,
+      error: null,
+      total: null,
+      series: null,
+      seriesError: null,
+      selected: null,
+      generation: s.generation + 1,
+      shownQuery: ''
+    }))
   }
 }))

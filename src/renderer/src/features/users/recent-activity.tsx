@@ -20,7 +20,7 @@ export function RecentActivity({ personId }: { personId: string }): JSX.Element 
   useEffect(() => {
     let live = true
     void getBridge()
-      .invoke('audit:list', { actorId: personId, limit: SHOWN })
+      .invoke('audit:list', { filter: { actorId: personId }, limit: SHOWN })
       .then((result) => {
         if (!live) return
         if (result.ok) {

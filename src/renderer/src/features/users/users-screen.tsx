@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { DataTable, dataTableFeatures } from '../../components/data-table'
 import { Banner } from '../../components/banner'
 import { EmptyState } from '../../components/empty-state'
-import { SearchIcon } from '../../components/icons'
+import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { NARROW_WINDOW, useMediaQuery } from '../../components/use-media-query'
 import { downloadText } from '../../components/download'
@@ -28,7 +28,6 @@ import { chipCount, rowsLine, showingLine, shownTotal, usersLine, type ShownCoun
 import '../settings/settings.css'
 import './users.css'
 
-const SEARCH_DEBOUNCE_MS = 200
 
 const EMPTY_NOUNS: Record<UserStatus, MessageKey> = {
   active: 'users.noun.active',
@@ -168,7 +167,7 @@ export function UsersScreen(): JSX.Element {
           </div>
         </header>
         <div className="toolbar">
-          <SearchBox value={query.search} onSearch={setSearch} />
+          <SearchBox id="users-search" label={t('users.searchLabel')} placeholder={t('users.searchPlaceholder')} value={query.search} onSearch={setSearch} />
           <label className="visually-hidden" htmlFor="users-role-filter">
             {t('users.filterRole')}
           </label>
@@ -325,45 +324,6 @@ function SeatMeter({ seats }: { seats: SeatUse | null }): JSX.Element | null {
     <p className={`seat-meter${full ? ' seat-meter-full' : ''}`} data-testid="seat-use" title={t('users.seatsTitle', { active: formatCount(seats.active), invited: formatCount(seats.invited) })}>
       {t('users.seats', { used: formatCount(seats.used), total: formatCount(seats.total) })}
     </p>
-  )
-}
-
-function SearchBox({ value, onSearch }: { value: string; onSearch(search: string): void }): JSX.Element {
-  const [text, setText] = useState(value)
-  const [seen, setSeen] = useState(value)
-  const t = useT()
-  // The store can clear the search ("Clear filters"); follow it without an effect.
-  if (seen !== value) {
-    setSeen(value)
-    setText(value)
-  }
-  useEffect(() => {
-    const timer = setTimeout(() => onSearch(text.trim()), SEARCH_DEBOUNCE_MS)
-    return () => clearTimeout(timer)
-  }, [text, onSearch])
-  return (
-    <div className="search">
-      <SearchIcon />
-      <label className="visually-hidden" htmlFor="users-search">
-        {t('users.searchLabel')}
-      </label>
-      <input
-        id="users-search"
-        className="input search-input"
-        type="search"
-        placeholder={t('users.searchPlaceholder')}
-        autoComplete="off"
-        spellCheck={false}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && text) {
-            e.preventDefault()
-            setText('')
-          }
-        }}
-      />
-    </div>
   )
 }
 
