@@ -78,6 +78,9 @@ export const AUDIT_ACTIONS = {
   'sso.metadata-changed': { label: 'SSO metadata changed', group: 'Single sign-on', readers: 'audit' },
   'sso.provider-keys-restored': { label: "SSO provider's keys fetched again", group: 'Single sign-on', readers: 'audit' },
 
+  // --- The audit log itself ------------------------------------------------------------------
+  'audit.exported': { label: 'Audit events exported', group: 'Audit log', readers: 'audit' },
+
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },
   'store.recovery-key-replaced': { label: 'Recovery key replaced', group: 'Store', readers: 'audit' },

@@ -63,6 +63,11 @@ export const auditFilter = z
   .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, { message: 'The time range must end after it starts', path: ['to'] })
 export type AuditFilterDto = z.infer<typeof auditFilter>
 
+export const AUDIT_EXPORT_FORMATS = ['csv', 'jsonl'] as const
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
+/** Rows per export page: the renderer writes each to the file as it comes (streamed, bounded memory). */
+export const AUDIT_EXPORT_PAGE = 5000
+
 export const auditChannels = {
   /** Newest first by time; `after` is the last row of the page before (keyset paging). */
   'audit:list': channel({
@@ -93,6 +98,35 @@ export const auditChannels = {
       .refine((i) => i.bounds.every((b, k) => k === 0 || b > i.bounds[k - 1]!), { message: 'The bins must be in ascending time order', path: ['bounds'] }),
     output: z.object({ counts: z.array(z.number().int().nonnegative()) }),
     access: 'audit:read',
+    mutates: false
+  }),
+  /**
+   * Starts an export of the filter (an audit event says who exported what): the filter's range is
+   * closed at this moment, so the file holds what the total counts. The pages follow by
+   * `audit:export-page` with the returned filter.
+   */
+  'audit:export-start': channel({
+    input: z.object({ filter: auditFilter.default({}), format: z.enum(AUDIT_EXPORT_FORMATS) }).strict(),
+    output: z.object({ fileName: z.string(), filter: auditFilter, total: z.object({ count: z.number().int().nonnegative(), exact: z.boolean() }) }),
+    access: 'reports:export',
+    mutates: false
+  }),
+  /**
+   * One page of an export as text, newest first: CSV (RFC 4180, UTF-8 with a BOM, CRLF, times in
+   * UTC, cells that could run as formulas neutralised; the header with the first page) or JSON
+   * Lines (one event per line, as `audit:list` gives it).
+   */
+  'audit:export-page': channel({
+    input: z
+      .object({
+        filter: auditFilter.default({}),
+        format: z.enum(AUDIT_EXPORT_FORMATS),
+        after: auditCursor.optional(),
+        limit: z.number().int().min(1).max(10_000).default(AUDIT_EXPORT_PAGE)
+      })
+      .strict(),
+    output: z.object({ text: z.string(), rows: z.number().int().nonnegative(), next: auditCursor.nullable() }),
+    access: 'reports:export',
     mutates: false
   })
 } as const

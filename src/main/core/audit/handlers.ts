@@ -4,7 +4,8 @@ import type { CallContext } from '../context'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { permissionsOf } from '../kernel/permissions'
-import { auditEventsPerHour, countAuditEvents, listAuditEvents, type AuditListRow } from './repository'
+import { auditEventsPerHour, countAuditEvents, listAuditEvents, type AuditListRow, type ScopedAuditFilter } from './repository'
+import { auditExportPage, startAuditExport } from './export'
 
 export function auditRowToDto(row: AuditListRow): AuditEventDto {
   return {
@@ -35,7 +36,7 @@ const HOUR = 3_600_000
  * (src/shared/audit-actions.ts): a code it does not list is the Owner's. What agents change in the
  * account stays visible to all.
  */
-function scoped(ctx: CallContext, filter: AuditFilterDto) {
+function scoped(ctx: CallContext, filter: AuditFilterDto): ScopedAuditFilter {
   return { ...filter, accountId: accountOf(ctx), readableActions: readableAuditActions(permissionsOf(ctx.principal!)) }
 }
 
@@ -67,4 +68,7 @@ export function registerAuditHandlers(kernel: Kernel): void {
     }
     return { counts }
   })
+
+  kernel.handle('audit:export-start', async (ctx, input) => startAuditExport(kernel, ctx, input, (filter) => scoped(ctx, filter)))
+  kernel.handle('audit:export-page', async (ctx, input) => auditExportPage(kernel, ctx, input, (filter) => scoped(ctx, filter)))
 }

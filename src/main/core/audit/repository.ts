@@ -36,6 +36,9 @@ export interface AuditListQuery extends AuditFilter {
   readableActions: readonly AuditAction[] | null
 }
 
+/** A filter within the caller's account and the actions they may read. */
+export type ScopedAuditFilter = AuditFilter & { accountId: string; readableActions: readonly AuditAction[] | null }
+
 /** Hits counted before a total is given as "at least" (counting every match of a common word costs more than the page). */
 export const COUNT_CAP = 10_000
 
@@ -44,11 +47,14 @@ const HOUR = 3_600_000
 /**
  * The words of a search, as both stores index them (migration 0019): lower case, split at every
  * character that is not a letter or a digit. Every word must match; the last also as a prefix, so
- * the list narrows while typing (a word of one character matches only itself). At most eight words.
+ * the list narrows while typing (a word under three characters matches only itself). At most eight words.
  */
 export function searchWords(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8)
 }
+
+/** The shortest word taken as the start of longer ones (shorter: a word of its own: "it", "hr"). */
+const PREFIX_FROM = 3
 
 /** Words that start with `prefix` beyond which a prefix is searched as such (slower, and rare: a long prefix starts few words). */
 const PREFIX_WORDS = 50
@@ -56,15 +62,14 @@ const PREFIX_WORDS = 50
 /**
  * SQLite FTS5: each word quoted (only letters and digits remain, so no query syntax); the last, the
  * one being typed, as the words of the index it starts (an OR of whole words is read newest first
- * and stops with the page; the index's own prefixes serve 2 and 3 characters). One character is a
- * word of its own. Null: the last word starts no word, so nothing matches.
+ * and stops with the page). Under three characters it is a word of its own. Null: the last word
+ * starts no word, so nothing matches.
  */
 async function fts5Query(q: Executor, words: readonly string[]): Promise<string | null> {
   const quoted = (w: string) => `"${w}"`
   const last = words[words.length - 1]!
   const whole = words.slice(0, -1).map(quoted)
-  if ([...last].length === 1) return [...whole, quoted(last)].join(' AND ')
-  if ([...last].length <= 3) return [...whole, `${quoted(last)} *`].join(' AND ')
+  if ([...last].length <= PREFIX_FROM - 1) return [...whole, quoted(last)].join(' AND ')
   const points = [...last]
   const upper = points.slice(0, -1).join('') + String.fromCodePoint(points.at(-1)!.codePointAt(0)! + 1)
   const terms = await all(q, sql<{ term: string }>`SELECT term FROM audit_search_terms WHERE term >= ${last} AND term < ${upper} LIMIT ${PREFIX_WORDS + 1}`)
@@ -73,9 +78,9 @@ async function fts5Query(q: Executor, words: readonly string[]): Promise<string 
   return [...whole, started].join(' AND ')
 }
 
-/** PostgreSQL tsquery: words joined by &, the last a prefix (of two characters or more, as on SQLite). */
+/** PostgreSQL tsquery: words joined by &, the last a prefix (of three characters or more, as on SQLite). */
 function tsQuery(words: readonly string[]): string {
-  return words.map((w, i) => `${w}${i === words.length - 1 && [...w].length > 1 ? ':*' : ''}`).join(' & ')
+  return words.map((w, i) => `${w}${i === words.length - 1 && [...w].length >= PREFIX_FROM ? ':*' : ''}`).join(' & ')
 }
 
 /**
@@ -88,9 +93,10 @@ function conditions(p: string, query: AuditFilter & { readableActions: readonly 
   const where: RawBuilder<unknown>[] = []
   if (query.from !== undefined) where.push(sql`${c('time')} >= ${query.from}`)
   if (query.to !== undefined) where.push(sql`${c('time')} < ${query.to}`)
-  if (query.actorKind !== undefined) where.push(sql`${c('actor_kind')} = ${query.actorKind}`)
+  // The partial indexes of the rarer kinds (migration 0019) serve a query that says so.
+  if (query.actorKind !== undefined) where.push(query.actorKind === 'member' ? sql`${c('actor_kind')} = 'member'` : sql`${c('actor_kind')} = ${query.actorKind} AND ${c('actor_kind')} <> 'member'`)
   if (query.actorId !== undefined) where.push(sql`${c('actor_id')} = ${query.actorId}`)
-  if (query.targetType !== undefined) where.push(sql`${c('target_type')} = ${query.targetType}`)
+  if (query.targetType !== undefined) where.push(query.targetType === 'member' ? sql`${c('target_type')} = 'member'` : sql`${c('target_type')} = ${query.targetType} AND ${c('target_type')} <> 'member'`)
   if (query.targetId !== undefined) where.push(sql`${c('target_id')} = ${query.targetId}`)
   if (actions !== null) where.push(actions.length === 1 ? sql`${c('action')} = ${actions[0]}` : sql`${c('action')} IN ${inList(actions)}`)
   else if (query.readableActions) {

@@ -15,13 +15,19 @@ function quoteField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }
 
+/** One CSV record (no line end): every cell neutralised and quoted as needed; null is empty. */
+export function csvRecord(cells: readonly (string | number | null)[]): string {
+  return cells.map((cell) => quoteField(neutraliseCell(cell === null ? '' : String(cell)))).join(',')
+}
+
+/** What starts a CSV file: a UTF-8 BOM, so spreadsheets pick the encoding. */
+export const CSV_BOM = '\uFEFF'
+
 /** Rows to CSV text: CRLF line ends, every cell neutralised, a UTF-8 BOM so spreadsheets pick the encoding. */
 export function toCsv(header: readonly string[], rows: Iterable<readonly (string | number | null)[]>): string {
-  const lines = [header.map((h) => quoteField(neutraliseCell(h))).join(',')]
-  for (const row of rows) {
-    lines.push(row.map((cell) => quoteField(neutraliseCell(cell === null ? '' : String(cell)))).join(','))
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`
+  const lines = [csvRecord(header)]
+  for (const row of rows) lines.push(csvRecord(row))
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`
 }
 
 export interface ParsedCsv {

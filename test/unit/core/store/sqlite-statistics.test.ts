@@ -28,7 +28,11 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SQLite statistics', () => {
       })
       for (let i = 0; i < 6; i++) await t.core.tx((tx) => t.core.ledger.appendMany(tx, Array.from({ length: 1000 }, (_, k) => entry(i * 1000 + k))))
       await t.core.store.refreshStatistics()
-      const rows = sqliteOf(t.core).prepare("SELECT stat FROM sqlite_stat1 WHERE tbl = 'audit_events'").pluck().all() as string[]
+      // The partial indexes (migration 0019: actor kinds and target types other than 'member') hold none of these events.
+      const rows = sqliteOf(t.core)
+        .prepare("SELECT stat FROM sqlite_stat1 WHERE tbl = 'audit_events' AND idx NOT IN ('audit_events_actor_kind_time', 'audit_events_target_type_time')")
+        .pluck()
+        .all() as string[]
       expect(rows.length).toBeGreaterThan(0)
       for (const stat of rows) expect(Number(stat.split(' ')[0])).toBeGreaterThan(6000)
       expect(plan().join(' ')).toMatch(/SEARCH audit_events USING INTEGER PRIMARY KEY/)

@@ -1,0 +1,114 @@
+import { AppError } from '../../../shared/contract/result'
+import type { AuditFilterDto } from '../../../shared/contract/audit'
+import type { ParsedInputOf } from '../../../shared/contract'
+import type { CallContext } from '../context'
+import { auditBase } from '../kernel/call'
+import type { Kernel } from '../kernel/kernel'
+import { hasPermission } from '../kernel/permissions'
+import { CSV_BOM, csvRecord } from '../csv/csv'
+import { countAuditEvents, listAuditEvents, type AuditListRow, type ScopedAuditFilter } from './repository'
+
+/** The CSV header of an audit export, in column order. */
+export const AUDIT_CSV_HEADER = [
+  'seq',
+  'time_utc',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+  'actor_email',
+  'actor_role',
+  'action',
+  'summary',
+  'target_type',
+  'target_id',
+  'target_name',
+  'before',
+  'after',
+  'ip',
+  'device'
+] as const
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const str = JSON.stringify
+
+/** One event as a CSV record: the values before and after as their stored canonical JSON. */
+function csvLine(r: AuditListRow): string {
+  return csvRecord([
+    r.seq,
+    iso(r.time),
+    r.actor_kind,
+    r.actor_id,
+    r.actor_name,
+    r.actor_email,
+    r.actor_role,
+    r.action,
+    r.summary,
+    r.target_type,
+    r.target_id,
+    r.target_name,
+    r.before_json,
+    r.after_json,
+    r.ip,
+    r.device
+  ])
+}
+
+/**
+ * One event as a JSON line, the shape `audit:list` gives with the time also in UTC: written out
+ * directly (the stored values are canonical JSON already; parsing them to print them again is most of
+ * an export's time).
+ */
+function jsonLine(r: AuditListRow): string {
+  return (
+    `{"seq":${r.seq},"time":${str(iso(r.time))},"timeMs":${r.time},` +
+    `"actor":{"kind":${str(r.actor_kind)},"id":${str(r.actor_id)},"name":${str(r.actor_name)},"email":${str(r.actor_email)},"role":${str(r.actor_role)}},` +
+    `"action":${str(r.action)},"summary":${str(r.summary)},"target":{"type":${str(r.target_type)},"id":${str(r.target_id)},"name":${str(r.target_name)}},` +
+    `"before":${r.before_json ?? 'null'},"after":${r.after_json ?? 'null'},"ip":${str(r.ip)},"device":${str(r.device)}}`
+  )
+}
+
+/** An export is a report: "Export data" (reports:export) and reading the audit log, both. */
+function assertMayExport(ctx: CallContext): void {
+  if (!hasPermission(ctx.principal!, 'audit:read')) throw new AppError('FORBIDDEN', 'Your role does not allow this.')
+}
+
+/**
+ * Starts an export: the range closes now (what the total counts is what the file holds, whatever is
+ * appended while it is written), and the audit log records who exported which filter.
+ */
+export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'audit:export-start'>, scope: (filter: AuditFilterDto) => ScopedAuditFilter) {
+  assertMayExport(ctx)
+  const filter: AuditFilterDto = { ...input.filter }
+  if (filter.to === undefined || filter.to > ctx.now) filter.to = Math.max(ctx.now, (filter.from ?? 0) + 1)
+  const total = await countAuditEvents(kernel.store.db, scope(filter))
+  const format = input.format === 'csv' ? 'CSV' : 'JSON Lines'
+  const events = `${total.exact ? '' : 'at least '}${total.count.toLocaleString('en-US')} audit event${total.count === 1 && total.exact ? '' : 's'}`
+  await kernel.tx(async (t) => {
+    const base = auditBase(ctx)
+    await kernel.ledger.append(t, {
+      ...base,
+      action: 'audit.exported',
+      summary: `${base.actor.name} exported ${events} as ${format}.`,
+      target: { type: 'audit-log', id: null, name: 'Audit log' },
+      after: { format: input.format, filter, rows: total.count, exact: total.exact }
+    })
+  })
+  // A read channel (no declared topics) that adds an audit event: tell the audit screens.
+  kernel.publish(ctx.principal!.accountId, ['audit'])
+  const day = iso(ctx.now).slice(0, 10)
+  return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total }
+}
+
+/** One page of an export as text; the CSV header (after the BOM) comes with the first page. */
+export async function auditExportPage(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'audit:export-page'>, scope: (filter: AuditFilterDto) => ScopedAuditFilter) {
+  assertMayExport(ctx)
+  const rows = await listAuditEvents(kernel.store.db, { ...scope(input.filter), after: input.after, limit: input.limit })
+  const lines = rows.map(input.format === 'csv' ? csvLine : jsonLine)
+  if (input.format === 'csv' && input.after === undefined) lines.unshift(`${CSV_BOM}${csvRecord(AUDIT_CSV_HEADER)}`)
+  const last = rows[rows.length - 1]
+  return {
+    text: lines.length > 0 ? `${lines.join(input.format === 'csv' ? '\r\n' : '\n')}${input.format === 'csv' ? '\r\n' : '\n'}` : '',
+    rows: rows.length,
+    next: rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null
+  }
+}
