@@ -161,7 +161,8 @@ export async function rowCounts(core: Core): Promise<Record<string, number>> {
   const db = testDb(core)
   const tables =
     db.dialect === 'sqlite'
-      ? await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      ? // A full-text index is counted by its shadow tables (a contentless one cannot be scanned itself).
+        await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
       : await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
   const counts: Record<string, number> = {}
   for (const { name } of tables) counts[name] = Number((await db.get<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`))!.n)

@@ -97,6 +97,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   'filter.targetId': 'Target',
   'filter.search': 'Search',
   bounds: 'Chart bins',
+  format: 'File format',
   // support access
   timeZone: 'Time zone',
   duration: 'Duration',

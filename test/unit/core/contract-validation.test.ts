@@ -223,6 +223,8 @@ describe('contract validation at the core', () => {
     await ok('audit:list', { filter: { actions: ['account.created'], actorId: 'x', from: 1, to: 2, search: 'ada' }, after: { time: 1, seq: 1 }, limit: 1 })
     await ok('audit:count', { filter: { actorKind: 'system', targetType: 'member', targetId: 'x' } })
     await ok('audit:series', { filter: {}, bounds: [0, 3_600_000, 7_200_000] })
+    await ok('audit:export-start', { filter: { search: 'ada' }, format: 'jsonl' })
+    await ok('audit:export-page', { filter: {}, format: 'csv', after: { time: 1, seq: 1 }, limit: 10 })
   })
 })
 

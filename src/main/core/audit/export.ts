@@ -73,28 +73,29 @@ function assertMayExport(ctx: CallContext): void {
 }
 
 /**
- * Starts an export: the range closes now (what the total counts is what the file holds, whatever is
- * appended while it is written), and the audit log records who exported which filter.
+ * Starts an export: the audit log records who exported which filter, then the range closes (what
+ * the total counts is what the file holds, whatever is appended while it is written).
  */
 export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'audit:export-start'>, scope: (filter: AuditFilterDto) => ScopedAuditFilter) {
   assertMayExport(ctx)
-  const filter: AuditFilterDto = { ...input.filter }
-  if (filter.to === undefined || filter.to > ctx.now) filter.to = Math.max(ctx.now, (filter.from ?? 0) + 1)
-  const total = await countAuditEvents(kernel.store.db, scope(filter))
   const format = input.format === 'csv' ? 'CSV' : 'JSON Lines'
-  const events = `${total.exact ? '' : 'at least '}${total.count.toLocaleString('en-US')} audit event${total.count === 1 && total.exact ? '' : 's'}`
+  // Recorded first, so the file holds its own export event when the filter covers it.
   await kernel.tx(async (t) => {
     const base = auditBase(ctx)
     await kernel.ledger.append(t, {
       ...base,
       action: 'audit.exported',
-      summary: `${base.actor.name} exported ${events} as ${format}.`,
+      summary: `${base.actor.name} exported audit events as ${format}.`,
       target: { type: 'audit-log', id: null, name: 'Audit log' },
-      after: { format: input.format, filter, rows: total.count, exact: total.exact }
+      after: { format: input.format, filter: input.filter }
     })
   })
   // A read channel (no declared topics) that adds an audit event: tell the audit screens.
   kernel.publish(ctx.principal!.accountId, ['audit'])
+  const filter: AuditFilterDto = { ...input.filter }
+  const closedAt = kernel.clock.now() + 1
+  if (filter.to === undefined || filter.to > closedAt) filter.to = Math.max(closedAt, (filter.from ?? 0) + 1)
+  const total = await countAuditEvents(kernel.store.db, scope(filter))
   const day = iso(ctx.now).slice(0, 10)
   return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total }
 }

@@ -222,3 +222,90 @@ describe('audit review', () => {
     expect((await count({})).count).toBe(before)
   })
 })
+
+describe('audit export', () => {
+  let t: TestCore
+  let conn: string
+  let accountId: string
+
+  beforeAll(async () => {
+    t = await openTestCore()
+    await setupAccount(t.core)
+    accountId = (await testDb(t.core).get<{ account_id: string }>('SELECT account_id FROM accounts'))!.account_id
+    await seedDemo(t.core, { users: 30, events: 400, seed: 5 })
+    // A value a spreadsheet would run, and a summary with a comma, quotes and a line break.
+    await t.core.tx((tx) =>
+      t.core.ledger.append(tx, {
+        accountId,
+        actor: { kind: 'system', id: null, name: '=HYPERLINK("http://evil.example")', email: null, role: null },
+        action: 'member.updated',
+        summary: 'Renamed "Ann", then\nBob',
+        target: { type: 'member', id: 'm-x', name: '+cmd' },
+        before: { name: '@Ann' },
+        after: { name: '-Bob' },
+        ip: null,
+        device: null
+      })
+    )
+    t.clock.advance(60_000)
+    conn = await signIn(t.core, OWNER.email, OWNER.password)
+  })
+  afterAll(async () => t.dispose())
+
+  const exportAll = async (filter: Filter, format: 'csv' | 'jsonl', limit = 37) => {
+    const start = await call<{ fileName: string; filter: Filter; total: { count: number; exact: boolean } }>(t.core, conn, 'audit:export-start', { filter, format })
+    let text = ''
+    let rows = 0
+    let after: Page['next'] | undefined
+    do {
+      const page = await call<{ text: string; rows: number; next: Page['next'] }>(t.core, conn, 'audit:export-page', { filter: start.filter, format, limit, ...(after ? { after } : {}) })
+      text += page.text
+      rows += page.rows
+      after = page.next
+    } while (after)
+    return { ...start, text, rows }
+  }
+
+  it('writes every event of the filter once, newest first, as the total counted; the export itself is audited', async () => {
+    const out = await exportAll({}, 'jsonl')
+    const seqs = (await testDb(t.core).all<{ seq: number }>('SELECT seq FROM audit_events WHERE account_id = ? ORDER BY time DESC, seq DESC', accountId)).map((r) => Number(r.seq))
+    expect(out.fileName).toMatch(/^gatehouse-audit-\d{4}-\d{2}-\d{2}\.jsonl$/)
+    expect(out.total).toEqual({ count: seqs.length, exact: true })
+    const lines = out.text.trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; time: string; timeMs: number; before: unknown })
+    expect(lines.map((l) => l.seq)).toEqual(seqs)
+    expect(lines[0]!.time).toBe(new Date(lines[0]!.timeMs).toISOString())
+    const [exported] = (await call<Page>(t.core, conn, 'audit:list', { filter: { actions: ['audit.exported'] }, limit: 1 })).rows
+    expect(exported).toMatchObject({ summary: `${OWNER.name} exported audit events as JSON Lines.`, after: { format: 'jsonl', filter: {} } })
+    // Recorded before the range closed: the file holds its own export, first.
+    expect(lines[0]!.seq).toBe(exported!.seq)
+    // What is appended while the pages are read is not in the file.
+    const start = await call<{ filter: Filter; total: { count: number } }>(t.core, conn, 'audit:export-start', { filter: {}, format: 'jsonl' })
+    t.clock.advance(1000)
+    await signIn(t.core, OWNER.email, OWNER.password)
+    const first = await call<{ text: string }>(t.core, conn, 'audit:export-page', { filter: start.filter, format: 'jsonl', limit: 1 })
+    expect((JSON.parse(first.text) as { action: string }).action).toBe('audit.exported')
+    expect(start.total.count).toBe(seqs.length + 1)
+  })
+
+  it('writes CSV with a BOM, a header, CRLF, quoting, times in UTC and every formula-like cell neutralised', async () => {
+    const out = await exportAll({ actorKind: 'system' }, 'csv', 2)
+    expect(out.text.startsWith('\uFEFFseq,time_utc,actor_kind,actor_id,actor_name,actor_email,actor_role,action,summary,target_type,target_id,target_name,before,after,ip,device\r\n')).toBe(true)
+    expect(out.text).toContain(`,system,,"'=HYPERLINK(""http://evil.example"")",,,member.updated,"Renamed ""Ann"", then\nBob",member,m-x,'+cmd,"{""name"":""@Ann""}","{""name"":""-Bob""}",,\r\n`)
+    expect(out.text).toMatch(/^\d+,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,system,/m)
+    expect(out.rows).toBe(out.total.count)
+  })
+
+  it('is refused to a Viewer (no "Export data"), and an Agent even with it (no audit log), writing nothing', async () => {
+    const before = Number((await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n)
+    const viewer = await addMember(t.core, { name: 'Vee Viewer', email: 'vee@example.com', role: 'viewer' })
+    const agent = await addMember(t.core, { name: 'Aga Agent', email: 'aga@example.com', role: 'agent' })
+    await testDb(t.core).run("INSERT INTO member_permissions (account_id, membership_id, permission, granted_at) VALUES (?, ?, 'export-data', 0)", accountId, agent.membershipId)
+    for (const who of [viewer, agent]) {
+      const c = await signIn(t.core, who.email, who.password)
+      expect(await t.core.dispatch(c, 'audit:export-start', { filter: {}, format: 'csv' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await t.core.dispatch(c, 'audit:export-page', { filter: {}, format: 'csv' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    }
+    // Only their two sign-ins were added.
+    expect(Number((await testDb(t.core).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n)).toBe(before + 2)
+  })
+})
