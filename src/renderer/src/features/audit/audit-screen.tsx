@@ -11,12 +11,15 @@ import { CloseIcon } from '../../components/icons'
 import { formatCapped } from '../../components/format'
 import { useT } from '../../i18n/i18n'
 import { useDataChanged } from '../../app/data-events'
+import { hasPermission, useSession } from '../../app/session-store'
+import { formatCount } from '../../components/format'
 import { AUDIT_ACTION_GROUPS } from '../../../../shared/audit-actions'
 import { ACTOR_KINDS, type ActorKind, type AuditEventDto } from '../../../../shared/contract/audit'
 import { AUDIT_GRID, AUDIT_GRID_COMPACT, actionLabel, auditColumns, auditColumnsCompact, targetLabel } from './audit-columns'
 import { AuditDetail } from './audit-detail'
 import { AuditChart } from './audit-chart'
 import { useAudit } from './audit-store'
+import { useAuditExport, type ExportState } from './use-audit-export'
 import { EMPTY_VIEW, PERIODS, TARGET_TYPES, isFiltered, parseView, viewParams, viewRange, type AuditView, type Period } from './audit-view'
 import '../../components/search-box.css'
 import './audit.css'
@@ -53,6 +56,10 @@ export function AuditScreen(): JSX.Element {
   )
   const { loadMore, select } = useAudit.getState()
   const t = useT()
+  const session = useSession((s) => s.session)
+  const canExport = hasPermission(session, 'reports:export')
+  const exporter = useAuditExport()
+  const exporting = exporter.state.phase === 'running'
   const [params, setParams] = useSearchParams()
   const key = params.toString()
   const view = useMemo(() => parseView(new URLSearchParams(key)), [key])
@@ -99,7 +106,18 @@ export function AuditScreen(): JSX.Element {
             {countLine}
           </p>
         </div>
+        {canExport ? (
+          <div className="screen-actions">
+            <button type="button" className="button" disabled={exporting} onClick={() => void exporter.run(useAudit.getState().filter, 'csv')}>
+              {t('audit.exportCsv')}
+            </button>
+            <button type="button" className="button" disabled={exporting} onClick={() => void exporter.run(useAudit.getState().filter, 'jsonl')}>
+              {t('audit.exportJsonl')}
+            </button>
+          </div>
+        ) : null}
       </header>
+      <ExportStatus state={exporter.state} onCancel={exporter.cancel} onDismiss={exporter.dismiss} />
       <div className="toolbar audit-toolbar" role="search" aria-label={t('audit.filters')}>
         <SearchBox id="audit-search" label={t('audit.searchLabel')} placeholder={t('audit.searchPlaceholder')} value={view.search} onSearch={setSearch} />
         <label className="visually-hidden" htmlFor="audit-period">
@@ -272,6 +290,48 @@ export function AuditScreen(): JSX.Element {
 
 function showActor(event: AuditEventDto, update: (change: Partial<AuditView>) => void): void {
   if (event.actor.id) update({ actor: { id: event.actor.id, name: event.actor.name } })
+}
+
+/** Progress of a running export (with Cancel), or how the last one ended. */
+function ExportStatus({ state, onCancel, onDismiss }: { state: ExportState; onCancel(): void; onDismiss(): void }): JSX.Element | null {
+  const t = useT()
+  if (state.phase === 'idle') return null
+  if (state.phase === 'running') {
+    const of = state.total ? formatCapped(state.total.count, !state.total.exact) : '…'
+    return (
+      <div className="audit-export" role="status">
+        <span>{t('audit.export.running', { done: formatCount(state.done), total: of })}</span>
+        <progress
+          className="audit-export-bar"
+          max={state.total ? Math.max(1, state.total.count) : undefined}
+          value={state.total ? Math.min(state.done, state.total.count) : undefined}
+          aria-label={t('audit.export.progress')}
+        />
+        <button type="button" className="button button-sm" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    )
+  }
+  const dismiss = (
+    <button type="button" className="button button-sm" onClick={onDismiss}>
+      {t('audit.export.dismiss')}
+    </button>
+  )
+  if (state.phase === 'failed') {
+    return (
+      <Banner tone="error" action={dismiss}>
+        {t('audit.export.failed', { error: state.message })}
+      </Banner>
+    )
+  }
+  return (
+    <Banner tone="info" action={dismiss}>
+      {state.phase === 'done'
+        ? t('audit.export.done', { count: state.rows, shown: formatCount(state.rows), file: state.fileName })
+        : t('audit.export.cancelled', { count: state.rows, shown: formatCount(state.rows) })}
+    </Banner>
+  )
 }
 
 function FilterChip({ label, onRemove }: { label: string; onRemove(): void }): JSX.Element {

@@ -29,7 +29,7 @@ const DAY = 24 * HOUR
 const PERIOD_MS: Record<Period, number> = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY }
 
 /** The kinds of target the filter offers, in this order (what the core's events name). */
-export const TARGET_TYPES = ['member', 'members', 'team', 'account', 'sso-connection', 'store', 'support-access', 'support-agent'] as const
+export const TARGET_TYPES = ['member', 'members', 'team', 'account', 'sso-connection', 'audit-log', 'store', 'support-access', 'support-agent'] as const
 
 export const EMPTY_VIEW: AuditView = { period: null, from: null, to: null, actorKind: null, actor: null, action: null, targetType: null, target: null, search: '' }
 
