@@ -240,3 +240,22 @@ test('without a file chooser, the export downloads when it is complete', async (
   expect(lines.length).toBe(total + 1)
   expect((JSON.parse(lines[0]!) as { action: string }).action).toBe('audit.exported')
 })
+
+test('verifies integrity from the screen, full and then only the new events, saying when each last passed', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 800 })
+  await openAudit(page)
+  const integrity = page.getByRole('region', { name: 'Integrity' })
+  await expect(integrity).toContainText('No full check has passed yet')
+  await expect(integrity.getByRole('button', { name: 'Check new events' })).toBeDisabled()
+  const longest = await longestTask(page, async () => {
+    await integrity.getByRole('button', { name: 'Verify integrity' }).click()
+    await expect(integrity.getByText(/^Full check passed: [\d,]+ events recomputed, every signed tree head matches/)).toBeVisible({ timeout: 30_000 })
+  })
+  console.info(`verify from the screen: longest renderer task ${longest.toFixed(0)} ms`)
+  expect(longest).toBeLessThanOrEqual(50)
+  await expect(integrity).toContainText(/Full check passed \([\d,]+ events\):/)
+  await integrity.getByRole('button', { name: 'Check new events' }).click()
+  await expect(integrity.getByText(/^New events check passed: [\d,]+ events since the last pass recomputed/)).toBeVisible()
+  await expect(integrity).toContainText(/New events check passed \([\d,]+ new\):/)
+  await screenshot(page, 'audit-review-verified')
+})

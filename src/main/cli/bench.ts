@@ -641,6 +641,29 @@ async function measureAudit(stores: BenchStore[]): Promise<Map<BenchStore, Audit
   return times
 }
 
+/** An export of every event as CSV through core.dispatch, page by page as the screen asks: rows per second and resident memory growth. */
+async function measureAuditExport(store: BenchStore): Promise<{ rowsPerSecond: number; rows: number; seconds: number; rssGrowthMb: number; bytes: number }> {
+  const rssBefore = process.memoryUsage().rss
+  let peak = rssBefore
+  const started = performance.now()
+  const start = unwrap<{ filter: Record<string, unknown> }>(await store.core.dispatch(store.connectionId, 'audit:export-start', { filter: {}, format: 'csv' }), 'audit:export-start')
+  let after: unknown
+  let rows = 0
+  let bytes = 0
+  do {
+    const page = unwrap<{ text: string; rows: number; next: unknown }>(
+      await store.core.dispatch(store.connectionId, 'audit:export-page', { filter: start.filter, format: 'csv', ...(after ? { after } : {}) }),
+      'audit:export-page'
+    )
+    rows += page.rows
+    bytes += page.text.length
+    after = page.next
+    peak = Math.max(peak, process.memoryUsage().rss)
+  } while (after)
+  const seconds = (performance.now() - started) / 1000
+  return { rowsPerSecond: rows / seconds, rows, seconds, rssGrowthMb: (peak - rssBefore) / 1048576, bytes }
+}
+
 function appendEntry(owner: { accountId: string; personId: string }, i: number): AuditEntry {
   return {
     accountId: owner.accountId,
@@ -908,6 +931,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
     log('measuring audit pages')
     const audit = await measureAudit(stores)
     await settle()
+    log('measuring an export of every audit event as CSV')
+    const auditExport = await measureAuditExport(enc)
+    await settle()
+    const auditExportPg = await measureAuditExport(pg)
+    for (const [label, e] of [['SQLite', auditExport], ['PostgreSQL', auditExportPg]] as const) {
+      log(`audit export on ${label}: ${e.rows.toLocaleString('en-US')} rows, ${(e.bytes / 1e6).toFixed(0)} MB of CSV in ${e.seconds.toFixed(2)} s, resident memory +${e.rssGrowthMb.toFixed(0)} MB at most`)
+    }
+    await settle()
     log('measuring in-process round trips')
     const inProcess = await measureRoundTrips((channel, input) => enc.core.dispatch(enc.connectionId, channel, input))
     const inProcessPg = await measureRoundTrips((channel, input) => pg.core.dispatch(pg.connectionId, channel, input))
@@ -1012,6 +1043,17 @@ export async function runBench(options: BenchOptions): Promise<void> {
       bothRow("audit search: common words ('signed', 'changed role')", a(enc).searchCommon, a(pg).searchCommon, { text: 'p95 ≤ 50 ms', ok: under(50) }),
       bothRow('audit total (all, a week, an action, a surname)', a(enc).count, a(pg).count, { text: 'p95 ≤ 50 ms', ok: under(50) }),
       bothRow('audit events per day, a year (all, an action)', a(enc).series, a(pg).series, { text: 'p95 ≤ 20 ms', ok: under(20) }),
+      {
+        measurement: `audit export, every event as CSV (${auditExport.rows.toLocaleString('en-US')} · ${auditExportPg.rows.toLocaleString('en-US')} rows, one run)`,
+        sqlite: [auditExport.seconds * 1000],
+        postgres: [auditExportPg.seconds * 1000],
+        target: '≥ 300,000 rows/s, ≤ 100 MB',
+        ratio: `${Math.round(auditExport.rowsPerSecond).toLocaleString('en-US')} · ${Math.round(auditExportPg.rowsPerSecond).toLocaleString('en-US')} rows/s; +${auditExport.rssGrowthMb.toFixed(0)} · +${auditExportPg.rssGrowthMb.toFixed(0)} MB`,
+        ok: {
+          sqlite: auditExport.rowsPerSecond >= 300_000 && auditExport.rssGrowthMb <= 100,
+          postgres: auditExportPg.rowsPerSecond >= 300_000 && auditExportPg.rssGrowthMb <= 100
+        }
+      },
       bothRow('append 1 event, 1 durable tx', encAppend, pgAppend),
       {
         measurement: '  the same with the statements before the store port',

@@ -68,6 +68,27 @@ export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
 /** Rows per export page: the renderer writes each to the file as it comes (streamed, bounded memory). */
 export const AUDIT_EXPORT_PAGE = 5000
 
+export const VERIFY_MODES = ['full', 'incremental'] as const
+export type VerifyMode = (typeof VERIFY_MODES)[number]
+
+/** One "Verify integrity" run, as the screen shows it. */
+export const verifyRun = z.object({
+  mode: z.enum(VERIFY_MODES),
+  outcome: z.enum(['passed', 'failed', 'cancelled']),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  /** Events the run checked (full: all; incremental: those appended since the last pass). */
+  events: z.number().int().nullable(),
+  /** Why it failed or stopped, in words. */
+  message: z.string().nullable(),
+  /** The first bad sequence number, when one is known. */
+  badSeq: z.number().int().nullable(),
+  /** The signed tree head it ended at (passed runs): its size and root (hex). */
+  head: z.object({ size: z.number().int(), root: z.string() }).nullable(),
+  by: z.string()
+})
+export type VerifyRunDto = z.infer<typeof verifyRun>
+
 export const auditChannels = {
   /** Newest first by time; `after` is the last row of the page before (keyset paging). */
   'audit:list': channel({
@@ -97,6 +118,31 @@ export const auditChannels = {
       .strict()
       .refine((i) => i.bounds.every((b, k) => k === 0 || b > i.bounds[k - 1]!), { message: 'The bins must be in ascending time order', path: ['bounds'] }),
     output: z.object({ counts: z.array(z.number().int().nonnegative()) }),
+    access: 'audit:read',
+    mutates: false
+  }),
+  /**
+   * Verify integrity: `full` recomputes every leaf and every signed tree head; `incremental` checks
+   * what was appended since the newest passing run, with an RFC 9162 consistency proof between the
+   * two heads. Progress comes as `job:progress`; `audit:verify-cancel` stops it. Every run is kept.
+   */
+  'audit:verify': channel({
+    input: z.object({ mode: z.enum(VERIFY_MODES) }).strict(),
+    output: verifyRun,
+    access: 'audit:read',
+    mutates: false,
+    heavy: true
+  }),
+  'audit:verify-cancel': channel({
+    input: z.object({}).strict().optional(),
+    output: z.object({ cancelled: z.boolean() }),
+    access: 'audit:read',
+    mutates: false
+  }),
+  /** The newest run, and when each mode last passed. */
+  'audit:verify-status': channel({
+    input: z.object({}).strict().optional(),
+    output: z.object({ last: verifyRun.nullable(), lastFull: verifyRun.nullable(), lastIncremental: verifyRun.nullable() }),
     access: 'audit:read',
     mutates: false
   }),

@@ -115,7 +115,8 @@ const CHANNEL_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>>
   'invitations:accept': { name: 'Your name' },
   'account:transfer-ownership': { password: 'Your password' },
   'security:replace-recovery-key': { password: 'Your password' },
-  'settings:smtp-test': { to: 'Send a test email to' }
+  'settings:smtp-test': { to: 'Send a test email to' },
+  'audit:verify': { mode: 'Kind of check' }
 }
 
 /** The label given to a problem with the input as a whole (not one field of it). */

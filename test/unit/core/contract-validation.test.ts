@@ -224,6 +224,7 @@ describe('contract validation at the core', () => {
     await ok('audit:count', { filter: { actorKind: 'system', targetType: 'member', targetId: 'x' } })
     await ok('audit:series', { filter: {}, bounds: [0, 3_600_000, 7_200_000] })
     await ok('audit:export-start', { filter: { search: 'ada' }, format: 'jsonl' })
+    await ok('audit:verify-status', {})
     await ok('audit:export-page', { filter: {}, format: 'csv', after: { time: 1, seq: 1 }, limit: 10 })
   })
 })

@@ -6,7 +6,7 @@ import { auditBase } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { hasPermission } from '../kernel/permissions'
 import { CSV_BOM, csvRecord } from '../csv/csv'
-import { countAuditEvents, listAuditEvents, type AuditListRow, type ScopedAuditFilter } from './repository'
+import { auditExportLines, countAuditEvents, type ScopedAuditFilter } from './repository'
 
 /** The CSV header of an audit export, in column order. */
 export const AUDIT_CSV_HEADER = [
@@ -29,43 +29,6 @@ export const AUDIT_CSV_HEADER = [
 ] as const
 
 const iso = (ms: number) => new Date(ms).toISOString()
-const str = JSON.stringify
-
-/** One event as a CSV record: the values before and after as their stored canonical JSON. */
-function csvLine(r: AuditListRow): string {
-  return csvRecord([
-    r.seq,
-    iso(r.time),
-    r.actor_kind,
-    r.actor_id,
-    r.actor_name,
-    r.actor_email,
-    r.actor_role,
-    r.action,
-    r.summary,
-    r.target_type,
-    r.target_id,
-    r.target_name,
-    r.before_json,
-    r.after_json,
-    r.ip,
-    r.device
-  ])
-}
-
-/**
- * One event as a JSON line, the shape `audit:list` gives with the time also in UTC: written out
- * directly (the stored values are canonical JSON already; parsing them to print them again is most of
- * an export's time).
- */
-function jsonLine(r: AuditListRow): string {
-  return (
-    `{"seq":${r.seq},"time":${str(iso(r.time))},"timeMs":${r.time},` +
-    `"actor":{"kind":${str(r.actor_kind)},"id":${str(r.actor_id)},"name":${str(r.actor_name)},"email":${str(r.actor_email)},"role":${str(r.actor_role)}},` +
-    `"action":${str(r.action)},"summary":${str(r.summary)},"target":{"type":${str(r.target_type)},"id":${str(r.target_id)},"name":${str(r.target_name)}},` +
-    `"before":${r.before_json ?? 'null'},"after":${r.after_json ?? 'null'},"ip":${str(r.ip)},"device":${str(r.device)}}`
-  )
-}
 
 /** An export is a report: "Export data" (reports:export) and reading the audit log, both. */
 function assertMayExport(ctx: CallContext): void {
@@ -100,16 +63,17 @@ export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: 
   return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total }
 }
 
-/** One page of an export as text; the CSV header (after the BOM) comes with the first page. */
+/**
+ * One page of an export as text; the CSV header (after the BOM) comes with the first page. The lines
+ * are built by the database (audit/repository.ts `auditExportLines`): CSV with every text field
+ * quoted and formula-like cells neutralised, times in UTC.
+ */
 export async function auditExportPage(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'audit:export-page'>, scope: (filter: AuditFilterDto) => ScopedAuditFilter) {
   assertMayExport(ctx)
-  const rows = await listAuditEvents(kernel.store.db, { ...scope(input.filter), after: input.after, limit: input.limit })
-  const lines = rows.map(input.format === 'csv' ? csvLine : jsonLine)
-  if (input.format === 'csv' && input.after === undefined) lines.unshift(`${CSV_BOM}${csvRecord(AUDIT_CSV_HEADER)}`)
+  const rows = await auditExportLines(kernel.store.db, { ...scope(input.filter), after: input.after, limit: input.limit }, input.format)
+  const end = input.format === 'csv' ? '\r\n' : '\n'
+  let text = rows.length > 0 ? rows.map((r) => r.line).join(end) + end : ''
+  if (input.format === 'csv' && input.after === undefined) text = `${CSV_BOM}${csvRecord(AUDIT_CSV_HEADER)}\r\n${text}`
   const last = rows[rows.length - 1]
-  return {
-    text: lines.length > 0 ? `${lines.join(input.format === 'csv' ? '\r\n' : '\n')}${input.format === 'csv' ? '\r\n' : '\n'}` : '',
-    rows: rows.length,
-    next: rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null
-  }
+  return { text, rows: rows.length, next: rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null }
 }

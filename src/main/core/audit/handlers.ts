@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel/kernel'
 import { permissionsOf } from '../kernel/permissions'
 import { auditEventsPerHour, countAuditEvents, listAuditEvents, type AuditListRow, type ScopedAuditFilter } from './repository'
 import { auditExportPage, startAuditExport } from './export'
+import { VerifyRuns } from './verify-runs'
 
 export function auditRowToDto(row: AuditListRow): AuditEventDto {
   return {
@@ -68,6 +69,11 @@ export function registerAuditHandlers(kernel: Kernel): void {
     }
     return { counts }
   })
+
+  const verifies = new VerifyRuns(kernel)
+  kernel.handle('audit:verify', async (ctx, input) => verifies.run(ctx, input.mode))
+  kernel.handle('audit:verify-cancel', async (ctx) => ({ cancelled: verifies.cancel(ctx.connectionId) }))
+  kernel.handle('audit:verify-status', async (ctx) => verifies.status(ctx))
 
   kernel.handle('audit:export-start', async (ctx, input) => startAuditExport(kernel, ctx, input, (filter) => scoped(ctx, filter)))
   kernel.handle('audit:export-page', async (ctx, input) => auditExportPage(kernel, ctx, input, (filter) => scoped(ctx, filter)))

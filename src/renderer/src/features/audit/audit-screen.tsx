@@ -18,6 +18,7 @@ import { ACTOR_KINDS, type ActorKind, type AuditEventDto } from '../../../../sha
 import { AUDIT_GRID, AUDIT_GRID_COMPACT, actionLabel, auditColumns, auditColumnsCompact, targetLabel } from './audit-columns'
 import { AuditDetail } from './audit-detail'
 import { AuditChart } from './audit-chart'
+import { AuditIntegrity } from './audit-integrity'
 import { useAudit } from './audit-store'
 import { useAuditExport, type ExportState } from './use-audit-export'
 import { EMPTY_VIEW, PERIODS, TARGET_TYPES, isFiltered, parseView, viewParams, viewRange, type AuditView, type Period } from './audit-view'
@@ -117,6 +118,7 @@ export function AuditScreen(): JSX.Element {
           </div>
         ) : null}
       </header>
+      <AuditIntegrity />
       <ExportStatus state={exporter.state} onCancel={exporter.cancel} onDismiss={exporter.dismiss} />
       <div className="toolbar audit-toolbar" role="search" aria-label={t('audit.filters')}>
         <SearchBox id="audit-search" label={t('audit.searchLabel')} placeholder={t('audit.searchPlaceholder')} value={view.search} onSearch={setSearch} />
