@@ -12,7 +12,7 @@ const HIDDEN_ATTRIBUTES = new Set([
   'form', 'pattern', 'spellCheck', 'wrap', 'tabIndex', 'loading', 'decoding', 'crossOrigin', 'download', 'sandbox',
   'tone', 'size', 'variant', 'side', 'align', 'kind', 'mode', 'as', 'to', 'icon', 'seed', 'status', 'width', 'height',
   'viewBox', 'd', 'fill', 'stroke', 'strokeWidth', 'strokeLinecap', 'strokeLinejoin', 'xmlns', 'points', 'cx', 'cy', 'r',
-  'scope', 'testId', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'transform', 'focusable', 'preserveAspectRatio', 'clipRule', 'fillRule'
+  'scope', 'noun', 'testId', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'transform', 'focusable', 'preserveAspectRatio', 'clipRule', 'fillRule'
 ])
 
 const HAS_LETTER = /\p{L}/u

@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = {
   'member.joined': { label: 'Invitation accepted', group: 'Invitations', readers: 'audit' },
   'member.password-reset-issued': { label: 'Password reset link issued', group: 'Users', readers: 'audit' },
   'member.password-reset': { label: 'Password reset by link', group: 'Users', readers: 'audit' },
+  'member.unlocked': { label: 'Sign-in unlocked', group: 'Users', readers: 'audit' },
+  'member.signed-out-everywhere': { label: 'Signed out everywhere', group: 'Users', readers: 'audit' },
 
   // --- Teams ---------------------------------------------------------------------------------
   'team.created': { label: 'Team created', group: 'Teams', readers: 'audit' },

@@ -95,10 +95,12 @@ test('first run: setup, recovery key, users, sign out, sign in, audit log, sign 
   await expect(audit.footer).toContainText('start of the log')
   await screenshot(page, 'audit')
 
-  // Selecting an event shows its before/after values side by side.
+  // Selecting an event shows its values field by field (a created account: every field added), raw JSON one click away.
   await audit.rowWithAction('account.created').click()
   await expect(audit.detail).toBeVisible()
   await expect(audit.detail.getByRole('heading', { level: 2 })).toContainText(`created the account ${owner.account}`)
+  await expect(audit.detail.getByRole('table', { name: /Fields that changed/ }).getByRole('row', { name: /plan/ })).toContainText('paid')
+  await audit.detail.getByRole('button', { name: 'Show raw JSON' }).click()
   await expect(audit.detail.getByLabel('Value after')).toContainText('"plan": "paid"')
   await expect(audit.detail.getByLabel('Value before')).toHaveText('—')
   await screenshot(page, 'audit-detail')

@@ -31,7 +31,8 @@ const END_MESSAGES: Record<SessionEndReason, (minutes: number) => string> = {
   'password-changed': () => 'Your password was changed in another session; sign in again.',
   'support-access-disabled': () => 'Support access was turned off by the account owner.',
   'support-access-expired': () => 'Support access expired.',
-  'core-stopped': () => 'Gatehouse stopped; sign in again.'
+  'core-stopped': () => 'Gatehouse stopped; sign in again.',
+  'signed-out-everywhere': () => 'An administrator signed you out on every device; sign in again.'
 }
 
 export interface CoreDeps {

@@ -2,6 +2,7 @@ import type { Feature } from './kernel/kernel'
 import { auditFeature } from './audit/feature'
 import { authFeature } from './auth/feature'
 import { invitationsFeature } from './invitations/feature'
+import { loginHistoryFeature } from './login-history/feature'
 import { notificationsFeature } from './notifications/feature'
 import { passwordResetFeature } from './password-reset/feature'
 import { profileFeature } from './profile/feature'
@@ -16,6 +17,7 @@ import { usersFeature } from './users/feature'
 export const FEATURES: readonly Feature[] = [
   authFeature,
   usersFeature,
+  loginHistoryFeature,
   teamsFeature,
   invitationsFeature,
   passwordResetFeature,

@@ -8,7 +8,8 @@ export const SESSION_END_REASONS = [
   'password-changed',
   'support-access-disabled',
   'support-access-expired',
-  'core-stopped'
+  'core-stopped',
+  'signed-out-everywhere'
 ] as const
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
 

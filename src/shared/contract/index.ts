@@ -11,6 +11,7 @@ import { settingsChannels } from './settings'
 import { securityChannels } from './security'
 import { notificationsChannels } from './notifications'
 import { ssoChannels } from './sso'
+import { loginHistoryChannels } from './login-history'
 
 export * from './result'
 export * from './events'
@@ -20,6 +21,7 @@ export * from './topics'
 export const channels = {
   ...authChannels,
   ...usersChannels,
+  ...loginHistoryChannels,
   ...teamsChannels,
   ...invitationsChannels,
   ...passwordResetChannels,

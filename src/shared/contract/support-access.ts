@@ -57,7 +57,8 @@ export const SUPPORT_SESSION_END_LABELS: Readonly<Record<(typeof SESSION_END_REA
   deactivated: 'Agent removed',
   'role-removed': 'Agent removed',
   'password-changed': 'Password changed',
-  'core-stopped': 'Gatehouse stopped'
+  'core-stopped': 'Gatehouse stopped',
+  'signed-out-everywhere': 'Signed out everywhere'
 }
 
 const reason = z.string().trim().max(500, 'A reason has at most 500 characters')

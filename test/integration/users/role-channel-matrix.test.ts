@@ -83,6 +83,9 @@ const MATRIX: Partial<Record<ChannelName, Row>> = {
     spec: 'manageUsers',
     input: async (fx) => ({ membershipId: (await quickMember(fx.core, { role: 'viewer', status: 'invited' })).membershipId })
   },
+  'users:login-history': { spec: 'auditLog', input: async (fx) => ({ membershipId: await fx.target(), bounds: [Date.now() - 86_400_000, Date.now()] }) },
+  'users:unlock': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
+  'users:sign-out-everywhere': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
   'users:reset-password': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },
   'users:update': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target(), role: 'viewer', name: 'Renamed Person' }) },
   'users:deactivate': { spec: 'manageUsers', input: async (fx) => ({ membershipId: await fx.target() }) },

@@ -31,7 +31,7 @@ function binLabel(series: AuditSeries, i: number): string {
  * bars, or clicking one, narrows the view to those bins; the line under the chart reads the bar
  * under the pointer. The canvas is a picture: its figures are in the label and in the line.
  */
-export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(from: number, to: number): void }): JSX.Element {
+export function AuditChart({ series, onRange, noun = 'events' }: { series: AuditSeries; onRange?: (from: number, to: number) => void; noun?: 'events' | 'signIns' }): JSX.Element {
   const t = useT()
   const hostRef = useRef<HTMLDivElement>(null)
   const [hover, setHover] = useState<number | null>(null)
@@ -39,6 +39,7 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
   const theme = useTheme((s) => s.theme)
   const systemDark = useMediaQuery('(prefers-color-scheme: dark)')
   const onRangeRef = useRef(onRange)
+  const narrows = onRange !== undefined
   useEffect(() => {
     onRangeRef.current = onRange
   }, [onRange])
@@ -63,7 +64,7 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
         height: HEIGHT,
         legend: { show: false },
         padding: [6, 8, 0, 8],
-        cursor: { y: false, points: { show: false }, drag: { x: true, y: false, setScale: false } },
+        cursor: { y: false, points: { show: false }, drag: { x: narrows, y: false, setScale: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: {
           // The whole first and last bins, edge to edge.
@@ -97,7 +98,7 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
               const first = binOf(u.posToVal(u.select.left, 'x'))
               const last = binOf(u.posToVal(u.select.left + u.select.width, 'x'))
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
-              onRangeRef.current(series.bounds[first]!, series.bounds[last + 1]!)
+              onRangeRef.current?.(series.bounds[first]!, series.bounds[last + 1]!)
             }
           ]
         }
@@ -107,7 +108,7 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
     )
     const click = () => {
       const i = plot.cursor.idx
-      if (i !== null && i !== undefined && plot.select.width < 2) onRangeRef.current(series.bounds[i]!, series.bounds[i + 1]!)
+      if (i !== null && i !== undefined && plot.select.width < 2) onRangeRef.current?.(series.bounds[i]!, series.bounds[i + 1]!)
     }
     plot.over.addEventListener('click', click)
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height: HEIGHT }))
@@ -117,11 +118,11 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
       plot.over.removeEventListener('click', click)
       plot.destroy()
     }
-  }, [series, theme, systemDark])
+  }, [series, theme, systemDark, narrows])
 
   const total = series.counts.reduce((a, b) => a + b, 0)
   const peak = series.counts.reduce((best, c, i) => (c > (series.counts[best] ?? -1) ? i : best), 0)
-  const label = t(`auditChart.label.${series.unit}`, {
+  const label = t(noun === 'signIns' ? 'auditChart.label.signIns' : `auditChart.label.${series.unit}`, {
     total: formatCount(total),
     from: formatDate(series.bounds[0]!),
     to: formatDate(series.bounds.at(-1)! - 1),
@@ -130,11 +131,13 @@ export function AuditChart({ series, onRange }: { series: AuditSeries; onRange(f
   })
   return (
     <figure className="audit-chart">
-      <div ref={hostRef} className="audit-chart-plot" role="img" aria-label={label} />
+      <div ref={hostRef} className={`audit-chart-plot${narrows ? '' : ' audit-chart-still'}`} role="img" aria-label={label} />
       <figcaption className="audit-chart-caption" aria-live="off">
         {hover !== null && hover < series.counts.length
-          ? t('auditChart.hover', { bin: binLabel(series, hover), count: series.counts[hover]!, shown: formatCount(series.counts[hover]!) })
-          : t('auditChart.hint')}
+          ? t(noun === 'signIns' ? 'auditChart.hoverSignIns' : 'auditChart.hover', { bin: binLabel(series, hover), count: series.counts[hover]!, shown: formatCount(series.counts[hover]!) })
+          : narrows
+            ? t('auditChart.hint')
+            : '\u00a0'}
       </figcaption>
     </figure>
   )

@@ -21,6 +21,7 @@ import { useTeams } from '../teams/teams-store'
 import { STATUS_LABELS } from './users-columns'
 import { InvitationResults, PermissionPicker } from './invite-dialog'
 import { RecentActivity } from './recent-activity'
+import { LoginHistory } from './login-history'
 
 const PANEL_FIELDS = ['name', 'avatar', 'role', 'teamIds', 'permissions'] as const
 
@@ -179,7 +180,8 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
   return (
     <aside ref={panelRef} className="side-panel" aria-label={t('panel.detailsOf', { name: user.name || user.email })}>
       {header}
-      <div className="panel-body">
+      {/* Scrolls with the keyboard too: a Viewer's panel may hold nothing else to focus. */}
+      <div className="panel-body" tabIndex={0} role="group" aria-label={t('panel.detailsOf', { name: user.name || user.email })}>
         <div className="panel-identity">
           <Avatar name={user.name || user.email} seed={user.personId} size="lg" src={user.avatar} />
           <div className="panel-identity-text">
@@ -356,6 +358,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             </div>
           ) : null}
         </section>
+        {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <LoginHistory membershipId={user.id} canManage={canManage} /> : null}
         {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <RecentActivity personId={user.personId} /> : null}
       </div>
 
