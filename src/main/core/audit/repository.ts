@@ -6,9 +6,8 @@ import type { Executor } from '../store/port'
 import { all, inList, one, sql } from '../store/sql'
 import type { AuditRow } from './ledger'
 import { AUDIT_COLUMNS } from './ledger-repository'
-import { PG_SEARCH_VECTOR } from '../store/migrations/0019-audit-review'
-
-const PG_VECTOR = sql.raw(PG_SEARCH_VECTOR)
+/** PostgreSQL's stored search words of an event (migration 0019). */
+const PG_VECTOR = sql.raw('search')
 
 export type AuditListRow = Omit<AuditRow, 'leaf_hash'>
 

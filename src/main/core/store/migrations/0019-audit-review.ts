@@ -16,7 +16,7 @@ import type { Migration } from './types'
  *   (LIBRARIES.md); no column sizes (nothing is ranked). A purge takes an event's words out with
  *   FTS5's 'delete' command and the text it indexed. Two events collide only with the same millisecond and sequence numbers 2^20
  *   apart, which no append makes. An insert trigger keeps it in the event's own transaction.
- *   PostgreSQL: a GIN index over the tsvector of the same words (`PG_SEARCH_VECTOR`). Both take the words
+ *   PostgreSQL: a generated `search` tsvector of the same words (`PG_SEARCH_VECTOR`) and a GIN index. Both take the words
  *   of summary, actor name and email, target name, the values before and after, and the IP address,
  *   folded to lower case (ICU, so not ASCII only) and split at every character that is not a letter
  *   or a digit, with no stemming: a word matches as typed on both stores. `audit_search_terms` lists
@@ -91,9 +91,10 @@ const SEARCH_TEXT = (p: string) =>
       coalesce(${p}before_json, '') || ' ' || coalesce(${p}after_json, '') || ' ' || coalesce(${p}ip, '')`
 
 /**
- * PostgreSQL: the words of an event as a tsvector, an expression the GIN index holds (not a stored
- * column: a verify reads every row of the events, and a stored tsvector doubled the table it reads).
- * Queries repeat it word for word (audit/repository.ts) so the planner matches the index.
+ * PostgreSQL: the words of an event as a tsvector, kept as a stored generated column with a GIN
+ * index. Measured on a million events: a GIN index over this expression instead (no column) made the
+ * verify 5.8 s instead of 6.1 s, but the planner then walked the time index computing the expression
+ * row by row for a surname, 441 ms a page instead of 12.5 ms; the column stays.
  */
 export const PG_SEARCH_VECTOR = `to_tsvector('simple'::regconfig, regexp_replace(lower((${SEARCH_TEXT('')}) COLLATE "und-x-icu"), '[^[:alnum:]]+', ' ', 'g'))`
 
@@ -113,7 +114,8 @@ export const migration0019: Migration = {
   postgres: `
     ${INDEXES}
     ${hourly('BIGINT', '', ' INCLUDE (events)')}
-    CREATE INDEX audit_events_search ON audit_events USING gin ((${PG_SEARCH_VECTOR}));
+    ALTER TABLE audit_events ADD COLUMN search tsvector GENERATED ALWAYS AS (${PG_SEARCH_VECTOR}) STORED;
+    CREATE INDEX audit_events_search ON audit_events USING gin (search);
   `,
   postgresAfter: `VACUUM (ANALYZE) audit_events, audit_hourly`
 }
