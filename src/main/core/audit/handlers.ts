@@ -4,7 +4,7 @@ import type { CallContext } from '../context'
 import { accountOf } from '../kernel/call'
 import type { Kernel } from '../kernel/kernel'
 import { permissionsOf } from '../kernel/permissions'
-import { auditEventsPerHour, countAuditEvents, listAuditEvents, type AuditListRow, type ScopedAuditFilter } from './repository'
+import { auditEventsPerHour, countAuditEvents, listAuditEvents, sumHoursIntoBins, type AuditListRow, type ScopedAuditFilter } from './repository'
 import { auditExportPage, startAuditExport } from './export'
 import { VerifyRuns } from './verify-runs'
 
@@ -60,13 +60,7 @@ export function registerAuditHandlers(kernel: Kernel): void {
       from: Math.floor(from / HOUR) * HOUR,
       to: Math.ceil(to / HOUR) * HOUR
     })
-    const counts = new Array<number>(bounds.length - 1).fill(0)
-    let bin = 0
-    for (const { hour, events } of hours) {
-      const start = hour * HOUR
-      while (bin < counts.length - 1 && start >= bounds[bin + 1]!) bin++
-      counts[bin]! += events
-    }
+    const counts = sumHoursIntoBins(hours.map((h) => ({ hour: h.hour, count: h.events })), bounds)
     return { counts }
   })
 

@@ -300,3 +300,17 @@ export async function auditEventsPerHour(q: Executor, query: Omit<AuditListQuery
   }
   return rows.map((r) => ({ hour: Number(r.hour), events: Number(r.events) }))
 }
+
+/**
+ * Sum counts per hour (ascending) into the bins between `bounds` (ascending edges in ms): an hour
+ * counts in the bin its start falls in, the first bin also taking hours that start before it.
+ */
+export function sumHoursIntoBins(hours: ReadonlyArray<{ hour: number; count: number }>, bounds: readonly number[]): number[] {
+  const counts = new Array<number>(bounds.length - 1).fill(0)
+  let bin = 0
+  for (const { hour, count } of hours) {
+    while (bin < counts.length - 1 && hour * HOUR >= bounds[bin + 1]!) bin++
+    counts[bin]! += count
+  }
+  return counts
+}

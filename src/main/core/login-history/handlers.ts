@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel/kernel'
 import { accountOf, auditBase } from '../kernel/call'
 import { endSessionsOf, getMember, memberTarget } from '../users/members'
 import { nameOf } from '../users/manage-service'
+import { sumHoursIntoBins } from '../audit/repository'
 import { latestFailures, loginFacts, newestLoginEventId, seenFrom, sessionOrigins, signInsPerHour } from './repository'
 
 const HOUR = 3_600_000
@@ -30,12 +31,7 @@ export function registerLoginHistoryHandlers(kernel: Kernel): void {
       latestFailures(q, accountId, member.personId, LISTED),
       findIdentityLock(q, identityKey('member', member.email))
     ])
-    const perDay = new Array<number>(input.bounds.length - 1).fill(0)
-    let bin = 0
-    for (const { hour, signIns } of hours) {
-      while (bin < perDay.length - 1 && hour * HOUR >= input.bounds[bin + 1]!) bin++
-      perDay[bin]! += signIns
-    }
+    const perDay = sumHoursIntoBins(hours.map((h) => ({ hour: h.hour, count: h.signIns })), input.bounds)
     const live = kernel.sessions.of(member.personId).filter(({ session }) => session.accountId === accountId && session.kind === 'member')
     const origins = await sessionOrigins(q, live.map(({ session }) => session.sessionId))
     return {

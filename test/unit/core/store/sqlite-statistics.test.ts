@@ -8,6 +8,7 @@ import { openTestCore, setupAccount, sqliteOf, TEST_STORE } from '../../../suppo
  * with those a range of sequence numbers was read by scanning the table from its start (a verify
  * of a million events took minutes).
  */
+// Skipped in the postgres project: these are SQLite's planner statistics (PRAGMA optimize); PostgreSQL has its own ANALYZE.
 describe.skipIf(TEST_STORE !== 'sqlite')('SQLite statistics', () => {
   it('are refreshed for every table that grew tenfold, so a range of events is a search by key', async () => {
     let t = await openTestCore()

@@ -32,11 +32,8 @@ interface AuditState {
   reset(): void
 }
 
-/**
- * View state of the audit log: the first page, its total and the chart's series are asked for
- * together when the view changes (a late answer to an older view is dropped), then keyset pages.
- */
-export const useAudit = create<AuditState>()((set, get) => ({
+/** What the screen holds before its first answer (and after it closes). */
+const EMPTY = {
   filter: {},
   rows: [],
   next: null,
@@ -46,8 +43,16 @@ export const useAudit = create<AuditState>()((set, get) => ({
   series: null,
   seriesError: null,
   selected: null,
+  shownQuery: ''
+} satisfies Partial<AuditState>
+
+/**
+ * View state of the audit log: the first page, its total and the chart's series are asked for
+ * together when the view changes (a late answer to an older view is dropped), then keyset pages.
+ */
+export const useAudit = create<AuditState>()((set, get) => ({
+  ...EMPTY,
   generation: 0,
-  shownQuery: '',
 
   async load(view) {
     const generation = get().generation + 1
@@ -101,18 +106,6 @@ export const useAudit = create<AuditState>()((set, get) => ({
   },
 
   reset() {
-    set((s) => ({
-      filter: {},
-      rows: [],
-      next: null,
-      loading: null,
-      error: null,
-      total: null,
-      series: null,
-      seriesError: null,
-      selected: null,
-      generation: s.generation + 1,
-      shownQuery: ''
-    }))
+    set((s) => ({ ...EMPTY, generation: s.generation + 1 }))
   }
 }))
