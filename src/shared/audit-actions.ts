@@ -82,6 +82,7 @@ export const AUDIT_ACTIONS = {
 
   // --- The audit log itself ------------------------------------------------------------------
   'audit.exported': { label: 'Audit events exported', group: 'Audit log', readers: 'audit' },
+  'login-history.exported': { label: 'Login history exported', group: 'Audit log', readers: 'audit' },
 
   // --- The store itself (installation-wide: stored with no account) --------------------------
   'store.loss-accepted': { label: 'Loss of audit events accepted', group: 'Store', readers: 'audit' },

@@ -64,3 +64,86 @@ test("a person's sign-ins: the 30-day chart, unlock after a lockout, and sign ou
     await second.close()
   }
 })
+
+test('account-wide login history: filter the attempts, open a person, export the filter, deactivate dormant members', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 800 })
+  // The browser's file chooser is stood in for: a writable that keeps what it is given.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __file: { name: string; chunks: string[]; closed: boolean } | null; showSaveFilePicker: unknown }
+    w.__file = null
+    w.showSaveFilePicker = async (options: { suggestedName: string }) => ({
+      createWritable: async () => {
+        const file: { name: string; chunks: string[]; closed: boolean } = { name: options.suggestedName, chunks: [], closed: false }
+        w.__file = file
+        return { write: async (text: string) => void file.chunks.push(text), close: async () => void (file.closed = true), abort: async () => undefined }
+      }
+    })
+  })
+  await app().open(page)
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  const shell = new AppShell(page)
+  await shell.expectVisible()
+  await shell.navLink('Login history').click()
+  await expect(page.getByRole('heading', { name: 'Login history', level: 1 })).toBeVisible()
+  const grid = page.getByRole('grid', { name: 'Sign-in attempts' })
+  const rows = grid.locator('.dt-body').getByRole('row')
+  await expect(rows.first()).toBeVisible()
+  await screenshot(page, 'login-history-account')
+
+  // Failed attempts only: every row says so, and the filter is in the URL.
+  await page.getByLabel('Result and reason').selectOption({ label: 'Failed' })
+  await expect(page).toHaveURL(/result=failure/)
+  await expect(grid).not.toHaveAttribute('aria-busy', 'true')
+  await expect.poll(async () => (await rows.allTextContents()).every((row) => row.includes('Failed'))).toBe(true)
+  const failedShown = await rows.count()
+  expect(failedShown).toBeGreaterThan(0)
+  await screenshot(page, 'login-history-failed')
+
+  // Export of the filter: the CSV's rows are the failed attempts.
+  await page.getByRole('button', { name: 'Export CSV' }).click()
+  await expect(page.getByText(/^Exported [\d,]+ sign-in attempts? to gatehouse-login-history-/)).toBeVisible({ timeout: 30_000 })
+  const file = await page.evaluate(() => (window as unknown as { __file: { name: string; chunks: string[]; closed: boolean } }).__file)
+  expect(file).toMatchObject({ closed: true, name: expect.stringMatching(/^gatehouse-login-history-\d{4}-\d{2}-\d{2}\.csv$/) as unknown as string })
+  const lines = file.chunks.join('').split('\r\n').filter((l) => l !== '')
+  expect(lines[0]).toBe('\uFEFFtime_utc,kind,name,email,method,provider,result,reason,ip,device')
+  expect(lines.length).toBeGreaterThan(1)
+  expect(lines.slice(1).every((l) => /,(failure|locked),/.test(l) && l.includes(',failure,'))).toBe(true)
+  await page.getByRole('button', { name: 'Dismiss' }).click()
+
+  // One person: their own history heads the page (the full page of the panel's tab), the filter kept on reload.
+  const person = rows.first().locator('.link-button')
+  const name = (await person.textContent())!.trim()
+  await person.click()
+  await expect(page.getByRole('heading', { name: `Login history: ${name}`, level: 1 })).toBeVisible()
+  const signIns = page.getByRole('region', { name: 'Sign-ins' })
+  await expect(signIns.getByRole('img', { name: /^Sign-ins per day/ })).toBeVisible()
+  await expect.poll(async () => (await rows.allTextContents()).every((row) => row.includes(name) && row.includes('Failed'))).toBe(true)
+  // A reload is a new window (signed out): signed in again, it opens the same view.
+  await page.reload()
+  await new SignInPage(page).signIn(owner.email, owner.password)
+  await expect(page.getByRole('heading', { name: `Login history: ${name}`, level: 1 })).toBeVisible()
+  await expect(page.getByLabel('Result and reason')).toHaveValue('failure')
+  await screenshot(page, 'login-history-person-page')
+
+  // Dormant accounts: no sign-in for 90 days; tick one and deactivate them (audited, all or nothing).
+  await page.getByRole('tab', { name: 'Dormant accounts' }).click()
+  await expect(page).toHaveURL(/tab=dormant/)
+  const dormant = page.getByRole('grid', { name: 'Dormant members' })
+  const dormantRows = dormant.locator('.dt-body').getByRole('row')
+  await expect(dormantRows.first()).toBeVisible()
+  const countText = page.getByText(/^[\d,]+ dormant members?$/)
+  const before = Number((await countText.textContent())!.replace(/\D/g, ''))
+  expect(before).toBeGreaterThan(0)
+  await screenshot(page, 'login-history-dormant')
+  const first = dormantRows.filter({ has: page.locator('input[type=checkbox]:not([disabled])') }).first()
+  const who = (await first.locator('.login-person .truncate').first().textContent())!.trim()
+  await first.locator('input[type=checkbox]').check()
+  await page.getByRole('button', { name: 'Deactivate 1 selected' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Deactivate 1 member?' })
+  await expect(dialog).toBeVisible()
+  await screenshot(page, 'login-history-dormant-confirm')
+  await dialog.getByRole('button', { name: 'Deactivate' }).click()
+  await expect(page.getByText('1 member deactivated.')).toBeVisible()
+  await expect(countText).toHaveText(before - 1 === 0 ? 'Nobody' : before - 1 === 1 ? '1 dormant member' : `${(before - 1).toLocaleString('en-US')} dormant members`)
+  await expect(dormantRows.filter({ hasText: who })).toHaveCount(0)
+})

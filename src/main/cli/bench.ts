@@ -641,6 +641,76 @@ async function measureAudit(stores: BenchStore[]): Promise<Map<BenchStore, Audit
   return times
 }
 
+/** The login history's measurements (issue 10 parts 1, 2 and 6), each a list of samples in ms. */
+interface LoginTimes {
+  person: number[]
+  page: number[]
+  failed: number[]
+  address: number[]
+  combined: number[]
+  dormant: number[]
+}
+const LOGIN_KEYS: ReadonlyArray<keyof LoginTimes> = ['person', 'page', 'failed', 'address', 'combined', 'dormant']
+
+/**
+ * A person's login history with its 30-day chart (the user panel), and account-wide pages: unfiltered,
+ * failed attempts, one address, and failed + a person + a month; first and deep pages alternate.
+ * Then the dormant members (30 days) with their total.
+ */
+async function measureLogins(stores: BenchStore[]): Promise<{ times: Map<BenchStore, LoginTimes>; events: number }> {
+  const DAY = 86_400_000
+  const membersOf = async (store: BenchStore) =>
+    (await rowsOf(store.core, sql<{ id: string }>`SELECT membership_id AS id FROM memberships WHERE status = 'active' ORDER BY membership_id LIMIT 200`)).map((r) => r.id)
+  const addressesOf = async (store: BenchStore) =>
+    (await rowsOf(store.core, sql<{ ip: string }>`SELECT ip FROM login_events WHERE ip IS NOT NULL ORDER BY login_event_id LIMIT 200`)).map((r) => r.ip)
+  const members = new Map<BenchStore, string[]>()
+  const addresses = new Map<BenchStore, string[]>()
+  for (const store of stores) {
+    members.set(store, await membersOf(store))
+    addresses.set(store, await addressesOf(store))
+  }
+  const span = (await rowsOf(stores[0]!.core, sql<{ lo: number; hi: number; n: number }>`SELECT min(time) AS lo, max(time) AS hi, count(*) AS n FROM login_events`))[0]!
+  const [lo, hi] = [Number(span.lo), Number(span.hi)]
+  const events = Number(span.n)
+  log(`login history: ${events.toLocaleString('en-US')} login events, ${members.get(stores[0]!)!.length} members sampled`)
+  const random = mulberry32(17)
+  const sampleInput = (i: number) => {
+    const after = i % 2 === 0 ? undefined : { time: Math.floor(lo + (hi - lo) * (0.25 + random() * 0.5)), id: 2 ** 31 }
+    const monthStart = Math.floor(hi - 330 * DAY * random() - 30 * DAY)
+    return { after, pick: random(), month: { from: monthStart, to: monthStart + 30 * DAY } }
+  }
+  type Input = ReturnType<typeof sampleInput>
+  const pick = <T>(list: T[], input: Input) => list[Math.floor(input.pick * list.length)]!
+  const page = async (store: BenchStore, input: Input, filter: Record<string, unknown>, after = true) =>
+    unwrap(await store.core.dispatch(store.connectionId, 'login-history:list', { filter, ...(after && input.after ? { after: input.after } : {}), limit: PAGE }), 'login-history:list')
+  const scenarios: Record<keyof LoginTimes, (store: BenchStore, input: Input) => Promise<unknown>> = {
+    person: async (store, input) => {
+      const day = new Date(hi)
+      day.setHours(0, 0, 0, 0)
+      const bounds = Array.from({ length: 31 }, (_, i) => day.getTime() - (29 - i) * DAY)
+      return unwrap(await store.core.dispatch(store.connectionId, 'users:login-history', { membershipId: pick(members.get(store)!, input), bounds }), 'users:login-history')
+    },
+    page: (store, input) => page(store, input, {}),
+    failed: (store, input) => page(store, input, { result: 'failure' }),
+    address: (store, input) => page(store, input, { ip: pick(addresses.get(store)!, input) }),
+    combined: (store, input) => page(store, input, { result: 'failure', membershipId: pick(members.get(store)!, input), ...input.month }, false),
+    dormant: async (store) => unwrap(await store.core.dispatch(store.connectionId, 'login-history:dormant', { period: '30' }), 'login-history:dormant')
+  }
+  const times = new Map(stores.map((s) => [s, Object.fromEntries(LOGIN_KEYS.map((k) => [k, []])) as unknown as LoginTimes]))
+  const inputs = Array.from({ length: 20 + AUDIT_SAMPLES }, (_, i) => sampleInput(i))
+  for (const group of byEngine(stores)) {
+    for (const [i, input] of inputs.entries()) {
+      for (const store of group) {
+        for (const key of LOGIN_KEYS) {
+          if (i < 20) await scenarios[key](store, input)
+          else times.get(store)![key].push(await timed(() => scenarios[key](store, input)))
+        }
+      }
+    }
+  }
+  return { times, events }
+}
+
 /** An export of every event as CSV through core.dispatch, page by page as the screen asks: rows per second and resident memory growth. */
 async function measureAuditExport(store: BenchStore): Promise<{ rowsPerSecond: number; rows: number; seconds: number; rssGrowthMb: number; bytes: number }> {
   const rssBefore = process.memoryUsage().rss
@@ -931,6 +1001,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
     log('measuring audit pages')
     const audit = await measureAudit(stores)
     await settle()
+    log('measuring login history')
+    const logins = await measureLogins([enc, pg])
+    await settle()
     log('measuring an export of every audit event as CSV')
     const auditExport = await measureAuditExport(enc)
     await settle()
@@ -997,6 +1070,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const u = (s: BenchStore) => users.times.get(s)!
     const b = (s: BenchStore) => baseline.get(s)!
     const a = (s: BenchStore) => audit.get(s)!
+    const l = (s: BenchStore) => logins.times.get(s)!
     const under = (ms: number) => (samples: number[]) => samples.length > 0 && p95(samples) <= ms
     const pageTarget = 'p95 ≤ 10 ms'
     const bothRow = (measurement: string, sqliteSamples: number[], pgSamples: number[], target?: { text: string; ok: (samples: number[]) => boolean }): Row => ({
@@ -1043,6 +1117,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
       bothRow("audit search: common words ('signed', 'changed role')", a(enc).searchCommon, a(pg).searchCommon, { text: 'p95 ≤ 50 ms', ok: under(50) }),
       bothRow('audit total (all, a week, an action, a surname)', a(enc).count, a(pg).count, { text: 'p95 ≤ 50 ms', ok: under(50) }),
       bothRow('audit events per day, a year (all, an action)', a(enc).series, a(pg).series, { text: 'p95 ≤ 20 ms', ok: under(20) }),
+      pageRow(`login history of a person + 30-day chart (${logins.events.toLocaleString('en-US')} login events)`, l(enc).person, l(pg).person),
+      pageRow('login history page, first + deep', l(enc).page, l(pg).page),
+      pageRow('login history page: failed attempts', l(enc).failed, l(pg).failed),
+      pageRow('login history page: one IP address', l(enc).address, l(pg).address),
+      pageRow('login history page: failed + a person + a month', l(enc).combined, l(pg).combined),
+      bothRow('dormant members, 30 days, page + total', l(enc).dormant, l(pg).dormant, { text: 'p95 ≤ 50 ms', ok: under(50) }),
       {
         measurement: `audit export, every event as CSV (${auditExport.rows.toLocaleString('en-US')} · ${auditExportPg.rows.toLocaleString('en-US')} rows, one run)`,
         sqlite: [auditExport.seconds * 1000],

@@ -96,6 +96,11 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   'filter.targetType': 'Kind of target',
   'filter.targetId': 'Target',
   'filter.search': 'Search',
+  'filter.membershipId': 'Person',
+  'filter.email': 'Email tried',
+  'filter.method': 'Sign-in method',
+  'filter.result': 'Result',
+  'filter.ip': 'IP address',
   bounds: 'Chart bins',
   format: 'File format',
   // support access
@@ -116,7 +121,8 @@ const CHANNEL_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>>
   'account:transfer-ownership': { password: 'Your password' },
   'security:replace-recovery-key': { password: 'Your password' },
   'settings:smtp-test': { to: 'Send a test email to' },
-  'audit:verify': { mode: 'Kind of check' }
+  'audit:verify': { mode: 'Kind of check' },
+  'login-history:dormant': { period: 'Time without a sign-in' }
 }
 
 /** The label given to a problem with the input as a whole (not one field of it). */

@@ -57,8 +57,8 @@ describe('invitations', () => {
     expect(session.principal).toMatchObject({ name: 'Mia Mixed', role: 'agent' })
     expect(session.permissions).toEqual(['profile:self'])
     expectOk(await t.core.dispatch(connectionId, 'profile:get', {}))
-    const login = await testDb(t.core).get("SELECT result, reason, email_tried FROM login_events WHERE reason = 'invitation accepted'")
-    expect(login).toEqual({ result: 'success', reason: 'invitation accepted', email_tried: 'Mixed.Case@Example.com' })
+    const login = await testDb(t.core).get("SELECT method, result, reason, email_tried FROM login_events WHERE reason = 'invitation accepted'")
+    expect(login).toEqual({ method: 'invitation', result: 'success', reason: 'invitation accepted', email_tried: 'Mixed.Case@Example.com' })
     expect((await auditSince(t.core, seq)).map((e) => [e.action, e.before, e.after])).toEqual([
       ['member.joined', { status: 'invited', name: 'Mixed.Case' }, { status: 'active', name: 'Mia Mixed' }]
     ])

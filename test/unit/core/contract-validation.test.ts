@@ -108,6 +108,37 @@ const SPECIFIC_MALFORMED: Partial<Record<ChannelName, Array<[string, unknown]>>>
       ['limit 0', { limit: 0 }],
       ['limit Infinity', { limit: Number.POSITIVE_INFINITY }],
       ['an account id (accounts come from the session)', { accountId: 'other-account' }]
+    ],
+    'login-history:list': [
+      ['an unknown method', { filter: { method: 'magic-link' } }],
+      ['an unknown result', { filter: { result: 'maybe' } }],
+      ['a range that ends before it starts', { filter: { from: 10, to: 5 } }],
+      ['a blank email', { filter: { email: '   ' } }],
+      ['a huge email', { filter: { email: HUGE } }],
+      ['a huge address', { filter: { ip: HUGE } }],
+      ['an empty member', { filter: { membershipId: '' } }],
+      ['a person id (members are chosen by membership)', { filter: { personId: 'x' } }],
+      ['a cursor id of 0', { after: { time: 1, id: 0 } }],
+      ['a cursor with a seq', { after: { time: 1, seq: 1 } }],
+      ['limit 501', { limit: 501 }],
+      ['an account id (accounts come from the session)', { accountId: 'other-account' }]
+    ],
+    'login-history:dormant': [
+      ['no period', {}],
+      ['a period of 45 days', { period: '45' }],
+      ['a period as a number', { period: 30 }],
+      ['a cursor without a person', { period: '30', after: { lastLoginAt: 0 } }],
+      ['limit 5001', { period: '30', limit: 5001 }]
+    ],
+    'login-history:export-start': [
+      ['no format', { filter: {} }],
+      ['an unknown format', { filter: {}, format: 'xlsx' }],
+      ['an unknown filter field', { filter: { colour: 'red' }, format: 'csv' }]
+    ],
+    'login-history:export-page': [
+      ['no format', { filter: {} }],
+      ['limit 10001', { filter: {}, format: 'csv', limit: 10_001 }],
+      ['a fractional cursor', { filter: {}, format: 'csv', after: { time: 1.5, id: 1 } }]
     ]
   }
 })()
@@ -226,6 +257,9 @@ describe('contract validation at the core', () => {
     await ok('audit:export-start', { filter: { search: 'ada' }, format: 'jsonl' })
     await ok('audit:verify-status', {})
     await ok('audit:export-page', { filter: {}, format: 'csv', after: { time: 1, seq: 1 }, limit: 10 })
+    await ok('login-history:list', { filter: { from: 1, to: 2, email: 'a@b.c', method: 'sso', result: 'failure', ip: '10.0.0.1' }, after: { time: 1, id: 1 }, limit: 500 })
+    await ok('login-history:dormant', { period: 'never', after: { lastLoginAt: 0, personId: 'x' }, limit: 5000 })
+    await ok('login-history:export-page', { filter: { method: 'invitation' }, format: 'csv', after: { time: 1, id: 1 }, limit: 10 })
   })
 })
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../store/port'
 import { inList, one, run, sql } from '../store/sql'
+import { LOGIN_METHODS } from '../../../shared/contract/login-history'
 
 /**
  * The one place that writes login events, and the identity locks the lockout rule keeps beside
@@ -7,8 +8,11 @@ import { inList, one, run, sql } from '../store/sql'
  */
 
 export type PrincipalKind = 'member' | 'support'
-/** 'reauth': a signed-in member entering their password again before a sensitive change (migration 0007). */
-export type LoginMethod = 'password' | 'sso' | 'support' | 'reauth'
+/**
+ * 'reauth': a signed-in member entering their password again before a sensitive change (migration
+ * 0007); 'invitation': accepting an invitation (migration 0020). The list lives in the contract.
+ */
+export type LoginMethod = (typeof LOGIN_METHODS)[number]
 export type LoginResult = 'success' | 'failure' | 'locked'
 
 /** One row of login_events, as written. */

@@ -192,7 +192,7 @@ async function acceptOnce(
   member: MemberRecord,
   check: (q: Executor) => Promise<{ row: repo.InvitationRow }>
 ): Promise<OutputOf<'invitations:accept'>> {
-  const attempt: LoginAttempt = { kind: 'member', method: 'password', email: member.email, personId: member.personId, accountId: member.accountId }
+  const attempt: LoginAttempt = { kind: 'member', method: 'invitation', email: member.email, personId: member.personId, accountId: member.accountId }
   const existingHash = await repo.findPasswordHash(kernel.store.db, member.personId)
   let passwordHash: string | null = null
   // Hashing and verifying happen before any transaction (scrypt is slow).

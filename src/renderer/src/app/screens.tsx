@@ -1,9 +1,10 @@
 import type { JSX } from 'react'
 import type { Permission } from '../../../shared/permissions'
 import type { MessageKey } from '../i18n/i18n'
-import { AuditIcon, SettingsIcon, TeamsIcon, UsersIcon } from '../components/icons'
+import { AuditIcon, LoginHistoryIcon, SettingsIcon, TeamsIcon, UsersIcon } from '../components/icons'
 import { UsersScreen } from '../features/users/users-screen'
 import { AuditScreen } from '../features/audit/audit-screen'
+import { LoginHistoryScreen } from '../features/login-history/login-history-screen'
 import { TeamsScreen } from '../features/teams/teams-screen'
 import { EmailSettingsScreen, PersonalSettingsScreen } from '../features/settings/settings-screen'
 import { SupportAccessScreen } from '../features/support-access/support-access-screen'
@@ -36,6 +37,7 @@ export interface ScreenEntry {
 export const SCREENS: readonly ScreenEntry[] = [
   { path: 'users', label: 'screen.users', permission: 'users:read', icon: UsersIcon, element: UsersScreen },
   { path: 'teams', label: 'screen.teams', permission: 'users:read', icon: TeamsIcon, element: TeamsScreen },
+  { path: 'login-history', label: 'screen.loginHistory', permission: 'audit:read', icon: LoginHistoryIcon, element: LoginHistoryScreen },
   { path: 'audit', label: 'screen.audit', permission: 'audit:read', icon: AuditIcon, element: AuditScreen },
   // Settings → Account (plan; the Owner converts a trial here). settings:account needs users:read.
   {

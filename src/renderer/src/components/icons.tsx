@@ -29,6 +29,16 @@ export function UsersIcon(): JSX.Element {
   )
 }
 
+/** A clock with an arrow round it: the history of sign-ins. */
+export function LoginHistoryIcon(): JSX.Element {
+  return (
+    <Icon>
+      <path d="M2.5 8a5.5 5.5 0 1 0 1.6-3.9" />
+      <path d="M2 2.5v2.2h2.2M8 5v3.2l2 1.3" />
+    </Icon>
+  )
+}
+
 export function AuditIcon(): JSX.Element {
   return (
     <Icon>

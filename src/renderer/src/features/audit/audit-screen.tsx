@@ -3,43 +3,38 @@ import { useSearchParams } from 'react-router'
 import { useTable } from '@tanstack/react-table'
 import { useShallow } from 'zustand/react/shallow'
 import { DataTable, dataTableFeatures } from '../../components/data-table'
-import { Banner } from '../../components/banner'
+import { RetryBanner } from '../../components/retry-banner'
 import { EmptyState } from '../../components/empty-state'
 import { Spinner } from '../../components/spinner'
 import { SearchBox } from '../../components/search-box'
-import { CloseIcon } from '../../components/icons'
+import { FilterChip } from '../../components/filter-chip'
 import { formatCapped } from '../../components/format'
 import { useT } from '../../i18n/i18n'
 import { useDataChanged } from '../../app/data-events'
 import { hasPermission, useSession } from '../../app/session-store'
-import { formatCount } from '../../components/format'
 import { AUDIT_ACTION_GROUPS } from '../../../../shared/audit-actions'
-import { ACTOR_KINDS, type ActorKind, type AuditEventDto } from '../../../../shared/contract/audit'
+import { ACTOR_KINDS, AUDIT_EXPORT_PAGE, type ActorKind, type AuditCursor, type AuditEventDto, type AuditFilterDto } from '../../../../shared/contract/audit'
 import { AUDIT_GRID, AUDIT_GRID_COMPACT, actionLabel, auditColumns, auditColumnsCompact, targetLabel } from './audit-columns'
 import { AuditDetail } from './audit-detail'
 import { AuditChart } from './audit-chart'
 import { AuditIntegrity } from './audit-integrity'
 import { useAudit } from './audit-store'
-import { useAuditExport, type ExportState } from './use-audit-export'
-import { EMPTY_VIEW, PERIODS, TARGET_TYPES, isFiltered, parseView, viewParams, viewRange, type AuditView, type Period } from './audit-view'
+import { ExportStatus, usePagedExport, type ExportSource, type ExportWords } from '../../components/paged-export'
+import { getBridge } from '../../app/bridge'
+import { EMPTY_VIEW, TARGET_TYPES, isFiltered, parseView, viewParams, type AuditView } from './audit-view'
+import { PeriodPicker } from './period-picker'
 import '../../components/search-box.css'
 import './audit.css'
 
-const DAY = 86_400_000
+/** The ids of the screen's period fields start so (#audit-period). */
+const ID_PREFIX = 'audit'
 
-/** yyyy-mm-dd of a local day, for <input type="date">. */
-function dateValue(ms: number | null): string {
-  if (ms === null) return ''
-  const d = new Date(ms)
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+const AUDIT_EXPORT: ExportSource<AuditFilterDto, AuditCursor> = {
+  fileStem: 'gatehouse-audit',
+  start: (filter, format) => getBridge().invoke('audit:export-start', { filter, format }),
+  page: (filter, format, after) => getBridge().invoke('audit:export-page', { filter, format, limit: AUDIT_EXPORT_PAGE, ...(after ? { after } : {}) })
 }
-
-/** Local midnight of a yyyy-mm-dd, or null. */
-function dateMs(value: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  if (!match) return null
-  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime()
-}
+const AUDIT_EXPORT_WORDS: ExportWords = { running: 'audit.export.running', done: 'audit.export.done', cancelled: 'audit.export.cancelled' }
 
 export function AuditScreen(): JSX.Element {
   const { rows, next, loading, error, selected, shownQuery, total, series, seriesError } = useAudit(
@@ -59,7 +54,7 @@ export function AuditScreen(): JSX.Element {
   const t = useT()
   const session = useSession((s) => s.session)
   const canExport = hasPermission(session, 'reports:export')
-  const exporter = useAuditExport()
+  const exporter = usePagedExport(AUDIT_EXPORT)
   const exporting = exporter.state.phase === 'running'
   const [params, setParams] = useSearchParams()
   const key = params.toString()
@@ -119,60 +114,10 @@ export function AuditScreen(): JSX.Element {
         ) : null}
       </header>
       <AuditIntegrity />
-      <ExportStatus state={exporter.state} onCancel={exporter.cancel} onDismiss={exporter.dismiss} />
+      <ExportStatus state={exporter.state} words={AUDIT_EXPORT_WORDS} onCancel={exporter.cancel} onDismiss={exporter.dismiss} />
       <div className="toolbar audit-toolbar" role="search" aria-label={t('audit.filters')}>
         <SearchBox id="audit-search" label={t('audit.searchLabel')} placeholder={t('audit.searchPlaceholder')} value={view.search} onSearch={setSearch} />
-        <label className="visually-hidden" htmlFor="audit-period">
-          {t('audit.period')}
-        </label>
-        <select
-          id="audit-period"
-          className="select"
-          value={view.period ?? ''}
-          onChange={(e) => {
-            const value = e.target.value
-            if (value === 'custom') {
-              // A custom range starts as the range shown (or the last 7 days), to be changed by date.
-              const now = Date.now()
-              const range = viewRange(view, now)
-              update({ period: 'custom', from: range.from ?? now - 7 * DAY, to: range.to })
-            }
-            else update({ period: (value || null) as Period | null, from: null, to: null })
-          }}
-        >
-          <option value="">{t('audit.period.any')}</option>
-          {PERIODS.map((p) => (
-            <option key={p} value={p}>
-              {t(`audit.period.${p}`)}
-            </option>
-          ))}
-          <option value="custom">{t('audit.period.custom')}</option>
-        </select>
-        {view.period === 'custom' ? (
-          <span className="audit-dates">
-            <label htmlFor="audit-from">{t('audit.from')}</label>
-            <input
-              id="audit-from"
-              className="input"
-              type="date"
-              value={dateValue(view.from)}
-              max={dateValue(view.to !== null ? view.to - 1 : null) || undefined}
-              onChange={(e) => update({ from: dateMs(e.target.value) })}
-            />
-            <label htmlFor="audit-to">{t('audit.to')}</label>
-            <input
-              id="audit-to"
-              className="input"
-              type="date"
-              value={dateValue(view.to !== null ? view.to - 1 : null)}
-              min={dateValue(view.from) || undefined}
-              onChange={(e) => {
-                const day = dateMs(e.target.value)
-                update({ to: day === null ? null : new Date(new Date(day).setDate(new Date(day).getDate() + 1)).getTime() })
-              }}
-            />
-          </span>
-        ) : null}
+        <PeriodPicker idPrefix={ID_PREFIX} view={view} onChange={update} />
         <label className="visually-hidden" htmlFor="audit-actor-kind">
           {t('audit.actorKind')}
         </label>
@@ -226,18 +171,7 @@ export function AuditScreen(): JSX.Element {
       ) : (
         <div className="audit-chart audit-chart-pending" aria-hidden="true" />
       )}
-      {error ? (
-        <Banner
-          tone="error"
-          action={
-            <button type="button" className="button button-sm" onClick={reload}>
-              {t('audit.retry')}
-            </button>
-          }
-        >
-          {t('audit.loadFailed', { error })}
-        </Banner>
-      ) : null}
+      {error ? <RetryBanner message={t('audit.loadFailed', { error })} onRetry={reload} /> : null}
       <div className={`audit-layout${selected ? ' audit-layout-split' : ''}`}>
         <div className="audit-list">
           <DataTable
@@ -293,58 +227,3 @@ export function AuditScreen(): JSX.Element {
 function showActor(event: AuditEventDto, update: (change: Partial<AuditView>) => void): void {
   if (event.actor.id) update({ actor: { id: event.actor.id, name: event.actor.name } })
 }
-
-/** Progress of a running export (with Cancel), or how the last one ended. */
-function ExportStatus({ state, onCancel, onDismiss }: { state: ExportState; onCancel(): void; onDismiss(): void }): JSX.Element | null {
-  const t = useT()
-  if (state.phase === 'idle') return null
-  if (state.phase === 'running') {
-    const of = state.total ? formatCapped(state.total.count, !state.total.exact) : '…'
-    return (
-      <div className="audit-export" role="status">
-        <span>{t('audit.export.running', { done: formatCount(state.done), total: of })}</span>
-        <progress
-          className="audit-export-bar"
-          max={state.total ? Math.max(1, state.total.count) : undefined}
-          value={state.total ? Math.min(state.done, state.total.count) : undefined}
-          aria-label={t('audit.export.progress')}
-        />
-        <button type="button" className="button button-sm" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    )
-  }
-  const dismiss = (
-    <button type="button" className="button button-sm" onClick={onDismiss}>
-      {t('audit.export.dismiss')}
-    </button>
-  )
-  if (state.phase === 'failed') {
-    return (
-      <Banner tone="error" action={dismiss}>
-        {t('audit.export.failed', { error: state.message })}
-      </Banner>
-    )
-  }
-  return (
-    <Banner tone="info" action={dismiss}>
-      {state.phase === 'done'
-        ? t('audit.export.done', { count: state.rows, shown: formatCount(state.rows), file: state.fileName })
-        : t('audit.export.cancelled', { count: state.rows, shown: formatCount(state.rows) })}
-    </Banner>
-  )
-}
-
-function FilterChip({ label, onRemove }: { label: string; onRemove(): void }): JSX.Element {
-  const t = useT()
-  return (
-    <span className="chip audit-chip">
-      <span className="truncate">{label}</span>
-      <button type="button" className="chip-remove" onClick={onRemove} aria-label={t('audit.chip.remove', { label })}>
-        <CloseIcon />
-      </button>
-    </span>
-  )
-}
-

@@ -38,7 +38,32 @@ function time(text: string | null): number | null {
   return Number(text)
 }
 
-function named(params: URLSearchParams, key: string): { id: string; name: string } | null {
+/** A time range as it lives in a URL (the audit log's and the login history's): a preset, or a custom range. */
+export type PeriodView = Pick<AuditView, 'period' | 'from' | 'to'>
+
+/** The range a URL names (`period`, and `from`/`to` for a custom one); unreadable parts are left out. */
+export function parsePeriod(params: URLSearchParams): PeriodView {
+  const periodText = params.get('period')
+  if (periodText === 'custom') {
+    const from = time(params.get('from'))
+    let to = time(params.get('to'))
+    if (from !== null && to !== null && from >= to) to = null
+    return { period: from !== null || to !== null ? 'custom' : null, from, to }
+  }
+  return { period: (PERIODS as readonly string[]).includes(periodText ?? '') ? (periodText as Period) : null, from: null, to: null }
+}
+
+/** Writes a range into a URL's query. */
+export function setPeriodParams(params: URLSearchParams, view: PeriodView): void {
+  if (view.period === 'custom') {
+    params.set('period', 'custom')
+    if (view.from !== null) params.set('from', String(view.from))
+    if (view.to !== null) params.set('to', String(view.to))
+  } else if (view.period) params.set('period', view.period)
+}
+
+/** A named id in a URL (`actor` with `actorName`, `member` with `memberName`), or null. */
+export function parseNamed(params: URLSearchParams, key: string): { id: string; name: string } | null {
   const id = params.get(key)
   if (!id || id.length > 64) return null
   return { id, name: (params.get(`${key}Name`) ?? id).slice(0, 200) }
@@ -46,30 +71,18 @@ function named(params: URLSearchParams, key: string): { id: string; name: string
 
 /** The view a URL names; anything unreadable in it is left out (never an error: a bookmark may be old). */
 export function parseView(params: URLSearchParams): AuditView {
-  const periodText = params.get('period')
-  let period: AuditView['period'] = (PERIODS as readonly string[]).includes(periodText ?? '') ? (periodText as Period) : null
-  let from = null
-  let to = null
-  if (periodText === 'custom') {
-    from = time(params.get('from'))
-    to = time(params.get('to'))
-    if (from !== null && to !== null && from >= to) to = null
-    period = from !== null || to !== null ? 'custom' : null
-  }
   const kind = params.get('kind')
   const action = params.get('action')
   const groupNames = AUDIT_ACTION_GROUPS.map((g) => g.group)
   const validAction = action !== null && (action.startsWith('group:') ? groupNames.includes(action.slice(6)) : isAuditAction(action)) ? action : null
   const targetType = params.get('targetType')
   return {
-    period,
-    from,
-    to,
+    ...parsePeriod(params),
     actorKind: (ACTOR_KINDS as readonly string[]).includes(kind ?? '') ? (kind as ActorKind) : null,
-    actor: named(params, 'actor'),
+    actor: parseNamed(params, 'actor'),
     action: validAction,
     targetType: (TARGET_TYPES as readonly string[]).includes(targetType ?? '') ? targetType : null,
-    target: named(params, 'target'),
+    target: parseNamed(params, 'target'),
     search: (params.get('q') ?? '').slice(0, 200)
   }
 }
@@ -77,11 +90,7 @@ export function parseView(params: URLSearchParams): AuditView {
 /** The URL's query for a view (only what is set, in a fixed order). */
 export function viewParams(view: AuditView): URLSearchParams {
   const params = new URLSearchParams()
-  if (view.period === 'custom') {
-    params.set('period', 'custom')
-    if (view.from !== null) params.set('from', String(view.from))
-    if (view.to !== null) params.set('to', String(view.to))
-  } else if (view.period) params.set('period', view.period)
+  setPeriodParams(params, view)
   if (view.actorKind) params.set('kind', view.actorKind)
   if (view.actor) {
     params.set('actor', view.actor.id)
@@ -102,7 +111,7 @@ export function isFiltered(view: AuditView): boolean {
 }
 
 /** The range a view covers at `now` ([from, to), either end open). A preset starts on a whole hour, so its total is exact. */
-export function viewRange(view: AuditView, now: number): { from: number | null; to: number | null } {
+export function viewRange(view: PeriodView, now: number): { from: number | null; to: number | null } {
   if (view.period === 'custom') return { from: view.from, to: view.to }
   if (view.period) return { from: Math.floor((now - PERIOD_MS[view.period]) / HOUR) * HOUR, to: null }
   return { from: null, to: null }
@@ -132,7 +141,7 @@ export function queryFilter(view: AuditView, now: number): AuditFilterDto {
  * live it) from the start of the range to the end of today; hours for a range of three days or less.
  * Without a range, the last 12 months. At most 1,000 bins: longer ranges take weeks.
  */
-export function chartBounds(view: AuditView, now: number): { bounds: number[]; unit: 'hour' | 'day' | 'week' } {
+export function chartBounds(view: PeriodView, now: number): { bounds: number[]; unit: 'hour' | 'day' | 'week' } {
   const range = viewRange(view, now)
   const end = range.to ?? now
   const start = range.from ?? end - 365 * DAY

@@ -1,5 +1,4 @@
-import { useState, type JSX, type KeyboardEvent } from 'react'
-import { Banner } from '../../components/banner'
+import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/dialog'
 import { Spinner } from '../../components/spinner'
 import { getBridge } from '../../app/bridge'
@@ -7,6 +6,8 @@ import type { SupportAccessStatus } from '../../../../shared/contract/support-ac
 import { GrantDialog } from './grant-dialog'
 import { SupportAgentsList } from './support-agents-list'
 import { SupportLogTab } from './support-log-tab'
+import { TabList } from '../../components/tab-list'
+import { RetryBanner } from '../../components/retry-banner'
 import { SupportLoginsTab } from './support-logins-tab'
 import { useSupportStatus } from './use-support-status'
 import { statusLine } from './countdown'
@@ -15,6 +16,8 @@ import { useT } from '../../i18n/i18n'
 import './support-access.css'
 
 type Open = 'extend' | 'change' | 'disable' | null
+/** The tabs' ids start so (#sa-tab-log, #sa-panel-log). */
+const TAB_IDS = 'sa'
 type Tab = 'log' | 'logins'
 
 /** Settings → Access Control → Support Team Access (the Owner's alone; the core refuses everyone else). */
@@ -38,27 +41,22 @@ export function SupportAccessScreen(): JSX.Element {
           <h1 id="sa-title">{t('sa.title')}</h1>
         </div>
       </header>
-      {error ? (
-        <Banner
-          tone="error"
-          action={
-            <button type="button" className="button button-sm" onClick={reload}>
-              {t('sa.retry')}
-            </button>
-          }
-        >
-          {t('sa.loadFailed', { error })}
-        </Banner>
-      ) : null}
+      {error ? <RetryBanner message={t('sa.loadFailed', { error })} onRetry={reload} /> : null}
       {status ? (
         <>
           <StatusCard status={status} remainingMs={remainingMs} onOpen={setOpen} />
           <SupportAgentsList agents={status.agents} />
           <div className="sa-tabs">
-            <div className="sa-tablist" role="tablist" aria-label={t('sa.history')}>
-              <TabButton id="log" label={t('sa.tab.log')} current={tab} onSelect={setTab} />
-              <TabButton id="logins" label={t('sa.tab.logins')} current={tab} onSelect={setTab} />
-            </div>
+            <TabList<Tab>
+              label={t('sa.history')}
+              idPrefix={TAB_IDS}
+              tabs={[
+                { id: 'log', label: t('sa.tab.log') },
+                { id: 'logins', label: t('sa.tab.logins') }
+              ]}
+              current={tab}
+              onSelect={setTab}
+            />
             <div className="sa-tabpanel" role="tabpanel" id={`sa-panel-${tab}`} aria-labelledby={`sa-tab-${tab}`}>
               {tab === 'log' ? <SupportLogTab changes={changes} /> : <SupportLoginsTab agents={status.agents} changes={changes} />}
             </div>
@@ -164,32 +162,5 @@ function DisableDialog(props: { liveSessions: number; onCancel(): void; onDone(s
       <p>{t('sa.disable.body', { live })}</p>
       <p>{t('sa.disable.body2')}</p>
     </ConfirmDialog>
-  )
-}
-
-function TabButton(props: { id: Tab; label: string; current: Tab; onSelect(tab: Tab): void }): JSX.Element {
-  const selected = props.id === props.current
-  // Arrow keys move between the two tabs (WAI-ARIA tabs pattern, automatic activation).
-  function onKeyDown(event: KeyboardEvent<HTMLButtonElement>): void {
-    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
-    event.preventDefault()
-    const other: Tab = props.id === 'log' ? 'logins' : 'log'
-    props.onSelect(other)
-    document.getElementById(`sa-tab-${other}`)?.focus()
-  }
-  return (
-    <button
-      type="button"
-      role="tab"
-      id={`sa-tab-${props.id}`}
-      aria-selected={selected}
-      aria-controls={`sa-panel-${props.id}`}
-      tabIndex={selected ? 0 : -1}
-      className={`sa-tab${selected ? ' sa-tab-selected' : ''}`}
-      onClick={() => props.onSelect(props.id)}
-      onKeyDown={onKeyDown}
-    >
-      {props.label}
-    </button>
   )
 }

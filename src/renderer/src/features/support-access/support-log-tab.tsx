@@ -12,7 +12,7 @@ import {
   type SupportLogRow
 } from '../../../../shared/contract/support-access'
 import { PersonCell, TextCell, TimeCell } from './cells'
-import { useKeysetPages } from './use-keyset-pages'
+import { useKeysetPages } from '../../components/use-keyset-pages'
 import { t as tr, useT } from '../../i18n/i18n'
 
 const helper = createColumnHelper<DataTableFeatures, SupportLogRow>()

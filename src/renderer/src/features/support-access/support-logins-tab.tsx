@@ -15,7 +15,7 @@ import {
   type supportLoginCursor
 } from '../../../../shared/contract/support-access'
 import { PersonCell, TextCell, TimeCell, formatSessionLength } from './cells'
-import { useKeysetPages } from './use-keyset-pages'
+import { useKeysetPages } from '../../components/use-keyset-pages'
 import { t as tr, useT, type MessageKey } from '../../i18n/i18n'
 
 type Cursor = z.infer<typeof supportLoginCursor>

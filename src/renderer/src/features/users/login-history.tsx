@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type JSX } from 'react'
+import { Link } from 'react-router'
 import { getBridge } from '../../app/bridge'
 import { useDataChanged } from '../../app/data-events'
 import { Banner } from '../../components/banner'
@@ -26,9 +27,10 @@ function lastDays(now: number): number[] {
 /**
  * One person's sign-ins (issue 10 part 1): last sign-in, sign-ins per day for 30 days, where from
  * (addresses and devices, first and last seen), failed attempts and why, the current lockout with
- * Unlock, and their live sessions with "Sign out everywhere" (those two for Owner and Admin).
+ * Unlock, and their live sessions with "Sign out everywhere" (those two for Owner and Admin). Given
+ * the person's `name` (in the user panel), it links to the full login history page narrowed to them.
  */
-export function LoginHistory({ membershipId, canManage }: { membershipId: string; canManage: boolean }): JSX.Element {
+export function LoginHistory({ membershipId, canManage, name }: { membershipId: string; canManage: boolean; name?: string }): JSX.Element {
   const t = useT()
   const [history, setHistory] = useState<{ bounds: number[]; value: LoginHistoryDto } | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -89,6 +91,12 @@ export function LoginHistory({ membershipId, canManage }: { membershipId: string
         <span className="muted">{t('logins.failedLast30', { count: h.failedLast30, shown: formatCount(h.failedLast30) })}</span>
       </p>
       {series ? <AuditChart series={series} noun="signIns" /> : null}
+      {name !== undefined ? (
+        // In the user panel: the account-wide history narrowed to this person, with every attempt.
+        <Link className="login-full" to={{ pathname: '/login-history', search: new URLSearchParams({ member: membershipId, memberName: name }).toString() }}>
+          {t('logins.fullHistory')}
+        </Link>
+      ) : null}
       {h.lockedUntil !== null ? (
         <Banner
           tone="warning"

@@ -358,7 +358,7 @@ export function UserPanel({ membershipId, onClose }: { membershipId: string; onC
             </div>
           ) : null}
         </section>
-        {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <LoginHistory membershipId={user.id} canManage={canManage} /> : null}
+        {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <LoginHistory membershipId={user.id} canManage={canManage} name={user.name || user.email} /> : null}
         {canReadAudit && user.status !== 'invited' && user.status !== 'expired' ? <RecentActivity personId={user.personId} /> : null}
       </div>
 

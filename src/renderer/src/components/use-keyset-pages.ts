@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Result } from '../../../../shared/contract'
+import type { Result } from '../../../shared/contract'
 
 interface Page<Row, Cursor> {
   rows: Row[]

@@ -1,6 +1,9 @@
-import { useRef, useState } from 'react'
-import { getBridge } from '../../app/bridge'
-import { AUDIT_EXPORT_PAGE, type AuditCursor, type AuditExportFormat, type AuditFilterDto } from '../../../../shared/contract/audit'
+import { useRef, useState, type JSX } from 'react'
+import type { Result } from '../../../shared/contract'
+import type { AuditExportFormat } from '../../../shared/contract/audit'
+import { Banner } from './banner'
+import { formatCapped, formatCount } from './format'
+import { useT, type MessageKey } from '../i18n/i18n'
 
 /** Where the pages go: a file the person chose (streamed to disk), or memory until the end. */
 interface Sink {
@@ -64,23 +67,35 @@ export type ExportState =
   | { phase: 'failed'; message: string }
 
 /**
- * An export of the filter the screen shows, page by page (`audit:export-page`), written as it comes,
- * with progress and a cancel that stops before the next page.
+ * What an export reads from the core: `start` records it and closes the filter's range (the file
+ * name, the filter to page through and its total), `page` gives the text of one page after a cursor.
  */
-export function useAuditExport(): { state: ExportState; run(filter: AuditFilterDto, format: AuditExportFormat): Promise<void>; cancel(): void; dismiss(): void } {
+export interface ExportSource<Filter, Cursor> {
+  /** The start of the suggested file name ("gatehouse-audit"); the day and extension follow. */
+  fileStem: string
+  start(filter: Filter, format: AuditExportFormat): Promise<Result<{ fileName: string; filter: Filter; total: { count: number; exact: boolean } }>>
+  page(filter: Filter, format: AuditExportFormat, after: Cursor | undefined): Promise<Result<{ text: string; rows: number; next: Cursor | null }>>
+}
+
+/**
+ * An export of the filter a screen shows, page by page, written as it comes, with progress and a
+ * cancel that stops before the next page (the audit log and the login history).
+ */
+export function usePagedExport<Filter, Cursor>(
+  source: ExportSource<Filter, Cursor>
+): { state: ExportState; run(filter: Filter, format: AuditExportFormat): Promise<void>; cancel(): void; dismiss(): void } {
   const [state, setState] = useState<ExportState>({ phase: 'idle' })
   const cancelled = useRef(false)
 
-  async function run(filter: AuditFilterDto, format: AuditExportFormat): Promise<void> {
+  async function run(filter: Filter, format: AuditExportFormat): Promise<void> {
     cancelled.current = false
     const day = new Date().toISOString().slice(0, 10)
     // The chooser first, while the click still counts as the person's gesture.
-    const picked = await pickFile(format, `gatehouse-audit-${day}${TYPES[format].ext}`)
+    const picked = await pickFile(format, `${source.fileStem}-${day}${TYPES[format].ext}`)
     if (picked === undefined) return
     const sink = picked ?? memorySink(format)
     setState({ phase: 'running', format, done: 0, total: null })
-    const bridge = getBridge()
-    const started = await bridge.invoke('audit:export-start', { filter, format })
+    const started = await source.start(filter, format)
     if (!started.ok) {
       await sink.abort()
       setState({ phase: 'failed', message: started.error.message })
@@ -88,7 +103,7 @@ export function useAuditExport(): { state: ExportState; run(filter: AuditFilterD
     }
     const { total, fileName } = started.value
     let done = 0
-    let after: AuditCursor | null | undefined
+    let after: Cursor | null | undefined
     try {
       do {
         if (cancelled.current) {
@@ -96,7 +111,7 @@ export function useAuditExport(): { state: ExportState; run(filter: AuditFilterD
           setState({ phase: 'cancelled', rows: done })
           return
         }
-        const page = await bridge.invoke('audit:export-page', { filter: started.value.filter, format, limit: AUDIT_EXPORT_PAGE, ...(after ? { after } : {}) })
+        const page = await source.page(started.value.filter, format, after ?? undefined)
         if (!page.ok) {
           await sink.abort()
           setState({ phase: 'failed', message: page.error.message })
@@ -123,4 +138,56 @@ export function useAuditExport(): { state: ExportState; run(filter: AuditFilterD
     },
     dismiss: () => setState({ phase: 'idle' })
   }
+}
+
+/** The words of an export's progress and outcome, per screen ("events", "sign-in attempts"). */
+export interface ExportWords {
+  /** {done} of {total}. */
+  running: MessageKey
+  /** {count} ({shown}) to {file}. */
+  done: MessageKey
+  /** After {count} ({shown}). */
+  cancelled: MessageKey
+}
+
+/** Progress of a running export (with Cancel), or how the last one ended. */
+export function ExportStatus({ state, words, onCancel, onDismiss }: { state: ExportState; words: ExportWords; onCancel(): void; onDismiss(): void }): JSX.Element | null {
+  const t = useT()
+  if (state.phase === 'idle') return null
+  if (state.phase === 'running') {
+    const of = state.total ? formatCapped(state.total.count, !state.total.exact) : '…'
+    return (
+      <div className="audit-export" role="status">
+        <span>{t(words.running, { done: formatCount(state.done), total: of })}</span>
+        <progress
+          className="audit-export-bar"
+          max={state.total ? Math.max(1, state.total.count) : undefined}
+          value={state.total ? Math.min(state.done, state.total.count) : undefined}
+          aria-label={t('audit.export.progress')}
+        />
+        <button type="button" className="button button-sm" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    )
+  }
+  const dismiss = (
+    <button type="button" className="button button-sm" onClick={onDismiss}>
+      {t('audit.export.dismiss')}
+    </button>
+  )
+  if (state.phase === 'failed') {
+    return (
+      <Banner tone="error" action={dismiss}>
+        {t('audit.export.failed', { error: state.message })}
+      </Banner>
+    )
+  }
+  return (
+    <Banner tone="info" action={dismiss}>
+      {state.phase === 'done'
+        ? t(words.done, { count: state.rows, shown: formatCount(state.rows), file: state.fileName })
+        : t(words.cancelled, { count: state.rows, shown: formatCount(state.rows) })}
+    </Banner>
+  )
 }
