@@ -82,6 +82,8 @@ export const AUDIT_ACTIONS = {
 
   // --- The audit log itself ------------------------------------------------------------------
   'audit.exported': { label: 'Audit events exported', group: 'Audit log', readers: 'audit' },
+  'audit.retention-changed': { label: 'Retention period changed', group: 'Audit log', readers: 'audit' },
+  'audit.purged': { label: 'Old events purged (retention)', group: 'Audit log', readers: 'audit' },
   'login-history.exported': { label: 'Login history exported', group: 'Audit log', readers: 'audit' },
 
   // --- The store itself (installation-wide: stored with no account) --------------------------

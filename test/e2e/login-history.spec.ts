@@ -3,6 +3,7 @@ import { DEFAULT_OWNER, screenshot, test, useApp } from './support/app'
 import { SignInPage } from './support/sign-in-page'
 import { AppShell } from './support/app-shell'
 import { UsersPage } from './support/users-page'
+import { FileChooser } from './support/file-chooser'
 
 const owner = { ...DEFAULT_OWNER, account: 'Contoso Sign-ins' }
 const app = useApp({ init: owner, demo: { users: 40, events: 400, seed: 3 } })
@@ -67,18 +68,7 @@ test("a person's sign-ins: the 30-day chart, unlock after a lockout, and sign ou
 
 test('account-wide login history: filter the attempts, open a person, export the filter, deactivate dormant members', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 800 })
-  // The browser's file chooser is stood in for: a writable that keeps what it is given.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __file: { name: string; chunks: string[]; closed: boolean } | null; showSaveFilePicker: unknown }
-    w.__file = null
-    w.showSaveFilePicker = async (options: { suggestedName: string }) => ({
-      createWritable: async () => {
-        const file: { name: string; chunks: string[]; closed: boolean } = { name: options.suggestedName, chunks: [], closed: false }
-        w.__file = file
-        return { write: async (text: string) => void file.chunks.push(text), close: async () => void (file.closed = true), abort: async () => undefined }
-      }
-    })
-  })
+  const chooser = await FileChooser.standIn(page)
   await app().open(page)
   await new SignInPage(page).signIn(owner.email, owner.password)
   const shell = new AppShell(page)
@@ -102,7 +92,7 @@ test('account-wide login history: filter the attempts, open a person, export the
   // Export of the filter: the CSV's rows are the failed attempts.
   await page.getByRole('button', { name: 'Export CSV' }).click()
   await expect(page.getByText(/^Exported [\d,]+ sign-in attempts? to gatehouse-login-history-/)).toBeVisible({ timeout: 30_000 })
-  const file = await page.evaluate(() => (window as unknown as { __file: { name: string; chunks: string[]; closed: boolean } }).__file)
+  const file = (await chooser.file())!
   expect(file).toMatchObject({ closed: true, name: expect.stringMatching(/^gatehouse-login-history-\d{4}-\d{2}-\d{2}\.csv$/) as unknown as string })
   const lines = file.chunks.join('').split('\r\n').filter((l) => l !== '')
   expect(lines[0]).toBe('\uFEFFtime_utc,kind,name,email,method,provider,result,reason,ip,device')

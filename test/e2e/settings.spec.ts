@@ -12,7 +12,7 @@ test('the Owner edits the account in Settings: name, seats and idle timeout, wit
   const shell = new AppShell(page)
   await shell.expectVisible()
   await shell.openSettings('Account and plan')
-  const card = page.getByRole('region', { name: 'Account' })
+  const card = page.getByRole('region', { name: 'Account', exact: true })
   const name = card.getByLabel('Account name')
   const seats = card.getByLabel('Seats')
   const idle = card.getByLabel('Idle timeout (minutes)')

@@ -68,6 +68,24 @@ export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
 /** Rows per export page: the renderer writes each to the file as it comes (streamed, bounded memory). */
 export const AUDIT_EXPORT_PAGE = 5000
 
+/** How long the account keeps the content of its audit and login events (Settings → Account). */
+export const AUDIT_RETENTIONS = ['forever', '1y', '3y', '7y'] as const
+export type AuditRetention = (typeof AUDIT_RETENTIONS)[number]
+
+/** The retention setting, and what a purge under it would remove now. */
+export const retentionStatus = z.object({
+  retention: z.enum(AUDIT_RETENTIONS),
+  /** Events before this moment are past the period (null: forever). */
+  cutoff: z.number().nullable(),
+  /** Past the period and not yet purged: audit events, of them those a complete export holds, and login events. */
+  due: z.object({ events: z.number().int().nonnegative(), exported: z.number().int().nonnegative(), loginEvents: z.number().int().nonnegative() }),
+  /** The newest finished export of every event (the tree head it started at), if any. */
+  lastExport: z.object({ finishedAt: z.number(), treeSize: z.number().int(), root: z.string() }).nullable(),
+  /** Events whose content was purged so far. */
+  purged: z.number().int().nonnegative()
+})
+export type RetentionStatusDto = z.infer<typeof retentionStatus>
+
 export const VERIFY_MODES = ['full', 'incremental'] as const
 export type VerifyMode = (typeof VERIFY_MODES)[number]
 
@@ -153,7 +171,13 @@ export const auditChannels = {
    */
   'audit:export-start': channel({
     input: z.object({ filter: auditFilter.default({}), format: z.enum(AUDIT_EXPORT_FORMATS) }).strict(),
-    output: z.object({ fileName: z.string(), filter: auditFilter, total: z.object({ count: z.number().int().nonnegative(), exact: z.boolean() }) }),
+    output: z.object({
+      fileName: z.string(),
+      filter: auditFilter,
+      total: z.object({ count: z.number().int().nonnegative(), exact: z.boolean() }),
+      /** Pass it with the pages: the last one marks the export finished (what a retention purge needs). */
+      exportId: z.string()
+    }),
     access: 'reports:export',
     mutates: false
   }),
@@ -168,11 +192,39 @@ export const auditChannels = {
         filter: auditFilter.default({}),
         format: z.enum(AUDIT_EXPORT_FORMATS),
         after: auditCursor.optional(),
-        limit: z.number().int().min(1).max(10_000).default(AUDIT_EXPORT_PAGE)
+        limit: z.number().int().min(1).max(10_000).default(AUDIT_EXPORT_PAGE),
+        exportId: id.optional()
       })
       .strict(),
     output: z.object({ text: z.string(), rows: z.number().int().nonnegative(), next: auditCursor.nullable() }),
     access: 'reports:export',
     mutates: false
+  }),
+  /** The retention period and what a purge would remove now (Owner, Admin, Viewer). */
+  'audit:retention': channel({
+    input: z.object({}).strict().optional(),
+    output: retentionStatus,
+    access: 'audit:read',
+    mutates: false
+  }),
+  /** Owner and Admin choose the period (audited); nothing is removed until a purge. */
+  'audit:retention-set': channel({
+    input: z.object({ retention: z.enum(AUDIT_RETENTIONS) }).strict(),
+    output: retentionStatus,
+    access: 'users:manage',
+    mutates: true,
+    invalidates: ['audit']
+  }),
+  /**
+   * Owner and Admin: remove the content of the audit events past the period that a complete export
+   * holds (their leaf hashes stay, so the ledger verifies end to end), and the login events past it;
+   * audited. `expected` is what the preview showed: CONFLICT when it is no longer what would go.
+   */
+  'audit:purge': channel({
+    input: z.object({ expected: z.object({ events: z.number().int().nonnegative(), loginEvents: z.number().int().nonnegative() }).strict() }).strict(),
+    output: z.object({ events: z.number().int().nonnegative(), loginEvents: z.number().int().nonnegative(), status: retentionStatus }),
+    access: 'users:manage',
+    mutates: true,
+    invalidates: ['audit', 'users']
   })
 } as const

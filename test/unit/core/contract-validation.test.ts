@@ -123,6 +123,18 @@ const SPECIFIC_MALFORMED: Partial<Record<ChannelName, Array<[string, unknown]>>>
       ['limit 501', { limit: 501 }],
       ['an account id (accounts come from the session)', { accountId: 'other-account' }]
     ],
+    'audit:retention': [['a period smuggled in', { retention: '1y' }]],
+    'audit:retention-set': [
+      ['no period', {}],
+      ['a period of 2 years', { retention: '2y' }],
+      ['a period in days', { retention: 365 }]
+    ],
+    'audit:purge': [
+      ['nothing expected', {}],
+      ['a negative count', { expected: { events: -1, loginEvents: 0 } }],
+      ['a cutoff of its own', { expected: { events: 0, loginEvents: 0 }, cutoff: 0 }],
+      ['an account id', { expected: { events: 0, loginEvents: 0, accountId: 'x' } }]
+    ],
     'login-history:dormant': [
       ['no period', {}],
       ['a period of 45 days', { period: '45' }],
@@ -258,6 +270,8 @@ describe('contract validation at the core', () => {
     await ok('audit:verify-status', {})
     await ok('audit:export-page', { filter: {}, format: 'csv', after: { time: 1, seq: 1 }, limit: 10 })
     await ok('login-history:list', { filter: { from: 1, to: 2, email: 'a@b.c', method: 'sso', result: 'failure', ip: '10.0.0.1' }, after: { time: 1, id: 1 }, limit: 500 })
+    await ok('audit:retention', {})
+    await ok('audit:export-page', { filter: {}, format: 'jsonl', exportId: 'x' })
     await ok('login-history:dormant', { period: 'never', after: { lastLoginAt: 0, personId: 'x' }, limit: 5000 })
     await ok('login-history:export-page', { filter: { method: 'invitation' }, format: 'csv', after: { time: 1, id: 1 }, limit: 10 })
   })

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel/kernel'
 import { hasPermission } from '../kernel/permissions'
 import { CSV_BOM, csvRecord } from '../csv/csv'
 import { auditExportLines, countAuditEvents, type ScopedAuditFilter } from './repository'
+import { recordExportEnd, recordExportStart } from './retention'
 
 /** The CSV header of an audit export, in column order. */
 export const AUDIT_CSV_HEADER = [
@@ -59,8 +60,10 @@ export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: 
   const closedAt = kernel.clock.now() + 1
   if (filter.to === undefined || filter.to > closedAt) filter.to = Math.max(closedAt, (filter.from ?? 0) + 1)
   const total = await countAuditEvents(kernel.store.db, scope(filter))
+  // The tree head of this moment is recorded with it: a retention purge needs a finished complete export.
+  const exportId = await recordExportStart(kernel, ctx, filter, input.format)
   const day = iso(ctx.now).slice(0, 10)
-  return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total }
+  return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total, exportId }
 }
 
 /**
@@ -75,5 +78,7 @@ export async function auditExportPage(kernel: Kernel, ctx: CallContext, input: P
   let text = rows.length > 0 ? rows.map((r) => r.line).join(end) + end : ''
   if (input.format === 'csv' && input.after === undefined) text = `${CSV_BOM}${csvRecord(AUDIT_CSV_HEADER)}\r\n${text}`
   const last = rows[rows.length - 1]
-  return { text, rows: rows.length, next: rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null }
+  const next = rows.length === input.limit && last ? { time: last.time, seq: last.seq } : null
+  if (next === null && input.exportId !== undefined) await recordExportEnd(kernel, ctx, input.exportId)
+  return { text, rows: rows.length, next }
 }

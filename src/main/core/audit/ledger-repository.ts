@@ -97,17 +97,18 @@ export async function canonicalEventsIn(q: Executor, afterSeq: number, lastSeq: 
   return rows.map((r) => [Number(r.seq), r.json, r.leaf_hash])
 }
 
-/** [seq, canonical JSON, stored leaf hash] */
-export type CanonicalEvent = [number, string, Buffer]
+/** [seq, canonical JSON (null once purged), stored leaf hash] */
+export type CanonicalEvent = [number, string | null, Buffer]
 
 function canonicalEventsQuery(q: Executor, afterSeq: number, lastSeq: number, limit: number) {
   const d = DIALECT_SQL[dialectOf(q)]
   const j = (column: string) => d.jsonString(sql.ref(column))
-  return sql<{ seq: number; json: string; leaf_hash: Buffer }>`SELECT seq, '{"accountId":' || ${j('account_id')} || ',"action":' || ${j('action')} ||
+  // A purged event (retention, migration 0021) has no content left to hash: null, its leaf taken as stored.
+  return sql<{ seq: number; json: string | null; leaf_hash: Buffer }>`SELECT seq, CASE WHEN purged_at IS NULL THEN '{"accountId":' || ${j('account_id')} || ',"action":' || ${j('action')} ||
       ',"actor":{"email":' || ${j('actor_email')} || ',"id":' || ${j('actor_id')} || ',"kind":' || ${j('actor_kind')} || ',"name":' || ${j('actor_name')} ||
       ',"role":' || ${j('actor_role')} || '},"after":' || coalesce(after_json, 'null') || ',"before":' || coalesce(before_json, 'null') ||
       ',"device":' || ${j('device')} || ',"ip":' || ${j('ip')} || ',"seq":' || seq || ',"summary":' || ${j('summary')} ||
-      ',"target":{"id":' || ${j('target_id')} || ',"name":' || ${j('target_name')} || ',"type":' || ${j('target_type')} || '},"time":' || time || ',"v":1}' AS json,
+      ',"target":{"id":' || ${j('target_id')} || ',"name":' || ${j('target_name')} || ',"type":' || ${j('target_type')} || '},"time":' || time || ',"v":1}' END AS json,
       leaf_hash
       FROM audit_events WHERE seq > ${afterSeq} AND seq <= ${lastSeq} ORDER BY seq LIMIT ${limit}`
 }

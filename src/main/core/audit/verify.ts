@@ -72,8 +72,10 @@ export async function verifyChunk(
         fault = { seq: expected, kind: 'missing', next: seq }
         break outer
       }
-      const leaf = leafHash(json)
-      if (!leaf.equals(stored)) {
+      // A purged event's content is gone (retention): its stored leaf stands, held to every signed
+      // head by the tree like any other; it is not recomputed.
+      const leaf = json === null ? stored : leafHash(json)
+      if (json !== null && !leaf.equals(stored)) {
         // Read again column by column, through the ledger's own serialisation: what is wrong with it.
         const [row] = await auditEventsIn(q, seq - 1, seq, 1)
         const parses = row !== undefined && storedJsonParses(row)

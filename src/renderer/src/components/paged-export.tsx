@@ -73,8 +73,9 @@ export type ExportState =
 export interface ExportSource<Filter, Cursor> {
   /** The start of the suggested file name ("gatehouse-audit"); the day and extension follow. */
   fileStem: string
-  start(filter: Filter, format: AuditExportFormat): Promise<Result<{ fileName: string; filter: Filter; total: { count: number; exact: boolean } }>>
-  page(filter: Filter, format: AuditExportFormat, after: Cursor | undefined): Promise<Result<{ text: string; rows: number; next: Cursor | null }>>
+  start(filter: Filter, format: AuditExportFormat): Promise<Result<{ fileName: string; filter: Filter; total: { count: number; exact: boolean }; exportId?: string }>>
+  /** `exportId`: what `start` returned, when the core keeps a record of the export. */
+  page(filter: Filter, format: AuditExportFormat, after: Cursor | undefined, exportId: string | undefined): Promise<Result<{ text: string; rows: number; next: Cursor | null }>>
 }
 
 /**
@@ -111,7 +112,7 @@ export function usePagedExport<Filter, Cursor>(
           setState({ phase: 'cancelled', rows: done })
           return
         }
-        const page = await source.page(started.value.filter, format, after ?? undefined)
+        const page = await source.page(started.value.filter, format, after ?? undefined, started.value.exportId)
         if (!page.ok) {
           await sink.abort()
           setState({ phase: 'failed', message: page.error.message })

@@ -86,7 +86,7 @@ function hourly(count: 'INTEGER' | 'BIGINT', withoutRowid: string, include: stri
 }
 
 /** The searchable text of an event (one expression on each store, kept alike). */
-const SEARCH_TEXT = (p: string) =>
+export const SEARCH_TEXT = (p: string) =>
   `coalesce(${p}summary, '') || ' ' || coalesce(${p}actor_name, '') || ' ' || coalesce(${p}actor_email, '') || ' ' || coalesce(${p}target_name, '') || ' ' ||
       coalesce(${p}before_json, '') || ' ' || coalesce(${p}after_json, '') || ' ' || coalesce(${p}ip, '')`
 

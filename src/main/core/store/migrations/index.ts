@@ -18,9 +18,10 @@ import { migration0017 } from './0017-sso'
 import { migration0018 } from './0018-sso-provisioning-health'
 import { migration0019 } from './0019-audit-review'
 import { migration0020 } from './0020-login-history-review'
+import { migration0021 } from './0021-audit-retention'
 import type { Migration } from './types'
 
 export type { Migration }
 
 /** In order; a new migration is a new file added at the end. Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020]
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020, migration0021]

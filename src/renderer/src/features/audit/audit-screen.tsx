@@ -32,7 +32,8 @@ const ID_PREFIX = 'audit'
 const AUDIT_EXPORT: ExportSource<AuditFilterDto, AuditCursor> = {
   fileStem: 'gatehouse-audit',
   start: (filter, format) => getBridge().invoke('audit:export-start', { filter, format }),
-  page: (filter, format, after) => getBridge().invoke('audit:export-page', { filter, format, limit: AUDIT_EXPORT_PAGE, ...(after ? { after } : {}) })
+  page: (filter, format, after, exportId) =>
+    getBridge().invoke('audit:export-page', { filter, format, limit: AUDIT_EXPORT_PAGE, ...(after ? { after } : {}), ...(exportId ? { exportId } : {}) })
 }
 const AUDIT_EXPORT_WORDS: ExportWords = { running: 'audit.export.running', done: 'audit.export.done', cancelled: 'audit.export.cancelled' }
 

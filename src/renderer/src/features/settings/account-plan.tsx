@@ -13,6 +13,7 @@ import { TextField } from '../../components/field'
 import { formErrors, useFormErrors } from '../../app/field-errors'
 import './account-plan.css'
 import { useChannelRead } from '../../app/use-channel-read'
+import { AuditRetentionSection } from './audit-retention'
 
 /** What the screen reads again when the core says it changed. */
 const ACCOUNT_TOPICS = ['account', 'users'] as const
@@ -278,6 +279,7 @@ export function AccountDetailsSection({ state }: { state: AccountState }): JSX.E
 export function AccountPlanScreen(): JSX.Element {
   const state = useAccount()
   const t = useT()
+  const canReadAudit = hasPermission(useSession((s) => s.session), 'audit:read')
   return (
     <section className="screen settings-screen account-plan-screen" aria-labelledby="account-title">
       <header className="screen-header">
@@ -289,6 +291,7 @@ export function AccountPlanScreen(): JSX.Element {
         <div className="settings-sections">
           <AccountDetailsSection state={state} />
           <AccountPlanSection state={state} />
+          {canReadAudit ? <AuditRetentionSection /> : null}
         </div>
       </div>
     </section>
