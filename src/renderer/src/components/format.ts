@@ -53,8 +53,23 @@ export interface DateTimeOptions {
 export function formatDateTime(ms: number, options: DateTimeOptions = {}): string {
   const zone = options.zone ?? false
   const lang = language()
+  // A list re-rendered after a data push shows the same moments again: formatToParts is the cost.
+  const key = `${lang}|${options.timeZone ?? ''}|${zone}|${ms}`
+  const known = dateTimes.get(key)
+  if (known !== undefined) return known
+  const text = formatDateTimeParts(ms, lang, zone, options.timeZone)
+  if (dateTimes.size >= DATE_TIMES_KEPT) dateTimes.clear()
+  dateTimes.set(key, text)
+  return text
+}
+
+/** Formatted moments kept (a few screens of rows); the whole map is dropped when it is full. */
+const DATE_TIMES_KEPT = 5000
+const dateTimes = new Map<string, string>()
+
+function formatDateTimeParts(ms: number, lang: Language, zone: boolean, timeZone: string | undefined): string {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
-  for (const part of partsFormat(options.timeZone, zone).formatToParts(ms)) parts[part.type] = part.value
+  for (const part of partsFormat(timeZone, zone).formatToParts(ms)) parts[part.type] = part.value
   const month = MONTHS[lang][Number(parts.month) - 1] ?? parts.month
   const hour = String(Number(parts.hour) % 24).padStart(2, '0')
   const day = lang === 'de' ? `${Number(parts.day)}.` : `${Number(parts.day)}`

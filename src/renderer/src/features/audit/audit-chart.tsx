@@ -26,6 +26,12 @@ function binLabel(series: AuditSeries, i: number): string {
   return formatDate(start)
 }
 
+/** The plot's columns: each bin's middle (seconds) and its count. */
+function plotData(series: AuditSeries): uPlot.AlignedData {
+  const n = series.counts.length
+  return [series.bounds.slice(0, n).map((b, i) => (b + series.bounds[i + 1]!) / 2 / 1000), series.counts]
+}
+
 /**
  * Events per bin (day, hour or week) of the filtered range as bars (uPlot, canvas). Dragging across
  * bars, or clicking one, narrows the view to those bins; the line under the chart reads the bar
@@ -44,18 +50,31 @@ export function AuditChart({ series, onRange, noun = 'events' }: { series: Audit
     onRangeRef.current = onRange
   }, [onRange])
 
+  // The series the plot draws: its closures read it here, so new figures (a data push, a moved
+  // range of the same unit) are drawn in place instead of building the plot again.
+  const seriesRef = useRef(series)
+  const plotRef = useRef<uPlot | null>(null)
+  const unit = series.unit
+
+  // First (effects run in order): a new unit's plot below is then built from the new series.
+  useEffect(() => {
+    if (seriesRef.current === series) return
+    seriesRef.current = series
+    plotRef.current?.setData(plotData(series))
+  }, [series])
+
   useEffect(() => {
     const host = hostRef.current
     if (!host) return
-    const n = series.counts.length
-    const xs = series.bounds.slice(0, n).map((b, i) => (b + series.bounds[i + 1]!) / 2 / 1000)
+    const current = () => seriesRef.current
     const accent = resolved(host, '--accent')
     const muted = resolved(host, '--fg-subtle')
     const grid = resolved(host, '--border-subtle')
     const binOf = (seconds: number) => {
+      const { bounds, counts } = current()
       const ms = seconds * 1000
       let i = 0
-      while (i < n - 1 && series.bounds[i + 1]! <= ms) i++
+      while (i < counts.length - 1 && bounds[i + 1]! <= ms) i++
       return i
     }
     const plot = new uPlot(
@@ -68,7 +87,7 @@ export function AuditChart({ series, onRange, noun = 'events' }: { series: Audit
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: {
           // The whole first and last bins, edge to edge.
-          x: { time: true, range: () => [series.bounds[0]! / 1000, series.bounds.at(-1)! / 1000] },
+          x: { time: true, range: () => [current().bounds[0]! / 1000, current().bounds.at(-1)! / 1000] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] }
         },
         axes: [
@@ -78,7 +97,7 @@ export function AuditChart({ series, onRange, noun = 'events' }: { series: Audit
             ticks: { stroke: grid },
             size: 24,
             font: '11px system-ui, sans-serif',
-            values: (_u, splits) => splits.map((s) => (series.unit === 'hour' ? formatDateTime(s * 1000).slice(-5) : formatDate(s * 1000, { year: false })))
+            values: (_u, splits) => splits.map((s) => (unit === 'hour' ? formatDateTime(s * 1000).slice(-5) : formatDate(s * 1000, { year: false })))
           },
           {
             stroke: muted,
@@ -98,17 +117,18 @@ export function AuditChart({ series, onRange, noun = 'events' }: { series: Audit
               const first = binOf(u.posToVal(u.select.left, 'x'))
               const last = binOf(u.posToVal(u.select.left + u.select.width, 'x'))
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
-              onRangeRef.current?.(series.bounds[first]!, series.bounds[last + 1]!)
+              onRangeRef.current?.(current().bounds[first]!, current().bounds[last + 1]!)
             }
           ]
         }
       },
-      [xs, series.counts],
+      plotData(seriesRef.current),
       host
     )
+    plotRef.current = plot
     const click = () => {
       const i = plot.cursor.idx
-      if (i !== null && i !== undefined && plot.select.width < 2) onRangeRef.current?.(series.bounds[i]!, series.bounds[i + 1]!)
+      if (i !== null && i !== undefined && plot.select.width < 2) onRangeRef.current?.(current().bounds[i]!, current().bounds[i + 1]!)
     }
     plot.over.addEventListener('click', click)
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height: HEIGHT }))
@@ -117,8 +137,10 @@ export function AuditChart({ series, onRange, noun = 'events' }: { series: Audit
       resize.disconnect()
       plot.over.removeEventListener('click', click)
       plot.destroy()
+      plotRef.current = null
     }
-  }, [series, theme, systemDark, narrows])
+  }, [unit, theme, systemDark, narrows])
+
 
   const total = series.counts.reduce((a, b) => a + b, 0)
   const peak = series.counts.reduce((best, c, i) => (c > (series.counts[best] ?? -1) ? i : best), 0)

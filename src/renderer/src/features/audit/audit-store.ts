@@ -24,7 +24,10 @@ interface AuditState {
   seriesError: string | null
   selected: AuditEventDto | null
   generation: number
-  /** Changes with every first page, so the list scrolls back to the top. */
+  /**
+   * The view the rows answer: when it changes the list scrolls back to the top; a refresh of the
+   * same view (a data push) keeps the place, and the rows' elements.
+   */
   shownQuery: string
   load(view: AuditView): Promise<void>
   loadMore(): Promise<void>
@@ -82,7 +85,7 @@ export const useAudit = create<AuditState>()((set, get) => ({
       next: page.value.next,
       loading: null,
       total: total.ok ? total.value : null,
-      shownQuery: `${generation}`,
+      shownQuery: JSON.stringify(view),
       // The open event stays open while it is still in the list.
       selected: selected && page.value.rows.some((r) => r.seq === selected.seq) ? selected : null
     })
