@@ -116,7 +116,7 @@ describe('gatehouse CLI', () => {
 
   it('demo adds people and events, and audit verify passes with the count and the root', async () => {
     const demo = await gatehouse(['--data-dir', data, 'demo', '--users', '500', '--events', '3000', '--seed', '5'])
-    expect(demo).toEqual({ code: 0, stdout: 'Added 500 people and 3000 audit events.\n', stderr: '' })
+    expect(demo).toEqual({ code: 0, stdout: 'Added 500 people, 3000 audit events and 1769 login events.\n', stderr: '' })
     const verify = await gatehouse(['--data-dir', data, 'audit', 'verify'])
     expect(verify.code).toBe(0)
     expect(verify.stderr).toBe('')
@@ -229,7 +229,7 @@ describe.runIf(TEST_STORE === 'postgres')('gatehouse CLI on a PostgreSQL store (
     expect(init.stdout).toContain(`Created ${ACCOUNT} in postgres://`)
     expect(init.stdout).toMatch(/\n {2}[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}\n/)
     const demo = await gatehouse(['--data-dir', data, 'demo', '--users', '50', '--events', '200', '--store', pg.url])
-    expect(demo).toEqual({ code: 0, stdout: 'Added 50 people and 200 audit events.\n', stderr: '' })
+    expect(demo).toEqual({ code: 0, stdout: 'Added 50 people, 200 audit events and 100 login events.\n', stderr: '' })
     // GATEHOUSE_STORE names the store as --store does.
     const verify = await gatehouse(['--data-dir', data, 'audit', 'verify'], { GATEHOUSE_STORE: pg.url })
     expect(verify.stderr).toBe('')

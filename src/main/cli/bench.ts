@@ -321,6 +321,8 @@ async function seed(core: Core, options: BenchOptions): Promise<number> {
   await seedDemo(core, {
     users: options.users,
     events: options.events,
+    // As many login events as audit events: the issue's million of each.
+    logins: options.events,
     seed: SEED,
     progress: ({ users, events }) => {
       const done = events > 0 ? events : users
@@ -359,7 +361,7 @@ async function seedPostgresInChild(options: BenchOptions, url: string, dataDir: 
   const env = { GATEHOUSE_PASSPHRASE: passphrase, GATEHOUSE_OWNER_PASSWORD: OWNER.password, GATEHOUSE_STORE: '' }
   const common = ['--data-dir', dataDir, '--store', url]
   await runCli(cli, [...common, 'init', '--account', ACCOUNT.name, '--owner-email', OWNER.email, '--owner-name', OWNER.name, '--plan', ACCOUNT.plan, '--seats', String(ACCOUNT.seats)], env)
-  await runCli(cli, [...common, 'demo', '--users', String(options.users), '--events', String(options.events), '--seed', String(SEED)], env)
+  await runCli(cli, [...common, 'demo', '--users', String(options.users), '--events', String(options.events), '--logins', String(options.events), '--seed', String(SEED)], env)
   const seeded = secondsSince(start)
   log(`seeded the PostgreSQL store in ${seeded.toFixed(1)} s (gatehouse init + demo in a child process)`)
   return seeded

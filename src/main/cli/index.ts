@@ -105,9 +105,10 @@ export function buildProgram(): Command {
     .option('--users <n>', 'people to add', positiveInt, 1000)
     .option('--events <m>', 'audit events in all (at least one per person)', positiveInt, 10000)
     .option('--seed <s>', 'random seed', positiveInt, 1)
-    .action(async (opts: { users: number; events: number; seed: number }, command: Command) => {
-      const done = await withCore(command, (core) => seedDemo(core, { users: opts.users, events: opts.events, seed: opts.seed }))
-      process.stdout.write(`Added ${done.users} people and ${done.events} audit events.\n`)
+    .option('--logins <n>', 'login events in all (more than the audit events bring are wrong passwords alone)', positiveInt)
+    .action(async (opts: { users: number; events: number; seed: number; logins?: number }, command: Command) => {
+      const done = await withCore(command, (core) => seedDemo(core, { users: opts.users, events: opts.events, seed: opts.seed, ...(opts.logins ? { logins: opts.logins } : {}) }))
+      process.stdout.write(`Added ${done.users} people, ${done.events} audit events and ${done.logins} login events.\n`)
     })
 
   const audit = program.command('audit').description('the audit ledger')

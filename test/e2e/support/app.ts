@@ -34,7 +34,9 @@ export interface AppOptions {
   /** Run `gatehouse init` before serving; absent: the console opens on first-run setup. */
   init?: Owner & { plan?: 'trial' | 'paid'; seats?: number }
   /** Run `gatehouse demo` after init. */
-  demo?: { users: number; events: number; seed?: number }
+  demo?: { users: number; events: number; seed?: number; logins?: number }
+  /** How long init, demo and the start may take (3 minutes unless said). */
+  setupTimeoutMs?: number
   /** Further commands before the server starts (one writing process per store: e.g. `support-agent add`). */
   before?: Array<{ args: string[]; env?: NodeJS.ProcessEnv }>
 }
@@ -95,8 +97,11 @@ export class App {
         if (init.code !== 0) throw new Error(`gatehouse init failed (${init.code}): ${init.stderr || init.stdout}`)
       }
       if (options.demo) {
-        const { users, events, seed = 7 } = options.demo
-        const demo = await run(['--data-dir', dataDir, 'demo', '--users', String(users), '--events', String(events), '--seed', String(seed)], env)
+        const { users, events, seed = 7, logins } = options.demo
+        const demo = await run(
+          ['--data-dir', dataDir, 'demo', '--users', String(users), '--events', String(events), '--seed', String(seed), ...(logins ? ['--logins', String(logins)] : [])],
+          env
+        )
         if (demo.code !== 0) throw new Error(`gatehouse demo failed (${demo.code}): ${demo.stderr || demo.stdout}`)
       }
       for (const command of options.before ?? []) {
@@ -194,7 +199,7 @@ export const test = base.extend<{ pageHealth: void }>({
 export function useApp(options: AppOptions = {}): () => App {
   let app: App | null = null
   test.beforeAll(async () => {
-    test.setTimeout(180_000)
+    test.setTimeout(options.setupTimeoutMs ?? 180_000)
     app = await App.start(options)
   })
   test.afterAll(async () => {

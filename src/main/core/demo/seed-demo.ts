@@ -13,6 +13,12 @@ export interface DemoOptions {
   users: number
   events: number
   seed: number
+  /**
+   * Login events in all. About 7 in 10 audit events come with one (a sign-in, or a wrong password
+   * before a sign-out); when more are asked for, the rest are wrong passwords alone, which write no
+   * audit event (as in the core), spread over the same year.
+   */
+  logins?: number
   /** Called after each batch with what is done so far. */
   progress?: (done: { users: number; events: number }) => void
 }
@@ -33,7 +39,7 @@ interface DemoMember {
  * the same seed gives the same names, roles, statuses and events. Runs through the ledger, so
  * the generated history verifies like any other.
  */
-export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ users: number; events: number }> {
+export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ users: number; events: number; logins: number }> {
   const db = kernel.store.db
   const found = await firstAccount(db)
   if (!found) throw new AppError('NOT_FOUND', 'No account yet: run "gatehouse init" first.')
@@ -129,6 +135,7 @@ export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
   const pool = members.length > 0 ? members : [{ ...owner, role: 'owner' as Role }]
   const remaining = Math.max(0, options.events - options.users - teamEvents)
   const span = 365 * DAY
+  let written = 0
   for (let start = 0; start < remaining; start += BATCH) {
     const entries: AuditEntry[] = []
     const logins: LoginEvent[] = []
@@ -211,12 +218,23 @@ export async function seedDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
       await recordLoginEvents(t, logins)
       await kernel.ledger.appendMany(t, entries)
     })
+    written += logins.length
     options.progress?.({ users: options.users, events: options.users + teamEvents + Math.min(remaining, start + BATCH) })
+  }
+  const extra = Math.max(0, (options.logins ?? 0) - written)
+  for (let start = 0; start < extra; start += BATCH) {
+    const logins: LoginEvent[] = []
+    for (let i = start; i < Math.min(extra, start + BATCH); i++) {
+      const who = faker.helpers.arrayElement(pool)
+      const time = now - span + Math.floor((span * i) / extra)
+      logins.push({ accountId, time, personId: who.personId, kind: 'member', email: who.email, method: 'password', result: 'failure', reason: 'wrong password', ip: ip(), device: faker.helpers.arrayElement(DEVICES) })
+    }
+    await kernel.tx((t) => recordLoginEvents(t, logins))
   }
   await kernel.tx(async (t) => {
     await growSeatsToUse(t, accountId)
     await kernel.ledger.signHead('demo', t)
   })
   await kernel.store.refreshStatistics()
-  return { users: options.users, events: Math.max(options.events, options.users + teamEvents) }
+  return { users: options.users, events: Math.max(options.events, options.users + teamEvents), logins: written + extra }
 }

@@ -18,7 +18,11 @@ describe('seedDemo', () => {
     b = await openTestCore()
     await setupAccount(a.core)
     await setupAccount(b.core)
-    expect(await seedDemo(a.core, { users: 300, events: 1500, seed: 11, progress: (p) => progress.push(p) })).toEqual({ users: 300, events: 1500 })
+    const logins = async () => (await testDb(a.core).get<{ n: number }>('SELECT count(*) AS n FROM login_events'))!.n
+    const before = await logins()
+    const done = await seedDemo(a.core, { users: 300, events: 1500, seed: 11, progress: (p) => progress.push(p) })
+    expect(done).toEqual({ users: 300, events: 1500, logins: expect.any(Number) as unknown as number })
+    expect(await logins()).toBe(before + done.logins)
     await seedDemo(b.core, { users: 300, events: 1500, seed: 11 })
   })
   afterAll(async () => {
@@ -81,6 +85,27 @@ describe('seedDemo', () => {
     await seedDemo(a.core, { users: 100, events: 100, seed: 11 })
     expect(await db(a).get('SELECT count(*) AS n FROM persons')).toEqual({ n: 401 })
     expect(await verifyLedger(a.core.store.db)).toMatchObject({ ok: true, count: 1602 })
+  })
+
+  it('writes as many login events as asked: those beyond the audit events are wrong passwords alone, over the same year', async () => {
+    const c = await openTestCore()
+    try {
+      await setupAccount(c.core)
+      const audit = async () => (await db(c).get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n
+      const before = await audit()
+      await db(c).run('DELETE FROM login_events')
+      const done = await seedDemo(c.core, { users: 50, events: 200, seed: 3, logins: 1000 })
+      expect(done).toEqual({ users: 50, events: 200, logins: 1000 })
+      expect(await audit()).toBe(before + 200)
+      const logins = (await db(c).get<{ n: number; failed: number; lo: number; hi: number }>(
+        "SELECT count(*) AS n, sum(CASE WHEN result = 'failure' AND reason = 'wrong password' THEN 1 ELSE 0 END) AS failed, min(time) AS lo, max(time) AS hi FROM login_events"
+      ))!
+      expect(logins.n).toBe(1000)
+      expect(logins.failed).toBeGreaterThan(800)
+      expect(logins.hi - logins.lo).toBeGreaterThan(360 * 86_400_000)
+    } finally {
+      await c.dispose()
+    }
   })
 
   it('refuses a store without an account', async () => {
