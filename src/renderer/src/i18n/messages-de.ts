@@ -827,7 +827,7 @@ export const de: Record<MessageKey, string> = {
   'retention.due': 'Älter als der Zeitraum (vor dem {date}): {events, plural, =0 {keine Audit-Ereignisse} one {{eventsShown} Audit-Ereignis} other {{eventsShown} Audit-Ereignisse}} und {logins, plural, =0 {keine Anmeldeereignisse} one {{loginsShown} Anmeldeereignis} other {{loginsShown} Anmeldeereignisse}}.',
   'retention.lastExport': 'Letzter vollständiger Export: {at}, die ersten {size} Ereignisse (Baumkopf {root}…).',
   'retention.noExport': 'Noch kein vollständiger Export. Der Inhaber exportiert zuerst das ganze Audit-Protokoll (Audit-Protokoll → Export, ohne Filter außer dem Ende des Zeitraums); nur was er enthält, kann bereinigt werden.',
-  'retention.notExported': '{count, plural, one {{shown} Ereignis} other {{shown} Ereignisse}} älter als der Zeitraum {count, plural, one {ist} other {sind}} noch in keinem vollständigen Export und {count, plural, one {bleibt} other {bleiben}}, bis einer {count, plural, one {es} other {sie}} enthält.',
+  'retention.notExported': '{count, plural, one {{shown} Ereignis älter als der Zeitraum ist noch in keinem vollständigen Export und bleibt, bis einer es enthält.} other {{shown} Ereignisse älter als der Zeitraum sind noch in keinem vollständigen Export und bleiben, bis einer sie enthält.}}',
   'retention.purgedSoFar': 'Bisher entfernter Inhalt: {count, plural, one {{shown} Ereignis} other {{shown} Ereignisse}}.',
   'retention.purge': 'Bereinigen',
   'retention.nothingToPurge': 'Nichts Exportiertes ist älter als der Zeitraum.',

@@ -826,7 +826,7 @@ export const en = {
   'retention.due': 'Past the period (before {date}): {events, plural, =0 {no audit events} one {{eventsShown} audit event} other {{eventsShown} audit events}} and {logins, plural, =0 {no login events} one {{loginsShown} login event} other {{loginsShown} login events}}.',
   'retention.lastExport': 'Last complete export: {at}, the first {size} events (tree head {root}…).',
   'retention.noExport': 'No complete export yet. The Owner exports the whole audit log first (Audit log → Export, with no filter but the end of the range); only the events it holds can be purged.',
-  'retention.notExported': '{count, plural, one {{shown} event past the period is} other {{shown} events past the period are}} not in a complete export yet and will be kept until one holds {count, plural, one {it} other {them}}.',
+  'retention.notExported': '{count, plural, one {{shown} event past the period is not in a complete export yet and will be kept until one holds it.} other {{shown} events past the period are not in a complete export yet and will be kept until one holds them.}}',
   'retention.purgedSoFar': 'Content removed so far: {count, plural, one {{shown} event} other {{shown} events}}.',
   'retention.purge': 'Purge',
   'retention.nothingToPurge': 'Nothing exported is past the period.',
