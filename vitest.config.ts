@@ -20,6 +20,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Cheap password hashes for the suite (scrypt N = 2^10); passwords.test.ts checks the real cost.
+    setupFiles: ['test/support/cheap-passwords.ts'],
     // Read by Node when each test process starts (the forks get it in their environment).
     env: { NODE_EXTRA_CA_CERTS: TEST_CA },
     reporters: ['default'],

@@ -2,7 +2,21 @@ import { dictionary } from '@zxcvbn-ts/language-common'
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import { AppError } from '../../../shared/contract/result'
 
+/** The cost of a new hash: about 170 ms of one core on this 2-core machine. */
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 }
+/** What the vitest suite hashes with (test/support/cheap-passwords.ts): 2.4 ms instead of 170. */
+const TEST_PARAMS = { N: 2 ** 10, r: 8, p: 1 }
+let cost = PARAMS
+
+/**
+ * For the unit and integration tests only, from a vitest setup file: new hashes at N = 2^10, so the
+ * suite's thousands of sign-ins and new members do not spend minutes in scrypt. A hash carries its
+ * own parameters, so checking one is the same code either way. The app, the CLI and the e2e suite
+ * (a real `gatehouse serve`) never call it.
+ */
+export function useTestPasswordCost(cheap: boolean): void {
+  cost = cheap ? TEST_PARAMS : PARAMS
+}
 const KEY_LENGTH = 32
 export const MIN_PASSWORD_LENGTH = 12
 
@@ -17,8 +31,9 @@ function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Pr
 /** `scrypt$N$r$p$salt$hash`, base64 fields: the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
-  const hash = await scryptAsync(password, salt, PARAMS)
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${hash.toString('base64')}`
+  const params = cost
+  const hash = await scryptAsync(password, salt, params)
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${hash.toString('base64')}`
 }
 
 // Compared against when the email is unknown, so a miss costs the same time as a wrong password.

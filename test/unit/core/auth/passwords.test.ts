@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../src/shared/contract/result'
-import { checkPasswordPolicy, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../../../src/main/core/auth/passwords'
+import { checkPasswordPolicy, hashPassword, MIN_PASSWORD_LENGTH, useTestPasswordCost, verifyPassword } from '../../../../src/main/core/auth/passwords'
 
 function policyError(password: string, email: string): AppError | null {
   try {
@@ -36,6 +36,10 @@ describe('password policy', () => {
 })
 
 describe('password hashing', () => {
+  // The real cost here (the rest of the suite hashes cheaply: test/support/cheap-passwords.ts).
+  beforeAll(() => useTestPasswordCost(false))
+  afterAll(() => useTestPasswordCost(true))
+
   it('stores scrypt parameters with a random salt, never the password', async () => {
     const [a, b] = await Promise.all([hashPassword('violet-harbour-lantern-42'), hashPassword('violet-harbour-lantern-42')])
     expect(a).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/)
