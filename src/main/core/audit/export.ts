@@ -43,8 +43,11 @@ function assertMayExport(ctx: CallContext): void {
 export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: ParsedInputOf<'audit:export-start'>, scope: (filter: AuditFilterDto) => ScopedAuditFilter) {
   assertMayExport(ctx)
   const format = input.format === 'csv' ? 'CSV' : 'JSON Lines'
-  // Recorded first, so the file holds its own export event when the filter covers it.
-  await kernel.tx(async (t) => {
+  const filter: AuditFilterDto = { ...input.filter }
+  // Recorded first, so the file holds its own export event when the filter covers it; in the same
+  // transaction, the export with the tree head just after that event (a retention purge needs a
+  // finished complete export).
+  const exportId = await kernel.tx(async (t) => {
     const base = auditBase(ctx)
     await kernel.ledger.append(t, {
       ...base,
@@ -53,15 +56,13 @@ export async function startAuditExport(kernel: Kernel, ctx: CallContext, input: 
       target: { type: 'audit-log', id: null, name: 'Audit log' },
       after: { format: input.format, filter: input.filter }
     })
+    const closedAt = kernel.clock.now() + 1
+    if (filter.to === undefined || filter.to > closedAt) filter.to = Math.max(closedAt, (filter.from ?? 0) + 1)
+    return recordExportStart(t, ctx, filter, input.format)
   })
   // A read channel (no declared topics) that adds an audit event: tell the audit screens.
   kernel.publish(ctx.principal!.accountId, ['audit'])
-  const filter: AuditFilterDto = { ...input.filter }
-  const closedAt = kernel.clock.now() + 1
-  if (filter.to === undefined || filter.to > closedAt) filter.to = Math.max(closedAt, (filter.from ?? 0) + 1)
   const total = await countAuditEvents(kernel.store.db, scope(filter))
-  // The tree head of this moment is recorded with it: a retention purge needs a finished complete export.
-  const exportId = await recordExportStart(kernel, ctx, filter, input.format)
   const day = iso(ctx.now).slice(0, 10)
   return { fileName: `gatehouse-audit-${day}.${input.format === 'csv' ? 'csv' : 'jsonl'}`, filter, total, exportId }
 }

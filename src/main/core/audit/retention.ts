@@ -29,14 +29,12 @@ function isComplete(ctx: CallContext, filter: AuditFilterDto): boolean {
   return Object.keys(filter).every((k) => k === 'to') && hasPermission(ctx.principal!, 'support-access:manage')
 }
 
-/** Record an export as it starts, with the tree head of that moment; returns its id. */
-export async function recordExportStart(kernel: Kernel, ctx: CallContext, filter: AuditFilterDto, format: string): Promise<string> {
+/** Record an export as it starts, in the transaction of its audit event, with the tree head there; returns its id. */
+export async function recordExportStart(t: Executor, ctx: CallContext, filter: AuditFilterDto, format: string): Promise<string> {
   const exportId = randomUUID()
-  await kernel.tx(async (t) => {
-    const state = await readLedgerState(t)
-    const root = MerkleFrontier.decode(state.size, state.frontier).root()
-    await recordExport(t, { exportId, accountId: accountOf(ctx), startedAt: ctx.now, treeSize: state.size, root, complete: isComplete(ctx, filter), format })
-  })
+  const state = await readLedgerState(t)
+  const root = MerkleFrontier.decode(state.size, state.frontier).root()
+  await recordExport(t, { exportId, accountId: accountOf(ctx), startedAt: ctx.now, treeSize: state.size, root, complete: isComplete(ctx, filter), format })
   return exportId
 }
 
